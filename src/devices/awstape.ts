@@ -1,0 +1,226 @@
+/**
+ * The tape 303 (SPEC.md parts table) as an AWSTAPE image, the virtual tape format of the
+ * Hercules emulator (DESIGN.md "Tape"; SPEC.md "Tape images"), so a backup made in the
+ * browser can be read by Hercules' `tapemap` and `hetget`.
+ *
+ * Layout: every segment is a 6-byte header then its data.
+ *   bytes 0–1  u16 LE current length (data bytes after this header)
+ *   bytes 2–3  u16 LE previous length (the current length of the header before, 0 first)
+ *   byte  4    flags1: 80h new record, 40h tapemark, 20h end of record
+ *   byte  5    flags2: 0 (HET compression bits; plain AWSTAPE never sets them)
+ * A block ≤ 65535 bytes is one segment A0h; a larger one is split into segments, the first
+ * 80h, the middle 00h, the last 20h. A tapemark is a header of length 0 and flags1 40h.
+ *
+ * Semantics checked against Hercules' own readers (awstape.c read_awstape, hetlib.c het_read):
+ * - Previous length is per segment and a tapemark's length is 0, so the header after a
+ *   tapemark says previous = 0.
+ * - A 0-byte data block is NOT allowed here: Hercules' read_awstape counts a 0-length
+ *   record as a tapemark (it tests blklen == 0), while hetlib returns it as an empty block,
+ *   so the two tools would disagree. The writer throws and the reader rejects it.
+ * - Hercules' tools read blocks of at most 65535 bytes (MAX_BLKLEN, HETMAX_BLOCKSIZE);
+ *   larger, segmented blocks are valid AWSTAPE and read here, but `hetget` will report an
+ *   overflow on them. The backup path should keep stream blocks ≤ HERCULES_MAX_BLOCK.
+ */
+
+export const AWS_HEADER_BYTES = 6;
+/** Largest segment: the length field is 16 bits. */
+export const AWS_MAX_SEGMENT = 0xffff;
+/** Largest block Hercules' tapemap/hetget accept (MAX_BLKLEN / HETMAX_BLOCKSIZE). */
+export const HERCULES_MAX_BLOCK = 0xffff;
+
+export const FLAG1_NEWREC = 0x80;
+export const FLAG1_TAPEMARK = 0x40;
+export const FLAG1_ENDREC = 0x20;
+
+/** A malformed image: where (byte offset of the offending header) and why. */
+export class AwsTapeError extends Error {
+  readonly offset: number;
+  readonly reason: string;
+  constructor(offset: number, reason: string) {
+    super(`AWSTAPE image malformed at byte ${offset}: ${reason}`);
+    this.name = 'AwsTapeError';
+    this.offset = offset;
+    this.reason = reason;
+  }
+}
+
+export interface AwsTapeWriterOptions {
+  /**
+   * Receives the image in order, one fresh chunk per segment (header + data, never a view
+   * of the caller's buffer), e.g. to append to an OPFS file. Without a sink the writer
+   * keeps the image and bytes() returns it.
+   */
+  sink?: (chunk: Uint8Array) => void;
+}
+
+export class AwsTapeWriter {
+  private readonly sink: ((chunk: Uint8Array) => void) | undefined;
+  private buf: Uint8Array;
+  private prevLength = 0;
+  private _bytesWritten = 0;
+  private _blocksWritten = 0;
+  private _dataBytes = 0;
+  private _tapemarks = 0;
+
+  constructor(opts?: AwsTapeWriterOptions) {
+    this.sink = opts?.sink;
+    this.buf = new Uint8Array(this.sink ? 0 : 64 * 1024);
+  }
+
+  /** Image bytes emitted so far (headers and data). */
+  get bytesWritten(): number { return this._bytesWritten; }
+  /** Data blocks written (a segmented block counts once; tapemarks do not count). */
+  get blocksWritten(): number { return this._blocksWritten; }
+  /** Payload bytes written, headers excluded. */
+  get dataBytes(): number { return this._dataBytes; }
+  /** Tapemarks written. */
+  get tapemarksWritten(): number { return this._tapemarks; }
+
+  /** Appends one tape block; throws RangeError on an empty block (see the file comment). */
+  writeBlock(data: Uint8Array): void {
+    if (data.byteLength === 0) {
+      throw new RangeError('AWSTAPE cannot hold a 0-byte block (Hercules reads it as a tapemark)');
+    }
+    for (let off = 0; off < data.byteLength; off += AWS_MAX_SEGMENT) {
+      const end = Math.min(off + AWS_MAX_SEGMENT, data.byteLength);
+      const flags = (off === 0 ? FLAG1_NEWREC : 0) | (end === data.byteLength ? FLAG1_ENDREC : 0);
+      this.segment(flags, data.subarray(off, end));
+    }
+    this._blocksWritten++;
+    this._dataBytes += data.byteLength;
+  }
+
+  /** Appends a tapemark: ends the current tape file. */
+  writeTapemark(): void {
+    this.segment(FLAG1_TAPEMARK, new Uint8Array(0));
+    this._tapemarks++;
+  }
+
+  /** The whole image so far (a copy). Only without a sink: with one, the sink has it. */
+  bytes(): Uint8Array {
+    if (this.sink) throw new Error('AwsTapeWriter: bytes() is unavailable when a sink is given');
+    return this.buf.slice(0, this._bytesWritten);
+  }
+
+  private segment(flags1: number, data: Uint8Array): void {
+    const chunk = this.reserve(AWS_HEADER_BYTES + data.byteLength);
+    chunk[0] = data.byteLength & 0xff;
+    chunk[1] = data.byteLength >>> 8;
+    chunk[2] = this.prevLength & 0xff;
+    chunk[3] = this.prevLength >>> 8;
+    chunk[4] = flags1;
+    chunk[5] = 0;
+    chunk.set(data, AWS_HEADER_BYTES);
+    this.prevLength = data.byteLength;
+    this._bytesWritten += chunk.byteLength;
+    if (this.sink) this.sink(chunk);
+  }
+
+  /** A place for the next segment: a fresh array for the sink, else the tail of buf. */
+  private reserve(n: number): Uint8Array {
+    if (this.sink) return new Uint8Array(n);
+    const need = this._bytesWritten + n;
+    if (need > this.buf.byteLength) {
+      const grown = new Uint8Array(Math.max(need, this.buf.byteLength * 2));
+      grown.set(this.buf.subarray(0, this._bytesWritten));
+      this.buf = grown;
+    }
+    return this.buf.subarray(this._bytesWritten, need);
+  }
+}
+
+/** One entry of the image, in order: a whole (possibly segmented) block or a tapemark. */
+export type AwsEntry =
+  | { kind: 'block'; offset: number; length: number; segments: number; data: Uint8Array }
+  | { kind: 'tapemark'; offset: number };
+
+/**
+ * Walks the image strictly, yielding blocks and tapemarks; throws AwsTapeError at the first
+ * defect. A single-segment block's data is a view into `bytes`; a segmented one is a copy.
+ */
+export function* scanAwsTape(bytes: Uint8Array): Generator<AwsEntry> {
+  let pos = 0;
+  let prev = 0;
+  // The open segment chain of a block being assembled (after an 80h without 20h).
+  let chain: { offset: number; parts: Uint8Array[]; length: number } | undefined;
+  while (pos < bytes.byteLength) {
+    if (bytes.byteLength - pos < AWS_HEADER_BYTES) {
+      throw new AwsTapeError(pos, `truncated header: ${bytes.byteLength - pos} of 6 bytes`);
+    }
+    const cur = bytes[pos] | (bytes[pos + 1] << 8);
+    const prv = bytes[pos + 2] | (bytes[pos + 3] << 8);
+    const f1 = bytes[pos + 4];
+    const f2 = bytes[pos + 5];
+    if (prv !== prev) {
+      throw new AwsTapeError(pos, `previous length ${prv} does not match the preceding ` +
+        `header's length ${prev}`);
+    }
+    if (f2 !== 0) throw new AwsTapeError(pos, `flags2 is ${hex(f2)}, must be 00h`);
+    if (f1 === FLAG1_TAPEMARK) {
+      if (cur !== 0) throw new AwsTapeError(pos, `tapemark with length ${cur}, must be 0`);
+      if (chain) throw new AwsTapeError(pos, 'tapemark inside a segmented block (no 20h segment)');
+      yield { kind: 'tapemark', offset: pos };
+      pos += AWS_HEADER_BYTES;
+      prev = 0;
+      continue;
+    }
+    if ((f1 & ~(FLAG1_NEWREC | FLAG1_ENDREC)) !== 0) {
+      throw new AwsTapeError(pos, `flags1 is ${hex(f1)}: only 80h, 20h, A0h, 00h or 40h are valid`);
+    }
+    if (cur === 0) {
+      throw new AwsTapeError(pos, '0-length data segment (Hercules would read it as a tapemark)');
+    }
+    const isNew = (f1 & FLAG1_NEWREC) !== 0;
+    if (isNew && chain) throw new AwsTapeError(pos, 'new record (80h) before the previous block ended (20h)');
+    if (!isNew && !chain) throw new AwsTapeError(pos, 'continuation segment without a new-record (80h) segment');
+    const dataEnd = pos + AWS_HEADER_BYTES + cur;
+    if (dataEnd > bytes.byteLength) {
+      throw new AwsTapeError(pos, `truncated data: header says ${cur} bytes, ` +
+        `${bytes.byteLength - pos - AWS_HEADER_BYTES} remain`);
+    }
+    const seg = bytes.subarray(pos + AWS_HEADER_BYTES, dataEnd);
+    chain ??= { offset: pos, parts: [], length: 0 };
+    chain.parts.push(seg);
+    chain.length += cur;
+    prev = cur;
+    pos = dataEnd;
+    if ((f1 & FLAG1_ENDREC) !== 0) {
+      const data = chain.parts.length === 1 ? seg : concat(chain.parts, chain.length);
+      yield { kind: 'block', offset: chain.offset, length: chain.length, segments: chain.parts.length, data };
+      chain = undefined;
+    }
+  }
+  if (chain) throw new AwsTapeError(chain.offset, 'image ends inside a segmented block (no 20h segment)');
+}
+
+/**
+ * Reads a whole image strictly. A file is the list of blocks before a tapemark; blocks after
+ * the last tapemark form one more, unterminated file (none if there are no such blocks).
+ */
+export function readAwsTape(bytes: Uint8Array): { files: Uint8Array[][]; tapemarks: number } {
+  const files: Uint8Array[][] = [];
+  let current: Uint8Array[] = [];
+  let tapemarks = 0;
+  for (const e of scanAwsTape(bytes)) {
+    if (e.kind === 'tapemark') {
+      files.push(current);
+      current = [];
+      tapemarks++;
+    } else {
+      current.push(e.data);
+    }
+  }
+  if (current.length > 0) files.push(current);
+  return { files, tapemarks };
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.byteLength; }
+  return out;
+}
+
+function hex(b: number): string {
+  return b.toString(16).toUpperCase().padStart(2, '0') + 'h';
+}
