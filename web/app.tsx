@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkIsolation } from './isolation.ts';
 import { proveChain } from './chain.ts';
+import { Playground } from './components/playground.tsx';
 
 type Status = { state: 'checking' | 'ready' | 'unavailable' | 'failed'; text: string };
 
@@ -35,6 +36,7 @@ export function App() {
           {status.text}
         </p>
       </header>
+      <Playground />
     </main>
   );
 }

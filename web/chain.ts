@@ -4,7 +4,8 @@
  * there through Comlink, and read the answer back out of the shared memory.
  */
 import { wrap } from 'comlink';
-import wasmUrl from '../wasm/build/core.wasm?url';
+import { loadCoreModule } from '../src/core/load-web.ts';
+import { CORE_RESERVED_BYTES, createSharedMemory } from '../src/core/memory.ts';
 import type { CoreWorkerApi } from './core-worker.ts';
 
 export interface ChainResult {
@@ -13,13 +14,13 @@ export interface ChainResult {
 }
 
 export async function proveChain(): Promise<ChainResult> {
-  const module = await WebAssembly.compileStreaming(fetch(wasmUrl));
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const module = await loadCoreModule();
+  const memory = createSharedMemory(CORE_RESERVED_BYTES + 4096);
   const worker = new Worker(new URL('./core-worker.ts', import.meta.url), { type: 'module' });
   try {
     const core = wrap<CoreWorkerApi>(worker);
     await core.init(module, memory);
-    const at = 16; // an Int32 slot the page reads back through its own view
+    const at = CORE_RESERVED_BYTES / 4; // the first Int32 slot above the core's own page
     const answer = await core.ping(41, at);
     const seen = Atomics.load(new Int32Array(memory.buffer), at);
     const ok = answer === 42 && seen === 42;

@@ -5,15 +5,15 @@
  * Comlink, the AssemblyScript build.
  */
 import { expose } from 'comlink';
+import { instantiateExports, type CoreExports } from '../src/core/wasm-core.ts';
 
-let exports: { ping(x: number): number } | null = null;
+let exports: CoreExports | null = null;
 let words: Int32Array | null = null;
 
 const api = {
   /** Instantiates the core over the page's shared memory. */
   async init(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    exports = instance.exports as unknown as { ping(x: number): number };
+    exports = instantiateExports(module, memory);
     words = new Int32Array(memory.buffer);
   },
   /**

@@ -55,7 +55,8 @@ export interface AwsTapeWriterOptions {
 
 export class AwsTapeWriter {
   private readonly sink: ((chunk: Uint8Array) => void) | undefined;
-  private buf: Uint8Array;
+  /** Without a sink: the image as its segments, joined once by bytes() (no regrowth). */
+  private readonly chunks: Uint8Array[] = [];
   private prevLength = 0;
   private _bytesWritten = 0;
   private _blocksWritten = 0;
@@ -64,7 +65,6 @@ export class AwsTapeWriter {
 
   constructor(opts?: AwsTapeWriterOptions) {
     this.sink = opts?.sink;
-    this.buf = new Uint8Array(this.sink ? 0 : 64 * 1024);
   }
 
   /** Image bytes emitted so far (headers and data). */
@@ -96,14 +96,14 @@ export class AwsTapeWriter {
     this._tapemarks++;
   }
 
-  /** The whole image so far (a copy). Only without a sink: with one, the sink has it. */
+  /** The whole image so far (a fresh array). Only without a sink: with one, the sink has it. */
   bytes(): Uint8Array {
     if (this.sink) throw new Error('AwsTapeWriter: bytes() is unavailable when a sink is given');
-    return this.buf.slice(0, this._bytesWritten);
+    return concat(this.chunks, this._bytesWritten);
   }
 
   private segment(flags1: number, data: Uint8Array): void {
-    const chunk = this.reserve(AWS_HEADER_BYTES + data.byteLength);
+    const chunk = new Uint8Array(AWS_HEADER_BYTES + data.byteLength);
     chunk[0] = data.byteLength & 0xff;
     chunk[1] = data.byteLength >>> 8;
     chunk[2] = this.prevLength & 0xff;
@@ -114,18 +114,7 @@ export class AwsTapeWriter {
     this.prevLength = data.byteLength;
     this._bytesWritten += chunk.byteLength;
     if (this.sink) this.sink(chunk);
-  }
-
-  /** A place for the next segment: a fresh array for the sink, else the tail of buf. */
-  private reserve(n: number): Uint8Array {
-    if (this.sink) return new Uint8Array(n);
-    const need = this._bytesWritten + n;
-    if (need > this.buf.byteLength) {
-      const grown = new Uint8Array(Math.max(need, this.buf.byteLength * 2));
-      grown.set(this.buf.subarray(0, this._bytesWritten));
-      this.buf = grown;
-    }
-    return this.buf.subarray(this._bytesWritten, need);
+    else this.chunks.push(chunk);
   }
 }
 

@@ -71,3 +71,17 @@ export class OpfsBlockDevice implements BlockDevice {
     }
   }
 }
+
+/**
+ * A sink for AwsTapeWriter that appends the tape 303's image to an OPFS file (DESIGN.md
+ * "Tape": the AWSTAPE file lives in OPFS and is downloadable). Starts at `at` (default:
+ * the end of the file, so a tape can be extended); call handle.flush() when done.
+ */
+export function opfsTapeSink(handle: FileSystemSyncAccessHandle, at = handle.getSize()): (chunk: Uint8Array) => void {
+  let pos = at;
+  return (chunk) => {
+    const n = handle.write(chunk, { at: pos });
+    if (n !== chunk.byteLength) throw new Error(`tape image: short write ${n} of ${chunk.byteLength} bytes (quota?)`);
+    pos += n;
+  };
+}

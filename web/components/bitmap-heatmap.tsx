@@ -10,9 +10,9 @@ import type { BitmapView } from '../ui/view-model.ts';
 import { bucketFractions } from '../ui/view-model.ts';
 
 const COLS = 64;
-const MAX_CELLS = 64 * 24;
-const W = 320;
-const H = 120;
+const MAX_CELLS = 64 * 32;
+const W = 296;
+const H = 112;
 
 interface Props {
   label: string;
@@ -28,8 +28,9 @@ interface Props {
 
 export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const nCells = Math.max(1, Math.min(MAX_CELLS, view.nBlocks));
-  const perCell = view.nBlocks / nCells;
+  // A whole number of blocks per cell, so "1 cell = k blocks" is exact.
+  const perCell = Math.max(1, Math.ceil(view.nBlocks / MAX_CELLS));
+  const nCells = Math.max(1, Math.ceil(view.nBlocks / perCell));
   const rows = Math.ceil(nCells / COLS);
   const cols = Math.min(COLS, nCells);
 
@@ -42,26 +43,37 @@ export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
     c.height = H * dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const fr = bucketFractions(view, nCells);
+    const fr = bucketFractions(view, perCell, nCells);
     const cw = W / cols, ch = H / rows;
+    // Cells of the backup range (511) at full strength, the rest dimmed, and the range's
+    // outer boundary stroked: readable whether the range is one row or the whole volume.
+    const hasRange = !!range && range[1] > range[0];
+    const a = hasRange ? Math.floor(range![0] / perCell) : 0;
+    const b = hasRange ? Math.min(nCells - 1, Math.ceil(range![1] / perCell) - 1) : nCells - 1;
+    const inRange = (i: number) => i >= a && i <= b && i < nCells;
     for (let i = 0; i < nCells; i++) {
       const x = (i % cols) * cw, y = Math.floor(i / cols) * ch;
       const f = fr[i];
-      // Empty cells are a calm grey; any set bit is visibly coloured (min 35% lightness
-      // step) so a single pending block in a big bucket is never invisible.
+      // Empty cells are a calm grey; any set bit is visibly coloured (lightness starts at
+      // 70%) so a single pending block in a big bucket is never invisible.
+      ctx.globalAlpha = inRange(i) ? 1 : 0.35;
       ctx.fillStyle = f === 0 ? '#e8ebef' : `hsl(${hue} 85% ${Math.round(70 - 40 * f)}%)`;
       ctx.fillRect(x + 0.5, y + 0.5, Math.max(cw - 1, 0.5), Math.max(ch - 1, 0.5));
     }
-    if (range && range[1] > range[0]) {
+    ctx.globalAlpha = 1;
+    if (hasRange) {
       ctx.strokeStyle = '#1b4fd8';
       ctx.lineWidth = 2;
-      const a = Math.floor(range[0] / perCell);
-      const b = Math.min(nCells - 1, Math.ceil(range[1] / perCell) - 1);
-      for (let r = Math.floor(a / cols); r <= Math.floor(b / cols); r++) {
-        const c0 = r === Math.floor(a / cols) ? a % cols : 0;
-        const c1 = r === Math.floor(b / cols) ? b % cols : cols - 1;
-        ctx.strokeRect(c0 * cw + 1, r * ch + 1, (c1 - c0 + 1) * cw - 2, ch - 2);
+      ctx.beginPath();
+      for (let i = a; i <= b; i++) {
+        const x = (i % cols) * cw, y = Math.floor(i / cols) * ch;
+        const edge = (x1: number, y1: number, x2: number, y2: number) => { ctx.moveTo(x1, y1); ctx.lineTo(x2, y2); };
+        if (!inRange(i - cols)) edge(x, y + 1, x + cw, y + 1);
+        if (!inRange(i + cols)) edge(x, y + ch - 1, x + cw, y + ch - 1);
+        if (i % cols === 0 || !inRange(i - 1)) edge(x + 1, y, x + 1, y + ch);
+        if (i % cols === cols - 1 || !inRange(i + 1)) edge(x + cw - 1, y, x + cw - 1, y + ch);
       }
+      ctx.stroke();
     }
   }, [view, range, hue, nCells, rows, cols, perCell]);
 
@@ -75,7 +87,7 @@ export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
       <canvas ref={canvas} style={{ width: `${W}px`, height: `${H}px` }}
         role="img" aria-label={`${label}: ${set} of ${view.nBlocks} blocks set`} />
       <div class="heat-legend">
-        1 cell = {perCell <= 1 ? '1 block' : `${perCell.toFixed(perCell % 1 ? 1 : 0)} blocks`}
+        1 cell = {perCell === 1 ? '1 block' : `${perCell} blocks`}
         {range && range[1] > range[0] && <span class="heat-range"> ▭ backup range {range[0]}–{range[1] - 1}</span>}
       </div>
     </figure>

@@ -12,8 +12,8 @@ import type { Actor, SimEvent } from '../../src/runtime/events.ts';
 import { ACTOR_NAMES, LANES } from '../ui/actors.ts';
 
 const ROW = 20;
-const TIME_COL = 76;
-const LANE_W = 74;
+const TIME_COL = 54;
+const LANE_W = 58;
 const HEAD = 34;
 const WIDTH = TIME_COL + LANES.length * LANE_W;
 
@@ -41,9 +41,11 @@ interface Props {
   /** Keep the playhead row in view (while playing or stepping). */
   follow: boolean;
   onSeek: (t: number) => void;
+  /** Digest of the whole log, exposed for tests comparing two pages' timelines. */
+  digest?: string;
 }
 
-export function SequenceDiagram({ events, time, follow, onSeek }: Props) {
+export function SequenceDiagram({ events, time, follow, onSeek, digest }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState(0);
   const [viewH, setViewH] = useState(400);
@@ -96,7 +98,7 @@ export function SequenceDiagram({ events, time, follow, onSeek }: Props) {
   const height = Math.max(events.length * ROW, ROW);
 
   return (
-    <div class="seq" data-testid="sequence">
+    <div class="seq" data-testid="sequence" data-digest={digest ?? ''} data-events={events.length}>
       <svg class="seq-head" width={WIDTH} height={HEAD} role="presentation">
         <text class="seq-time" x={TIME_COL - 6} y={21} text-anchor="end">t (ms)</text>
         {LANES.map((a) => (

@@ -39,10 +39,10 @@ export interface FrameView {
 export interface SeriesView {
   t: number[];
   pending: number[];
-  /** Blocks per ms moved to S-VOL and tape, over the sampling interval. */
+  /** Backup throughput to the tape, MB/s, over each sampling interval. */
   throughput: number[];
-  /** Client write latency (ms), per sample interval (max); NaN where no write. */
-  latency: number[];
+  /** Client write latency (ms), max per sample interval; null where no write (a gap). */
+  latency: (number | null)[];
 }
 
 /** The result of one whole run, as the compare table and verdict show it. */
@@ -72,30 +72,48 @@ export interface RunView {
   series: SeriesView;
   result: ResultView;
   tape: TapeView;
+  /** Digest of the event log: equal digests, equal timelines (permalink check). */
+  digest: string;
 }
 
-/** Fractions of set bits in nCells equal buckets (0..1 each). */
-export function bucketFractions(view: BitmapView, nCells: number): Float32Array {
+/** Fractions of set bits (0..1) per cell of `per` blocks: cell c covers [c·per, (c+1)·per). */
+export function bucketFractions(view: BitmapView, per: number, nCells: number): Float32Array {
   const out = new Float32Array(nCells);
   const n = view.nBlocks;
-  if (n <= 0) return out;
-  if (view.bits) {
-    const bits = view.bits;
-    for (let cell = 0; cell < nCells; cell++) {
-      const a = Math.floor((cell * n) / nCells), b = Math.floor(((cell + 1) * n) / nCells);
-      let set = 0;
-      for (let i = a; i < b; i++) set += (bits[i >> 3] >> (i & 7)) & 1;
-      out[cell] = b > a ? set / (b - a) : 0;
+  for (let cell = 0; cell < nCells; cell++) {
+    const a = cell * per, b = Math.min(n, a + per);
+    if (b <= a) continue;
+    let set = 0;
+    if (view.bits) {
+      for (let i = a; i < b; i++) set += (view.bits[i >> 3] >> (i & 7)) & 1;
+    } else if (view.buckets) {
+      // Runtime buckets of another size: spread each bucket's count evenly over its blocks.
+      const { blocksPerBucket: q, counts } = view.buckets;
+      for (let k = Math.floor(a / q); k * q < b && k < counts.length; k++) {
+        const lo = Math.max(a, k * q), hi = Math.min(b, (k + 1) * q, n);
+        const size = Math.min(n, (k + 1) * q) - k * q;
+        if (hi > lo && size > 0) set += (counts[k] * (hi - lo)) / size;
+      }
     }
-  } else if (view.buckets) {
-    const { blocksPerBucket: per, counts } = view.buckets;
-    for (let cell = 0; cell < nCells; cell++) {
-      const a = Math.floor((cell * n) / nCells), b = Math.floor(((cell + 1) * n) / nCells);
-      let set = 0;
-      for (let k = Math.floor(a / per); k < Math.ceil(b / per) && k < counts.length; k++) set += counts[k];
-      const span = Math.ceil(b / per) * per - Math.floor(a / per) * per;
-      out[cell] = span > 0 ? Math.min(1, set / span) : 0;
-    }
+    out[cell] = Math.min(1, set / (b - a));
   }
   return out;
+}
+
+/** One command on the wire, as the hex view shows it (issue 7 "Commands"). */
+export interface ExchangeView {
+  title: string;
+  /** Who sends it to whom, e.g. '101 → 501 via 603'. */
+  path: string;
+  cdb: Uint8Array;
+  /** Parameter list (data-out), e.g. the EXTENDED COPY list. */
+  dataOut: Uint8Array | null;
+  /** 'GOOD' or 'CHECK CONDITION'. */
+  status: string;
+  /** Data-in and which decoder reads it. */
+  dataIn: Uint8Array | null;
+  dataInKind: 'copy-status' | 'pair-query' | null;
+  sense: Uint8Array | null;
+  /** When the runtime answered, and anything else worth a line. */
+  notes: string[];
 }

@@ -1,0 +1,92 @@
+/**
+ * The parsed backup command (backup parameter info 511, SPEC.md parts table) and the handle
+ * through which its issuer (the sim's backup server 102, or the SCSI copy manager for
+ * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
+ */
+import type { E4Via, Mode } from '../scenario/schema.ts';
+import { B, BackupState, type Mem507 } from './memory-507.ts';
+
+/**
+ * How 503 makes the streamed data equal the split-instant image (SPEC.md "The flows"):
+ * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
+ * art's plain backup), staging = embodiment 3.
+ */
+export type Method = 'priority' | 'wait' | 'staging';
+export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
+
+export interface BackupSegment {
+  /** First S-VOL block. */
+  lba: number;
+  /** Blocks (0 moves nothing and is not an error, SCSI.md). */
+  blocks: number;
+  /** Tape (segment 00h) or a disk at an LBA (segment 02h, §0048). */
+  dest: { kind: 'tape' } | { kind: 'disk'; lba: number };
+}
+
+export interface BackupParams {
+  method: Method;
+  segments: BackupSegment[];
+  /** Blocks per transfer to the destination (one tape block). */
+  transferBlocks: number;
+  /** Check 514 over the whole range before streaming (else per transfer unit). */
+  checkWholeRange?: boolean;
+  /** Embodiment 4: split the pair first, answer at once, then back up. */
+  combinedSplit?: boolean;
+}
+
+/** The method each scenario mode uses. */
+export function methodOf(mode: Mode, e4Via: E4Via): Method {
+  switch (mode) {
+    case 'E1': return 'priority';
+    case 'E3': return 'staging';
+    case 'E4': return e4Via === 'E1' ? 'priority' : e4Via === 'E3' ? 'staging' : 'wait';
+    default: return 'wait';
+  }
+}
+
+export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'running' | 'done' | 'failed';
+
+export class BackupHandle {
+  status: BackupStatus = 'queued';
+  /** Why it was refused or failed. */
+  reason = '';
+  /** Index of the failing segment, or -1. */
+  failedSegment = -1;
+  acceptedAt = -1;
+  doneAt = -1;
+  private final = { blocks: 0, segments: 0 };
+
+  constructor(
+    readonly id: number,
+    readonly params: BackupParams,
+    private readonly m: Mem507,
+    /** Called when 502 answers the command (accepted or refused) and when it ends. */
+    readonly onAnswer?: (h: BackupHandle) => void,
+    readonly onEnd?: (h: BackupHandle) => void,
+  ) {}
+
+  private live(): boolean { return this.m.b(B.ID) === this.id && this.status !== 'done' && this.status !== 'failed'; }
+
+  /** Blocks written to the destination so far. */
+  get blocksDone(): number { return this.live() ? this.m.b(B.BLOCKS_DONE) : this.final.blocks; }
+  get bytesDone(): number { return this.blocksDone * this.m.L.blockBytes; }
+  /** Segments completely processed so far (RECEIVE COPY RESULTS' segments processed). */
+  get segmentsDone(): number { return this.live() ? this.m.b(B.SEGS_DONE) : this.final.segments; }
+
+  /** The live state while 503 works on it. */
+  get state(): BackupStatus {
+    if (!this.live() || this.status === 'queued' || this.status === 'refused') return this.status;
+    const s = this.m.b(B.STATE);
+    return s === BackupState.HOLDING ? 'holding' : s === BackupState.RUNNING ? 'running' : this.status;
+  }
+
+  /** By 502. */
+  finish(ok: boolean, t: number, reason = ''): void {
+    this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE) };
+    this.failedSegment = ok ? -1 : this.m.b(B.FAILED_SEG);
+    this.status = ok ? 'done' : 'failed';
+    this.reason = reason;
+    this.doneAt = t;
+    this.onEnd?.(this);
+  }
+}

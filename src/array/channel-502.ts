@@ -1,0 +1,137 @@
+/**
+ * Channel processor 502 (SPEC.md parts table, §0025): receives the backup command on port
+ * 402/403, validates and parses it into 511, hands it to 503, and answers the backup server
+ * at once (the command is accepted without waiting: claims 1, 5, 9, 14). When 503 ends it,
+ * 502 reports the outcome. For embodiment 4 (§0036–0038, Figs. 10–11) the command carries
+ * the split: 502 asks 501 to split (through 507) and answers only once 501 has done it.
+ */
+import { B, BackupState, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';
+import { BackupHandle, METHODS, type BackupParams } from './backup.ts';
+import { PS, refusal } from './pair-state.ts';
+import { FAILURE_REASONS } from './channel-503.ts';
+import type { Ctx, Processor, Work } from './context.ts';
+
+export class Channel502 implements Processor {
+  readonly actor = '502' as const;
+  /** Ports 402/403's queue of backup commands. */
+  readonly port: BackupHandle[] = [];
+  private current: BackupHandle | null = null;
+  private combining = false;
+
+  /**
+   * Everything 502 needs from 501 and 503 is in 507. Extra arguments are ignored: the live
+   * runtime (src/runtime/live/roles.ts) still passes a 501 and a 503 it no longer needs.
+   */
+  constructor(private readonly c: Ctx, ..._unused: unknown[]) {}
+  private get m(): Mem507 { return this.c.m; }
+
+  next(): Work | null {
+    const { c, m } = this;
+    const cmd = c.cost.cmd();
+    if (this.combining) return m.w(W.SPLIT_DONE) !== 0 ? { cost: cmd, run: () => this.combinedAnswer() } : null;
+    const st = m.b(B.STATE);
+    if (this.current && (st === BackupState.DONE || st === BackupState.FAILED)) return { cost: cmd, run: () => this.report() };
+    // One backup at a time in 511; the next waits until the last one's requests drained.
+    if (this.port.length > 0 && !this.current && c.reqRing.size() === 0) return { cost: cmd, run: () => this.accept() };
+    return null;
+  }
+
+  /** Why `p` would be refused now (before any data moves), or null. */
+  check(p: BackupParams): string | null {
+    const { c, m } = this;
+    if (!METHODS.includes(p.method)) return `method must be one of ${METHODS.join(', ')}`;
+    if (p.segments.length > MAX_SEGMENTS) return `at most ${MAX_SEGMENTS} segments`;
+    if (!Number.isInteger(p.transferBlocks) || p.transferBlocks < 1 || p.transferBlocks > m.L.unitMax) {
+      return `transferBlocks must be 1..${m.L.unitMax}`;
+    }
+    for (const [i, s] of p.segments.entries()) {
+      if (!Number.isInteger(s.lba) || !Number.isInteger(s.blocks) || s.lba < 0 || s.blocks < 0 || s.lba + s.blocks > m.L.blocks) {
+        return `segment ${i}: LBA range ${s.lba}+${s.blocks} is outside the S-VOL (${m.L.blocks} blocks)`;
+      }
+      if (s.dest.kind === 'disk') {
+        const d = c.backupDisk;
+        if (!d) return `segment ${i}: no disk backup target`;
+        if (!Number.isInteger(s.dest.lba) || s.dest.lba < 0 || s.dest.lba + s.blocks > d.blocks) {
+          return `segment ${i}: destination range ${s.dest.lba}+${s.blocks} is outside the target (${d.blocks} blocks)`;
+        }
+      }
+    }
+    const p516 = m.w(W.P_STATE);
+    if (p.combinedSplit) return refusal('split', p516, false);
+    if (p516 === PS.SUSPENDED) return 'pair suspended: the S-VOL holds no consistent image';
+    if (p516 !== PS.SPLIT) return 'the pair is not split: split it first, or use a combined split';
+    return null;
+  }
+
+  private accept(): void {
+    const { c, m } = this;
+    const h = this.port.shift()!;
+    const why = this.check(h.params);
+    if (why) {
+      h.status = 'refused';
+      h.reason = why;
+      c.log('502', 'backup.refused', '102', { reason: why });
+      h.onAnswer?.(h);
+      return;
+    }
+    const p = h.params;
+    m.u8.fill(0, m.L.p511, m.L.p511 + B.SEG0 * 4);
+    m.setB(B.ID, h.id);
+    m.setB(B.METHOD, METHODS.indexOf(p.method));
+    m.setB(B.UNIT, p.transferBlocks);
+    m.setB(B.CHECK_RANGE, p.checkWholeRange && p.method === 'priority' ? 1 : 0);
+    m.setB(B.NSEG, p.segments.length);
+    m.setB(B.FAILED_SEG, -1);
+    let units = 0;
+    p.segments.forEach((s, k) => {
+      m.setB(B.SEG0 + 4 * k, s.lba);
+      m.setB(B.SEG0 + 4 * k + 1, s.blocks);
+      m.setB(B.SEG0 + 4 * k + 2, s.dest.kind === 'tape' ? 0 : 1);
+      m.setB(B.SEG0 + 4 * k + 3, s.dest.kind === 'disk' ? s.dest.lba : 0);
+      units += Math.ceil(s.blocks / p.transferBlocks);
+    });
+    m.setB(B.UNITS, units);
+    this.current = h;
+    c.log('502', 'backup.parse', undefined, { segments: p.segments.length, units, method: p.method, combined: !!p.combinedSplit });
+    if (p.combinedSplit) {
+      this.combining = true;
+      m.setW(W.SPLIT_DONE, 0);
+      m.setW(W.SPLIT_REQ, 1);
+      c.log('502', 'split.req', '501');
+      return;
+    }
+    this.handOff(h);
+  }
+
+  private handOff(h: BackupHandle): void {
+    const { c, m } = this;
+    m.setB(B.STATE, BackupState.ACCEPTED);
+    h.status = 'accepted';
+    h.acceptedAt = c.now();
+    c.log('502', 'backup.handoff', '503');
+    c.log('502', 'backup.accepted', '102', { split: !!h.params.combinedSplit });
+    h.onAnswer?.(h);
+  }
+
+  private combinedAnswer(): void {
+    const h = this.current!;
+    this.combining = false;
+    const done = this.m.w(W.SPLIT_DONE);
+    this.m.setW(W.SPLIT_DONE, 0); // 501 may acknowledge writes again (after this answer)
+    if (done === 1) { this.handOff(h); return; }
+    this.current = null;
+    h.status = 'refused';
+    h.reason = refusal('split', this.m.w(W.P_STATE), false) ?? 'split refused';
+    this.c.log('502', 'backup.refused', '102', { reason: h.reason });
+    h.onAnswer?.(h);
+  }
+
+  private report(): void {
+    const h = this.current!;
+    this.current = null;
+    const ok = this.m.b(B.STATE) === BackupState.DONE;
+    this.m.setB(B.REPORTED, 1);
+    this.c.log('502', 'backup.report', '102', { ok, blocks: this.m.b(B.BLOCKS_DONE) });
+    h.finish(ok, this.c.now(), ok ? '' : FAILURE_REASONS[this.m.b(B.FAILURE)] ?? 'failed');
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Channel processor 503 (SPEC.md parts table): executes the backup parsed into 511. It
+ * checks 514 over each transfer unit (or over the whole range first, §0026) and makes the
+ * unit consistent before any of it reaches the destination:
+ *   priority (embodiment 1, Figs. 3–4): pending blocks → 508 copies them with priority,
+ *     then 508 stages the S-VOL unit into 515, then 503 streams it;
+ *   wait (embodiment 2, Figs. 5–6): hold the whole backup until 514 is empty;
+ *   staging (embodiment 3, Figs. 8–9): 508 merges P-VOL side and S-VOL blocks in 515.
+ * Two staging buffers let 508 prepare one unit while 503 streams the other.
+ */
+import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
+import { METHODS } from './backup.ts';
+import { PS } from './pair-state.ts';
+import { Req, type Ctx, type Processor, type Work } from './context.ts';
+
+/** Why a backup failed, by the code 503 leaves in 511 (word B.FAILURE). */
+export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state'];
+
+/** B.CHECK_RANGE values: per unit, or whole range in its copy phase, then its stream phase. */
+const UNIT = 0, RANGE_COPY = 1, RANGE_STREAM = 2;
+
+export class Channel503 implements Processor {
+  readonly actor = '503' as const;
+  constructor(private readonly c: Ctx) {}
+  private get m(): Mem507 { return this.c.m; }
+
+  private seg(k: number, i: number): number { return this.m.b(B.SEG0 + 4 * k + i); }
+
+  next(): Work | null {
+    const { c, m } = this;
+    const cmd = c.cost.cmd();
+    const st = m.b(B.STATE);
+    if (st === BackupState.ACCEPTED) return { cost: cmd, run: () => this.start() };
+    if (st === BackupState.HOLDING) {
+      const p = m.w(W.P_STATE);
+      if (p !== PS.SPLIT) return { cost: cmd, run: () => this.fail(0, 'the pair left the split state') };
+      return c.diff.pending() === 0 ? { cost: cmd, run: () => this.release() } : null;
+    }
+    if (st !== BackupState.RUNNING) return null;
+    if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), 'device error') };
+    for (let k = 0; k < NBUF; k++) {
+      const s = m.sb(k, SB.STATE);
+      if (s === BufState.FAILED) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
+      if (m.sb(k, SB.SEQ) !== m.b(B.STREAM_SEQ)) continue;
+      if (s === BufState.READY) {
+        if (this.seg(m.sb(k, SB.SEG), 2) === 0) {
+          const bytes = m.sb(k, SB.N) * m.L.blockBytes;
+          return { cost: c.cost.tape(bytes, 1), run: () => this.stream(k) };
+        }
+        return { cost: cmd, run: () => this.requestWrite(k) };
+      }
+      if (s === BufState.WRITTEN) return { cost: cmd, run: () => this.progress(k) };
+    }
+    for (let k = 0; k < NBUF; k++) {
+      if (m.sb(k, SB.STATE) === BufState.COPIED) return { cost: cmd, run: () => this.request(k, Req.STAGE, 'stage.req') };
+    }
+    const phase = m.b(B.CHECK_RANGE);
+    if (m.b(B.PREP_SEQ) < m.b(B.UNITS)) {
+      if (phase === RANGE_COPY) return c.reqRing.size() < 8 ? { cost: cmd, run: () => this.rangeCopy() } : null;
+      if (phase === RANGE_STREAM && m.b(B.PRIO_OUT) > 0) return null;
+      for (let k = 0; k < NBUF; k++) {
+        if (m.sb(k, SB.STATE) === BufState.FREE) return { cost: cmd, run: () => this.prepare(k) };
+      }
+    }
+    return null;
+  }
+
+  private start(): void {
+    const { c, m } = this;
+    for (let k = 0; k < NBUF; k++) { m.setSb(k, SB.STATE, BufState.FREE); m.setSb(k, SB.SEQ, -1); }
+    this.skipEmptySegments();
+    const method = METHODS[m.b(B.METHOD)];
+    const pending = c.diff.pending();
+    if (method === 'wait' && pending > 0) {
+      m.setB(B.STATE, BackupState.HOLDING);
+      c.log('503', 'backup.hold', undefined, { pending });
+      return;
+    }
+    m.setB(B.STATE, BackupState.RUNNING);
+    c.log('503', 'backup.start', undefined, { method, pending });
+    this.finishIfDone();
+  }
+
+  private release(): void {
+    this.m.setB(B.STATE, BackupState.RUNNING);
+    this.c.log('503', 'backup.release', undefined, { pending: 0 });
+    this.finishIfDone();
+  }
+
+  /** The next unit at the prepare cursor: [lba, n, segment, dest lba]; advances the cursor. */
+  private takeUnit(): [number, number, number, number] {
+    const { m } = this;
+    let s = m.b(B.PREP_SEG), off = m.b(B.PREP_OFF);
+    while (off >= this.seg(s, 1)) { s++; off = 0; }
+    const n = Math.min(m.b(B.UNIT), this.seg(s, 1) - off);
+    const unit: [number, number, number, number] = [this.seg(s, 0) + off, n, s, this.seg(s, 3) + off];
+    m.setB(B.PREP_SEG, s);
+    m.setB(B.PREP_OFF, off + n);
+    m.setB(B.PREP_SEQ, m.b(B.PREP_SEQ) + 1);
+    return unit;
+  }
+
+  /** Whole-range check, copy phase: priority copies for every unit that has pending blocks. */
+  private rangeCopy(): void {
+    const { c, m } = this;
+    const [lba, n, s] = this.takeUnit();
+    const pending = c.diff.pendingIn(lba, n);
+    if (pending > 0) {
+      m.setB(B.PRIO_OUT, m.b(B.PRIO_OUT) + 1);
+      c.reqRing.push(Req.PRIO_RANGE, lba, n, s);
+      c.log('503', 'priority.req', '508', { lba, n, pending });
+    }
+    if (m.b(B.PREP_SEQ) === m.b(B.UNITS)) {
+      // Every unit checked: now stream, from the start of the range again.
+      m.setB(B.CHECK_RANGE, RANGE_STREAM);
+      m.setB(B.PREP_SEG, 0); m.setB(B.PREP_OFF, 0); m.setB(B.PREP_SEQ, 0);
+    }
+  }
+
+  private prepare(k: number): void {
+    const { c, m } = this;
+    const seq = m.b(B.PREP_SEQ);
+    const [lba, n, s, dest] = this.takeUnit();
+    m.setSb(k, SB.SEQ, seq); m.setSb(k, SB.LBA, lba); m.setSb(k, SB.N, n);
+    m.setSb(k, SB.SEG, s); m.setSb(k, SB.DEST, dest);
+    const method = METHODS[m.b(B.METHOD)];
+    if (method === 'staging') { this.request(k, Req.MERGE, 'merge.req'); return; }
+    const pending = c.diff.pendingIn(lba, n);
+    if (method === 'priority' && pending > 0) {
+      m.setSb(k, SB.STATE, BufState.COPY_REQ);
+      c.reqRing.push(Req.PRIO, k);
+      c.log('503', 'priority.req', '508', { lba, n, pending });
+      return;
+    }
+    this.request(k, Req.STAGE, 'stage.req');
+  }
+
+  private request(k: number, type: number, ev: string): void {
+    const { c, m } = this;
+    m.setSb(k, SB.STATE, BufState.STAGE_REQ);
+    c.reqRing.push(type, k);
+    c.log('503', ev, '508', { lba: m.sb(k, SB.LBA), n: m.sb(k, SB.N) });
+  }
+
+  private requestWrite(k: number): void {
+    this.m.setSb(k, SB.STATE, BufState.WRITE_REQ);
+    this.c.reqRing.push(Req.WRITE_DEST, k);
+    this.c.log('503', 'dest.write', '508', { lba: this.m.sb(k, SB.DEST), n: this.m.sb(k, SB.N) });
+  }
+
+  /** 515 → tape (SPEC.md: 503 moves the data to the tape device 303). */
+  private stream(k: number): void {
+    const { c, m } = this;
+    const n = m.sb(k, SB.N);
+    c.tape.writeBlock(m.blocksAt(m.stagingPtr(k, 2), n));
+    c.log('503', 'tape.write', '303', { lba: m.sb(k, SB.LBA), n });
+    this.progress(k);
+  }
+
+  private progress(k: number): void {
+    const { m } = this;
+    const n = m.sb(k, SB.N), s = m.sb(k, SB.SEG);
+    m.setB(B.BLOCKS_DONE, m.b(B.BLOCKS_DONE) + n);
+    m.setB(B.STREAM_SEQ, m.b(B.STREAM_SEQ) + 1);
+    if (m.sb(k, SB.LBA) + n === this.seg(s, 0) + this.seg(s, 1)) {
+      m.setB(B.SEGS_DONE, s + 1);
+      this.skipEmptySegments();
+    }
+    m.setSb(k, SB.STATE, BufState.FREE);
+    this.finishIfDone();
+  }
+
+  private skipEmptySegments(): void {
+    const { m } = this;
+    let d = m.b(B.SEGS_DONE);
+    while (d < m.b(B.NSEG) && this.seg(d, 1) === 0) d++;
+    m.setB(B.SEGS_DONE, d);
+  }
+
+  private finishIfDone(): void {
+    const { c, m } = this;
+    if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.STREAM_SEQ) < m.b(B.UNITS)) return;
+    let tape = false;
+    for (let s = 0; s < m.b(B.NSEG); s++) if (this.seg(s, 2) === 0) tape = true;
+    if (tape) c.tape.writeTapemark();
+    m.setB(B.STATE, BackupState.DONE);
+    c.log('503', 'backup.done', '502', { blocks: m.b(B.BLOCKS_DONE) });
+  }
+
+  private fail(seg: number, why: string): void {
+    this.m.setB(B.FAILURE, FAILURE_REASONS.indexOf(why));
+    this.m.setB(B.FAILED_SEG, seg);
+    this.m.setB(B.STATE, BackupState.FAILED);
+    this.c.log('503', 'backup.failed', '502', { segment: seg, reason: why });
+  }
+}

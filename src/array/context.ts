@@ -1,0 +1,51 @@
+/**
+ * What every processor of the controller is given (SPEC.md parts table): the shared memory
+ * 507 and its structures, the volumes (only 508 touches them), the tape (503 streams to
+ * it), the cost model, a clock and the event log. A processor offers one bounded step at a
+ * time as a Work; the runtime decides when it runs (the sim: `cost` ms of virtual time after
+ * it was offered; the live runtime: at once). A Work's run() re-reads shared state, so what
+ * it does is right at the moment it runs, whatever happened since it was offered.
+ */
+import type { Core } from '../core/core-api.ts';
+import type { AwsTapeWriter } from '../devices/awstape.ts';
+import type { BlockDevice } from '../devices/block-device.ts';
+import type { Actor, SimEvent } from '../runtime/events.ts';
+import type { CostModel } from '../runtime/cost-model.ts';
+import type { Cache } from './cache.ts';
+import type { Differential } from './differential-514.ts';
+import type { Mem507 } from './memory-507.ts';
+import type { Ring } from './queues.ts';
+
+export interface Work {
+  /** Duration of the step in ms (from the cost model). */
+  cost: number;
+  /** Performs the step. */
+  run(): void;
+}
+
+export interface Processor {
+  readonly actor: Actor;
+  /** The next bounded step, or null when there is nothing to do now. Has no side effects. */
+  next(): Work | null;
+}
+
+export interface Ctx {
+  core: Core;
+  m: Mem507;
+  diff: Differential;
+  cache: Cache;
+  cost: CostModel;
+  pvol: BlockDevice;
+  svol: BlockDevice;
+  tape: AwsTapeWriter;
+  backupDisk?: BlockDevice;
+  /** 501 → 508 copy-before-write requests. */
+  cowRing: Ring;
+  /** 503 → 508 backup requests (priority copy, stage, merge, write to a disk target). */
+  reqRing: Ring;
+  now(): number;
+  log(actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']): void;
+}
+
+/** Requests in reqRing (word 0 of a record). */
+export const Req = { PRIO: 1, PRIO_RANGE: 2, STAGE: 3, MERGE: 4, WRITE_DEST: 5 } as const;

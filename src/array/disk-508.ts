@@ -1,0 +1,256 @@
+/**
+ * Disk processor 508 (SPEC.md parts table): the only processor that touches the volumes.
+ * Its steps, most urgent first: copy before write for a waiting client write (501),
+ * destage when 501 waits for a cache slot, the backup's requests from 503 (priority copy
+ * §0029, staging the S-VOL, the staging merge of embodiment 3 §0034, writing to a disk
+ * target §0048), the background differential copy (formation, update and post-split
+ * copies, §0019–0024), then plain destage (§0016). Each step is bounded (one request, or one
+ * run of at most COPY_CHUNK blocks).
+ *
+ * The point-in-time rule (SPEC.md "What the patent leaves implicit"): while a block's bit
+ * is set in 514 after a split, no post-split write has reached it (501 asks for a copy
+ * before write first), so its newest version, in a cache slot or else on the P-VOL, is the
+ * split-instant version. readCurrent() is the one place that reads it.
+ */
+import { DeviceError } from '../devices/block-device.ts';
+import { PS } from './pair-state.ts';
+import { B, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memory-507.ts';
+import { Req, type Ctx, type Processor, type Work } from './context.ts';
+
+export class Disk508 implements Processor {
+  readonly actor = '508' as const;
+  constructor(private readonly c: Ctx) {}
+
+  private get m(): Mem507 { return this.c.m; }
+
+  next(): Work | null {
+    const { c, m } = this;
+    const cow = c.cowRing.peek();
+    if (cow) return { cost: this.copyToSvol(cow[1], cow[2], true), run: () => this.cow() };
+    if (m.w(W.CACHE_WAIT) && c.cache.dirty() > 0) return this.destageWork();
+    const req = c.reqRing.peek();
+    if (req) return { cost: this.request(req, true), run: () => { const r = c.reqRing.peek()!; c.reqRing.pop(); this.request(r, false); } };
+    if (c.cache.dirty() > c.cache.slots * 0.75) return this.destageWork();
+    if (this.copying() && c.diff.pending() > 0) {
+      const run = this.nextPendingRun();
+      return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background() };
+    }
+    if (c.cache.dirty() > 0) return this.destageWork();
+    return null;
+  }
+
+  /** Background copies run while the pair is forming, mirrored, or split but not complete. */
+  private copying(): boolean {
+    const p = this.m.w(W.P_STATE);
+    return p === PS.DUPLEX_PENDING || p === PS.DUPLEX || p === PS.SPLIT;
+  }
+
+  private cow(): void {
+    const { c, m } = this;
+    const [, lba, n] = c.cowRing.peek()!;
+    c.cowRing.pop();
+    this.guard(() => this.copyToSvol(lba, n, false));
+    m.addW(W.COW_COPIES, this.lastCopied);
+    m.setW(W.COW_STATE, 2);
+    c.log('508', 'cow.done', '501', { lba, n, copied: this.lastCopied });
+    this.settle();
+  }
+
+  private background(): void {
+    const [lba, n] = this.nextPendingRun();
+    this.guard(() => this.copyToSvol(lba, n, false));
+    this.m.addW(W.BG_COPIES, this.lastCopied);
+    this.m.setW(W.COPY_CURSOR, (lba + n) % this.c.diff.blocks);
+    this.settle();
+  }
+
+  /** The run of pending blocks at or after the copy cursor (wrapping), ≤ COPY_CHUNK. */
+  private nextPendingRun(): [number, number] {
+    const d = this.c.diff;
+    let s = d.nextPending(this.m.w(W.COPY_CURSOR), d.blocks);
+    if (s < 0) s = d.nextPending(0, d.blocks);
+    if (s < 0) return [0, 0];
+    let e = d.nextClean(s, Math.min(d.blocks, s + COPY_CHUNK));
+    if (e < 0) e = Math.min(d.blocks, s + COPY_CHUNK);
+    return [s, e - s];
+  }
+
+  /** Blocks the last copyToSvol moved. */
+  private lastCopied = 0;
+
+  /**
+   * Copies the pending blocks of [lba, lba+n) to the S-VOL and clears them in 514. With
+   * dry = true only returns the cost it would take now.
+   */
+  private copyToSvol(lba: number, n: number, dry: boolean): number {
+    const { c } = this;
+    const d = c.diff, end = lba + n, bb = c.m.L.blockBytes, cap = c.m.L.scratchBlocks;
+    let cost = 0, copied = 0;
+    for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
+      let e = d.nextClean(s, end);
+      if (e < 0) e = end;
+      e = Math.min(e, s + cap);
+      cost += this.readCurrent(s, e - s, c.m.L.scratch508, dry);
+      cost += c.cost.diskWrite((e - s) * bb, 1);
+      if (!dry) {
+        c.svol.write(s, e - s, c.m.blocksAt(c.m.L.scratch508, e - s));
+        d.clearDiff(s, e - s);
+      }
+      copied += e - s;
+      s = e < end ? d.nextPending(e, end) : -1;
+    }
+    if (!dry) this.lastCopied = copied;
+    return cost;
+  }
+
+  /** The newest data of [lba, lba+n): cache slot if any, else the P-VOL; returns the cost. */
+  private readCurrent(lba: number, n: number, into: number, dry: boolean): number {
+    const { c } = this;
+    const bb = c.m.L.blockBytes;
+    let cost = 0, run = -1;
+    const flush = (upTo: number) => {
+      if (run < 0) return;
+      cost += c.cost.diskRead((upTo - run) * bb, 1);
+      if (!dry) c.pvol.read(run, upTo - run, c.m.blocksAt(into + (run - lba) * bb, upTo - run));
+      run = -1;
+    };
+    for (let b = lba; b < lba + n; b++) {
+      const slot = c.cache.slotOf(b);
+      if (slot < 0) { if (run < 0) run = b; continue; }
+      flush(b);
+      cost += c.cost.cache(bb);
+      if (!dry) c.core.copy(into + (b - lba) * bb, c.m.slotPtr(slot), bb);
+    }
+    flush(lba + n);
+    return cost;
+  }
+
+  /** A request from 503 (record [type, buffer or lba, n, segment]); returns its cost. */
+  private request([type, a, n, seg]: [number, number, number, number], dry: boolean): number {
+    const { c, m } = this;
+    const bb = m.L.blockBytes;
+    const lba = type === Req.PRIO_RANGE ? a : m.sb(a, SB.LBA);
+    const len = type === Req.PRIO_RANGE ? n : m.sb(a, SB.N);
+    const fail = (e: unknown) => {
+      if (!(e instanceof DeviceError)) throw e;
+      if (type !== Req.PRIO_RANGE) m.setSb(a, SB.STATE, BufState.FAILED);
+      c.log('508', 'backup.io.error', '503', { lba, message: e.message });
+      return 0;
+    };
+    switch (type) {
+      case Req.PRIO:
+      case Req.PRIO_RANGE: {
+        if (dry) return this.copyToSvol(lba, len, true);
+        let ok = true;
+        try { this.copyToSvol(lba, len, false); } catch (e) { this.lastCopied = 0; ok = false; fail(e); }
+        m.addW(W.PRIORITY_COPIES, this.lastCopied);
+        m.addW(W.SVOL_WRITES_FOR_BACKUP, this.lastCopied);
+        if (type === Req.PRIO) {
+          if (ok) m.setSb(a, SB.STATE, BufState.COPIED);
+        } else {
+          if (!ok) m.setB(B.FAILED_SEG, seg);
+          m.setB(B.PRIO_OUT, m.b(B.PRIO_OUT) - 1);
+        }
+        c.log('508', 'priority.done', '503', { lba, n: len, copied: this.lastCopied });
+        this.settle();
+        return 0;
+      }
+      case Req.STAGE: {
+        if (dry) return c.cost.diskRead(len * bb, 1);
+        // E1 copied the range first, E2 waited for all of 514: nothing may be pending here.
+        if (c.diff.pendingIn(lba, len) !== 0) throw new Error(`508: stage of ${lba}+${len} with blocks pending in 514`);
+        try { c.svol.read(lba, len, m.blocksAt(m.stagingPtr(a, 2), len)); } catch (e) { return fail(e); }
+        m.setSb(a, SB.STATE, BufState.READY);
+        c.log('508', 'stage.done', '503', { lba, n: len });
+        return 0;
+      }
+      case Req.MERGE: return this.merge(a, lba, len, dry, fail);
+      case Req.WRITE_DEST: {
+        if (dry) return c.cost.diskWrite(len * bb, 1);
+        try { c.backupDisk!.write(m.sb(a, SB.DEST), len, m.blocksAt(m.stagingPtr(a, 2), len)); } catch (e) { return fail(e); }
+        m.setSb(a, SB.STATE, BufState.WRITTEN);
+        c.log('508', 'dest.written', '503', { lba: m.sb(a, SB.DEST), n: len });
+        return 0;
+      }
+    }
+    throw new Error(`508: unknown request ${type}`);
+  }
+
+  /**
+   * Embodiment 3 (§0034, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
+   * reflected ones from the S-VOL, merged in 515 by the core's stagingMerge. Nothing is
+   * written to the S-VOL.
+   */
+  private merge(k: number, lba: number, n: number, dry: boolean, fail: (e: unknown) => number): number {
+    const { c, m } = this;
+    const d = c.diff, end = lba + n, bb = m.L.blockBytes;
+    const pPtr = m.stagingPtr(k, 0), sPtr = m.stagingPtr(k, 1);
+    // The S-VOL side is read as one I/O (its stale blocks are masked by the merge); the
+    // pending blocks come from the P-VOL side run by run.
+    let cost = c.cost.diskRead(n * bb, 1), fromPvol = 0;
+    try {
+      if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
+      for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
+        let e = d.nextClean(s, end);
+        if (e < 0) e = end;
+        cost += this.readCurrent(s, e - s, pPtr + (s - lba) * bb, dry);
+        fromPvol += e - s;
+        s = e < end ? d.nextPending(e, end) : -1;
+      }
+    } catch (e) { return fail(e); }
+    cost += c.cost.cache(n * bb);
+    if (dry) return cost;
+    c.core.stagingMerge(d.diff, lba, n, bb, pPtr, sPtr, m.stagingPtr(k, 2));
+    m.addW(W.STAGED_FROM_PVOL, fromPvol);
+    m.setSb(k, SB.STATE, BufState.READY);
+    c.log('508', 'merge.done', '503', { lba, n, fromPvol, fromSvol: n - fromPvol });
+    return cost;
+  }
+
+  private destageWork(): Work {
+    const { c } = this;
+    const run = c.cache.nextDirtyRun(COPY_CHUNK)!;
+    const bytes = run[1] * c.m.L.blockBytes;
+    return { cost: c.cost.cache(bytes) + c.cost.diskWrite(bytes, 1), run: () => this.destage() };
+  }
+
+  /** Writes one run of dirty slots to the P-VOL (§0016); the slots stay as clean copies. */
+  private destage(): void {
+    const { c, m } = this;
+    const run = c.cache.nextDirtyRun(COPY_CHUNK);
+    if (!run) return;
+    const [lba, n] = run, bb = m.L.blockBytes;
+    for (let i = 0; i < n; i++) c.core.copy(m.L.scratch508 + i * bb, m.slotPtr(c.cache.slotOf(lba + i)), bb);
+    c.pvol.write(lba, n, m.blocksAt(m.L.scratch508, n));
+    c.cache.markClean(lba, n);
+    m.addW(W.DESTAGED, n);
+    m.setW(W.CACHE_WAIT, 0);
+  }
+
+  /** Runs a copy; a device error suspends the pair (PSUE) instead of crashing. Returns -1 then. */
+  private guard(f: () => number): number {
+    try { return f(); } catch (e) {
+      if (!(e instanceof DeviceError)) throw e;
+      this.lastCopied = 0;
+      this.m.setW(W.P_STATE, PS.SUSPENDED);
+      this.m.setW(W.S_STATE, PS.SUSPENDED);
+      this.c.log('508', 'pair.suspended', undefined, { message: e.message });
+      return -1;
+    }
+  }
+
+  /** 517 follows 514: split-pending → split, duplex-pending → duplex, once 514 is empty. */
+  private settle(): void {
+    const { c, m } = this;
+    if (c.diff.pending() !== 0) return;
+    const p = m.w(W.P_STATE);
+    if (p === PS.SPLIT && m.w(W.S_STATE) === PS.SPLIT_PENDING) {
+      m.setW(W.S_STATE, PS.SPLIT);
+      c.log('508', 'split.complete', undefined, { state517: 'split' });
+    } else if (p === PS.DUPLEX_PENDING) {
+      m.setW(W.P_STATE, PS.DUPLEX);
+      m.setW(W.S_STATE, PS.DUPLEX);
+      c.log('508', 'pair.duplex');
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Shared memory 507 (SPEC.md parts table), laid out by this one module above the core's
+ * reserved page (src/core/memory.ts). Everything the processors share lives here: the
+ * backup management area 510 (control words with 512/513/516/517 and the counters, the
+ * backup parameters 511, the two bitmaps: 514 and the post-split changes), the staging
+ * area 515, the cache slots and the queues between processors. In the sim it is the Core's
+ * memory used from one thread; the live runtime puts the same layout in the shared WASM
+ * memory every worker sees, so every word is an Int32 reachable by Atomics.
+ */
+import type { Core } from '../core/core-api.ts';
+import { bitmapBytes, initBitmap } from '../core/bitmap-layout.ts';
+import { CORE_RESERVED_BYTES, ensureBytes } from '../core/memory.ts';
+import { LIMITS } from '../scenario/schema.ts';
+
+/** Control words of 510 (Int32 indices). */
+export const W = {
+  P_STATE: 0, // 516 pair state seen on the P-VOL side
+  S_STATE: 1, // 517 pair state seen on the S-VOL side
+  PVOL_NO: 2, // 512
+  SVOL_NO: 3, // 513
+  DIFF_ROLE: 4, // 0: bitmap A is 514 and B the post-split one; 1: swapped
+  PENDING: 5, // bits set in 514
+  POST: 6, // bits set in the post-split bitmap
+  DIRTY: 7, // dirty cache slots
+  CACHE_WAIT: 8, // 501 waits for a free slot: 508 destages first
+  CLOCK: 9, // eviction hand over the slots
+  DESTAGE_HAND: 10,
+  COPY_CURSOR: 11, // where 508's background copy resumes
+  SPLIT_REQ: 12, // 502 → 501: combined split of embodiment 4 requested
+  SPLIT_DONE: 13, // 501 → 502: 1 split done, 2 refused
+  COW_STATE: 14, // 501 ↔ 508: 0 none, 1 requested, 2 done
+  PENDING_AT_SPLIT: 15,
+  COW_COPIES: 16,
+  PRIORITY_COPIES: 17,
+  STAGED_FROM_PVOL: 18,
+  SVOL_WRITES_FOR_BACKUP: 19,
+  BG_COPIES: 20,
+  DESTAGED: 21,
+  SPLIT_SEQ: 22, // splits done, so a snapshot can tell a new split from an old one
+} as const;
+const CONTROL_WORDS = 32;
+
+/** 511: backup parameter info and the backup's progress (Int32 indices within 511). */
+export const B = {
+  STATE: 0, // BackupState below
+  METHOD: 1, // 0 priority (E1), 1 wait (E2), 2 staging (E3)
+  UNIT: 2, // transfer unit in blocks
+  CHECK_RANGE: 3, // 1: check 514 over the whole range first
+  NSEG: 4,
+  PREP_SEG: 5, // next unit to prepare: segment and offset
+  PREP_OFF: 6,
+  PREP_SEQ: 7, // units handed to buffers so far
+  STREAM_SEQ: 8, // units written to the destination so far
+  UNITS: 9,
+  PRIO_OUT: 10, // whole-range priority copies still outstanding
+  BLOCKS_DONE: 11,
+  SEGS_DONE: 12,
+  FAILED_SEG: 13,
+  REPORTED: 14, // 502 has answered the backup server about the end
+  ID: 15,
+  FAILURE: 16, // why it failed: index into FAILURE_REASONS (channel-503.ts)
+  SEG0: 20, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
+} as const;
+export const MAX_SEGMENTS = 256;
+const B_WORDS = B.SEG0 + 4 * MAX_SEGMENTS;
+
+export const BackupState = { IDLE: 0, ACCEPTED: 1, HOLDING: 2, RUNNING: 3, DONE: 4, FAILED: 5 } as const;
+
+/** Staging buffers of 515 (double buffering: 508 fills one while 503 streams the other). */
+export const NBUF = 2;
+/** Words per staging buffer: state, seq, lba, blocks, segment, dest lba. */
+export const SB = { STATE: 0, SEQ: 1, LBA: 2, N: 3, SEG: 4, DEST: 5 } as const;
+const SB_WORDS = 8;
+export const BufState = { FREE: 0, COPY_REQ: 1, COPIED: 2, STAGE_REQ: 3, READY: 4, WRITE_REQ: 5, FAILED: 6, WRITTEN: 7 } as const;
+
+/** Ring records (queues.ts): 4 words each. */
+export const RING_RECORD = 4;
+export const RING_CAP = 64;
+
+export const SlotState = { FREE: 0, CLEAN: 1, DIRTY: 2 } as const;
+
+/** Largest run 508 moves in one background step (a bounded step, DESIGN.md). */
+export const COPY_CHUNK = 64;
+
+export interface Layout507 {
+  blocks: number;
+  blockBytes: number;
+  slots: number;
+  unitMax: number;
+  control: number;
+  p511: number;
+  bmA: number;
+  bmB: number;
+  blockToSlot: number;
+  slotLba: number;
+  slotState: number;
+  slotData: number;
+  stagingWords: number;
+  /** 515: per buffer three regions of unitMax blocks: P-VOL side, S-VOL side, merged. */
+  staging: number;
+  cowRing: number;
+  reqRing: number;
+  /** 508's private work area (memory 506 in the patent's Fig. 2). */
+  scratch508: number;
+  /** Two blocks for the verifier's checksums. */
+  verify: number;
+  scratchBlocks: number;
+  end: number;
+}
+
+const align = (x: number, a = 64) => Math.ceil(x / a) * a;
+
+export function planLayout(blocks: number, blockBytes: number, slots: number, base = CORE_RESERVED_BYTES): Layout507 {
+  const unitMax = Math.max(1, Math.min(blocks, Math.floor(LIMITS.maxTransferBytes / blockBytes)));
+  let at = align(base);
+  const take = (bytes: number) => { const p = at; at = align(at + bytes); return p; };
+  const control = take(CONTROL_WORDS * 4);
+  const p511 = take(B_WORDS * 4);
+  const bmA = take(bitmapBytes(blocks));
+  const bmB = take(bitmapBytes(blocks));
+  const blockToSlot = take(blocks * 4);
+  const slotLba = take(slots * 4);
+  const slotState = take(slots * 4);
+  const stagingWords = take(NBUF * SB_WORDS * 4);
+  const cowRing = take((4 + RING_CAP * RING_RECORD) * 4);
+  const reqRing = take((4 + RING_CAP * RING_RECORD) * 4);
+  const slotData = take(slots * blockBytes);
+  const staging = take(NBUF * 3 * unitMax * blockBytes);
+  const scratchBlocks = Math.max(unitMax, COPY_CHUNK, LIMITS.maxWriteBlocks);
+  const scratch508 = take(scratchBlocks * blockBytes);
+  const verify = take(2 * blockBytes);
+  return {
+    blocks, blockBytes, slots, unitMax, control, p511, bmA, bmB, blockToSlot, slotLba, slotState,
+    slotData, stagingWords, staging, cowRing, reqRing, scratch508, verify, scratchBlocks, end: at,
+  };
+}
+
+/** Typed views over 507; rebuilt when the memory grows (a grown memory has a new buffer). */
+export class Mem507 {
+  private buf: ArrayBufferLike | null = null;
+  private _u8 = new Uint8Array(0);
+  private _i32 = new Int32Array(0);
+  constructor(readonly core: Core, readonly L: Layout507) {}
+
+  get u8(): Uint8Array { this.refresh(); return this._u8; }
+  get i32(): Int32Array { this.refresh(); return this._i32; }
+
+  private refresh(): void {
+    const b = this.core.memory.buffer;
+    if (b !== this.buf) {
+      this.buf = b;
+      this._u8 = new Uint8Array(b);
+      this._i32 = new Int32Array(b);
+    }
+  }
+
+  /** Control word of 510. */
+  w(i: number): number { return Atomics.load(this.i32, (this.L.control >> 2) + i); }
+  setW(i: number, v: number): void { Atomics.store(this.i32, (this.L.control >> 2) + i, v); }
+  addW(i: number, v: number): void { Atomics.add(this.i32, (this.L.control >> 2) + i, v); }
+  /** Word of 511. */
+  b(i: number): number { return Atomics.load(this.i32, (this.L.p511 >> 2) + i); }
+  setB(i: number, v: number): void { Atomics.store(this.i32, (this.L.p511 >> 2) + i, v); }
+  /** Word of staging buffer k. */
+  sb(k: number, i: number): number { return Atomics.load(this.i32, (this.L.stagingWords >> 2) + k * SB_WORDS + i); }
+  setSb(k: number, i: number, v: number): void { Atomics.store(this.i32, (this.L.stagingWords >> 2) + k * SB_WORDS + i, v); }
+  /** Byte view of `blocks` blocks at pointer p. */
+  blocksAt(p: number, blocks: number): Uint8Array { return this.u8.subarray(p, p + blocks * this.L.blockBytes); }
+  /** Pointer to region r (0 P-VOL side, 1 S-VOL side, 2 merged) of staging buffer k. */
+  stagingPtr(k: number, r: 0 | 1 | 2): number { return this.L.staging + (k * 3 + r) * this.L.unitMax * this.L.blockBytes; }
+  slotPtr(slot: number): number { return this.L.slotData + slot * this.L.blockBytes; }
+}
+
+/** Grows the memory, zeroes the layout and initialises the bitmaps and cache directory. */
+export function createMem507(core: Core, blocks: number, blockBytes: number, slots: number): Mem507 {
+  const L = planLayout(blocks, blockBytes, slots);
+  ensureBytes(core.memory, L.end);
+  const m = new Mem507(core, L);
+  m.u8.fill(0, L.control, L.slotData);
+  initBitmap(core.memory, L.bmA, blocks);
+  initBitmap(core.memory, L.bmB, blocks);
+  m.i32.fill(-1, L.blockToSlot >> 2, (L.blockToSlot >> 2) + blocks);
+  m.i32.fill(-1, L.slotLba >> 2, (L.slotLba >> 2) + slots);
+  m.setW(W.PVOL_NO, 601);
+  m.setW(W.SVOL_NO, 602);
+  return m;
+}

@@ -1,0 +1,42 @@
+/**
+ * "After a reload the volumes hold every acknowledged write" (issue 6), checked from the
+ * client's side: for every block some acknowledged write covered, the P-VOL must hold that
+ * write's data or a later write's (ids rise in issue order, and 501 acknowledges a port's
+ * writes in order), and the block must be intact: exactly fillBlock(seed, gen, lba) for
+ * the generation it carries (src/scenario/prng.ts stamps lba and generation in words 0–1).
+ */
+import { fillBlock } from '../../scenario/prng.ts';
+
+export interface AckedBlockError {
+  lba: number;
+  /** The generation the newest acknowledged write gave it. */
+  atLeast: number;
+  /** The generation found (word 1), or what was wrong. */
+  found: number | string;
+}
+
+export function checkAckedWrites(
+  readBlock: (lba: number) => Uint8Array,
+  seed: number,
+  blockBytes: number,
+  acked: readonly { id: number; lba: number; blocks: number }[],
+): { checkedBlocks: number; errors: AckedBlockError[] } {
+  const newest = new Map<number, number>();
+  for (const w of acked) {
+    for (let b = w.lba; b < w.lba + w.blocks; b++) newest.set(b, Math.max(newest.get(b) ?? 0, w.id + 1));
+  }
+  const errors: AckedBlockError[] = [];
+  const expect = new Uint8Array(blockBytes);
+  for (const [lba, atLeast] of [...newest].sort((a, b) => a[0] - b[0])) {
+    const got = readBlock(lba);
+    const dv = new DataView(got.buffer, got.byteOffset, got.byteLength);
+    const gen = dv.getInt32(4, true);
+    if (dv.getUint32(0, true) !== lba) { errors.push({ lba, atLeast, found: 'block holds another LBA\'s data' }); continue; }
+    if (gen < atLeast) { errors.push({ lba, atLeast, found: gen }); continue; }
+    fillBlock(expect, seed, gen, lba);
+    let same = true;
+    for (let i = 0; i < blockBytes && same; i++) same = expect[i] === got[i];
+    if (!same) errors.push({ lba, atLeast, found: `generation ${gen} with damaged data` });
+  }
+  return { checkedBlocks: newest.size, errors };
+}

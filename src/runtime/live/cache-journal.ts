@@ -1,0 +1,88 @@
+/**
+ * The cache 507 made non-volatile (issue 6 "Durability": after a reload the volumes hold
+ * every acknowledged write). 501 acknowledges a write once it is in cache (§0016), long
+ * before 508 destages it; a real array keeps that cache on batteries. The live runtime's
+ * cache is ordinary memory that a reload wipes, so 501's worker appends each accepted
+ * write to this journal and flushes it before the write can be acknowledged; recovery
+ * replays the journal onto the P-VOL in order, which leaves every block at its newest
+ * acknowledged version.
+ *
+ * Record: u32 magic 'SSJ1', u32 write id, u32 lba, u32 blocks, u32 CRC-32C of those 16
+ * bytes and the data, then blocks × blockBytes of data. Replay stops at the first record
+ * that is short or fails its checksum: the tail of a flush cut off by the reload, which
+ * was never acknowledged.
+ */
+import { crc32c } from './metadata-record.ts';
+import type { WriteJournal } from './port-adapters.ts';
+
+export const JOURNAL_MAGIC = 0x314a5353; // 'SSJ1'
+const HEAD = 20;
+
+/** Encodes one record (used by the writer and by tests). */
+export function journalRecord(id: number, lba: number, data: Uint8Array, blockBytes: number): Uint8Array {
+  const out = new Uint8Array(HEAD + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, JOURNAL_MAGIC, true);
+  dv.setUint32(4, id >>> 0, true);
+  dv.setUint32(8, lba >>> 0, true);
+  dv.setUint32(12, data.length / blockBytes, true);
+  out.set(data, HEAD);
+  const crc = crc32c(out.subarray(HEAD), crc32c(out.subarray(0, 16)));
+  dv.setUint32(16, crc, true);
+  return out;
+}
+
+export interface ReplayedWrite { id: number; lba: number; blocks: number; data: Uint8Array }
+
+/** Every intact record in order; stops at the first damaged one. */
+export function readJournal(bytes: Uint8Array, blockBytes: number, maxBlocks: number): { writes: ReplayedWrite[]; tornAt: number | null } {
+  const writes: ReplayedWrite[] = [];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + HEAD > bytes.length || dv.getUint32(at, true) !== JOURNAL_MAGIC) return { writes, tornAt: at };
+    const blocks = dv.getUint32(at + 12, true);
+    const len = blocks * blockBytes;
+    if (blocks < 1 || blocks > maxBlocks || at + HEAD + len > bytes.length) return { writes, tornAt: at };
+    const data = bytes.subarray(at + HEAD, at + HEAD + len);
+    if (crc32c(data, crc32c(bytes.subarray(at, at + 16))) !== dv.getUint32(at + 16, true)) return { writes, tornAt: at };
+    writes.push({ id: dv.getUint32(at + 4, true), lba: dv.getUint32(at + 8, true), blocks, data });
+    at += HEAD + len;
+  }
+  return { writes, tornAt: null };
+}
+
+/** The writer over an OPFS sync access handle, owned by 501's worker. */
+export class OpfsWriteJournal implements WriteJournal {
+  private at: number;
+  private batch: Uint8Array[] = [];
+  constructor(private readonly handle: FileSystemSyncAccessHandle, private readonly blockBytes: number, fresh: boolean) {
+    if (fresh) handle.truncate(0);
+    this.at = handle.getSize();
+  }
+
+  append(id: number, lba: number, _blocks: number, data: Uint8Array): void {
+    this.batch.push(journalRecord(id, lba, data, this.blockBytes));
+  }
+
+  /** One write and one flush per batch (group commit): the durability point of the acks. */
+  sync(): void {
+    if (this.batch.length === 0) return;
+    const n = this.batch.reduce((s, b) => s + b.length, 0);
+    const all = new Uint8Array(n);
+    let o = 0;
+    for (const b of this.batch) { all.set(b, o); o += b.length; }
+    this.batch = [];
+    const w = this.handle.write(all, { at: this.at });
+    if (w !== n) throw new Error(`cache journal: short write ${w} of ${n} bytes (quota?)`);
+    this.at += n;
+    this.handle.flush();
+  }
+
+  /** After a clean end every write is on the P-VOL: the journal can start over. */
+  reset(): void {
+    this.handle.truncate(0);
+    this.handle.flush();
+    this.at = 0;
+  }
+}

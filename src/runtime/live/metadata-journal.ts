@@ -1,0 +1,107 @@
+/**
+ * Two-slot persistence of the metadata record (issue 6 "Durability"): records alternate
+ * between slot 0 and slot 1 with a rising sequence number, each written and flushed before
+ * the command it describes is acknowledged. A write cut off by a reload can only tear the
+ * slot being written, so the other slot still holds the last acknowledged record.
+ *
+ * Trust rule (DESIGN.md "Volumes in OPFS": untrusted ⇒ all dirty, never clean):
+ * - the pair states come from the newest record whose checksum holds;
+ * - its bitmaps are trusted only if it is CLEAN and the other slot is not a torn write
+ *   (a torn slot may have been newer, so the valid one is stale);
+ * - otherwise every differential and post-split bitmap counts as all dirty.
+ */
+import {
+  type InFlightOp, type MetadataRecord, type PairRecord, bitmapBytesFor, decodeMetadata, encodeMetadata,
+} from './metadata-record.ts';
+
+/** Where the two slots live: two OPFS files in the browser, memory in tests. */
+export interface SlotStore {
+  /** The slot's bytes, or null if it was never written. */
+  read(slot: 0 | 1): Uint8Array | null;
+  /** Replaces the slot's bytes and makes them durable (write, truncate, flush) before returning. */
+  write(slot: 0 | 1, bytes: Uint8Array): void;
+}
+
+export interface Recovered {
+  /** The pairs as they were; bitmaps replaced by all-dirty when untrusted. */
+  pairs: PairRecord[];
+  /** True when the bitmaps are exactly as persisted. */
+  bitmapsTrusted: boolean;
+  /** Splits and backups that a reload cut off: to be reported and offered again. */
+  interrupted: InFlightOp[];
+  /** Sequence of the record used (0 when none). */
+  sequence: number;
+  /** Plain sentences for the user: what was found and what was distrusted, and why. */
+  notes: string[];
+  /** The run the record belongs to, if it said. */
+  run?: MetadataRecord['run'];
+}
+
+/** A bitmap of `blocks` bits, all set (padding bits past `blocks` stay 0). */
+export function allDirty(blocks: number): Uint8Array {
+  const b = new Uint8Array(bitmapBytesFor(blocks)).fill(0xff);
+  if (blocks % 8) b[b.length - 1] = (1 << (blocks % 8)) - 1;
+  return b;
+}
+
+export function recoverMetadata(store: SlotStore): Recovered {
+  const raw = [store.read(0), store.read(1)];
+  const dec = raw.map((r) => (r === null || r.length === 0 ? null : decodeMetadata(r)));
+  const notes: string[] = [];
+  const valid: { slot: number; rec: MetadataRecord }[] = [];
+  let torn = false;
+  dec.forEach((d, slot) => {
+    if (d === null) return;
+    if (d.ok) valid.push({ slot, rec: d.record });
+    else {
+      torn = true;
+      notes.push(`metadata slot ${slot} cannot be trusted (${d.reason})`);
+    }
+  });
+  if (valid.length === 0) {
+    if (torn) notes.push('no readable metadata: the pairs are unknown; recreate them');
+    return { pairs: [], bitmapsTrusted: false, interrupted: [], sequence: 0, notes };
+  }
+  valid.sort((a, b) => seqNewer(a.rec.sequence, b.rec.sequence) ? -1 : 1);
+  const rec = valid[0].rec;
+  const trusted = rec.clean && !torn;
+  if (!rec.clean) notes.push('metadata was written while I/O was running: differentials count as all dirty');
+  else if (torn) notes.push('the newest metadata write was torn: the older record\'s differentials count as all dirty');
+  const pairs = rec.pairs.map((p) => (trusted ? p : { ...p, diff514: allDirty(p.blocks), postSplit: allDirty(p.blocks) }));
+  for (const op of rec.inFlight) notes.push(`${op.kind} ${op.id} was interrupted by a reload; it can be run again`);
+  return { pairs, bitmapsTrusted: trusted, interrupted: rec.inFlight, sequence: rec.sequence, notes, ...(rec.run ? { run: rec.run } : {}) };
+}
+
+/** Serial-number comparison (RFC 1982) so the sequence may wrap. */
+function seqNewer(a: number, b: number): boolean {
+  return ((a - b) | 0) > 0;
+}
+
+/** Writes records alternately to the two slots, newest sequence last. */
+export class MetadataJournal {
+  private sequence: number;
+  private store: SlotStore;
+
+  constructor(store: SlotStore, lastSequence: number) {
+    this.store = store;
+    this.sequence = lastSequence >>> 0;
+  }
+
+  /** Persists `rec` durably; returns its sequence. The slot written is never the newest valid one. */
+  commit(rec: Omit<MetadataRecord, 'sequence'>): number {
+    this.sequence = (this.sequence + 1) >>> 0;
+    this.store.write((this.sequence & 1) as 0 | 1, encodeMetadata({ ...rec, sequence: this.sequence }));
+    return this.sequence;
+  }
+}
+
+/** The in-memory SlotStore (tests, and the sim when it wants the same code path). */
+export class MemorySlotStore implements SlotStore {
+  readonly slots: (Uint8Array | null)[] = [null, null];
+  read(slot: 0 | 1): Uint8Array | null {
+    return this.slots[slot];
+  }
+  write(slot: 0 | 1, bytes: Uint8Array): void {
+    this.slots[slot] = bytes.slice();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Keeps the durable metadata record (metadata-record.ts) in step with 507 during a live
+ * run (issue 6 "Durability"). Every processor's worker calls maybeCommit() under the step
+ * lock after each step: when a step changed a pair state (516/517), the backup state or
+ * the split count, a new record is written and flushed before the step's answers are
+ * published (port-adapters.ts), so no server ever sees a state the array could forget.
+ * Records written while I/O runs are not CLEAN (their bitmaps are not trusted after a
+ * reload); the bridge writes one CLEAN record at the end, after every volume is flushed.
+ *
+ * The last sequence number and the last committed state live in the shared live block, so
+ * the four workers write one sequence of records between them.
+ */
+import type { Ctx } from '../../array/context.ts';
+import { B, BackupState, W } from '../../array/memory-507.ts';
+import { PAIR_STATES, PS } from '../../array/pair-state.ts';
+import { MetadataJournal, type SlotStore } from './metadata-journal.ts';
+import type { InFlightOp, MetadataRecord, RunInfo } from './metadata-record.ts';
+import { LB, type LiveBlock } from './processor-host.ts';
+
+/** What a record says about the run, so a reload can report it and run it again. */
+export type RunLabel = RunInfo;
+
+export class MetadataPersister {
+  constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
+    private readonly label: RunLabel) {}
+
+  /** The watched words; a change in any of them is a state change to persist. */
+  private key(): number[] {
+    const m = this.ctx.m;
+    return [m.w(W.P_STATE), m.w(W.S_STATE), m.b(B.STATE), m.w(W.SPLIT_SEQ), m.b(B.ID)];
+  }
+
+  maybeCommit(): boolean {
+    const k = this.key();
+    let same = true;
+    for (let i = 0; i < k.length; i++) if (this.live.word(LB.KEY0 + i) !== k[i]) same = false;
+    if (same) return false;
+    this.commit(false);
+    k.forEach((v, i) => this.live.setWord(LB.KEY0 + i, v));
+    return true;
+  }
+
+  commit(clean: boolean): number {
+    const j = new MetadataJournal(this.store, this.live.word(LB.META_SEQ));
+    const seq = j.commit(this.record(clean));
+    this.live.setWord(LB.META_SEQ, seq);
+    return seq;
+  }
+
+  record(clean: boolean): Omit<MetadataRecord, 'sequence'> {
+    const { m, diff } = this.ctx;
+    const p = m.w(W.P_STATE), s = m.w(W.S_STATE), b = m.b(B.STATE);
+    const inFlight: InFlightOp[] = [];
+    const detail = { scenario: this.label.scenario, mode: this.label.mode };
+    if (s === PS.SPLIT_PENDING) {
+      inFlight.push({ kind: 'split', id: `split-${m.w(W.SPLIT_SEQ)}`, startedAt: this.label.startedAt, detail });
+    }
+    if (b === BackupState.ACCEPTED || b === BackupState.HOLDING || b === BackupState.RUNNING) {
+      inFlight.push({ kind: 'backup', id: `backup-${m.b(B.ID)}`, startedAt: this.label.startedAt, detail: { ...detail, blocksDone: m.b(B.BLOCKS_DONE) } });
+    }
+    return {
+      clean,
+      pairs: [{
+        pvol: 'pvol-601', svol: 'svol-602', blocks: m.L.blocks,
+        state516: PAIR_STATES[p], state517: PAIR_STATES[s],
+        diff514: diff.bytesOf(diff.diff), postSplit: diff.bytesOf(diff.post),
+      }],
+      inFlight,
+      run: this.label,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The playground's files in the Origin Private File System (issue 6; DESIGN.md "Volumes in
+ * OPFS"): one folder holds the P-VOL 601, the S-VOL 602, the tape 303 and the two metadata
+ * slots. Directory calls work on the page and in workers; sync access handles (the only
+ * way to read straight into shared memory) exist only in dedicated workers.
+ *
+ * Handles: Chromium 121+ lets several workers hold a file open with mode
+ * 'readwrite-unsafe' (then the controller's own bitmaps and locks are the locking); where
+ * that mode is missing, a handle locks its file, so each file is opened by exactly one
+ * processor: volumes by the disk processor 508, the tape by 503 (the patent's own
+ * arrangement, SPEC.md parts table: "508 ... the only one that touches the volumes").
+ */
+import type { SlotStore } from './metadata-journal.ts';
+import { type PlannedFile, type QuotaVerdict, checkQuota } from './quota.ts';
+
+export const PLAYGROUND_DIR = 'splitstream-playground';
+export const FILES = {
+  pvol: 'pvol-601.img',
+  svol: 'svol-602.img',
+  tape: 'tape-303.aws',
+  journal: 'cache-507.journal',
+  meta: ['meta-510-a.bin', 'meta-510-b.bin'] as const,
+} as const;
+
+export type HandleMode = 'readwrite-unsafe' | 'readwrite';
+
+export async function playgroundDir(): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(PLAYGROUND_DIR, { create: true });
+}
+
+/** Sizes of the files present (page or worker): used for quota growth and the UI. */
+export async function listFiles(): Promise<{ name: string; bytes: number }[]> {
+  const dir = await playgroundDir();
+  const out: { name: string; bytes: number }[] = [];
+  for await (const [name, h] of (dir as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
+    if (h.kind === 'file') out.push({ name, bytes: (await (h as FileSystemFileHandle).getFile()).size });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Deletes the playground's folder with everything in it (window.splitstream.reset()). */
+export async function deletePlayground(): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  try {
+    await root.removeEntry(PLAYGROUND_DIR, { recursive: true });
+  } catch (e) {
+    if ((e as DOMException).name !== 'NotFoundError') throw e;
+  }
+}
+
+/**
+ * Checks the plan against navigator.storage.estimate() before any write; also asks for
+ * persistent storage (persist()), so the browser does not evict the volumes under pressure.
+ */
+export async function checkPlaygroundQuota(plan: { name: string; bytes: number }[]): Promise<QuotaVerdict & { persisted: boolean; quota: number | null; usage: number | null }> {
+  const existing = new Map((await listFiles()).map((f) => [f.name, f.bytes]));
+  const planned: PlannedFile[] = plan.map((f) => ({ ...f, existingBytes: existing.get(f.name) ?? 0 }));
+  const est = await navigator.storage.estimate();
+  let persisted = false;
+  try {
+    persisted = (await navigator.storage.persisted?.()) || (await navigator.storage.persist?.()) || false;
+  } catch { /* persist() may be refused; the run goes on, the UI says so */ }
+  return { ...checkQuota(est, planned), persisted, quota: est.quota ?? null, usage: est.usage ?? null };
+}
+
+/**
+ * Opens a sync access handle, preferring 'readwrite-unsafe' when asked and available.
+ * Feature detection is by trying: the option bag is ignored by browsers that predate it,
+ * and then the handle's `mode` attribute is missing or says 'readwrite'.
+ */
+export async function openSync(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {
+  const dir = await playgroundDir();
+  const file = await dir.getFileHandle(name, { create: true });
+  type Opener = (o?: { mode: string }) => Promise<FileSystemSyncAccessHandle & { mode?: string }>;
+  const open = (file as unknown as { createSyncAccessHandle: Opener }).createSyncAccessHandle.bind(file);
+  if (wantShared) {
+    try {
+      const h = await open({ mode: 'readwrite-unsafe' });
+      if (h.mode === 'readwrite-unsafe') return { handle: h, mode: 'readwrite-unsafe' };
+      return { handle: h, mode: 'readwrite' };
+    } catch { /* fall through to an exclusive handle */ }
+  }
+  return { handle: await open(), mode: 'readwrite' };
+}
+
+/** The metadata slots as two OPFS files; each write is replaced whole and flushed (durable). */
+export class OpfsSlotStore implements SlotStore {
+  private constructor(private readonly h: [FileSystemSyncAccessHandle, FileSystemSyncAccessHandle], readonly mode: HandleMode) {}
+
+  /** `shared`: ask for 'readwrite-unsafe' so every processor's worker can hold the slots open. */
+  static async open(shared: boolean): Promise<OpfsSlotStore> {
+    const a = await openSync(FILES.meta[0], shared);
+    const b = await openSync(FILES.meta[1], a.mode === 'readwrite-unsafe');
+    return new OpfsSlotStore([a.handle, b.handle], b.mode);
+  }
+
+  read(slot: 0 | 1): Uint8Array | null {
+    const h = this.h[slot];
+    const n = h.getSize();
+    if (n === 0) return null;
+    const out = new Uint8Array(n);
+    h.read(out, { at: 0 });
+    return out;
+  }
+
+  write(slot: 0 | 1, bytes: Uint8Array): void {
+    const h = this.h[slot];
+    // Truncate first: a reload between the two calls leaves a short record, which the
+    // checksum rejects, never a mix of old and new bytes that could pass.
+    h.truncate(0);
+    const n = h.write(bytes, { at: 0 });
+    if (n !== bytes.length) throw new Error(`metadata write short: ${n} of ${bytes.length} bytes (quota?)`);
+    h.flush();
+  }
+
+  close(): void {
+    this.h.forEach((h) => h.close());
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Quota before any write (issue 6 "Quota"; DESIGN.md "Volumes in OPFS"): the volumes and
+ * the tape are sized from navigator.storage.estimate() before a single byte is written, and
+ * a set that does not fit is refused with the numbers, so a full disk is a message the user
+ * reads and never a half-written volume.
+ */
+
+/** The part of StorageEstimate we use (both fields are optional in the standard). */
+export interface QuotaEstimate {
+  quota?: number;
+  usage?: number;
+}
+
+/** A file the run needs, and how large its file already is (0 if new). */
+export interface PlannedFile {
+  name: string;
+  bytes: number;
+  existingBytes: number;
+}
+
+export type QuotaVerdict =
+  | { ok: true; needBytes: number; availableBytes: number | null }
+  | { ok: false; needBytes: number; availableBytes: number; message: string };
+
+/** Keep some room for the metadata records and the browser's own bookkeeping. */
+export const QUOTA_HEADROOM_BYTES = 1 << 20;
+
+/** Bytes in human units: the numbers in the message are the ones the user compares. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/**
+ * Does the plan fit? Growth counts only what files add beyond their current size (an
+ * existing volume of the right size costs nothing new). Without a quota figure the plan
+ * is allowed, and the write path still reports a QuotaExceededError as a device error.
+ */
+export function checkQuota(est: QuotaEstimate, plan: PlannedFile[]): QuotaVerdict {
+  const needBytes = plan.reduce((s, f) => s + Math.max(0, f.bytes - f.existingBytes), 0) + QUOTA_HEADROOM_BYTES;
+  if (est.quota === undefined || !Number.isFinite(est.quota)) return { ok: true, needBytes, availableBytes: null };
+  const availableBytes = Math.max(0, est.quota - (est.usage ?? 0));
+  if (needBytes <= availableBytes) return { ok: true, needBytes, availableBytes };
+  const biggest = [...plan].sort((a, b) => b.bytes - a.bytes)[0];
+  const message =
+    `Refused before any write: the volumes need ${formatBytes(needBytes)} (${needBytes} bytes, ` +
+    `including ${formatBytes(QUOTA_HEADROOM_BYTES)} for metadata) but this origin may store only ` +
+    `${formatBytes(availableBytes)} more (${availableBytes} bytes: quota ${est.quota}, used ${est.usage ?? 0}). ` +
+    (biggest ? `The largest file is ${biggest.name} at ${formatBytes(biggest.bytes)}. ` : '') +
+    'Choose fewer or smaller blocks, or free space for this site.';
+  return { ok: false, needBytes, availableBytes, message };
+}

@@ -1,0 +1,106 @@
+/**
+ * What the live runtime does when the page comes back after a reload (issue 6
+ * "Durability"): read the metadata (the pairs as they were; untrusted differentials count
+ * as all dirty), replay the cache journal onto the P-VOL (every acknowledged write reaches
+ * the volume), flush, and write the recovered state back as the new record. Splits and
+ * backups that were in flight are reported, with the run needed to do them again.
+ *
+ * The procedure is written over plain interfaces (SlotStore, BlockDevice, journal bytes)
+ * so Node tests can drive it; recovery-worker code wires it to OPFS.
+ */
+import type { BlockDevice } from '../../devices/block-device.ts';
+import { readJournal } from './cache-journal.ts';
+import { MetadataJournal, recoverMetadata, type Recovered, type SlotStore } from './metadata-journal.ts';
+
+export interface PairView {
+  pvol: string;
+  svol: string;
+  blocks: number;
+  state516: string;
+  state517: string;
+  /** Bits set in 514 and in the post-split bitmap, as recovered. */
+  pending: number;
+  post: number;
+}
+
+export interface RecoveryReport {
+  /** False when there was nothing to recover (no metadata, no journal). */
+  found: boolean;
+  pairs: PairView[];
+  bitmapsTrusted: boolean;
+  interrupted: Recovered['interrupted'];
+  replayedWrites: number;
+  notes: string[];
+  run?: Recovered['run'];
+}
+
+export function popcount(bytes: Uint8Array): number {
+  let n = 0;
+  for (const b of bytes) {
+    let x = b;
+    while (x) { x &= x - 1; n++; }
+  }
+  return n;
+}
+
+export interface RecoveryIo {
+  meta: SlotStore;
+  /** The cache journal's bytes (empty if none). */
+  journal: Uint8Array;
+  /** Opens the P-VOL for the replay (called only if there is something to replay). */
+  pvol(blockBytes: number): BlockDevice;
+  /** Empties the journal once the replay is flushed. */
+  clearJournal(): void;
+}
+
+export function recover(io: RecoveryIo): RecoveryReport {
+  const r = recoverMetadata(io.meta);
+  const notes = [...r.notes];
+  let replayed = 0;
+  if (io.journal.length > 0) {
+    const scenario = r.run ? safeScenario(r.run.scenario) : null;
+    if (!scenario) {
+      notes.push('a cache journal exists but no readable run says its block size: it was not replayed');
+    } else {
+      const { writes, tornAt } = readJournal(io.journal, scenario.blockBytes, scenario.maxBlocks);
+      if (writes.length) {
+        const pvol = io.pvol(scenario.blockBytes);
+        for (const w of writes) pvol.write(w.lba, w.blocks, w.data);
+        pvol.flush();
+        replayed = writes.length;
+        notes.push(`replayed ${writes.length} acknowledged writes from the cache journal onto the P-VOL`);
+      }
+      if (tornAt !== null) notes.push(`the journal's tail from byte ${tornAt} was cut off by the reload (never acknowledged)`);
+      io.clearJournal();
+    }
+  }
+  if (r.pairs.length) {
+    // The recovered state, now with conservative bitmaps and the volumes flushed, becomes
+    // the newest record; the interrupted operations stay listed until a new run replaces it.
+    new MetadataJournal(io.meta, r.sequence).commit({ clean: true, pairs: r.pairs, inFlight: r.interrupted, ...(r.run ? { run: r.run } : {}) });
+  }
+  return {
+    found: r.pairs.length > 0 || replayed > 0 || notes.length > 0,
+    pairs: r.pairs.map((p) => ({
+      pvol: p.pvol, svol: p.svol, blocks: p.blocks, state516: p.state516, state517: p.state517,
+      pending: popcount(p.diff514), post: popcount(p.postSplit),
+    })),
+    bitmapsTrusted: r.bitmapsTrusted,
+    interrupted: r.interrupted,
+    replayedWrites: replayed,
+    notes,
+    ...(r.run ? { run: r.run } : {}),
+  };
+}
+
+function safeScenario(json: string): { blockBytes: number; maxBlocks: number } | null {
+  try {
+    const s = JSON.parse(json) as { geometry?: { blockBytes?: unknown }; workload?: { maxBlocks?: unknown } };
+    const bb = s.geometry?.blockBytes;
+    const mb = s.workload?.maxBlocks;
+    if (typeof bb !== 'number' || !(bb > 0)) return null;
+    return { blockBytes: bb, maxBlocks: typeof mb === 'number' && mb > 0 ? mb : 64 };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The controller as the servers see it from their own worker in the live runtime (issue 6:
+ * "the client server 101 and the backup server 102 are actors of their own ... driving the
+ * controller through the same commands as in the sim"). It offers the part of
+ * src/array/controller.ts that the sim's servers (src/runtime/sim-servers.ts) call,
+ * carrying each command over the channel ports in shared memory (live-layout.ts): writes
+ * and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status and
+ * counters are read straight from 507, as a server reading the pair state would.
+ */
+import { BackupHandle, type BackupParams } from '../../array/backup.ts';
+import type { Counters, PairStatus } from '../../array/controller.ts';
+import type { Ctx } from '../../array/context.ts';
+import { PAIR_STATES, type PairOp, type PairResult } from '../../array/pair-state.ts';
+import { W } from '../../array/memory-507.ts';
+import { K, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
+import { Ring } from './ring.ts';
+import { encodeBackup } from './xcopy-port.ts';
+
+type Pending =
+  | { kind: 'write'; lba: number; data: Uint8Array; onAck?: (t: number) => void }
+  | { kind: 'pair'; op: PairOp; sync: boolean; onDone?: (r: PairResult, t: number) => void };
+const METHOD_CODE = { priority: 0, wait: 1, staging: 2 } as const;
+
+export class RemoteController {
+  private readonly port401: Ring;
+  private readonly ack401: Ring;
+  private readonly port402: Ring;
+  private readonly ans402: Ring;
+  private readonly freeSlots: number[] = [];
+  private readonly backlog: Pending[] = [];
+  private readonly acks = new Map<number, (t: number) => void>();
+  private readonly pairs = new Map<number, (r: PairResult, t: number) => void>();
+  private readonly backups = new Map<number, BackupHandle>();
+  private nextId = 1;
+  private nextBackupId = 1;
+  lastBackup: BackupHandle | null = null;
+
+  constructor(readonly ctx: Ctx, private readonly lay: LiveLayout, private readonly wakeArray: () => void) {
+    const buf = ctx.core.memory.buffer;
+    this.port401 = Ring.attach(buf, lay.port401);
+    this.ack401 = Ring.attach(buf, lay.ack401);
+    this.port402 = Ring.attach(buf, lay.port402);
+    this.ans402 = Ring.attach(buf, lay.ans402);
+    for (let i = lay.writeSlots - 1; i >= 0; i--) this.freeSlots.push(i);
+  }
+
+  private get u8(): Uint8Array { return new Uint8Array(this.ctx.core.memory.buffer); }
+
+  /** Queues a client write at port 401 (waits in a local backlog while every data slot is in flight). */
+  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number) => void): void {
+    const blocks = data.byteLength / this.lay.L.blockBytes;
+    if (!Number.isInteger(blocks) || blocks < 1 || lba < 0 || lba + blocks > this.lay.L.blocks || data.byteLength > this.lay.slotBytes) {
+      throw new RangeError(`write of ${data.byteLength} bytes at ${lba} does not fit the P-VOL`);
+    }
+    this.backlog.push({ kind: 'write', lba, data, onAck });
+    this.pump();
+  }
+
+  /** Pair commands go through the same port as writes, so the split is a point in the write stream. */
+  submitPair(op: PairOp, opts: { sync?: boolean; onDone?: (r: PairResult, t: number) => void } = {}): void {
+    this.backlog.push({ kind: 'pair', op, sync: !!opts.sync, onDone: opts.onDone });
+    this.pump();
+  }
+
+  private pump(): void {
+    let sent = false;
+    while (this.backlog.length) {
+      const p = this.backlog[0];
+      const id = this.nextId;
+      if (p.kind === 'pair') {
+        if (!this.port401.tryPush([K.PAIR, id, PAIR_OPS.indexOf(p.op), 0, -1, p.sync ? 1 : 0])) break;
+        if (p.onDone) this.pairs.set(id, p.onDone);
+      } else {
+        if (this.freeSlots.length === 0) break;
+        const slot = this.freeSlots[this.freeSlots.length - 1];
+        this.u8.set(p.data, this.lay.writeArea + slot * this.lay.slotBytes);
+        if (!this.port401.tryPush([K.WRITE, id, p.lba, p.data.byteLength / this.lay.L.blockBytes, slot, 0])) break;
+        this.freeSlots.pop();
+        this.acks.set(id, p.onAck ?? (() => {}));
+      }
+      this.nextId++;
+      this.backlog.shift();
+      sent = true;
+    }
+    if (sent) this.wakeArray();
+  }
+
+  /** Sends the backup as an EXTENDED COPY parameter list to port 402. */
+  startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    const id = this.nextBackupId++;
+    const h = new BackupHandle(id, p, this.ctx.m, onAnswer, onEnd);
+    this.backups.set(id, h);
+    this.lastBackup = h;
+    // Sent when the server's current step ends (next poll): the server stamps its command
+    // time right after this call returns, and the array must not answer before that.
+    this.outbox.push(() => {
+      const bytes = encodeBackup(p, this.lay.L.blockBytes, id & 0xff);
+      this.u8.set(bytes, this.lay.xcopyArea);
+      const rec = [K.BACKUP, id, this.lay.xcopyArea, bytes.length, METHOD_CODE[p.method], p.checkWholeRange ? 1 : 0];
+      if (!this.port402.tryPush(rec)) throw new Error('port 402 full: one backup at a time');
+      this.ctx.log('102', 'xcopy.sent', '502', { bytes: bytes.length, listId: id & 0xff });
+      this.wakeArray();
+    });
+    return h;
+  }
+
+  private readonly outbox: (() => void)[] = [];
+
+  /** Applies every answer the array published; true if there was any. */
+  poll(): boolean {
+    for (const send of this.outbox.splice(0)) send();
+    let any = false;
+    const rec = new Int32Array(Math.max(PORT_WORDS, ANSWER_WORDS));
+    while (this.ack401.tryPop(rec)) {
+      any = true;
+      const [kind, id, slot, tUs, ok, states] = rec;
+      const t = tUs / 1000;
+      if (kind === K.WRITE) {
+        this.freeSlots.push(slot);
+        this.acks.get(id)?.(t);
+        this.acks.delete(id);
+      } else {
+        const done = this.pairs.get(id);
+        this.pairs.delete(id);
+        const r: PairResult = ok
+          ? { ok: true, p516: PAIR_STATES[states & 0xff], s517: PAIR_STATES[(states >> 8) & 0xff] }
+          : { ok: false, reason: getText(this.ctx.core.memory, this.lay.text501) };
+        done?.(r, t);
+      }
+    }
+    while (this.ans402.tryPop(rec)) {
+      any = true;
+      const [kind, id, status, tUs] = rec;
+      const h = this.backups.get(id);
+      if (!h) continue;
+      const st = STATUS[status];
+      const reason = st === 'refused' || st === 'failed' ? getText(this.ctx.core.memory, this.lay.text502) : '';
+      if (kind === K.ANSWER) {
+        h.status = st;
+        h.reason = reason;
+        if (st === 'accepted') h.acceptedAt = tUs / 1000;
+        h.onAnswer?.(h);
+      } else {
+        h.finish(st === 'done', tUs / 1000, reason);
+      }
+    }
+    if (any) this.pump();
+    return any;
+  }
+
+  status(): PairStatus {
+    const { m, diff } = this.ctx;
+    return {
+      p516: PAIR_STATES[m.w(W.P_STATE)], s517: PAIR_STATES[m.w(W.S_STATE)],
+      pending: diff.pending(), post: diff.postCount(),
+      pendingAtSplit: m.w(W.PENDING_AT_SPLIT), splits: m.w(W.SPLIT_SEQ),
+    };
+  }
+
+  counters(): Counters {
+    const m = this.ctx.m;
+    return {
+      cowCopies: m.w(W.COW_COPIES), priorityCopies: m.w(W.PRIORITY_COPIES),
+      stagedFromPvol: m.w(W.STAGED_FROM_PVOL), svolWritesForBackup: m.w(W.SVOL_WRITES_FOR_BACKUP),
+      backgroundCopies: m.w(W.BG_COPIES), destaged: m.w(W.DESTAGED), dirtySlots: m.w(W.DIRTY),
+    };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * What each processor's worker owns in the live runtime (issue 6; SPEC.md parts table):
+ *   508  the P-VOL and S-VOL files (it lays 507 out and writes the initial volumes first)
+ *   501  port 401 and the cache journal (the cache made non-volatile, cache-journal.ts)
+ *   502  port 402 (EXTENDED COPY bytes in, answers out)
+ *   503  the tape file
+ * Every role persists the metadata after its own steps when the browser offers
+ * 'readwrite-unsafe' handles (all four workers then share the two slot files, serialised by
+ * the step lock); without it only 501, where the pair commands are answered, persists.
+ * Runs in a dedicated worker (sync access handles), never on the page.
+ */
+import type { Core } from '../../core/core-api.ts';
+import { Channel501 } from '../../array/channel-501.ts';
+import { Channel502 } from '../../array/channel-502.ts';
+import { Channel503 } from '../../array/channel-503.ts';
+import type { Ctx, Processor } from '../../array/context.ts';
+import { Controller } from '../../array/controller.ts';
+import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
+import { createCostModel } from '../cost-model.ts';
+import type { Actor, SimEvent } from '../events.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { OpfsWriteJournal } from './cache-journal.ts';
+import { attachCtx, opfsTape, type Wiring } from './live-ctx.ts';
+import type { LiveLayout } from './live-layout.ts';
+import { MetadataPersister } from './metadata-persister.ts';
+import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
+import { Port401, Port402 } from './port-adapters.ts';
+import type { LiveBlock } from './processor-host.ts';
+import { seedLiveVolumes } from './seed-live.ts';
+import { AwsTapeWriter } from '../../devices/awstape.ts';
+
+export interface ProcessorInit {
+  role: Extract<Actor, '501' | '502' | '503' | '508'>;
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  lay: LiveLayout;
+  wiring: Wiring;
+  scenario: Scenario;
+  mode: string;
+  /** Date.now() when the run was created, for the metadata's report after a reload. */
+  startedAt: number;
+}
+
+export interface RoleHost {
+  role: ProcessorInit['role'];
+  processor: Processor;
+  /** 'readwrite-unsafe' or 'readwrite': how this worker's files are open. */
+  handleMode: string;
+  afterStep(): void;
+  /** Private work done outside the step lock (port draining); true if it did any. */
+  unlocked?(): boolean;
+  close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }>;
+}
+
+export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
+  const { role, wiring: w } = a;
+  let meta: OpfsSlotStore | null = await OpfsSlotStore.open(true);
+  let handleMode: string = meta.mode;
+  if (meta.mode !== 'readwrite-unsafe' && role !== '501') {
+    // Exclusive handles only: leave the slot files to 501 (workers are set up one by one).
+    meta.close();
+    meta = null;
+  }
+  const label = { scenario: JSON.stringify(a.scenario), mode: a.mode, startedAt: a.startedAt };
+  const closers: (() => void)[] = [() => meta?.close()];
+  const persisterOf = (ctx: Ctx) => (meta ? new MetadataPersister(meta, ctx, live, label) : null);
+  const base = { role, handleMode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
+
+  if (role === '508') {
+    const pv = await openSync(FILES.pvol, true);
+    const sv = await openSync(FILES.svol, true);
+    handleMode = pv.mode;
+    const pvol = new OpfsBlockDevice({ name: 'pvol-601', handle: pv.handle, blockBytes: w.blockBytes, blocks: w.blocks });
+    const svol = new OpfsBlockDevice({ name: 'svol-602', handle: sv.handle, blockBytes: w.blockBytes, blocks: w.blocks });
+    const noTape = new AwsTapeWriter({ sink: () => { throw new Error('508 does not write the tape'); } });
+    const ctl = new Controller({
+      core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
+      pvol, svol, tape: noTape, now, log: (e) => events.push(e),
+    });
+    seedLiveVolumes(a.scenario, ctl, pvol, svol);
+    pvol.flush();
+    svol.flush();
+    const persister = persisterOf(ctl.ctx);
+    persister?.maybeCommit();
+    closers.push(() => { pvol.flush(); svol.flush(); pvol.close(); svol.close(); });
+    return { ...base, handleMode, processor: ctl.p508, afterStep: () => persister?.maybeCommit() };
+  }
+
+  const dev: Parameters<typeof attachCtx>[3] = {};
+  let tapeFile: { handle: FileSystemSyncAccessHandle; flush(): void; writer: AwsTapeWriter } | null = null;
+  if (role === '503') {
+    const t = await openSync(FILES.tape, false);
+    tapeFile = { handle: t.handle, ...opfsTape(t.handle) };
+    dev.tape = tapeFile.writer;
+  }
+  const ctx = attachCtx(core, role, w, dev, events, now);
+  const persister = persisterOf(ctx);
+
+  if (role === '501') {
+    const j = await openSync(FILES.journal, false);
+    const journal = new OpfsWriteJournal(j.handle, w.blockBytes, true);
+    const port = new Port401(new Channel501(ctx), ctx, a.lay, journal);
+    return {
+      ...base, processor: port,
+      afterStep: () => { persister?.maybeCommit(); port.publish(); },
+      unlocked: () => port.pull(),
+      close: async (clean) => {
+        // After a clean end every acknowledged write is on the flushed P-VOL.
+        if (clean) journal.reset();
+        j.handle.close();
+        closers.forEach((c) => c());
+        return {};
+      },
+    };
+  }
+  if (role === '502') {
+    // 502 asks 501 whether a combined split is allowed and 503 why a backup failed: both
+    // answers come from 507, so local instances over the same memory serve.
+    const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay);
+    return { ...base, processor: port, afterStep: () => { persister?.maybeCommit(); port.publish(); }, unlocked: () => port.pull() };
+  }
+  const p503 = new Channel503(ctx);
+  return {
+    ...base, processor: p503,
+    afterStep: () => persister?.maybeCommit(),
+    close: async () => {
+      const t = tapeFile!;
+      t.flush();
+      const image = new Uint8Array(t.handle.getSize());
+      t.handle.read(image, { at: 0 });
+      const tapeBlocks = t.writer.blocksWritten;
+      t.handle.close();
+      closers.forEach((c) => c());
+      return { tape: image, tapeBlocks };
+    },
+  };
+}
+

@@ -1,0 +1,108 @@
+/**
+ * The client server 101 and the backup server 102 of the live runtime (issue 6), in one
+ * worker of their own: the very same actors the sim runs (src/runtime/sim-servers.ts: the
+ * seeded write stream, the command script with its LAN messages and the mode-specific
+ * flows), driven here by the wall clock instead of the virtual one. The two servers talk
+ * to each other directly (their LAN, SPEC.md §0013) and to the array only through the
+ * channel ports (remote-controller.ts). The result is built by the sim's own buildResult,
+ * so the live run answers with the same object as the CLI's --json.
+ */
+import type { Core } from '../../core/core-api.ts';
+import type { Controller } from '../../array/controller.ts';
+import type { AwsTapeWriter } from '../../devices/awstape.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { WorkloadGen } from '../../scenario/workload.ts';
+import type { SimEvent } from '../events.ts';
+import { Client101, Servers } from '../sim-servers.ts';
+import { buildResult, type RunResult } from '../sim-result.ts';
+import { attachCtx, type Wiring } from './live-ctx.ts';
+import type { LiveLayout } from './live-layout.ts';
+import { LiveBlock } from './processor-host.ts';
+import { RemoteController } from './remote-controller.ts';
+
+/** How long the servers keep acting before letting their worker's event loop run. */
+const SLICE_MS = 8;
+/** Longest sleep between looks at the clock when nothing is due (a timer, not a spin). */
+const MAX_SLEEP_MS = 50;
+
+export interface ServersRun {
+  /** Plays the script to its end (the backup's end report included). */
+  run(): Promise<void>;
+  /** Builds the RunResult once the array is quiescent and the tape image is known. */
+  finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[]): RunResult;
+  /** What the servers know so far (for progress and for the reload test). */
+  progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string };
+  /** Acknowledged writes so far, in issue order. */
+  acked(): { id: number; lba: number; blocks: number }[];
+  /** The merged event log of the last finish(). */
+  eventLog(): SimEvent[];
+  readonly events: SimEvent[];
+}
+
+export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, scenario: Scenario, now: () => number): ServersRun {
+  const events: SimEvent[] = [];
+  const live = new LiveBlock(core.memory, lay.liveBlock);
+  const ctx = attachCtx(core, '102', wiring, {}, events, now);
+  const remote = new RemoteController(ctx, lay, () => live.bell.ring());
+  const ctl = remote as unknown as Controller; // the subset the servers call (see remote-controller.ts)
+  const s = scenario;
+  const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), ctl, s.seed, s.geometry.blockBytes, now);
+  const servers = new Servers(s, ctl, client, now, ctx.log);
+  const actors = [servers, client];
+
+  /** Runs every step that is due now; returns the time of the earliest future one. */
+  const due = (): number => {
+    let soonest = Infinity;
+    for (const a of actors) {
+      for (let guard = 0; guard < 100_000; guard++) {
+        const w = a.next();
+        if (!w) break;
+        if (w.cost > 0) { soonest = Math.min(soonest, now() + w.cost); break; }
+        w.run();
+      }
+    }
+    return soonest;
+  };
+
+  let merged: SimEvent[] = [];
+  return {
+    events,
+    eventLog: () => merged,
+    acked: () => client.writes.filter((w) => w.ack >= 0).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
+    async run() {
+      while (!servers.done) {
+        const seen = live.bell.generation();
+        const sliceEnd = performance.now() + SLICE_MS;
+        let soonest = Infinity;
+        do {
+          remote.poll();
+          soonest = due();
+        } while (!servers.done && performance.now() < sliceEnd && soonest <= now());
+        if (servers.done) break;
+        const sleep = Math.max(0, Math.min(MAX_SLEEP_MS, soonest - now()));
+        // Wakes on the array's doorbell (an answer was published) or when the next step is due.
+        await live.bell.waitAsync(seen, sleep);
+      }
+      remote.poll();
+    },
+    finish(tape, arrayEvents) {
+      remote.poll();
+      const all = [...arrayEvents, ...events].sort((a, b) => a.t - b.t);
+      merged = all;
+      const tapeLike = { bytes: () => tape.bytes, bytesWritten: tape.bytes.length, blocksWritten: tape.blocks } as unknown as AwsTapeWriter;
+      const rr = buildResult({ s, core, ctl, tape: tapeLike, events: all, client, servers, end: now() });
+      (rr as any).dbg = client.writes.filter((_, i) => i % 10 === 0).map((w) => [Math.round(w.arrival), Math.round(w.ack)]);
+      return rr;
+    },
+    progress() {
+      const h = remote.lastBackup;
+      return {
+        t: now(),
+        writes: client.writes.length,
+        acked: client.writes.filter((w) => w.ack >= 0).length,
+        splitAcked: servers.splits.some((x) => x.ackAt >= 0),
+        backup: h ? h.state : 'none',
+      };
+    },
+  };
+}

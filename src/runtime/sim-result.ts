@@ -1,0 +1,132 @@
+/**
+ * The run result (issue 4 "CLI": the --json object, one per mode). Times are virtual ms:
+ * splitAckMs from the client sending the split to its ack; backupAcceptedMs from the backup
+ * command to 502's answer; backupDoneMs from the backup server's decision to back up (so
+ * E2h's polling and E4's pause count) to 502's end report; splitCompleteMs from the split
+ * command to 517 reading split. The `at` object has the absolute times.
+ */
+import type { Core } from '../core/core-api.ts';
+import type { Controller } from '../array/controller.ts';
+import { verifyBackup, type Mismatch, type Verdict } from '../array/oracle.ts';
+import { sha256Hex } from '../array/sha256.ts';
+import { readAwsTape, type AwsTapeWriter } from '../devices/awstape.ts';
+import type { Mode, Scenario } from '../scenario/schema.ts';
+import type { SimEvent } from './events.ts';
+import type { BackupRecord, Client101, Servers, SplitRecord } from './sim-servers.ts';
+
+export interface RunResult {
+  scenario: string;
+  mode: Mode;
+  seed: number;
+  blocks: number;
+  blockBytes: number;
+  core: 'wasm' | 'ref';
+  verified: boolean;
+  /** Why not verified (the first mismatching block, a refused command, …). */
+  reason?: string;
+  firstMismatch?: Mismatch;
+  splitAckMs: number;
+  backupAcceptedMs: number;
+  backupDoneMs: number;
+  splitCompleteMs: number;
+  pendingAtSplit: number;
+  priorityCopies: number;
+  cowCopies: number;
+  stagedFromPvol: number;
+  svolWritesForBackup: number;
+  backgroundCopies: number;
+  tapeBytes: number;
+  tapeBlocks: number;
+  tapeSha256: string;
+  pitSha256: string;
+  /** SHA-256 of the tape's payload: equals pitSha256 when verified. */
+  tapeDataSha256: string;
+  clientWrites: number;
+  writeLatencyMs: { p50: number; p99: number; max: number };
+  events: number;
+  endMs: number;
+  at: { splitCmd: number; splitAck: number; splitComplete: number; backupRequested: number; backupCmd: number; backupAccepted: number; backupDone: number };
+}
+
+export interface ResultInput {
+  s: Scenario; core: Core; ctl: Controller; tape: AwsTapeWriter; events: readonly SimEvent[];
+  client: Client101; servers: Servers | null; end: number;
+}
+
+const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);
+
+function pct(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
+}
+
+export function buildResult(i: ResultInput): RunResult {
+  const { s, ctl, tape } = i;
+  const c = ctl.counters();
+  const image = tape.bytes();
+  const split = i.servers?.splits[0];
+  const bk = i.servers?.backups[0];
+  const h = bk?.handle;
+  const complete = i.events.find((e) => e.ev === 'split.complete' && split && e.t >= split.cmdAt);
+  const splitCompleteAt = !split || split.ackAt < 0 ? -1
+    : split.pendingAtSplit === 0 ? split.ackAt : (complete?.t ?? -1);
+  const lat = i.client.writes.filter((w) => w.ack >= 0).map((w) => w.ack - w.arrival).sort((a, b) => a - b);
+  // Every backup is checked against the image of the split it backs up; the first one
+  // that fails (or the first backup's verdict) is reported.
+  let verdict: Verdict | null = null;
+  let reason: string | undefined = !split || !bk ? 'the script has no split and backup' : undefined;
+  const files = readAwsTape(image).files;
+  let file = 0;
+  for (const b of i.servers?.backups ?? []) {
+    const sp = i.servers!.splits[b.split];
+    const v = checkOne(i, b, sp, files[file] ?? []);
+    if (b.handle.status === 'done' && b.handle.params.segments.some((x) => x.dest.kind === 'tape')) file++;
+    if (verdict === null || (verdict.verified && !v.verified)) verdict = v;
+  }
+  reason ??= verdict?.reason;
+  return {
+    scenario: s.name, mode: s.mode, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
+    core: i.core.kind,
+    verified: verdict?.verified ?? false,
+    ...(reason ? { reason } : {}),
+    ...(verdict?.firstMismatch ? { firstMismatch: verdict.firstMismatch } : {}),
+    splitAckMs: split && split.ackAt >= 0 ? r3(split.ackAt - split.cmdAt) : -1,
+    backupAcceptedMs: h && h.acceptedAt >= 0 ? r3(h.acceptedAt - bk!.cmdAt) : -1,
+    backupDoneMs: h && h.doneAt >= 0 ? r3(h.doneAt - bk!.requestedAt) : -1,
+    splitCompleteMs: split && splitCompleteAt >= 0 ? r3(splitCompleteAt - split.cmdAt) : -1,
+    pendingAtSplit: split?.pendingAtSplit ?? -1,
+    priorityCopies: c.priorityCopies,
+    cowCopies: c.cowCopies,
+    stagedFromPvol: c.stagedFromPvol,
+    svolWritesForBackup: c.svolWritesForBackup,
+    backgroundCopies: c.backgroundCopies,
+    tapeBytes: tape.bytesWritten,
+    tapeBlocks: tape.blocksWritten,
+    tapeSha256: sha256Hex(image),
+    pitSha256: verdict?.pitSha256 ?? '',
+    tapeDataSha256: verdict?.tapeDataSha256 ?? '',
+    clientWrites: i.client.writes.length,
+    writeLatencyMs: { p50: r3(pct(lat, 0.5)), p99: r3(pct(lat, 0.99)), max: r3(lat[lat.length - 1] ?? 0) },
+    events: i.events.length,
+    endMs: r3(i.end),
+    at: {
+      splitCmd: r3(split?.cmdAt ?? -1), splitAck: r3(split?.ackAt ?? -1), splitComplete: r3(splitCompleteAt),
+      backupRequested: r3(bk?.requestedAt ?? -1), backupCmd: r3(bk?.cmdAt ?? -1),
+      backupAccepted: r3(h?.acceptedAt ?? -1), backupDone: r3(h?.doneAt ?? -1),
+    },
+  };
+}
+
+const failed = (reason: string): Verdict => ({ verified: false, reason, blocksCompared: 0, pitSha256: '', tapeDataSha256: '' });
+
+function checkOne(i: ResultInput, b: BackupRecord, sp: SplitRecord | undefined, tapeFile: Uint8Array[]): Verdict {
+  const h = b.handle;
+  if (!sp) return failed('backup without a split before it');
+  if (!sp.ok) return failed(`split refused: ${sp.reason}`);
+  if (h.status !== 'done') return failed(`backup ${h.status}: ${h.reason}`);
+  const { s, ctl } = i;
+  return verifyBackup({
+    core: i.core, scratch: ctl.ctx.m.L.verify, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
+    writes: i.client.writes, splitAckAt: sp.ackAt,
+    ranges: h.params.segments.map((x) => ({ lba: x.lba, blocks: x.blocks })), tapeFile,
+  });
+}

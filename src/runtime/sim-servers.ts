@@ -1,0 +1,220 @@
+/**
+ * The two servers of the sim (SPEC.md parts 101, 102): the client server's seeded write
+ * stream, and the command script both servers follow, with the LAN messages between them
+ * (§0013) and the mode-specific flows of SPEC.md "The flows":
+ *   E1/E2/E3: backup server asks, client splits (quick ack), tells it, backup command;
+ *   sync:     the client's split answers only when complete; its I/O waits meanwhile;
+ *   E2h:      the backup server polls 517 until it reads split, then sends the backup (Fig. 7);
+ *   E4:       pause the client's I/O, one combined split + backup command, resume, poll the
+ *             copy results until done (Figs. 10–11).
+ */
+import type { BackupHandle, BackupParams } from '../array/backup.ts';
+import { methodOf } from '../array/backup.ts';
+import type { Controller } from '../array/controller.ts';
+import type { AckedWrite } from '../array/oracle.ts';
+import { fillBlock } from '../scenario/prng.ts';
+import type { BackupCmd, Scenario } from '../scenario/schema.ts';
+import type { ClientWrite, WorkloadGen } from '../scenario/workload.ts';
+import type { Actor, SimEvent } from './events.ts';
+import type { Steppable } from './sim-scheduler.ts';
+import type { Work } from '../array/context.ts';
+
+type Log = (actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']) => void;
+
+export interface ClientRecord extends AckedWrite { arrival: number }
+
+export class Client101 implements Steppable {
+  readonly actor = '101';
+  readonly writes: ClientRecord[] = [];
+  outstanding = 0;
+  private paused = false;
+  private stopped = false;
+  private backlog: ClientWrite[] = [];
+  private upcoming: ClientWrite | null;
+
+  constructor(private readonly gen: WorkloadGen, private readonly ctl: Controller,
+    private readonly seed: number, private readonly blockBytes: number, private readonly now: () => number) {
+    this.upcoming = gen.next();
+  }
+
+  next(): (Work & { idle: boolean }) | null {
+    if (this.stopped || !this.upcoming) return null;
+    return { cost: this.upcoming.arrival - this.now(), idle: true, run: () => this.arrive() };
+  }
+
+  private arrive(): void {
+    const w = this.upcoming!;
+    this.upcoming = this.gen.next();
+    if (this.stopped) return;
+    if (this.paused) this.backlog.push(w);
+    else this.issue(w);
+  }
+
+  private issue(w: ClientWrite): void {
+    const bb = this.blockBytes;
+    const data = new Uint8Array(w.blocks * bb);
+    for (let i = 0; i < w.blocks; i++) fillBlock(data.subarray(i * bb, (i + 1) * bb), this.seed, w.id + 1, w.lba + i);
+    const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1 };
+    this.writes.push(rec);
+    this.outstanding++;
+    this.ctl.submitWrite(w.lba, data, (t) => { rec.ack = t; this.outstanding--; });
+  }
+
+  pause(): void { this.paused = true; }
+  /** Issues what arrived during the pause (their latency counts from their arrival). */
+  resume(): void {
+    this.paused = false;
+    for (const w of this.backlog.splice(0)) this.issue(w);
+  }
+  stop(): void { this.stopped = true; }
+}
+
+/** Times the servers saw (virtual ms), per split and per backup. */
+export interface SplitRecord { cmdAt: number; ackAt: number; ok: boolean; reason?: string; pendingAtSplit?: number }
+export interface BackupRecord {
+  requestedAt: number;
+  cmdAt: number;
+  split: number; // index of the split it backs up
+  handle: BackupHandle;
+}
+
+type Wait = { until: number } | { when: () => boolean };
+
+/** Runs the scenario's script as a generator of waits (a coroutine in virtual time). */
+export class Servers implements Steppable {
+  readonly actor = '102';
+  readonly splits: SplitRecord[] = [];
+  readonly backups: BackupRecord[] = [];
+  done = false;
+  private readonly flow: Generator<Wait, void, void>;
+  private wait: Wait | null = null;
+
+  constructor(private readonly s: Scenario, private readonly ctl: Controller, private readonly client: Client101,
+    private readonly now: () => number, private readonly log: Log) {
+    this.flow = this.script();
+    this.advance();
+  }
+
+  next(): (Work & { idle: boolean }) | null {
+    const w = this.wait;
+    if (!w) return null;
+    if ('until' in w) return { cost: w.until - this.now(), idle: true, run: () => this.advance() };
+    return w.when() ? { cost: 0, idle: true, run: () => this.advance() } : null;
+  }
+
+  private advance(): void {
+    const r = this.flow.next();
+    this.wait = r.done ? null : r.value;
+  }
+
+  private *script(): Generator<Wait, void, void> {
+    const cmds = this.s.script;
+    let ready = 0;
+    for (let i = 0; i < cmds.length; i++) {
+      const c = cmds[i];
+      yield { until: Math.max(c.at, ready) };
+      const nextCmd = cmds[i + 1];
+      if (c.op === 'split' && this.s.mode === 'E4' && nextCmd?.op === 'backup') {
+        yield* this.combined(nextCmd);
+        i++;
+      } else if (c.op === 'split') yield* this.split();
+      else if (c.op === 'backup') yield* this.backup(c, false);
+      else yield* this.pair(c.op);
+      ready = this.now();
+    }
+    this.client.stop();
+    this.done = true;
+  }
+
+  private lan(): Wait { return { until: this.now() + this.ctl.ctx.cost.lan() }; }
+
+  private *pair(op: 'create' | 'resync' | 'delete'): Generator<Wait, void, void> {
+    let answered = false;
+    this.log('101', `${op}.cmd`, '501');
+    this.ctl.submitPair(op, { onDone: () => { answered = true; } });
+    yield { when: () => answered };
+  }
+
+  private *split(): Generator<Wait, void, void> {
+    const sync = this.s.mode === 'sync';
+    // Fig. 4 step 1 (the backup server asking over the LAN) happened before `at`: the
+    // script's time is when the client sends the split, so --pending is exact at the split.
+    if (sync) this.client.pause(); // the prior art's host waits for its split
+    const rec: SplitRecord = { cmdAt: this.now(), ackAt: -1, ok: false };
+    this.splits.push(rec);
+    this.log('101', 'split.cmd', '501', { sync });
+    this.ctl.submitPair('split', {
+      sync,
+      onDone: (r, t) => {
+        rec.ackAt = t; rec.ok = r.ok; rec.pendingAtSplit = this.ctl.status().pendingAtSplit;
+        if (!r.ok) rec.reason = r.reason;
+      },
+    });
+    yield { when: () => rec.ackAt >= 0 };
+    if (sync) this.client.resume();
+    yield this.lan();
+    this.log('101', 'split.done', '102');
+  }
+
+  private params(c: BackupCmd, combined: boolean): BackupParams {
+    const blocks = c.blocks || this.s.geometry.blocks - c.lba;
+    return {
+      method: methodOf(this.s.mode, this.s.e4Via),
+      segments: [{ lba: c.lba, blocks, dest: { kind: 'tape' } }],
+      transferBlocks: c.transferBlocks,
+      checkWholeRange: c.check === 'range',
+      combinedSplit: combined,
+    };
+  }
+
+  private *backup(c: BackupCmd, combined: boolean, requestedAt = this.now()): Generator<Wait, void, void> {
+    if (this.s.mode === 'E2h' && !combined) {
+      // Fig. 7: the backup server reads 517 itself until it says split.
+      for (;;) {
+        this.log('102', 'state.poll', '501');
+        yield { until: this.now() + this.ctl.ctx.cost.cmd() };
+        const s517 = this.ctl.status().s517;
+        this.log('501', 'state', '102', { s517 });
+        if (s517 !== 'split-pending') break;
+        yield { until: this.now() + this.ctl.ctx.cost.poll() };
+      }
+    }
+    this.log('102', 'backup.cmd', '502', { combined });
+    const handle = this.ctl.startBackup(this.params(c, combined));
+    this.backups.push({ requestedAt, cmdAt: this.now(), split: this.splits.length - (combined ? 0 : 1), handle });
+    if (combined) this.splits.push({ cmdAt: this.now(), ackAt: -1, ok: false });
+    yield { when: () => handle.status !== 'queued' };
+    if (combined) {
+      const rec = this.splits[this.splits.length - 1];
+      rec.ackAt = this.now();
+      rec.ok = handle.status === 'accepted';
+      rec.pendingAtSplit = this.ctl.status().pendingAtSplit;
+      if (!rec.ok) rec.reason = handle.reason;
+      return;
+    }
+    yield { when: () => handle.status === 'done' || handle.status === 'failed' || handle.status === 'refused' };
+  }
+
+  /** Embodiment 4 (Figs. 10–11). */
+  private *combined(c: BackupCmd): Generator<Wait, void, void> {
+    const requestedAt = this.now();
+    this.log('102', 'io.pause', '101');
+    yield this.lan();
+    this.client.pause();
+    // The client quiesces: every write it sent is acknowledged before the split.
+    yield { when: () => this.client.outstanding === 0 };
+    this.log('101', 'io.paused', '102');
+    yield this.lan();
+    yield* this.backup(c, true, requestedAt);
+    const h = this.backups[this.backups.length - 1].handle;
+    this.log('102', 'io.resume', '101');
+    yield this.lan();
+    this.client.resume();
+    if (h.status === 'refused') return;
+    while (h.status !== 'done' && h.status !== 'failed') {
+      yield { until: this.now() + this.ctl.ctx.cost.poll() };
+      this.log('102', 'rcr.poll', '502');
+      this.log('502', 'rcr.status', '102', { status: h.state, blocks: h.blocksDone });
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The sim runtime (issue 4 "The sim runtime"): the controller, the two servers and the
+ * devices under one deterministic scheduler with a virtual clock. Same scenario and seed,
+ * same event log and result, on any machine, in Node and in the browser (no node:* here).
+ * One sim at a time per Core: the controller lays 507 out at a fixed place in its memory.
+ */
+import type { Core } from '../core/core-api.ts';
+import { Controller, type Counters, type PairStatus } from '../array/controller.ts';
+import type { BackupStatus } from '../array/backup.ts';
+import { AwsTapeWriter } from '../devices/awstape.ts';
+import type { BlockDevice } from '../devices/block-device.ts';
+import { MemoryBlockDevice } from '../devices/memory-device.ts';
+import { Prng, fillBlock } from '../scenario/prng.ts';
+import type { Mode, Scenario } from '../scenario/schema.ts';
+import { WorkloadGen } from '../scenario/workload.ts';
+import { createCostModel } from './cost-model.ts';
+import type { Actor, SimEvent } from './events.ts';
+import { Scheduler } from './sim-scheduler.ts';
+import { Client101, Servers } from './sim-servers.ts';
+import { buildResult, type RunResult } from './sim-result.ts';
+
+export type { RunResult } from './sim-result.ts';
+
+export interface SimOptions {
+  core: Core;
+  /** Overrides scenario.mode. */
+  mode?: Mode;
+  /** Without the script and the workload: commands come from outside (the SCSI target). */
+  external?: boolean;
+  /** A disk backup target (§0048) for backups whose segments name one. */
+  backupDisk?: BlockDevice;
+  /** Give up after this many steps (a guard against a controller that never finishes). */
+  maxSteps?: number;
+}
+
+export interface Snapshot {
+  t: number;
+  pair: PairStatus;
+  /** 'bits': 1 bit per block (LSB first); 'counts': set bits per bucket of blocksPerBucket. */
+  bitmaps: { kind: 'bits'; diff: Uint8Array; post: Uint8Array } | { kind: 'counts'; blocksPerBucket: number; diff: Uint16Array; post: Uint16Array };
+  counters: Counters & { tapeBlocks: number; tapeBytes: number };
+  backup: { status: BackupStatus; blocksDone: number; bytesDone: number; segmentsDone: number; totalBlocks: number; failedSegment: number } | null;
+  busy: Actor[];
+  /** Client writes acknowledged so far: ack time and latency (ms). */
+  latency: { t: number[]; ms: number[] };
+  clientWrites: number;
+}
+
+export interface Sim {
+  readonly now: number;
+  readonly events: readonly SimEvent[];
+  readonly scenario: Scenario;
+  readonly controller: Controller;
+  readonly pvol: MemoryBlockDevice;
+  readonly svol: MemoryBlockDevice;
+  readonly tape: AwsTapeWriter;
+  /** Runs one step; false when the run is finished. */
+  step(): boolean;
+  /** Runs every step up to virtual time t (ms). */
+  runUntil(t: number): void;
+  runToEnd(): RunResult;
+  snapshot(): Snapshot;
+}
+
+const BITS_LIMIT = 65536;
+const BUCKETS = 4096;
+
+export function createSim(scenario: Scenario, opts: SimOptions): Sim {
+  const s: Scenario = opts.mode ? { ...scenario, mode: opts.mode } : scenario;
+  const { blocks, blockBytes, cacheSlots } = s.geometry;
+  const events: SimEvent[] = [];
+  let sched: Scheduler | null = null;
+  const now = () => sched?.now ?? 0;
+  const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
+  const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
+  const tape = new AwsTapeWriter();
+  const cost = createCostModel(s.costs);
+  const ctl = new Controller({
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk: opts.backupDisk, now, log: (e) => events.push(e),
+  });
+  seedVolumes(s, ctl, pvol, svol);
+  const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
+  const log = ctl.ctx.log;
+  const servers = opts.external ? null : new Servers(s, ctl, client, now, log);
+  sched = new Scheduler([...(servers ? [servers] : []), client, ...ctl.processors]);
+  const sc = sched;
+  const maxSteps = opts.maxSteps ?? 50_000_000;
+
+  const step = () => {
+    if (sc.steps >= maxSteps) throw new Error(`sim did not finish within ${maxSteps} steps (t = ${sc.now} ms)`);
+    return sc.step();
+  };
+
+  const sim: Sim = {
+    get now() { return sc.now; },
+    events, scenario: s, controller: ctl, pvol, svol, tape,
+    step,
+    runUntil(t: number) {
+      for (let next = sc.nextTime(); next <= t && Number.isFinite(next); next = sc.nextTime()) step();
+      if (t > sc.now && Number.isFinite(t)) sc.now = t;
+    },
+    runToEnd() {
+      while (step());
+      return buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now });
+    },
+    snapshot() {
+      return snapshotOf(ctl, sc, tape, client, blocks);
+    },
+  };
+  return sim;
+}
+
+/** The same scenario always gives the same result: runs one mode to the end. */
+export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode }): RunResult {
+  return createSim(scenario, opts).runToEnd();
+}
+
+/**
+ * Initial volumes: the P-VOL holds generation 0 of every block (what the client sees at
+ * t = 0). With a duplex pair, exactly round(pending × blocks) blocks, chosen by the seed,
+ * are pending in 514: the S-VOL holds an older generation (-1) there, and some of them
+ * (dirtyInCache) are newest only in cache, the P-VOL disk still holding generation -2.
+ */
+function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice): void {
+  const { blocks, blockBytes: bb, cacheSlots } = s.geometry;
+  const blk = (d: MemoryBlockDevice, b: number) => d.data.subarray(b * bb, (b + 1) * bb);
+  for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
+  if (s.initial.pair === 'simplex') return;
+  svol.data.set(pvol.data);
+  const order = Int32Array.from({ length: blocks }, (_, i) => i);
+  const rng = new Prng(s.seed ^ 0x27d4eb2f);
+  const k = Math.round(s.initial.pending * blocks);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(blocks - i);
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  const pending = Array.from(order.subarray(0, k)).sort((a, b) => a - b);
+  const nDirty = Math.min(Math.round(s.initial.dirtyInCache * k), Math.floor(cacheSlots / 2));
+  const dirty = pending.slice(0, nDirty).map((lba) => {
+    const data = blk(pvol, lba).slice();
+    fillBlock(blk(pvol, lba), s.seed, -2, lba);
+    return { lba, data };
+  });
+  for (const b of pending) fillBlock(blk(svol, b), s.seed, -1, b);
+  ctl.seedDuplex(pending, dirty);
+}
+
+function snapshotOf(ctl: Controller, sc: Scheduler, tape: AwsTapeWriter, client: Client101, blocks: number): Snapshot {
+  const { core, diff } = ctl.ctx;
+  let bitmaps: Snapshot['bitmaps'];
+  if (blocks <= BITS_LIMIT) {
+    bitmaps = { kind: 'bits', diff: diff.bytesOf(diff.diff), post: diff.bytesOf(diff.post) };
+  } else {
+    const per = Math.ceil(blocks / BUCKETS);
+    const counts = (bm: number) => Uint16Array.from({ length: Math.ceil(blocks / per) }, (_, i) => core.count(bm, i * per, Math.min(blocks, (i + 1) * per)));
+    bitmaps = { kind: 'counts', blocksPerBucket: per, diff: counts(diff.diff), post: counts(diff.post) };
+  }
+  const h = ctl.lastBackup;
+  const acked = client.writes.filter((w) => w.ack >= 0);
+  return {
+    t: sc.now,
+    pair: ctl.status(),
+    bitmaps,
+    counters: { ...ctl.counters(), tapeBlocks: tape.blocksWritten, tapeBytes: tape.bytesWritten },
+    backup: h ? {
+      status: h.state, blocksDone: h.blocksDone, bytesDone: h.bytesDone, segmentsDone: h.segmentsDone,
+      totalBlocks: h.params.segments.reduce((n, x) => n + x.blocks, 0), failedSegment: h.failedSegment,
+    } : null,
+    busy: sc.busy() as Actor[],
+    latency: { t: acked.map((w) => w.ack), ms: acked.map((w) => w.ack - w.arrival) },
+    clientWrites: client.writes.length,
+  };
+}

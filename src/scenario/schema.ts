@@ -1,0 +1,142 @@
+/**
+ * The one versioned scenario type (DESIGN.md "Scenarios and permalinks"; docs/scenario.md
+ * documents every field). A scenario fixes everything a run depends on, so the same JSON and
+ * seed always give the same event log and result.
+ */
+
+/**
+ * Backup modes (SPEC.md "The flows"): the four embodiments, the Fig. 7 polling variant of
+ * embodiment 2, and the prior art (a split that answers only once the differential is copied).
+ */
+export const MODES = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** How embodiment 4 makes the range consistent after its combined split (SPEC.md, Fig. 11). */
+export const E4_VIA = ['E1', 'E2', 'E3'] as const;
+export type E4Via = (typeof E4_VIA)[number];
+
+export const PATTERNS = ['uniform', 'hotspot', 'sequential'] as const;
+export type Pattern = (typeof PATTERNS)[number];
+
+export type PairOp = 'create' | 'split' | 'resync' | 'delete';
+
+export interface Geometry {
+  /** Blocks per volume (P-VOL 601 and S-VOL 602 are the same size). */
+  blocks: number;
+  /** Bytes per block: a power of two, 512 to 65536. */
+  blockBytes: number;
+  /** Cache slots in 507, one block each. */
+  cacheSlots: number;
+}
+
+/** The pair at t = 0. */
+export interface Initial {
+  /** 'duplex': pair formed, `pending` of its blocks not yet on the S-VOL; 'simplex': no pair. */
+  pair: 'simplex' | 'duplex';
+  /** Fraction of blocks whose update has not reached the S-VOL (bits set in 514). */
+  pending: number;
+  /** Fraction of the pending blocks whose newest data is still dirty in cache (not destaged). */
+  dirtyInCache: number;
+}
+
+/** The client server's (101) seeded write stream. */
+export interface Workload {
+  pattern: Pattern;
+  /** Writes per second (Poisson arrivals); 0 = no client I/O. */
+  rate: number;
+  /** Each write covers a uniform number of blocks in [minBlocks, maxBlocks]. */
+  minBlocks: number;
+  maxBlocks: number;
+  /** hotspot: this fraction of the volume (from LBA 0) receives `hotWeight` of the writes. */
+  hotFraction: number;
+  hotWeight: number;
+}
+
+/** Cost model (src/runtime/cost-model.ts): bandwidths in MB/s (10^6 bytes), times in ms. */
+export interface Costs {
+  diskReadMBps: number;
+  diskWriteMBps: number;
+  /** Per I/O (per contiguous run) on a volume. */
+  diskLatencyMs: number;
+  tapeMBps: number;
+  /** Per tape block. */
+  tapeLatencyMs: number;
+  cacheMBps: number;
+  cacheLatencyMs: number;
+  /** A processor handling one command (parse, state change, bitmap check). */
+  cmdMs: number;
+  /** One message between the servers over the LAN (SPEC.md §0013). */
+  lanMs: number;
+  /** Interval of the backup server's polls (517 state in E2h, copy results in E4). */
+  pollMs: number;
+}
+
+export interface BackupCmd {
+  at: number;
+  op: 'backup';
+  /** First S-VOL block of the range. */
+  lba: number;
+  /** Blocks in the range; 0 = to the end of the volume. */
+  blocks: number;
+  /** Blocks per tape block (the unit the patent checks 514 for, §0026). */
+  transferBlocks: number;
+  /** Check 514 per transfer unit or for the whole range first (SPEC.md embodiment 1). */
+  check: 'unit' | 'range';
+}
+
+export type ScriptCmd = { at: number; op: PairOp } | BackupCmd;
+
+export interface Scenario {
+  version: 1;
+  name: string;
+  seed: number;
+  mode: Mode;
+  e4Via: E4Via;
+  geometry: Geometry;
+  initial: Initial;
+  workload: Workload;
+  costs: Costs;
+  /** Commands in virtual time; the servers issue each no earlier than the previous one's answer. */
+  script: ScriptCmd[];
+}
+
+/** Caps (validation refuses anything past them, so a sim always fits in memory). */
+export const LIMITS = {
+  maxVolumeBytes: 256 * 1024 * 1024,
+  maxBlocks: 1 << 20,
+  maxCacheSlots: 65536,
+  maxRate: 100000,
+  maxWriteBlocks: 64,
+  maxTransferBytes: 1024 * 1024,
+  maxScript: 64,
+  maxAtMs: 3_600_000,
+} as const;
+
+export const DEFAULT_COSTS: Costs = {
+  diskReadMBps: 400,
+  diskWriteMBps: 300,
+  diskLatencyMs: 0.05,
+  tapeMBps: 300,
+  tapeLatencyMs: 0.02,
+  cacheMBps: 4000,
+  cacheLatencyMs: 0.002,
+  cmdMs: 0.01,
+  lanMs: 0.2,
+  pollMs: 1,
+};
+
+export const DEFAULT_SCENARIO: Scenario = {
+  version: 1,
+  name: 'Embodiment 1: priority copy (Figs. 3, 4)',
+  seed: 1,
+  mode: 'E1',
+  e4Via: 'E1',
+  geometry: { blocks: 4096, blockBytes: 4096, cacheSlots: 1024 },
+  initial: { pair: 'duplex', pending: 0.25, dirtyInCache: 0.25 },
+  workload: { pattern: 'uniform', rate: 5000, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.9 },
+  costs: { ...DEFAULT_COSTS },
+  script: [
+    { at: 0, op: 'split' },
+    { at: 0, op: 'backup', lba: 0, blocks: 0, transferBlocks: 16, check: 'unit' },
+  ],
+};

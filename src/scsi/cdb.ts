@@ -1,0 +1,182 @@
+/**
+ * Decoding and field validation of every CDB the target accepts (issue 5, "Commands").
+ * Each decoder checks the fields it does not implement are zero and throws ScsiError
+ * 05/24/00 with a field pointer at the first bad one (SCSI.md); an opcode we do not
+ * implement is 05/20/00, as is an unsupported service action (SCSI.md: LID4 → 05/20/00).
+ * Encoders for the same CDBs are here too: tests, the UI's hex view and scripted
+ * initiators build their bytes with them.
+ */
+import { get16, get32, get64, put16, put32, put64 } from './bytes.ts';
+import { SENSE, fail } from './sense.ts';
+import { PAIR_OPCODE, type PairCdb, decodePairCdb } from './pair-cdb.ts';
+
+export const OP = {
+  TEST_UNIT_READY: 0x00,
+  REQUEST_SENSE: 0x03,
+  INQUIRY: 0x12,
+  READ_CAPACITY_10: 0x25,
+  READ_10: 0x28,
+  WRITE_10: 0x2a,
+  EXTENDED_COPY: 0x83,
+  RECEIVE_COPY_RESULTS: 0x84,
+  READ_16: 0x88,
+  WRITE_16: 0x8a,
+  SERVICE_ACTION_IN_16: 0x9e,
+  REPORT_LUNS: 0xa0,
+  PAIR_OPERATION: PAIR_OPCODE,
+} as const;
+
+/** SERVICE ACTION IN(16) 10h: READ CAPACITY(16) (SBC-3 5.16). */
+export const SA_READ_CAPACITY_16 = 0x10;
+/** RECEIVE COPY RESULTS service actions we implement (SCSI.md). */
+export const RCR_SA = { COPY_STATUS: 0x00, OPERATING_PARAMETERS: 0x03, FAILED_SEGMENT: 0x04 } as const;
+
+export type Cdb =
+  | { op: 'TEST UNIT READY' }
+  | { op: 'REQUEST SENSE'; allocationLength: number }
+  | { op: 'INQUIRY'; evpd: boolean; pageCode: number; allocationLength: number }
+  | { op: 'READ CAPACITY(10)' }
+  | { op: 'READ CAPACITY(16)'; allocationLength: number }
+  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'REPORT LUNS'; selectReport: number; allocationLength: number }
+  | { op: 'EXTENDED COPY'; parameterListLength: number }
+  | { op: 'RECEIVE COPY RESULTS'; serviceAction: number; listId: number; allocationLength: number }
+  | PairCdb;
+
+/** CDB length by opcode group (SPC-4 4.3.5.1); vendor groups 6–7 are ours: 16 bytes. */
+export function cdbLength(opcode: number): number {
+  const group = opcode >> 5;
+  return [6, 10, 10, 0, 16, 12, 16, 16][group]!;
+}
+
+const bad = (byte: number, bit?: number): never =>
+  fail(SENSE.INVALID_FIELD_IN_CDB, bit === undefined ? { cdb: true, byte } : { cdb: true, byte, bit });
+
+function zero(cdb: Uint8Array, from: number, to: number): void {
+  for (let i = from; i <= to; i++) if (cdb[i] !== 0) bad(i);
+}
+
+export function decodeCdb(cdb: Uint8Array): Cdb {
+  if (cdb.length === 0) fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 0 }, 'empty CDB');
+  const opcode = cdb[0]!;
+  if (!(Object.values(OP) as number[]).includes(opcode)) {
+    fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 0 });
+  }
+  const len = cdbLength(opcode);
+  if (cdb.length < len) bad(cdb.length, undefined);
+  // CONTROL: NACA (bit 2) and LINK (bit 0) are not supported (SAM-5 5.2).
+  const control = cdb[len - 1]!;
+  if (control & 0x04) bad(len - 1, 2);
+  if (control & 0x01) bad(len - 1, 0);
+  switch (opcode) {
+    case OP.TEST_UNIT_READY:
+      zero(cdb, 1, 4);
+      return { op: 'TEST UNIT READY' };
+    case OP.REQUEST_SENSE:
+      // DESC = 1 asks for descriptor-format sense; we only produce fixed format 70h.
+      if (cdb[1]! & 0x01) bad(1, 0);
+      zero(cdb, 2, 3);
+      return { op: 'REQUEST SENSE', allocationLength: cdb[4]! };
+    case OP.INQUIRY: {
+      if (cdb[1]! & 0xfe) bad(1, 1); // CMDDT (obsolete) and reserved bits
+      const evpd = (cdb[1]! & 1) === 1;
+      if (!evpd && cdb[2] !== 0) bad(2);
+      return { op: 'INQUIRY', evpd, pageCode: cdb[2]!, allocationLength: get16(cdb, 3) };
+    }
+    case OP.READ_CAPACITY_10:
+      zero(cdb, 1, 1);
+      // SBC-3: with PMI = 0 the LOGICAL BLOCK ADDRESS shall be zero.
+      if ((cdb[8]! & 1) === 0) zero(cdb, 2, 5);
+      zero(cdb, 6, 7);
+      if (cdb[8]! & 0xfe) bad(8, 1);
+      return { op: 'READ CAPACITY(10)' };
+    case OP.SERVICE_ACTION_IN_16:
+      if ((cdb[1]! & 0x1f) !== SA_READ_CAPACITY_16) fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 1, bit: 4 });
+      if (cdb[1]! & 0xe0) bad(1, 7);
+      if ((cdb[14]! & 1) === 0) zero(cdb, 2, 9);
+      return { op: 'READ CAPACITY(16)', allocationLength: get32(cdb, 10) };
+    case OP.READ_10: case OP.WRITE_10: case OP.READ_16: case OP.WRITE_16: {
+      // RDPROTECT/WRPROTECT need protection information, which these LUs do not have.
+      if (cdb[1]! & 0xe0) bad(1, 7);
+      const ten = opcode === OP.READ_10 || opcode === OP.WRITE_10;
+      const isRead = opcode === OP.READ_10 || opcode === OP.READ_16;
+      return ten
+        ? { op: isRead ? 'READ' : 'WRITE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
+        : { op: isRead ? 'READ' : 'WRITE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+    }
+    case OP.REPORT_LUNS: {
+      if (cdb[2]! > 0x02) bad(2);
+      const allocationLength = get32(cdb, 6);
+      // SPC-4 6.33: an allocation length under 16 is an invalid field.
+      if (allocationLength < 16) bad(6);
+      return { op: 'REPORT LUNS', selectReport: cdb[2]!, allocationLength };
+    }
+    case OP.EXTENDED_COPY:
+      if ((cdb[1]! & 0x1f) !== 0x00) fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 1, bit: 4 }, 'only LID1');
+      zero(cdb, 2, 9);
+      return { op: 'EXTENDED COPY', parameterListLength: get32(cdb, 10) };
+    case OP.RECEIVE_COPY_RESULTS: {
+      const sa = cdb[1]! & 0x1f;
+      if (sa !== RCR_SA.COPY_STATUS && sa !== RCR_SA.OPERATING_PARAMETERS && sa !== RCR_SA.FAILED_SEGMENT) {
+        fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 1, bit: 4 });
+      }
+      zero(cdb, 3, 9);
+      return { op: 'RECEIVE COPY RESULTS', serviceAction: sa, listId: cdb[2]!, allocationLength: get32(cdb, 10) };
+    }
+    default:
+      return decodePairCdb(cdb);
+  }
+}
+
+// ---- encoders (what an initiator sends) ----
+
+export function inquiryCdb(evpd: boolean, pageCode = 0, allocationLength = 255): Uint8Array {
+  const b = new Uint8Array(6);
+  b[0] = OP.INQUIRY; b[1] = evpd ? 1 : 0; b[2] = pageCode; put16(b, 3, allocationLength);
+  return b;
+}
+
+export function simpleCdb(op: 'TEST UNIT READY' | 'READ CAPACITY(10)'): Uint8Array {
+  const b = new Uint8Array(op === 'TEST UNIT READY' ? 6 : 10);
+  b[0] = op === 'TEST UNIT READY' ? OP.TEST_UNIT_READY : OP.READ_CAPACITY_10;
+  return b;
+}
+
+export function requestSenseCdb(allocationLength = 18): Uint8Array {
+  return Uint8Array.of(OP.REQUEST_SENSE, 0, 0, 0, allocationLength, 0);
+}
+
+export function readCapacity16Cdb(allocationLength = 32): Uint8Array {
+  const b = new Uint8Array(16);
+  b[0] = OP.SERVICE_ACTION_IN_16; b[1] = SA_READ_CAPACITY_16; put32(b, 10, allocationLength);
+  return b;
+}
+
+export function rwCdb(op: 'READ' | 'WRITE', lba: number | bigint, blocks: number, size: 10 | 16 = 10): Uint8Array {
+  if (size === 10) {
+    const b = new Uint8Array(10);
+    b[0] = op === 'READ' ? OP.READ_10 : OP.WRITE_10; put32(b, 2, Number(lba)); put16(b, 7, blocks);
+    return b;
+  }
+  const b = new Uint8Array(16);
+  b[0] = op === 'READ' ? OP.READ_16 : OP.WRITE_16; put64(b, 2, lba); put32(b, 10, blocks);
+  return b;
+}
+
+export function reportLunsCdb(allocationLength = 256): Uint8Array {
+  const b = new Uint8Array(12);
+  b[0] = OP.REPORT_LUNS; put32(b, 6, allocationLength);
+  return b;
+}
+
+export function extendedCopyCdb(parameterListLength: number): Uint8Array {
+  const b = new Uint8Array(16);
+  b[0] = OP.EXTENDED_COPY; put32(b, 10, parameterListLength);
+  return b;
+}
+
+export function receiveCopyResultsCdb(serviceAction: number, listId = 0, allocationLength = 1024): Uint8Array {
+  const b = new Uint8Array(16);
+  b[0] = OP.RECEIVE_COPY_RESULTS; b[1] = serviceAction & 0x1f; b[2] = listId; put32(b, 10, allocationLength);
+  return b;
+}

@@ -1,0 +1,83 @@
+/**
+ * A target over plain block devices and an AWSTAPE writer, with no controller: the LU
+ * layout every runtime uses (docs/scsi.md "Logical units"), the DirectEngine for data
+ * and an optional PairPort. Tests and the array adapter both build on this layout so the
+ * LUNs and NAA designators are the same everywhere.
+ */
+import type { BlockDevice } from '../devices/block-device.ts';
+import type { AwsTapeWriter } from '../devices/awstape.ts';
+import { VirtualClock, type Clock } from './clock.ts';
+import type { CopyEngine } from './copy-engine.ts';
+import type { CopyLimits } from './copy-limits.ts';
+import { type CostModel, DEFAULT_COST, DirectEngine } from './direct-engine.ts';
+import { type LuIdentity, naa6 } from './inquiry.ts';
+import type { Lu, PairPort, StreamSink } from './lu.ts';
+import { SyncPair } from './sync-pair.ts';
+import { ScsiTarget } from './target.ts';
+
+/** Fixed LUN assignment (docs/scsi.md). */
+export const LUN = { PVOL: 0, SVOL: 1, CMD_603: 2, CMD_604: 3, TAPE: 4, BACKUP_DISK: 5 } as const;
+
+export const DEFAULT_ARRAY_SERIAL = 'SPLITSTREAM-0001';
+
+function identity(serial: string, lun: number, peripheralType: 0 | 1, product: string): LuIdentity {
+  return { peripheralType, naa: naa6(serial, lun), product, serial: `${serial}-${lun}` };
+}
+
+/** Adapts the AWSTAPE writer (DESIGN.md "Tape") to the copy manager's stream sink. */
+export function awsTapeSink(writer: AwsTapeWriter, name = 'tape-303'): StreamSink {
+  return {
+    name,
+    writeRecord: (data) => writer.writeBlock(data),
+    writeTapemark: () => writer.writeTapemark(),
+  };
+}
+
+export interface LuLayout {
+  pvol: BlockDevice;
+  svol: BlockDevice;
+  tape: StreamSink;
+  backupDisk?: BlockDevice;
+  serial?: string;
+}
+
+export function buildLus(l: LuLayout): Map<number, Lu> {
+  const s = l.serial ?? DEFAULT_ARRAY_SERIAL;
+  const m = new Map<number, Lu>();
+  m.set(LUN.PVOL, { kind: 'disk', role: 'pvol-601', device: l.pvol, id: identity(s, LUN.PVOL, 0, 'PVOL-601') });
+  m.set(LUN.SVOL, { kind: 'disk', role: 'svol-602', device: l.svol, id: identity(s, LUN.SVOL, 0, 'SVOL-602') });
+  m.set(LUN.CMD_603, { kind: 'command', role: '603', id: identity(s, LUN.CMD_603, 0, 'CMDDEV-PAIR-603') });
+  m.set(LUN.CMD_604, { kind: 'command', role: '604', id: identity(s, LUN.CMD_604, 0, 'CMDDEV-BKUP-604') });
+  m.set(LUN.TAPE, { kind: 'tape', sink: l.tape, id: identity(s, LUN.TAPE, 1, 'TAPE-303') });
+  if (l.backupDisk) {
+    m.set(LUN.BACKUP_DISK, { kind: 'disk', role: 'disk', device: l.backupDisk, id: identity(s, LUN.BACKUP_DISK, 0, 'BACKUP-DISK') });
+  }
+  return m;
+}
+
+export interface StandaloneOptions extends LuLayout {
+  clock?: Clock;
+  cost?: CostModel;
+  limits?: CopyLimits;
+  pairs?: PairPort;
+  /** Overrides the DirectEngine (the array adapter passes the controller's engine). */
+  engine?: CopyEngine;
+}
+
+export function createStandaloneTarget(o: StandaloneOptions): { target: ScsiTarget; clock: Clock } {
+  const clock = o.clock ?? new VirtualClock();
+  const engine = o.engine ?? new DirectEngine(clock, o.cost ?? DEFAULT_COST, o.pairs);
+  const target = new ScsiTarget({ lus: buildLus(o), engine, clock, limits: o.limits, pairs: o.pairs });
+  return { target, clock };
+}
+
+/**
+ * The standalone array used by the wire without a controller, and by tests: memory-free
+ * of any controller, a SyncPair over the two volumes (the P-VOL LU writes through it).
+ */
+export function createSyncPairTarget(o: Omit<StandaloneOptions, 'pairs' | 'engine'>):
+  { target: ScsiTarget; clock: Clock; pair: SyncPair } {
+  const pair = new SyncPair(o.pvol, o.svol);
+  const { target, clock } = createStandaloneTarget({ ...o, pvol: pair.pvolPort, pairs: pair });
+  return { target, clock, pair };
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  type MetadataRecord, bitmapBytesFor, crc32c, decodeMetadata, encodeMetadata,
+} from '../../src/runtime/live/metadata-record.ts';
+import { MemorySlotStore, MetadataJournal, allDirty, recoverMetadata } from '../../src/runtime/live/metadata-journal.ts';
+import { checkQuota, QUOTA_HEADROOM_BYTES } from '../../src/runtime/live/quota.ts';
+
+const pairArb = fc.integer({ min: 0, max: 300 }).chain((blocks) => fc.record({
+  pvol: fc.string({ maxLength: 8 }),
+  svol: fc.string({ maxLength: 8 }),
+  blocks: fc.constant(blocks),
+  state516: fc.constantFrom('simplex', 'duplex', 'split', 'split-pending'),
+  state517: fc.constantFrom('simplex', 'duplex', 'split', 'split-pending'),
+  diff514: fc.uint8Array({ minLength: bitmapBytesFor(blocks), maxLength: bitmapBytesFor(blocks) }),
+  postSplit: fc.uint8Array({ minLength: bitmapBytesFor(blocks), maxLength: bitmapBytesFor(blocks) }),
+}));
+const opArb = fc.record({
+  kind: fc.constantFrom('split' as const, 'backup' as const),
+  id: fc.string({ maxLength: 6 }),
+  startedAt: fc.integer({ min: 0 }),
+  detail: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean()), { maxKeys: 3 }),
+});
+const recArb: fc.Arbitrary<MetadataRecord> = fc.record({
+  run: fc.record({ scenario: fc.string({ maxLength: 10 }), mode: fc.constantFrom("E1", "E3"), startedAt: fc.nat() }),
+  sequence: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  clean: fc.boolean(),
+  pairs: fc.array(pairArb, { maxLength: 3 }),
+  inFlight: fc.array(opArb, { maxLength: 2 }),
+});
+
+/** Bit `i` of an LSB-first bitmap. */
+const bit = (b: Uint8Array, i: number) => (b[i >> 3] >> (i & 7)) & 1;
+
+describe('metadata record (pair states + bitmaps + CRC-32C)', () => {
+  it('CRC-32C matches the RFC 3720 check value', () => {
+    // "123456789" → E3069283h (RFC 3720 §B.4 / the iSCSI CRC-32C check value).
+    expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+  });
+
+  it('round-trips any record', () => {
+    fc.assert(fc.property(recArb, (rec) => {
+      const d = decodeMetadata(encodeMetadata(rec));
+      expect(d.ok).toBe(true);
+      if (d.ok) expect(d.record).toEqual(rec);
+    }));
+  });
+
+  it('refuses any single flipped bit and any truncation', () => {
+    fc.assert(fc.property(recArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (rec, at, b) => {
+      const bytes = encodeMetadata(rec);
+      const flipped = bytes.slice();
+      flipped[at % bytes.length] ^= 1 << b;
+      expect(decodeMetadata(flipped).ok).toBe(false);
+      expect(decodeMetadata(bytes.subarray(0, at % bytes.length)).ok).toBe(false);
+    }));
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+      expect(decodeMetadata(b).ok).toBe(false);
+    }));
+  });
+});
+
+describe('metadata journal (two slots; untrusted ⇒ all dirty)', () => {
+  const pair = (blocks: number, fill: number) => ({
+    pvol: 'pvol-601', svol: 'svol-602', blocks, state516: 'split', state517: 'split-pending',
+    diff514: new Uint8Array(bitmapBytesFor(blocks)).fill(fill), postSplit: new Uint8Array(bitmapBytesFor(blocks)),
+  });
+
+  it('allDirty sets exactly the first `blocks` bits', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), (n) => {
+      const b = allDirty(n);
+      for (let i = 0; i < b.length * 8; i++) expect(bit(b, i)).toBe(i < n ? 1 : 0);
+    }));
+  });
+
+  it('a clean newest record is trusted exactly; the newer of two slots wins', () => {
+    const store = new MemorySlotStore();
+    const j = new MetadataJournal(store, 0);
+    j.commit({ clean: true, pairs: [pair(20, 0x01)], inFlight: [] });
+    j.commit({ clean: true, pairs: [pair(20, 0x02)], inFlight: [] });
+    const r = recoverMetadata(store);
+    expect(r.bitmapsTrusted).toBe(true);
+    expect(r.sequence).toBe(2);
+    expect(r.pairs[0].diff514[0]).toBe(0x02);
+  });
+
+  it('any torn or unclean history never yields a bitmap cleaner than the truth', () => {
+    // Model: a sequence of commits, then the last write torn (random bytes or truncated) or not.
+    fc.assert(fc.property(
+      fc.array(fc.record({ clean: fc.boolean(), fill: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }),
+      fc.oneof(fc.constant('none' as const), fc.constant('truncate' as const), fc.constant('flip' as const)),
+      fc.nat(),
+      (commits, tear, where) => {
+        const store = new MemorySlotStore();
+        const j = new MetadataJournal(store, 0);
+        commits.forEach((c) => j.commit({ clean: c.clean, pairs: [pair(13, c.fill)], inFlight: [] }));
+        const last = commits.length & 1;
+        const bytes = store.slots[last]!;
+        if (tear === 'truncate') store.slots[last] = bytes.subarray(0, where % bytes.length);
+        if (tear === 'flip') { const b = bytes.slice(); b[where % b.length] ^= 0x10; store.slots[last] = b; }
+        const r = recoverMetadata(store);
+        const truth = commits[commits.length - 1];
+        if (r.pairs.length === 0) { expect(tear).not.toBe('none'); return; }
+        // Every bit the true (newest) differential has set is set in what we recovered.
+        for (let i = 0; i < 13; i++) {
+          if (bit(new Uint8Array(2).fill(truth.fill), i)) expect(bit(r.pairs[0].diff514, i)).toBe(1);
+        }
+        expect(r.bitmapsTrusted).toBe(tear === 'none' && truth.clean);
+        if (tear !== 'none') expect(r.notes.join(' ')).toMatch(/cannot be trusted/);
+      }));
+  });
+
+  it('reports splits and backups that were in flight', () => {
+    const store = new MemorySlotStore();
+    new MetadataJournal(store, 0).commit({
+      clean: false, pairs: [pair(8, 0)],
+      inFlight: [{ kind: 'backup', id: 'b1', startedAt: 5, detail: { mode: 'E3' } }],
+    });
+    const r = recoverMetadata(store);
+    expect(r.interrupted.map((o) => o.id)).toEqual(['b1']);
+    expect(r.notes.join(' ')).toMatch(/backup b1 was interrupted/);
+    expect(Array.from(r.pairs[0].diff514)).toEqual([0xff]);
+  });
+});
+
+describe('quota check before any write', () => {
+  it('refuses a plan larger than the room left, naming the numbers', () => {
+    const v = checkQuota({ quota: 10 << 20, usage: 2 << 20 }, [{ name: 'pvol-601', bytes: 64 << 20, existingBytes: 0 }]);
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.needBytes).toBe((64 << 20) + QUOTA_HEADROOM_BYTES);
+      expect(v.availableBytes).toBe(8 << 20);
+      expect(v.message).toContain(String((64 << 20) + QUOTA_HEADROOM_BYTES));
+      expect(v.message).toContain(String(8 << 20));
+      expect(v.message).toContain('pvol-601');
+    }
+  });
+
+  it('accepts exactly when growth + headroom fits; existing bytes cost nothing new', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ bytes: fc.nat(1 << 30), existingBytes: fc.nat(1 << 30) }), { maxLength: 4 }),
+      fc.nat(2 ** 40), fc.nat(2 ** 40),
+      (files, quota, usage) => {
+        const plan = files.map((f, i) => ({ name: `f${i}`, ...f }));
+        const need = files.reduce((s, f) => s + Math.max(0, f.bytes - f.existingBytes), 0) + QUOTA_HEADROOM_BYTES;
+        expect(checkQuota({ quota, usage }, plan).ok).toBe(need <= Math.max(0, quota - usage));
+      }));
+  });
+});

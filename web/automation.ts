@@ -1,0 +1,99 @@
+/**
+ * The page's automation API for tests and benchmarks (issue 6):
+ *   window.splitstream.run(scenario, {runtime: 'live' | 'sim', mode}) → the CLI's --json object
+ *   window.splitstream.reset() → stops a live run and deletes the playground's OPFS files
+ *   window.splitstream.version
+ * plus what the durability tests and the UI need: recovery() after a reload, liveProgress()
+ * during a run, checkAcked() against the P-VOL, lastLive() figures, storage() numbers.
+ * The scenario is validated by the sim's own validateScenario, so both runtimes take the
+ * same format and refuse the same mistakes with the same messages.
+ */
+import * as Comlink from 'comlink';
+import { loadCoreModule } from '../src/core/load-web.ts';
+import { deletePlayground, listFiles } from '../src/runtime/live/opfs-store.ts';
+import type { RecoveryReport } from '../src/runtime/live/recovery.ts';
+import type { RunResult } from '../src/runtime/sim-result.ts';
+import { validateScenario } from '../src/scenario/validate.ts';
+import { MODES, type Mode } from '../src/scenario/schema.ts';
+import {
+  abortLive, checkAckedLive, lastFigures, liveProgress, recoverLive, runLive, type LiveFigures,
+} from './live/live-bridge.ts';
+import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
+
+export interface RunOptions {
+  runtime?: 'live' | 'sim';
+  mode?: Mode;
+}
+
+export interface SplitstreamApi {
+  readonly version: string;
+  run(scenario: unknown, opts?: RunOptions): Promise<RunResult>;
+  reset(): Promise<void>;
+  recovery(): Promise<RecoveryReport>;
+  liveProgress: typeof liveProgress;
+  checkAcked: typeof checkAckedLive;
+  /** Figures of the last live run; with `withEvents`, its merged event log too (for sequence diagrams). */
+  lastLive(withEvents?: boolean): LiveFigures | Omit<LiveFigures, 'events'> | null;
+  storage(): Promise<{ quota: number | null; usage: number | null; persisted: boolean; files: { name: string; bytes: number }[] }>;
+}
+
+declare global {
+  interface Window { splitstream: SplitstreamApi }
+}
+
+export const AUTOMATION_VERSION = '1';
+
+async function runSim(scenario: ReturnType<typeof validateScenario>, mode?: Mode): Promise<RunResult> {
+  const w = new Worker(new URL('./live/sim-run-worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await Comlink.wrap<SimRunWorkerApi>(w).run(await loadCoreModule(), scenario, mode);
+  } finally {
+    w.terminate();
+  }
+}
+
+let recovered: Promise<RecoveryReport> | null = null;
+
+export function installAutomation(): void {
+  const api: SplitstreamApi = {
+    version: AUTOMATION_VERSION,
+    async run(json, opts = {}) {
+      const scenario = validateScenario(json);
+      if (opts.mode !== undefined && !MODES.includes(opts.mode)) {
+        throw new Error(`mode: must be one of ${MODES.join(', ')}`);
+      }
+      // A run never starts on files a recovery has not looked at yet.
+      if (recovered) await recovered.catch(() => undefined);
+      return opts.runtime === 'live' ? runLive(scenario, opts.mode) : runSim(scenario, opts.mode);
+    },
+    async reset() {
+      abortLive();
+      if (recovered) await recovered.catch(() => undefined);
+      await deletePlayground();
+      recovered = null;
+    },
+    recovery() {
+      recovered ??= recoverLive();
+      return recovered;
+    },
+    liveProgress,
+    checkAcked: checkAckedLive,
+    lastLive(withEvents = false) {
+      if (!lastFigures) return null;
+      if (withEvents) return lastFigures;
+      const { events: _events, ...rest } = lastFigures;
+      return rest;
+    },
+    async storage() {
+      const est = await navigator.storage.estimate();
+      return {
+        quota: est.quota ?? null, usage: est.usage ?? null,
+        persisted: (await navigator.storage.persisted?.()) ?? false,
+        files: await listFiles(),
+      };
+    },
+  };
+  window.splitstream = api;
+  // Look at what a previous visit left behind once, at load (after a reload mid-run).
+  if (globalThis.crossOriginIsolated && 'storage' in navigator) void api.recovery().catch(() => undefined);
+}

@@ -1,0 +1,141 @@
+/**
+ * The playground below the page header (issue 7): toolbar and link message; Fig. 1 with
+ * the pair states, the two bitmaps and the progress bars on the left; the transport and
+ * the sequence diagram on the right; tabs for commands, charts, verdict/tape and compare.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { usePlayground } from '../ui/use-playground.ts';
+import { actionFor } from '../ui/keyboard.ts';
+import { Toolbar } from './toolbar.tsx';
+import { Fig1Array } from './fig1-array.tsx';
+import { BitmapHeatmap } from './bitmap-heatmap.tsx';
+import { Charts, ProgressBars } from './charts.tsx';
+import { Transport } from './transport.tsx';
+import { SequenceDiagram } from './sequence-diagram.tsx';
+import { CommandPanel, insertCommand, type BackupForm, type Selection } from './command-panel.tsx';
+import { CompareTable, Verdict } from './verdict.tsx';
+import { HelpDialog } from './help-dialog.tsx';
+import type { ExchangeView } from '../ui/view-model.ts';
+
+const TABS = ['commands', 'charts', 'verdict', 'compare'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_NAMES: Record<Tab, string> = { commands: 'Commands', charts: 'Charts', verdict: 'Verdict & tape', compare: 'Compare modes' };
+
+export function Playground() {
+  const pg = usePlayground();
+  const { scenario, run, frame, time } = pg;
+  const [tab, setTab] = useState<Tab>('verdict');
+  const [help, setHelp] = useState(false);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [exchange, setExchange] = useState<ExchangeView | null>(null);
+  const [backupForm, setBackupForm] = useState<BackupForm>({ lba: 0, blocks: 0, transferBlocks: 16, check: 'unit' });
+  const shareRef = useRef<(() => void) | null>(null);
+
+  // The selected command on the wire, asked of the worker (it knows the run's answers).
+  useEffect(() => {
+    if (!run || !selection) { setExchange(null); return; }
+    let live = true;
+    pg.bridge.api.exchange(selection.kind === 'poll' ? -1 : selection.index, time)
+      .then((x) => live && setExchange(x), () => live && setExchange(null));
+    return () => { live = false; };
+  }, [run, selection, selection?.kind === 'poll' ? time : 0]);
+
+  const addAtPlayhead = (op: 'create' | 'split' | 'resync' | 'backup') => {
+    const at = Math.round(time * 1000) / 1000;
+    const cmd = op === 'backup' ? { at, op, ...backupForm } : { at, op };
+    const script = insertCommand(scenario.script, cmd);
+    pg.change({ ...scenario, script });
+    setSelection({ kind: 'script', index: script.indexOf(cmd) });
+    setTab('commands');
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (help) return;
+      const a = actionFor(e);
+      if (!a) return;
+      e.preventDefault();
+      switch (a) {
+        case 'play': pg.togglePlay(); break;
+        case 'step': pg.step(1); break;
+        case 'back': pg.step(-1); break;
+        case 'home': pg.seek(0); break;
+        case 'end': pg.seek(run?.endT ?? 0); break;
+        case 'create': case 'split': case 'resync': case 'backup': addAtPlayhead(a); break;
+        case 'poll': setSelection({ kind: 'poll' }); setTab('commands'); break;
+        case 'compare': setTab('compare'); pg.compare(); break;
+        case 'share': shareRef.current?.(); break;
+        case 'help': setHelp(true); break;
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  });
+
+  const f = frame;
+  const diverged = !!f && f.state516 !== f.state517;
+  return (
+    <div class="playground" data-testid="playground" data-ready={run ? 'yes' : 'no'}
+      data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''}>
+      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} />
+      {pg.linkMessage && (
+        <div class="banner" role="alert" data-testid="link-error">
+          {pg.linkMessage} <button type="button" class="link" onClick={pg.dismissLink}>dismiss</button>
+        </div>
+      )}
+      {pg.runError && <div class="banner" role="alert" data-testid="run-error">{pg.runError}</div>}
+      <div class="main-grid">
+        <section class="panel" aria-label="The array (Fig. 1)">
+          <h2>The array (Fig. 1) <span class="muted">— parts light up while they work</span></h2>
+          <Fig1Array busy={f?.busy ?? []} state516={f?.state516 ?? '…'} state517={f?.state517 ?? '…'} />
+          <div class="pair-states" data-testid="pair-states" data-diverged={String(diverged)}>
+            <div class="pair-state" data-diverged={String(diverged)}>
+              <span class="ref">516</span> pair state, P-VOL side <b data-testid="state-516">{f?.state516 ?? '…'}</b>
+            </div>
+            <div class="pair-state" data-diverged={String(diverged)}>
+              <span class="ref">517</span> pair state, S-VOL side <b data-testid="state-517">{f?.state517 ?? '…'}</b>
+            </div>
+          </div>
+          <div class="heats">
+            <BitmapHeatmap tag="514" label="differential (pending to S-VOL)" testId="heat-514" hue={20}
+              view={f?.diff514 ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
+            <BitmapHeatmap tag="post" label="changed since split" testId="heat-post" hue={265}
+              view={f?.postSplit ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
+          </div>
+          <ProgressBars items={f?.progress ?? []} />
+        </section>
+        <section class="panel" aria-label="Timeline">
+          <h2>Timeline <span class="muted">— lanes as in Figs. 4, 6, 9, 11</span></h2>
+          <Transport time={time} endT={run?.endT ?? 0} playing={pg.playing} speed={pg.speed} disabled={!run}
+            onPlay={pg.togglePlay} onStep={pg.step} onSeek={pg.seek} onSpeed={pg.setSpeed} />
+          <p class="mini-verdict" data-testid="mini-verdict">
+            {run ? (run.result.verified ? '✔ point-in-time verified' : '✘ point-in-time check failed') : pg.runError ? '' : 'Running the sim…'}
+            {run && <span class="muted"> · {run.events.length} events · split ack {run.result.splitAckMs?.toFixed(3) ?? '—'} ms · backup done {run.result.backupDoneMs?.toFixed(3) ?? '—'} ms</span>}
+          </p>
+          <SequenceDiagram events={run?.events ?? []} time={time} follow={pg.playing} onSeek={pg.seek} digest={run?.digest} />
+        </section>
+      </div>
+      <div class="tabs">
+        <div class="tablist" role="tablist" aria-label="Details">
+          {TABS.map((t) => (
+            <button type="button" role="tab" key={t} id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`}
+              data-testid={`tab-${t}`} onClick={() => setTab(t)}>{TAB_NAMES[t]}</button>
+          ))}
+        </div>
+        <div class="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === 'commands' && (
+            <CommandPanel scenario={scenario} time={time} selection={selection} exchange={exchange}
+              onSelect={setSelection} onScript={(script) => pg.change({ ...scenario, script })}
+              backupForm={backupForm} onBackupForm={setBackupForm} />
+          )}
+          {tab === 'charts' && (run ? <Charts series={run.series} time={time} /> : <p class="muted">Running…</p>)}
+          {tab === 'verdict' && (
+            <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null} />
+          )}
+          {tab === 'compare' && <CompareTable rows={pg.compareRows} busy={pg.comparing} onRun={pg.compare} />}
+        </div>
+      </div>
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
+    </div>
+  );
+}

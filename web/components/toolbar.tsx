@@ -1,0 +1,78 @@
+/**
+ * Scenario toolbar: presets (one per embodiment and one for the prior art, issue 7
+ * "Presets"), the backup mode, the seed and the client write rate (the knobs that change
+ * the story most), and the share button that copies the permalink.
+ */
+import { useState } from 'preact/hooks';
+import { DEFAULT_SCENARIO, MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
+import { PRESETS, MODE_LABELS } from '../ui/presets.ts';
+
+interface Props {
+  scenario: Scenario;
+  onChange: (s: Scenario) => void;
+  onHelp: () => void;
+  shareRef: { current: (() => void) | null };
+}
+
+export function Toolbar({ scenario, onChange, onHelp, shareRef }: Props) {
+  const [copied, setCopied] = useState<string | null>(null);
+  // A preset is selected only while the scenario is exactly it; any edit makes it custom.
+  const json = JSON.stringify(scenario);
+  const presetIndex = PRESETS.findIndex((p) => JSON.stringify(p.scenario) === json);
+  const share = async () => {
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('Link copied');
+    } catch {
+      // Clipboard can be refused (permissions, insecure context): show the link to copy by hand.
+      setCopied('Copy this link: ' + url);
+    }
+    setTimeout(() => setCopied(null), 4000);
+  };
+  shareRef.current = share;
+  const num = (e: Event) => Number((e.currentTarget as HTMLInputElement).value);
+  return (
+    <div class="toolbar" data-testid="toolbar">
+      <label>
+        Preset
+        <select data-testid="preset" value={presetIndex >= 0 ? String(presetIndex) : ''}
+          onChange={(e) => {
+            const i = Number((e.currentTarget as HTMLSelectElement).value);
+            if (PRESETS[i]) onChange(structuredClone(PRESETS[i].scenario));
+          }}>
+          {presetIndex < 0 && (
+            <option value="">{json === JSON.stringify(DEFAULT_SCENARIO) ? 'Default: ' : '(edited) '}{scenario.name}</option>
+          )}
+          {PRESETS.map((p, i) => <option key={p.file} value={String(i)}>{p.scenario.name}</option>)}
+        </select>
+      </label>
+      <label>
+        Mode
+        <select data-testid="mode" value={scenario.mode}
+          onChange={(e) => onChange({ ...scenario, mode: (e.currentTarget as HTMLSelectElement).value as Mode })}>
+          {MODES.map((m) => <option key={m} value={m}>{m}: {MODE_LABELS[m]}</option>)}
+        </select>
+      </label>
+      <label>
+        Seed
+        <input type="number" min={0} step={1} value={scenario.seed} style={{ width: '6rem' }} data-testid="seed"
+          onChange={(e) => { const v = num(e); if (Number.isInteger(v) && v >= 0) onChange({ ...scenario, seed: v }); }} />
+      </label>
+      <label>
+        Client writes/s
+        <input type="number" min={0} max={100000} step={500} value={scenario.workload.rate} style={{ width: '6.5rem' }}
+          data-testid="rate"
+          onChange={(e) => {
+            const v = num(e);
+            if (v >= 0 && v <= 100000) onChange({ ...scenario, workload: { ...scenario.workload, rate: v } });
+          }} />
+      </label>
+      <button type="button" class="primary" onClick={share} data-testid="share" title="Copy the link to this scenario (L)">
+        Share link
+      </button>
+      <button type="button" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
+      <span role="status" class="muted" data-testid="share-status">{copied}</span>
+    </div>
+  );
+}

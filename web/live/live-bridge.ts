@@ -1,0 +1,203 @@
+/**
+ * The page side of the live runtime (issue 6): one bridge that lays out the shared memory,
+ * starts one module worker per processor (501, 502, 503, 508) and one for the servers
+ * (101, 102), hands each the compiled core module and the memory, starts them on one
+ * clock, waits for the script to end and the array to go quiet, and returns the same
+ * RunResult as the CLI's --json. The page only waits (Atomics.waitAsync); it never blocks.
+ */
+import * as Comlink from 'comlink';
+import { loadCoreModule } from '../../src/core/load-web.ts';
+import { createSharedMemory } from '../../src/core/memory.ts';
+import { B } from '../../src/array/memory-507.ts';
+import type { SimEvent } from '../../src/runtime/events.ts';
+import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
+import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
+import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
+import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
+import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
+import { Ring } from '../../src/runtime/live/ring.ts';
+import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, PORT_CAP, PORT_WORDS } from '../../src/runtime/live/live-layout.ts';
+import type { RunResult } from '../../src/runtime/sim-result.ts';
+import type { Mode, Scenario } from '../../src/scenario/schema.ts';
+import type { ProcessorWorkerApi } from './processor-worker.ts';
+import type { RecoveryWorkerApi } from './recovery-worker.ts';
+import type { ServersWorkerApi } from './servers-worker.ts';
+
+export class QuotaRefusedError extends Error {
+  constructor(message: string, readonly needBytes: number, readonly availableBytes: number) {
+    super(message);
+    this.name = 'QuotaRefusedError';
+  }
+}
+
+/** Figures of the last live run that the RunResult has no field for. */
+export interface LiveFigures {
+  handleMode: string;
+  persisted: boolean;
+  quota: number | null;
+  usage: number | null;
+  steps: Record<string, number>;
+  busyMs: Record<string, number>;
+  idleWaits: Record<string, number>;
+  wallMs: number;
+  events: SimEvent[];
+}
+
+const PROCESSORS = ['508', '501', '502', '503'] as const;
+/** Give up on a run that does not end (a stuck controller must not hang the page). */
+const RUN_TIMEOUT_MS = 120_000;
+
+type Remote<T> = Comlink.Remote<T>;
+interface Running {
+  workers: Worker[];
+  memory: WebAssembly.Memory;
+  lay: LiveLayout;
+  servers: Remote<ServersWorkerApi>;
+  live: LiveBlock;
+}
+
+let current: Running | null = null;
+export let lastFigures: LiveFigures | null = null;
+
+/** Each entry spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite bundles as a module worker. */
+function spawn<T>(file: 'processor' | 'servers' | 'recovery', into: Worker[]): Remote<T> {
+  const w = file === 'processor' ? new Worker(new URL('./processor-worker.ts', import.meta.url), { type: 'module' })
+    : file === 'servers' ? new Worker(new URL('./servers-worker.ts', import.meta.url), { type: 'module' })
+    : new Worker(new URL('./recovery-worker.ts', import.meta.url), { type: 'module' });
+  into.push(w);
+  return Comlink.wrap<T>(w);
+}
+
+/** Bytes the run will store: both volumes, the tape image, and the cache journal. */
+function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
+  const { blocks, blockBytes } = s.geometry;
+  const vol = blocks * blockBytes;
+  const lastAt = s.script.reduce((m, c) => Math.max(m, c.at), 0);
+  const avgWrite = ((s.workload.minBlocks + s.workload.maxBlocks) / 2) * blockBytes + 20;
+  const journal = Math.ceil(s.workload.rate * ((lastAt + 1000) / 1000) * avgWrite);
+  return [
+    { name: FILES.pvol, bytes: vol },
+    { name: FILES.svol, bytes: vol },
+    { name: FILES.tape, bytes: vol + Math.ceil(blocks / Math.max(1, s.script.find((c) => c.op === 'backup')?.transferBlocks ?? 1)) * 6 + 64 },
+    { name: FILES.journal, bytes: journal },
+  ];
+}
+
+export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResult> {
+  if (current) throw new Error('a live run is already in progress');
+  if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
+  const s: Scenario = mode ? { ...scenario, mode } : scenario;
+  const q = await checkPlaygroundQuota(plannedFiles(s));
+  if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
+  const t0 = performance.now();
+  const module = await loadCoreModule();
+  const { blocks, blockBytes, cacheSlots } = s.geometry;
+  const lay = planLive(blocks, blockBytes, cacheSlots, Math.max(1, s.workload.maxBlocks));
+  const memory = createSharedMemory(lay.end);
+  const buf = memory.buffer;
+  Ring.init(buf, lay.port401, PORT_CAP, PORT_WORDS);
+  Ring.init(buf, lay.ack401, ACK_CAP, PORT_WORDS);
+  Ring.init(buf, lay.port402, BACKUP_CAP, PORT_WORDS);
+  Ring.init(buf, lay.ans402, ANSWER_CAP, ANSWER_WORDS);
+  const live = new LiveBlock(memory, lay.liveBlock);
+  const wiring: Wiring = { blocks, blockBytes, slots: cacheSlots, costs: s.costs };
+  const workers: Worker[] = [];
+  const procs = PROCESSORS.map((r) => spawn<ProcessorWorkerApi>('processor', workers));
+  const servers = spawn<ServersWorkerApi>('servers', workers);
+  current = { workers, memory, lay, servers, live };
+  try {
+    let handleMode = '';
+    // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches.
+    for (const [i, role] of PROCESSORS.entries()) {
+      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now() });
+      if (role === '508') handleMode = r.handleMode;
+    }
+    await servers.init({ module, memory, lay, wiring, scenario: s });
+    const epoch = performance.timeOrigin + performance.now();
+    await Promise.all(procs.map((p) => p.start(epoch)));
+    await servers.start(epoch);
+    await withTimeout(servers.finished(), RUN_TIMEOUT_MS, 'the servers did not finish their script');
+    await waitQuiescent(live);
+    live.stop();
+    const stats = await Promise.all(procs.map((p) => p.finished()));
+    const closed = await Promise.all(procs.map((p) => p.close(true)));
+    const arrayEvents = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
+    const tape = closed[PROCESSORS.indexOf('503')];
+    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
+    const { eventLog, ...runResult } = result;
+    lastFigures = {
+      handleMode, persisted: q.persisted, quota: q.quota, usage: q.usage,
+      steps: figures(stats, (x) => x.steps), busyMs: figures(stats, (x) => Math.round(x.busyMs)),
+      idleWaits: figures(stats, (x) => x.idleWaits), wallMs: Math.round(performance.now() - t0), events: eventLog,
+    };
+    return runResult;
+  } finally {
+    live.stop();
+    workers.forEach((w) => w.terminate());
+    current = null;
+  }
+}
+
+function figures(stats: HostStats[], f: (s: HostStats) => number): Record<string, number> {
+  return Object.fromEntries(PROCESSORS.map((r, i) => [r, f(stats[i])]));
+}
+
+/** Waits until every processor sleeps with nothing to do (doorbell-driven, no polling loop). */
+async function waitQuiescent(live: LiveBlock): Promise<void> {
+  const roles = [0, 1, 2, 3]; // ROLES order: 501, 502, 503, 508
+  const deadline = performance.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    const g = live.bell.generation();
+    if (live.quiescent(roles)) return;
+    if (performance.now() > deadline) throw new Error('the array did not go quiet');
+    await live.bell.waitAsync(g, 20);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`${what} within ${ms / 1000} s`)), ms);
+    p.then((v) => { clearTimeout(t); res(v); }, (e) => { clearTimeout(t); rej(e); });
+  });
+}
+
+/** What the servers know during a run (null when no run is going). */
+export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerApi['progress']>> & { backupState: number; ackedWrites: { id: number; lba: number; blocks: number }[] }) | null> {
+  const c = current;
+  if (!c) return null;
+  const p = await c.servers.progress();
+  const backupState = Atomics.load(new Int32Array(c.memory.buffer), (c.lay.L.p511 >> 2) + B.STATE);
+  return { ...p, backupState, ackedWrites: await c.servers.acked() };
+}
+
+/** Stops a running live run at once (the playground's reset, or leaving the page). */
+export function abortLive(): void {
+  if (!current) return;
+  current.live.stop();
+  current.workers.forEach((w) => w.terminate());
+  current = null;
+}
+
+/** After a reload: recover the pairs, replay acknowledged writes, report interrupted work. */
+export async function recoverLive(): Promise<RecoveryReport> {
+  const files = await listFiles();
+  if (!files.some((f) => f.name === FILES.meta[0] || f.name === FILES.meta[1])) {
+    return { found: false, pairs: [], bitmapsTrusted: true, interrupted: [], replayedWrites: 0, notes: [] };
+  }
+  const workers: Worker[] = [];
+  try {
+    return await spawn<RecoveryWorkerApi>('recovery', workers).recover();
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+}
+
+/** Checks the P-VOL against acknowledged writes (the reload test's durability check). */
+export async function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
+  const workers: Worker[] = [];
+  try {
+    return await spawn<RecoveryWorkerApi>('recovery', workers).checkAcked(seed, blockBytes, acked);
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+}

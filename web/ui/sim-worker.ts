@@ -1,0 +1,110 @@
+/**
+ * The sim runtime in a module worker, exposed with Comlink (DESIGN.md "Concurrency":
+ * control plane over Comlink; STYLE.md: one exposed object, one exported type). The page
+ * never runs the sim, so it never blocks.
+ *
+ * Seeking is a deterministic re-run (DESIGN.md "sim": same scenario and seed, same
+ * timeline): a sim positioned at time t0 runs forward to any t ≥ t0; an earlier t starts
+ * a fresh sim from 0. Each sim gets its own core and memory ("one sim at a time per Core",
+ * src/runtime/sim.ts).
+ */
+import { expose } from 'comlink';
+import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+import { MODES, type Scenario } from '../../src/scenario/schema.ts';
+import type { Core } from '../../src/core/core-api.ts';
+import type { SimEvent } from '../../src/runtime/events.ts';
+import { loadCoreModule } from '../../src/core/load-web.ts';
+import { instantiateCore } from '../../src/core/wasm-core.ts';
+import { createRefCore } from '../../src/core/reference.ts';
+import { createSharedMemory, MAXIMUM_PAGES } from '../../src/core/memory.ts';
+import { digestOf, frameOf, resultOf, seriesOf, tapeOf } from './frame-adapter.ts';
+import { exchangeOf } from './exchange.ts';
+import type { ExchangeView, FrameView, ResultView, RunView } from './view-model.ts';
+
+/** Chart resolution: snapshots per run. */
+const SAMPLES = 160;
+
+let wasm: WebAssembly.Module | null | undefined;
+
+/** A fresh core: the WASM core over shared memory when this page is isolated, else the
+ * TypeScript reference over plain memory (same results, tested by the core's own suite). */
+async function newCore(): Promise<Core> {
+  if (wasm === undefined) {
+    try {
+      wasm = crossOriginIsolated ? await loadCoreModule() : null;
+    } catch {
+      wasm = null;
+    }
+  }
+  if (wasm) return instantiateCore(wasm, createSharedMemory(65536));
+  return createRefCore(new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES }));
+}
+
+let scenario: Scenario | null = null;
+let cursor: Sim | null = null;
+let endT = 0;
+/** The whole run's event log, for finding a command's answer. */
+let events: readonly SimEvent[] = [];
+
+async function simAt(t: number): Promise<Sim> {
+  if (!scenario) throw new Error('open a scenario first');
+  if (!cursor || cursor.now > t) cursor = createSim(scenario, { core: await newCore() });
+  cursor.runUntil(t);
+  return cursor;
+}
+
+const service = {
+  /** Validates and runs the scenario to its end: the event log, result, tape and charts. */
+  async open(json: unknown): Promise<RunView> {
+    const s = validateScenario(json);
+    scenario = s;
+    cursor = null;
+    // One pass gives the log, the result and the chart samples: a snapshot every `dt` ms
+    // of virtual time, and when there are too many, every other one is dropped and dt
+    // doubles, so a run of any length gives at most 2·SAMPLES points.
+    const whole = createSim(s, { core: await newCore() });
+    let samples: Snapshot[] = [whole.snapshot()];
+    let dt = 0.25;
+    let next = dt;
+    while (whole.step()) {
+      if (whole.now < next) continue;
+      samples.push(whole.snapshot());
+      while (next <= whole.now) next += dt;
+      if (samples.length > 2 * SAMPLES) {
+        samples = samples.filter((_, i) => i % 2 === 0);
+        dt *= 2;
+        next = samples[samples.length - 1].t + dt;
+      }
+    }
+    const r = whole.runToEnd();
+    endT = whole.now;
+    samples.push(whole.snapshot());
+    events = whole.events.slice();
+    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(whole.tape.bytes()), digest: digestOf(events) };
+  },
+
+  /** The state at time t (ms) of the open scenario. */
+  async frameAt(t: number): Promise<FrameView> {
+    const sim = await simAt(Math.max(0, Math.min(endT, t)));
+    return frameOf(sim.snapshot(), scenario!);
+  },
+
+  /** Script command `index` on the wire, or with index -1 a poll (RECEIVE COPY RESULTS) at t. */
+  async exchange(index: number, t: number): Promise<ExchangeView | null> {
+    if (!scenario) return null;
+    const snap = index < 0 ? (await simAt(Math.max(0, Math.min(endT, t)))).snapshot() : null;
+    return exchangeOf(scenario, index, t, snap, events);
+  },
+
+  /** The same scenario in every mode (issue 7 "Compare"). */
+  async compare(json: unknown): Promise<ResultView[]> {
+    const s = validateScenario(json);
+    const rows: ResultView[] = [];
+    for (const mode of MODES) rows.push(resultOf(createSim(s, { core: await newCore(), mode }).runToEnd()));
+    return rows;
+  },
+};
+
+export type SimService = typeof service;
+expose(service);

@@ -1,0 +1,169 @@
+/**
+ * The page's state and its timeline engine (Raft Scope's state.js role, STYLE.md): the
+ * scenario (read from the URL hash once at load, written back on every change, as
+ * TensorFlow Playground does), the run computed by the sim worker, and the playhead that
+ * plays, steps and seeks. Seeking asks the worker for the frame at time t; the worker
+ * reruns deterministically (DESIGN.md "sim": same seed, same timeline).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/schema.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
+import { lastEventAtOrBefore } from '../components/sequence-diagram.tsx';
+import { SimBridge } from './sim-bridge.ts';
+import type { FrameView, ResultView, RunView } from './view-model.ts';
+
+export function readScenarioFromHash(hash: string): { scenario: Scenario; message: string | null } {
+  const r = decodePermalink(hash, validateScenario, DEFAULT_SCENARIO);
+  return r.ok ? { scenario: r.scenario, message: null } : { scenario: DEFAULT_SCENARIO, message: r.message };
+}
+
+/** A speed (virtual ms per wall second) that plays the whole run in about 20 s. */
+function autoSpeed(endT: number): number {
+  const want = endT / 20;
+  const steps = [0.1, 0.5, 1, 5, 20, 100];
+  return steps.reduce((best, s) => (Math.abs(Math.log(s / want)) < Math.abs(Math.log(best / want)) ? s : best), 1);
+}
+
+export function usePlayground() {
+  const bridge = useMemo(() => new SimBridge(), []);
+  const first = useMemo(() => readScenarioFromHash(location.hash), []);
+  const [scenario, setScenario] = useState<Scenario>(first.scenario);
+  const scenarioRef = useRef(scenario);
+  scenarioRef.current = scenario;
+  const [linkMessage, setLinkMessage] = useState<string | null>(first.message);
+  // The run is kept with the scenario it belongs to: between a change and the worker's
+  // answer the old run is never shown as the new scenario's.
+  const [runOf, setRunOf] = useState<{ view: RunView; scenario: Scenario } | null>(null);
+  const run = runOf && runOf.scenario === scenario ? runOf.view : null;
+  const [runError, setRunError] = useState<string | null>(null);
+  const [frame, setFrame] = useState<FrameView | null>(null);
+  const [time, setTime] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const [compareRows, setCompareRows] = useState<ResultView[] | null>(null);
+  const [comparing, setComparing] = useState(false);
+  const written = useRef<string>('');
+  // Compare runs every mode (seconds of work) in its own worker, so seeking stays live.
+  const compareBridge = useRef<SimBridge | null>(null);
+
+  useEffect(() => () => { bridge.terminate(); compareBridge.current?.terminate(); }, [bridge]);
+
+  // The URL is the state: write the hash on every change (replaceState: no history spam).
+  useEffect(() => {
+    const h = '#' + encodePermalink(scenario);
+    written.current = h;
+    if (location.hash !== h) history.replaceState(null, '', h);
+  }, [scenario]);
+
+  // A link pasted into this tab's address bar: read it like a fresh load.
+  useEffect(() => {
+    const onHash = () => {
+      if (location.hash === written.current) return;
+      const r = readScenarioFromHash(location.hash);
+      setLinkMessage(r.message);
+      setScenario(r.scenario);
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  // Every scenario change reruns the sim in the worker; stale answers are dropped.
+  useEffect(() => {
+    let live = true;
+    setRunError(null);
+    setCompareRows(null);
+    setPlaying(false);
+    bridge.api.open(scenario).then(
+      (r) => {
+        if (!live) return;
+        setRunOf({ view: r, scenario });
+        setSpeed(autoSpeed(r.endT));
+        setTime((t) => Math.min(t, r.endT));
+      },
+      (e: unknown) => live && setRunError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => { live = false; };
+  }, [scenario, bridge]);
+
+  // The frame at the playhead (coalesced in the bridge while scrubbing).
+  useEffect(() => {
+    if (!run) return;
+    let live = true;
+    void bridge.frameAt(time).then((f) => { if (live && f) setFrame(f); });
+    return () => { live = false; };
+  }, [time, run, bridge]);
+
+  // Playback: advance virtual time with the wall clock at `speed` ms per second.
+  useEffect(() => {
+    if (!playing || !run) return;
+    let raf = 0;
+    let last = performance.now();
+    const tick = (now: number) => {
+      const dt = (now - last) / 1000;
+      last = now;
+      setTime((t) => {
+        const next = Math.min(run.endT, t + dt * speed);
+        if (next >= run.endT) setPlaying(false);
+        return next;
+      });
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [playing, run, speed]);
+
+  const seek = useCallback((t: number) => {
+    if (!run) return;
+    setTime(Math.max(0, Math.min(run.endT, t)));
+  }, [run]);
+
+  const togglePlay = useCallback(() => {
+    if (!run) return;
+    if (!playing && time >= run.endT) setTime(0);
+    setPlaying(!playing);
+  }, [run, playing, time]);
+
+  /** Step to the next (or previous) event time of the log. */
+  const step = useCallback((dir: 1 | -1) => {
+    if (!run) return;
+    setPlaying(false);
+    const ev = run.events;
+    const i = lastEventAtOrBefore(ev, time);
+    if (dir > 0) {
+      let k = i + 1;
+      while (k < ev.length && ev[k].t <= time) k++;
+      if (k < ev.length) setTime(ev[k].t);
+    } else {
+      let k = i;
+      while (k >= 0 && ev[k].t >= time) k--;
+      setTime(k >= 0 ? ev[k].t : 0);
+    }
+  }, [run, time]);
+
+  const change = useCallback((s: Scenario) => {
+    try {
+      setScenario(validateScenario(s));
+      setLinkMessage(null);
+    } catch (e) {
+      setRunError(e instanceof Error ? e.message : String(e));
+    }
+  }, []);
+
+  const compare = useCallback(() => {
+    if (comparing) return;
+    setComparing(true);
+    compareBridge.current ??= new SimBridge();
+    const asked = scenario;
+    compareBridge.current.api.compare(scenario).then(
+      (rows) => { if (asked === scenarioRef.current) setCompareRows(rows); setComparing(false); },
+      (e: unknown) => { setRunError(e instanceof Error ? e.message : String(e)); setComparing(false); },
+    );
+  }, [bridge, scenario, comparing]);
+
+  return {
+    bridge, scenario, change, linkMessage, dismissLink: () => setLinkMessage(null),
+    run, runError, frame, time, seek, playing, togglePlay, step, speed, setSpeed,
+    compareRows, comparing, compare,
+  };
+}
