@@ -2,7 +2,7 @@
  * The Node command line over the sim runtime (issue 4 "CLI"; Node-only, so node:* is fine).
  *   splitstream run [scenario.json] [--mode M] [--seed N] [--blocks N] [--pending F]
  *                   [--compare] [--json] [--tape-out file.aws]
- *   splitstream scsi [--scenario f]     SCSI wire session (src/scsi/wire.ts)
+ *   splitstream scsi [--scenario f] [--tape-out f.aws]  SCSI wire session (src/scsi/wire.ts)
  *   splitstream tape <file> [--json]    inspect an AWSTAPE image (src/devices/tape-cli-node.ts)
  * `run` exits 0 only if every run verified; 1 if one did not; 2 on a usage or scenario error.
  */
@@ -17,7 +17,7 @@ import { ScenarioError, validateScenario, withOverrides, type Overrides } from '
 const USAGE = `usage:
   splitstream run [scenario.json] [--mode ${MODES.join('|')}] [--seed N] [--blocks N] [--pending F]
                   [--compare] [--json] [--tape-out file.aws]
-  splitstream scsi [--scenario file.json]
+  splitstream scsi [--scenario file.json] [--tape-out file.aws]
   splitstream tape <file.aws> [--json]`;
 
 class UsageError extends Error {}
@@ -54,6 +54,19 @@ export function parseRunArgs(args: string[]): RunArgs {
     }
   }
   if (r.compare && r.tapeOut) throw new UsageError('--tape-out takes one mode, not --compare');
+  return r;
+}
+
+/** `splitstream scsi [--scenario file.json] [--tape-out file.aws]`. */
+export function parseScsiArgs(args: string[]): { scenarioPath?: string; tapeOut?: string } {
+  const r: { scenarioPath?: string; tapeOut?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const v = args[++i];
+    if (flag !== '--scenario' && flag !== '--tape-out') throw new UsageError(`unexpected argument ${flag}`);
+    if (!v) throw new UsageError(`${flag} needs a file`);
+    if (flag === '--scenario') r.scenarioPath = v; else r.tapeOut = v;
+  }
   return r;
 }
 
@@ -128,9 +141,9 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'run': return await run(rest);
       case 'scsi': {
-        const i = rest.indexOf('--scenario');
+        const a = parseScsiArgs(rest);
         const { runWire } = await import('./scsi/wire.ts');
-        await runWire({ scenarioPath: i >= 0 ? rest[i + 1] : undefined, input: process.stdin, output: process.stdout });
+        await runWire({ ...a, input: process.stdin, output: process.stdout });
         return 0;
       }
       case 'tape': {

@@ -46,10 +46,19 @@ export function methodOf(mode: Mode, e4Via: E4Via): Method {
 
 export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'running' | 'done' | 'failed';
 
+/**
+ * Why a backup failed, as a code its issuer can act on (the SCSI adapter answers COPY
+ * ABORTED 0A/0D/01 only for 'device', SCSI.md "Sense codes"): a volume or the backup disk
+ * failed; the pair left the split state under it; anything else.
+ */
+export type BackupFailure = 'none' | 'device' | 'pair-state' | 'other';
+
 export class BackupHandle {
   status: BackupStatus = 'queued';
   /** Why it was refused or failed. */
   reason = '';
+  /** The failure's kind ('none' unless status is 'failed'). */
+  failure: BackupFailure = 'none';
   /** Index of the failing segment, or -1. */
   failedSegment = -1;
   acceptedAt = -1;
@@ -81,11 +90,12 @@ export class BackupHandle {
   }
 
   /** By 502. */
-  finish(ok: boolean, t: number, reason = ''): void {
+  finish(ok: boolean, t: number, reason = '', failure: BackupFailure = ok ? 'none' : 'other'): void {
     this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE) };
     this.failedSegment = ok ? -1 : this.m.b(B.FAILED_SEG);
     this.status = ok ? 'done' : 'failed';
     this.reason = reason;
+    this.failure = ok ? 'none' : failure;
     this.doneAt = t;
     this.onEnd?.(this);
   }

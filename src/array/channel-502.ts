@@ -8,7 +8,7 @@
 import { B, BackupState, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';
 import { BackupHandle, METHODS, type BackupParams } from './backup.ts';
 import { PS, refusal } from './pair-state.ts';
-import { FAILURE_REASONS } from './channel-503.ts';
+import { FAILURE_KINDS, FAILURE_REASONS } from './channel-503.ts';
 import type { Ctx, Processor, Work } from './context.ts';
 
 export class Channel502 implements Processor {
@@ -132,6 +132,7 @@ export class Channel502 implements Processor {
     const ok = this.m.b(B.STATE) === BackupState.DONE;
     this.m.setB(B.REPORTED, 1);
     this.c.log('502', 'backup.report', '102', { ok, blocks: this.m.b(B.BLOCKS_DONE) });
-    h.finish(ok, this.c.now(), ok ? '' : FAILURE_REASONS[this.m.b(B.FAILURE)] ?? 'failed');
+    const code = this.m.b(B.FAILURE);
+    h.finish(ok, this.c.now(), ok ? '' : FAILURE_REASONS[code] ?? 'failed', ok ? 'none' : FAILURE_KINDS[code] ?? 'other');
   }
 }

@@ -9,12 +9,14 @@
  * Two staging buffers let 508 prepare one unit while 503 streams the other.
  */
 import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
-import { METHODS } from './backup.ts';
+import { METHODS, type BackupFailure } from './backup.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 
 /** Why a backup failed, by the code 503 leaves in 511 (word B.FAILURE). */
 export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state'];
+/** The same codes as BackupHandle.failure kinds, index for index. */
+export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state'];
 
 /** B.CHECK_RANGE values: per unit, or whole range in its copy phase, then its stream phase. */
 const UNIT = 0, RANGE_COPY = 1, RANGE_STREAM = 2;

@@ -56,6 +56,8 @@ export interface Sim {
   readonly tape: AwsTapeWriter;
   /** Runs one step; false when the run is finished. */
   step(): boolean;
+  /** Virtual time of the next step, or Infinity when nothing is left to do (sim-host.ts). */
+  nextTime(): number;
   /** Runs every step up to virtual time t (ms). */
   runUntil(t: number): void;
   runToEnd(): RunResult;
@@ -95,6 +97,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     get now() { return sc.now; },
     events, scenario: s, controller: ctl, pvol, svol, tape,
     step,
+    nextTime: () => sc.nextTime(),
     runUntil(t: number) {
       for (let next = sc.nextTime(); next <= t && Number.isFinite(next); next = sc.nextTime()) step();
       if (t > sc.now && Number.isFinite(t)) sc.now = t;

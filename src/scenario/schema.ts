@@ -23,7 +23,7 @@ export type PairOp = 'create' | 'split' | 'resync' | 'delete';
 export interface Geometry {
   /** Blocks per volume (P-VOL 601 and S-VOL 602 are the same size). */
   blocks: number;
-  /** Bytes per block: a power of two, 512 to 65536. */
+  /** Bytes per block: a power of two, 512 to 32768 (a tape record holds at least one). */
   blockBytes: number;
   /** Cache slots in 507, one block each. */
   cacheSlots: number;
@@ -107,7 +107,13 @@ export const LIMITS = {
   maxCacheSlots: 65536,
   maxRate: 100000,
   maxWriteBlocks: 64,
-  maxTransferBytes: 1024 * 1024,
+  /**
+   * One tape transfer unit is one tape record: AWSTAPE readers (Hercules' tapemap, hetget)
+   * take records up to 65535 bytes, so a unit never exceeds that.
+   */
+  maxTransferBytes: 65535,
+  /** The default unit when a backup names none: 32 KiB records, a common tape block. */
+  defaultTransferBytes: 32768,
   maxScript: 64,
   maxAtMs: 3_600_000,
 } as const;
@@ -137,6 +143,6 @@ export const DEFAULT_SCENARIO: Scenario = {
   costs: { ...DEFAULT_COSTS },
   script: [
     { at: 0, op: 'split' },
-    { at: 0, op: 'backup', lba: 0, blocks: 0, transferBlocks: 16, check: 'unit' },
+    { at: 0, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' },
   ],
 };

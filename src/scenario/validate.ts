@@ -61,7 +61,8 @@ export function validateScenario(json: unknown): Scenario {
   if (typeof name !== 'string' || name.length > 200) throw new ScenarioError('name', 'must be a string of at most 200 characters');
 
   const g = obj(top.geometry, 'geometry', ['blocks', 'blockBytes', 'cacheSlots']);
-  const blockBytes = num(g.blockBytes, 'geometry.blockBytes', d.geometry.blockBytes, 512, 65536, true);
+  // ≤ 32 KiB: a tape record (≤ 65535 bytes, LIMITS.maxTransferBytes) holds at least one block.
+  const blockBytes = num(g.blockBytes, 'geometry.blockBytes', d.geometry.blockBytes, 512, 32768, true);
   if ((blockBytes & (blockBytes - 1)) !== 0) throw new ScenarioError('geometry.blockBytes', 'must be a power of two');
   const volumeCap = Math.min(LIMITS.maxBlocks, LIMITS.maxVolumeBytes / blockBytes);
   const blocks = num(g.blocks, 'geometry.blocks', d.geometry.blocks, 16, volumeCap, true);
@@ -82,7 +83,10 @@ export function validateScenario(json: unknown): Scenario {
     costs[k] = num(c[k], `costs.${k}`, d.costs[k], positive ? 1e-3 : 0, positive ? 1e6 : 1e4);
   }
 
-  const scriptIn = top.script === undefined ? d.script : top.script;
+  // The default script's tape unit follows this scenario's block size, not the default one.
+  const scriptIn = top.script === undefined
+    ? d.script.map((c) => (c.op === 'backup' ? { ...c, transferBlocks: undefined } : c))
+    : top.script;
   if (!Array.isArray(scriptIn)) throw new ScenarioError('script', 'must be an array');
   if (scriptIn.length > LIMITS.maxScript) throw new ScenarioError('script', `must have ≤ ${LIMITS.maxScript} commands`);
   const script = scriptIn.map((cmd, k) => validateCmd(cmd, `script[${k}]`, blocks, blockBytes));
@@ -126,7 +130,8 @@ function validateCmd(v: unknown, field: string, blocks: number, blockBytes: numb
   const maxUnit = Math.max(1, Math.floor(LIMITS.maxTransferBytes / blockBytes));
   const cmd: BackupCmd = {
     at, op, lba, blocks: n,
-    transferBlocks: num(v.transferBlocks, `${field}.transferBlocks`, 16, 1, maxUnit, true),
+    transferBlocks: num(v.transferBlocks, `${field}.transferBlocks`,
+      Math.max(1, Math.floor(LIMITS.defaultTransferBytes / blockBytes)), 1, maxUnit, true),
     check: pick(v.check, `${field}.check`, 'unit', ['unit', 'range'] as const),
   };
   return cmd;

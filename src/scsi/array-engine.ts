@@ -1,18 +1,42 @@
 /**
  * The copy engine that runs EXTENDED COPY through the controller's backup path: 502
  * parses the job into 511 and answers, 503 executes it in the pair's backup mode
- * (SPEC.md embodiments 1–3; the C0h descriptor is embodiment 4's combined split). Only
- * jobs that read the S-VOL 602 and write the tape or the backup disk are the patent's
- * backups; any other copy (say P-VOL → tape) is not, and runs on the fallback engine, a
- * copy manager without the patent's modes.
+ * (SPEC.md embodiments 1–3; the C0h descriptor is embodiment 4's combined split).
+ *
+ * Which path a job takes (docs/scsi.md "Which engine runs a copy"):
+ * - C0h split-and-copy, or any read of the S-VOL 602 while a pair exists: the patent's
+ *   backup, through 502/503, so the destination gets exactly the split-instant image.
+ *   A job of that kind the controller cannot express (a tape record that is not whole
+ *   S-VOL blocks, a P-VOL source mixed in, …) is refused before anything moves: reading
+ *   a quick-split S-VOL directly would copy blocks that 508 has not brought up to date.
+ * - Anything else (the P-VOL to tape, an unpaired S-VOL): the fallback engine, a copy
+ *   manager without the patent's modes, reading the P-VOL through 501.
+ * A copy never writes the P-VOL (its host writes it through 501) nor a paired S-VOL.
  */
 import type { Controller } from '../array/controller.ts';
-import type { BackupParams, BackupSegment, Method } from '../array/backup.ts';
-import type { CopyEngine, CopyHooks, CopyJob } from './copy-engine.ts';
-import { SENSE, type SenseData } from './sense.ts';
+import type { BackupFailure, BackupParams, BackupSegment, Method } from '../array/backup.ts';
+import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
+import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
+import { SENSE, type SenseCode, type SenseData } from './sense.ts';
 import type { SplitMode } from './xcopy-types.ts';
 
 const METHOD_OF: Record<Exclude<SplitMode, 'pair'>, Method> = { priority: 'priority', wait: 'wait', staging: 'staging' };
+
+/** 07/27/00 WRITE PROTECTED (DATA PROTECT): the S-VOL while paired. */
+export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
+
+/** COPY ABORTED sense for a backup that 503 ended early (SCSI.md "Sense codes"). */
+export function senseOfFailure(f: BackupFailure): SenseCode {
+  if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
+  // The S-VOL stopped being a frozen image under the copy (a pair command changed it).
+  if (f === 'pair-state') return SENSE.COPY_ABORTED_BY_USER; // 0A/2F/02
+  return SENSE.INTERNAL_TARGET_FAILURE;
+}
+
+type Route = { kind: 'backup'; params: BackupParams } | { kind: 'fallback' } | { kind: 'refuse'; sense: SenseData };
+
+const invalidAt = (rs: ResolvedSegment, rel: number): SenseData =>
+  ({ ...SENSE.INVALID_FIELD_IN_PARAM, field: { cdb: false, byte: rs.seg.offset + rel } });
 
 export class ArrayEngine implements CopyEngine {
   readonly supportsSplit = true;
@@ -24,12 +48,28 @@ export class ArrayEngine implements CopyEngine {
     private readonly fallback: CopyEngine,
   ) {}
 
-  /** The controller's form of the job, or null when it is not an S-VOL backup. */
-  toBackup(job: CopyJob): BackupParams | null {
+  /** Decides the path (see the file comment); pure, so check() and start() agree. */
+  route(job: CopyJob): Route {
+    const paired = this.controller.status().p516 !== 'simplex';
+    const split = job.segments.some((rs) => rs.seg.type === 0xc0);
+    let readsSvol = false;
+    for (const rs of job.segments) {
+      if (rs.seg.type === 0xc0) continue;
+      if (rs.dst.kind === 'disk' && rs.dst.role === 'pvol-601') return { kind: 'refuse', sense: invalidAt(rs, 6) };
+      if (rs.dst.kind === 'disk' && rs.dst.role === 'svol-602' && (paired || split)) return { kind: 'refuse', sense: WRITE_PROTECTED };
+      if (rs.src.kind === 'disk' && rs.src.role === 'svol-602') readsSvol = true;
+    }
+    if (!split && !(paired && readsSvol)) return { kind: 'fallback' };
+    return this.toBackup(job);
+  }
+
+  /** The controller's form of the job (backup parameter info 511), or why it has none. */
+  toBackup(job: CopyJob): Route {
     const segments: BackupSegment[] = [];
     let method = this.method();
     let combinedSplit = false;
     let transferBlocks = 0;
+    let bb = 0;
     for (const rs of job.segments) {
       const seg = rs.seg;
       if (seg.type === 0xc0) {
@@ -37,36 +77,39 @@ export class ArrayEngine implements CopyEngine {
         if (seg.mode !== 'pair') method = METHOD_OF[seg.mode];
         continue;
       }
-      if (rs.src.kind !== 'disk' || rs.src.role !== 'svol-602') return null;
-      const bb = rs.src.device.blockBytes;
+      if (rs.src.kind !== 'disk' || rs.src.role !== 'svol-602') return { kind: 'refuse', sense: invalidAt(rs, 4) };
+      bb = rs.src.device.blockBytes;
       if (seg.type === 0x00) {
-        // The controller writes one tape block per transfer unit: the record must be
-        // whole S-VOL blocks, and the same for every segment, with no padded remainder.
+        // 503 writes one tape block per transfer unit: the record must be whole S-VOL
+        // blocks, the same for every segment, with no padded remainder.
         const rec = rs.recordBytes ?? 0;
-        if (rec === 0 || rec % bb !== 0 || rs.padLastRecord) return null;
-        if (transferBlocks !== 0 && transferBlocks !== rec / bb) return null;
+        if (rec === 0 || rec % bb !== 0 || rs.padLastRecord) return { kind: 'refuse', sense: invalidAt(rs, 9) };
+        if (transferBlocks !== 0 && transferBlocks !== rec / bb) return { kind: 'refuse', sense: invalidAt(rs, 9) };
         transferBlocks = rec / bb;
         segments.push({ lba: Number(seg.lba), blocks: seg.blocks, dest: { kind: 'tape' } });
       } else {
-        if (rs.dst.kind !== 'disk' || rs.dst.role !== 'disk') return null;
+        if (rs.dst.kind !== 'disk' || rs.dst.role !== 'disk') return { kind: 'refuse', sense: invalidAt(rs, 6) };
         segments.push({ lba: Number(seg.srcLba), blocks: seg.blocks, dest: { kind: 'disk', lba: Number(seg.dstLba) } });
       }
     }
-    if (!combinedSplit && segments.length === 0) return null;
-    return { method, segments, transferBlocks: transferBlocks || 16, combinedSplit };
+    // Without a tape segment the unit only paces disk writes; keep it a Hercules-readable size.
+    if (transferBlocks === 0) transferBlocks = bb ? Math.max(1, Math.min(16, Math.floor(HERCULES_MAX_BLOCK / bb))) : 1;
+    return { kind: 'backup', params: { method, segments, transferBlocks, combinedSplit } };
   }
 
   check(job: CopyJob): SenseData | null {
-    const p = this.toBackup(job);
-    if (!p) return this.fallback.check?.(job) ?? null;
-    const why = this.controller.checkBackup(p);
-    // A refusal by 502 (pair not split, no backup disk, …) happens before any data moves.
-    return why === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
+    const r = this.route(job);
+    if (r.kind === 'refuse') return r.sense;
+    if (r.kind === 'fallback') return this.fallback.check?.(job) ?? null;
+    // A refusal by 502 (pair not split, …) happens before any data moves.
+    return this.controller.checkBackup(r.params) === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
   }
 
   start(job: CopyJob, hooks: CopyHooks): void {
-    const p = this.toBackup(job);
-    if (!p) { this.fallback.start(job, hooks); return; }
+    const r = this.route(job);
+    if (r.kind === 'refuse') { hooks.finish({ segment: 0, sense: r.sense }); return; }
+    if (r.kind === 'fallback') { this.fallback.start(job, hooks); return; }
+    const p = r.params;
     // Segment numbers in the job count the C0h descriptor; the controller's do not.
     const offset = job.segments[0]?.seg.type === 0xc0 ? 1 : 0;
     const h = this.controller.startBackup(p, (h) => {
@@ -74,7 +117,7 @@ export class ArrayEngine implements CopyEngine {
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();
-      else hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: SENSE.THIRD_PARTY_DEVICE_FAILURE });
+      else hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: senseOfFailure(h.failure) });
     });
     hooks.progressFrom(() => ({
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),

@@ -4,6 +4,7 @@
  * reported values are by construction the enforced ones (issue 5: "OPERATING PARAMETERS
  * that tell the truth about the limits enforced").
  */
+import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
 
 export interface CopyLimits {
   /** MAXIMUM CSCD DESCRIPTOR COUNT (enforced: 05/26/06). */
@@ -34,7 +35,9 @@ export interface CopyLimits {
 
 /**
  * Defaults sized so libiscsi's ExtendedCopy.DescrLimits cases are meaningful:
- * 8 CSCDs × 32 + 64 segments × 28 = 2048 bytes, the descriptor list maximum.
+ * 8 CSCDs × 32 + 64 segments × 28 = 2048 bytes, the descriptor list maximum. A tape
+ * record is at most 65535 bytes: Hercules' hetget/tapemap read no larger AWSTAPE block
+ * (src/devices/awstape.ts), so a larger stream transfer is refused 05/26/00.
  */
 export const DEFAULT_COPY_LIMITS: CopyLimits = {
   maxCscdCount: 8,
@@ -43,7 +46,7 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = {
   maxSegmentLength: 32 * 1024 * 1024,
   maxInlineDataLength: 0,
   heldDataLimit: 0,
-  maxStreamTransferSize: 256 * 1024,
+  maxStreamTransferSize: HERCULES_MAX_BLOCK,
   totalConcurrentCopies: 4,
   maxConcurrentCopies: 4,
   heldStatusRecords: 16,

@@ -2,13 +2,13 @@
  * A copy engine that moves data directly between BlockDevices and a StreamSink in bounded
  * steps of virtual time: segment 02h block → block (a disk as backup device, §0048) and
  * 00h block → stream (to the tape). It has no pair and no differential, so it is exactly
- * the prior-art copy manager the patent improves on (SPEC.md "The problem", point 2); the
- * array adapter replaces it when the controller runs the backup (503).
+ * the prior-art copy manager the patent improves on (SPEC.md "The problem", point 2). The
+ * array adapter (array-engine.ts) sends it only copies that involve no pair: from the P-VOL,
+ * or from an unpaired S-VOL; backups of a split S-VOL run through 502/503.
  */
 import { DeviceError } from '../devices/block-device.ts';
 import type { Clock } from './clock.ts';
 import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
-import type { PairPort } from './lu.ts';
 import { SENSE, ScsiError } from './sense.ts';
 
 export interface CostModel {
@@ -23,14 +23,12 @@ export interface CostModel {
 export const DEFAULT_COST: CostModel = { diskBytesPerMs: 200_000, tapeBytesPerMs: 100_000, chunkBlocks: 64 };
 
 export class DirectEngine implements CopyEngine {
-  readonly supportsSplit: boolean;
+  /** No pair here: C0h split-and-copy is refused (05/26/09) by the resolver. */
+  readonly supportsSplit = false;
   constructor(
     private readonly clock: Clock,
     private readonly cost: CostModel = DEFAULT_COST,
-    private readonly pairs?: PairPort,
-  ) {
-    this.supportsSplit = pairs !== undefined;
-  }
+  ) {}
 
   start(job: CopyJob, hooks: CopyHooks): void {
     let segIdx = 0;
@@ -48,11 +46,10 @@ export class DirectEngine implements CopyEngine {
         bytes += r.bytes;
         if (r.finished) { segIdx++; done++; blockPos = 0; }
         hooks.progress(done, bytes);
-        if (rs.seg.type === 0xc0) hooks.splitDone();
         this.clock.after(r.ms, step);
       } catch (e) {
         // A device failing mid-copy is COPY ABORTED, third-party device failure (SCSI.md);
-        // a refused split keeps the controller's own sense (e.g. 05/2C/00).
+        // a LU refusing the write keeps its own sense (07/27/00 on a paired S-VOL).
         const sense = e instanceof ScsiError ? e.sense
           : e instanceof DeviceError ? SENSE.THIRD_PARTY_DEVICE_FAILURE : SENSE.INTERNAL_TARGET_FAILURE;
         hooks.finish({ segment: rs.index, sense });
@@ -65,10 +62,7 @@ export class DirectEngine implements CopyEngine {
   private runChunk(rs: ResolvedSegment, pos: number, records: RecordAssembler):
     { blocks: number; bytes: number; ms: number; finished: boolean } {
     const seg = rs.seg;
-    if (seg.type === 0xc0) {
-      this.pairs!.split(seg.pair);
-      return { blocks: 0, bytes: 0, ms: 0, finished: true };
-    }
+    if (seg.type === 0xc0) throw new Error('split-and-copy needs the controller');
     if (rs.src.kind !== 'disk') throw new Error('source is not a disk');
     const src = rs.src.device;
     const n = Math.min(this.cost.chunkBlocks, seg.blocks - pos);

@@ -17,18 +17,14 @@ export interface StreamSink {
   flush?(): void;
 }
 
-/** Pair operations as the vendor CDB on 603 drives them; errors are ScsiError (05/2C/00). */
+/**
+ * Pair operations as the vendor CDB on 603 drives them (docs/scsi.md "Pair operations").
+ * The controller's 501 answers in virtual time: done gets the refusal sense (05/2C/00 for a
+ * state conflict), or nothing when the operation succeeded.
+ */
 export interface PairPort {
-  /**
-   * Optional asynchronous form (the controller's 501 answers in virtual time): done gets
-   * the refusal sense, or nothing when the operation succeeded. Used instead of the
-   * synchronous methods below when present (query stays synchronous).
-   */
-  submit?(op: 'create' | 'split' | 'resync' | 'delete', pair: number, done: (err?: SenseData) => void): void;
-  create(pair: number): void;
-  split(pair: number): void;
-  resync(pair: number): void;
-  delete(pair: number): void;
+  submit(op: 'create' | 'split' | 'resync' | 'delete', pair: number, done: (err?: SenseData) => void): void;
+  /** 516/517 and the pending count; throws ScsiError for an unknown pair. */
   query(pair: number): PairQuery;
 }
 

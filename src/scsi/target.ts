@@ -197,20 +197,11 @@ export class ScsiTarget {
       fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 0 }, 'pair operations go to the command device 603');
     }
     const pairs = this.pairs;
-    if (cdb.action !== 'query' && pairs.submit) {
-      pairs.submit(cdb.action, cdb.pair, (err) => p.complete(err ? check(err) : { status: 'GOOD' }));
-      return undefined;
+    if (cdb.action === 'query') {
+      const data = encodePairQuery(pairs.query(cdb.pair));
+      return { status: 'GOOD', dataIn: truncate(data, Math.min(cdb.allocationLength, PAIR_QUERY_LENGTH)) };
     }
-    switch (cdb.action) {
-      case 'query': {
-        const data = encodePairQuery(pairs.query(cdb.pair));
-        return { status: 'GOOD', dataIn: truncate(data, Math.min(cdb.allocationLength, PAIR_QUERY_LENGTH)) };
-      }
-      case 'create': pairs.create(cdb.pair); break;
-      case 'split': pairs.split(cdb.pair); break;
-      case 'resync': pairs.resync(cdb.pair); break;
-      case 'delete': pairs.delete(cdb.pair); break;
-    }
-    return { status: 'GOOD' };
+    pairs.submit(cdb.action, cdb.pair, (err) => p.complete(err ? check(err) : { status: 'GOOD' }));
+    return undefined;
   }
 }

@@ -3,7 +3,9 @@
 // give the message and the default scenario; a screenshot of each main view is saved.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { deflateSync } from 'fflate';
+import { readFileSync } from 'node:fs';
 import { PERMALINK_KEY, toBase64Url } from '../../src/scenario/permalink.ts';
+import { readAwsTape } from '../../src/devices/awstape.ts';
 
 /** Console errors and uncaught page errors: a healthy page has none (issue 7 "Quality"). */
 function uiErrors(page: Page): string[] {
@@ -30,6 +32,12 @@ async function settle(page: Page): Promise<void> {
   }, { timeout: 60_000 }).toBe(true);
 }
 
+/** Presses a page shortcut with no field focused (keys typed into a field are the field's). */
+async function key(page: Page, k: string): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press(k);
+}
+
 /** Saves a full-page screenshot as a test artifact (issue 7: one per main view). */
 async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
   const path = info.outputPath(`${name}.png`);
@@ -51,7 +59,7 @@ test('each preset runs to a verified result through the UI', async ({ page }, in
     await preset.selectOption(o.value);
     await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
     await expect(preset).toHaveValue(o.value);
-    await page.locator('body').press('End');
+    await key(page, 'End');
     await settle(page);
     await expect(page.getByTestId('mini-verdict'), o.label).toContainText('point-in-time verified');
     await page.getByTestId('tab-verdict').click();
@@ -75,8 +83,8 @@ test('a shared link reproduces the scenario and its timeline in another page', a
   await a.getByTestId('seed').press('Tab');
   await a.getByTestId('mode').selectOption('E3');
   await expect(a.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
-  for (let i = 0; i < 12; i++) await a.locator('body').press('ArrowRight');
-  await a.locator('body').press('r');
+  for (let i = 0; i < 12; i++) await key(a, 'ArrowRight');
+  await key(a, 'r');
   await expect(a.getByTestId('script').locator('li')).toHaveCount(3);
   await expect(a.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
   await a.getByTestId('share').click();
@@ -89,6 +97,7 @@ test('a shared link reproduces the scenario and its timeline in another page', a
   const errorsB = uiErrors(b);
   await gotoReady(b, link);
   for (const id of ['seed', 'mode']) await expect(b.getByTestId(id)).toHaveValue(await a.getByTestId(id).inputValue());
+  await b.getByTestId('tab-commands').click();
   await expect(b.getByTestId('script')).toHaveText((await a.getByTestId('script').textContent())!);
   // Same link, same sim timeline: the same event log digest and count…
   const seqA = a.getByTestId('sequence');
@@ -98,8 +107,8 @@ test('a shared link reproduces the scenario and its timeline in another page', a
   await expect(b.getByTestId('sequence')).toHaveAttribute('data-events', (await seqA.getAttribute('data-events'))!);
   // …and the same state at the same moment.
   for (const p of [a, b]) {
-    await p.locator('body').press('Home');
-    for (let i = 0; i < 40; i++) await p.locator('body').press('ArrowRight');
+    await key(p, 'Home');
+    for (let i = 0; i < 40; i++) await key(p, 'ArrowRight');
     await settle(p);
   }
   for (const id of ['clock', 'state-516', 'state-517']) {
@@ -160,8 +169,8 @@ test('commands show their bytes beside decoded fields, with the response sense',
   await expect(page.getByTestId('response-status')).toContainText('GOOD');
   await shoot(page, info, 'view-commands-backup');
   // A split issued while the pair is already split is refused with COMMAND SEQUENCE ERROR.
-  await page.locator('body').press('End');
-  await page.locator('body').press('s');
+  await key(page, 'End');
+  await key(page, 's');
   await expect(script.locator('li')).toHaveCount(3);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
   await expect(page.getByTestId('hex-cdb').locator('.hx-dump')).toHaveAttribute('data-hex', /^C102/);
@@ -169,7 +178,7 @@ test('commands show their bytes beside decoded fields, with the response sense',
   await expect(page.getByTestId('sense-summary')).toContainText('05/2C/00');
   await expect(page.getByTestId('hex-sense')).toContainText('ILLEGAL REQUEST');
   // A poll at the end reads COPY STATUS: completed.
-  await page.locator('body').press('o');
+  await key(page, 'o');
   await expect(page.getByTestId('hex-cdb').locator('.hx-dump')).toHaveAttribute('data-hex', /^8400/);
   await expect(page.getByTestId('hex-datain')).toContainText('completed');
   await shoot(page, info, 'view-commands-poll');
@@ -186,16 +195,16 @@ test('play, pause, step and scrub move the playhead; keys drive them; nothing ju
     }));
   await settle(page);
   const before = await boxes();
-  await page.locator('body').press('ArrowRight');
+  await key(page, 'ArrowRight');
   await settle(page);
   const t1 = Number(await page.getByTestId('playground').getAttribute('data-time'));
   expect(t1).toBeGreaterThanOrEqual(0);
-  await page.locator('body').press(' ');
+  await key(page, ' ');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Pause');
   await expect.poll(async () => Number(await page.getByTestId('playground').getAttribute('data-time'))).toBeGreaterThan(t1);
   expect(await boxes()).toEqual(before); // no layout jumps while running
   await shoot(page, info, 'view-array-and-timeline-playing');
-  await page.locator('body').press(' ');
+  await key(page, ' ');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
   // Scrub to the middle: the state then is shown (the split happened, so 516 = split).
   await page.getByTestId('scrub').evaluate((el: HTMLInputElement) => {
@@ -207,7 +216,7 @@ test('play, pause, step and scrub move the playhead; keys drive them; nothing ju
   await page.getByTestId('tab-charts').click();
   await expect(page.getByTestId('chart-pending').locator('canvas')).toHaveCount(1);
   await shoot(page, info, 'view-charts');
-  await page.locator('body').press('?');
+  await key(page, '?');
   await expect(page.getByTestId('help')).toBeVisible();
   await expect(page.getByTestId('help')).toContainText('play / pause');
   await shoot(page, info, 'view-help');
@@ -219,7 +228,7 @@ test('play, pause, step and scrub move the playhead; keys drive them; nothing ju
 test('compare runs the scenario in every mode side by side', async ({ page }, info) => {
   const errors = uiErrors(page);
   await gotoReady(page, '/');
-  await page.locator('body').press('c');
+  await key(page, 'c');
   const rows = page.getByTestId('compare-table').locator('tbody tr');
   await expect(rows).toHaveCount(6, { timeout: 180_000 });
   const modes = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-mode')));
@@ -227,9 +236,24 @@ test('compare runs the scenario in every mode side by side', async ({ page }, in
   for (const r of await rows.all()) await expect(r).toHaveAttribute('data-verified', 'true');
   // The patent's point: the quick split answers at once; the prior art's split waits.
   const splitAck = async (mode: string) =>
-    parseFloat((await rows.locator(`[data-mode="${mode}"] td`).first().textContent())!);
+    parseFloat((await page.getByTestId('compare-table').locator(`tr[data-mode="${mode}"] td`).first().textContent())!);
   expect(await splitAck('sync')).toBeGreaterThan(await splitAck('E1'));
   await shoot(page, info, 'view-compare');
+  expect(errors).toEqual([]);
+});
+
+test('the tape downloads as an AWSTAPE image with the blocks the page lists', async ({ page }) => {
+  const errors = uiErrors(page);
+  await gotoReady(page, '/');
+  await page.getByTestId('tab-verdict').click();
+  const blocks = Number(await page.getByTestId('tape-files').locator('tbody tr td').nth(1).textContent());
+  expect(blocks).toBeGreaterThan(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tape').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.aws$/);
+  const image = new Uint8Array(readFileSync((await download.path())!));
+  const tape = readAwsTape(image); // strict: throws at the first malformed header
+  expect(tape.files[0].length).toBe(blocks);
+  await expect(page.getByTestId('download-tape')).toContainText(image.length.toLocaleString('en'));
   expect(errors).toEqual([]);
 });
 

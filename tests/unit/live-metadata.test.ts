@@ -4,7 +4,7 @@ import {
   type MetadataRecord, bitmapBytesFor, crc32c, decodeMetadata, encodeMetadata,
 } from '../../src/runtime/live/metadata-record.ts';
 import { MemorySlotStore, MetadataJournal, allDirty, recoverMetadata } from '../../src/runtime/live/metadata-journal.ts';
-import { checkQuota, QUOTA_HEADROOM_BYTES } from '../../src/runtime/live/quota.ts';
+import { checkQuota, QUOTA_HEADROOM_BYTES, reservationRefused } from '../../src/runtime/live/quota.ts';
 
 const pairArb = fc.integer({ min: 0, max: 300 }).chain((blocks) => fc.record({
   pvol: fc.string({ maxLength: 8 }),
@@ -148,5 +148,15 @@ describe('quota check before any write', () => {
         const need = files.reduce((s, f) => s + Math.max(0, f.bytes - f.existingBytes), 0) + QUOTA_HEADROOM_BYTES;
         expect(checkQuota({ quota, usage }, plan).ok).toBe(need <= Math.max(0, quota - usage));
       }));
+  });
+});
+
+describe('quota refusal when the browser enforces less than estimate() said', () => {
+  it('names the file, its size and both figures', () => {
+    const m = reservationRefused(40 << 20, 'pvol-601.img', 16 << 20, 123456);
+    expect(m).toContain('Refused before any write');
+    expect(m).toContain(`(${40 << 20} bytes)`);
+    expect(m).toContain(`(${16 << 20} bytes) for pvol-601.img`);
+    expect(m).toContain('(123456 bytes) available');
   });
 });

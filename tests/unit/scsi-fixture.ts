@@ -1,32 +1,39 @@
-// Shared setup for the scsi*.test.ts files: a standalone array (memory volumes, AWSTAPE
-// writer, SyncPair) and small helpers that read results the way an initiator would.
+// Shared setup for the scsi*.test.ts files: the SCSI target over the real controller in
+// the sim runtime (src/scsi/sim-target.ts, as `splitstream scsi` builds it), with no client
+// workload and no script, the pair simplex at t = 0; and small helpers that read results
+// the way an initiator would.
 import { expect } from 'vitest';
-import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
-import { AwsTapeWriter } from '../../src/devices/awstape.ts';
-import { LUN, awsTapeSink, createSyncPairTarget } from '../../src/scsi/standalone.ts';
+import { createSharedMemory } from '../../src/core/memory.ts';
+import { createRefCore } from '../../src/core/reference.ts';
+import { DEFAULT_SCENARIO, type Mode } from '../../src/scenario/schema.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+import { LUN } from '../../src/scsi/lu-layout.ts';
+import { createSimTarget } from '../../src/scsi/sim-target.ts';
 import { decodeSense, type SenseCode } from '../../src/scsi/sense.ts';
 import type { ScsiResult } from '../../src/scsi/lu.ts';
 import type { CopyLimits } from '../../src/scsi/copy-limits.ts';
-import type { CostModel } from '../../src/scsi/direct-engine.ts';
 import type { CscdInput } from '../../src/scsi/xcopy-encode.ts';
 
 export { LUN };
 
-export function makeArray(opts: { blocks?: number; blockBytes?: number; limits?: CopyLimits; cost?: CostModel } = {}) {
-  const blocks = opts.blocks ?? 4096;
-  const blockBytes = opts.blockBytes ?? 512;
-  const fill = (seed: number) => {
-    const d = new Uint8Array(blocks * blockBytes);
-    for (let i = 0; i < d.length; i++) d[i] = (i * 31 + seed * 7 + (i >> 9)) & 0xff;
-    return d;
-  };
-  const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes, data: fill(1) });
-  const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
-  const backupDisk = new MemoryBlockDevice({ name: 'backup-disk', blocks, blockBytes });
-  const tape = new AwsTapeWriter();
-  const { target, clock, pair } = createSyncPairTarget({
-    pvol, svol, backupDisk, tape: awsTapeSink(tape), limits: opts.limits, cost: opts.cost,
+/** The scenario of a SCSI test array: no pair, no client I/O, no script. */
+export function scsiScenario(o: { blocks?: number; blockBytes?: number; mode?: Mode; cacheSlots?: number } = {}) {
+  return validateScenario({
+    ...structuredClone(DEFAULT_SCENARIO), name: 'scsi tests', mode: o.mode ?? 'E1',
+    geometry: { blocks: o.blocks ?? 4096, blockBytes: o.blockBytes ?? 512, cacheSlots: o.cacheSlots ?? 64 },
+    initial: { pair: 'simplex', pending: 0, dirtyInCache: 0 },
+    workload: { ...DEFAULT_SCENARIO.workload, rate: 0 },
+    script: [],
   });
+}
+
+export function makeArray(opts: { blocks?: number; blockBytes?: number; limits?: CopyLimits; mode?: Mode } = {}) {
+  const scenario = scsiScenario(opts);
+  const { blocks, blockBytes } = scenario.geometry;
+  const core = createRefCore(createSharedMemory(1 << 20));
+  const st = createSimTarget(scenario, { core, limits: opts.limits, maxSteps: 5_000_000 });
+  const { target, clock, host, backupDisk } = st;
+  const { controller, pvol, svol, tape } = host.sim;
   const cscd = (lun: number, extra: Partial<CscdInput> = {}): CscdInput => {
     const lu = target.lu(lun)!;
     return {
@@ -34,7 +41,13 @@ export function makeArray(opts: { blocks?: number; blockBytes?: number; limits?:
       blockLength: lu.kind === 'disk' ? lu.device.blockBytes : 0, ...extra,
     };
   };
-  return { target, clock, pair, pvol, svol, backupDisk, tape, cscd, blocks, blockBytes };
+  return {
+    target, clock, host, controller, pvol, svol, backupDisk, tape, cscd, blocks, blockBytes, step: st.step,
+    /** What the client sees on the P-VOL now (cache or disk, through 501). */
+    image: () => controller.read(0, blocks),
+    /** Pair state 516 (the P-VOL side). */
+    pairState: () => controller.status().p516,
+  };
 }
 
 export function senseOf(r: ScsiResult) {

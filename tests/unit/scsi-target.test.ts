@@ -1,6 +1,6 @@
-// The target's command set over the standalone array (issue 5, "Logical units and
-// commands"): identities, capacity, reads and writes, pair CDBs on 603, and the error
-// answers SCSI.md tabulates.
+// The target's command set over the controller in the sim runtime (issue 5, "Logical
+// units and commands"): identities, capacity, reads and writes, pair CDBs on 603 through
+// 501's pair state machine, and the error answers SCSI.md tabulates.
 import { describe, expect, it } from 'vitest';
 import { LUN, expectGood, expectSense, makeArray, senseOf } from './scsi-fixture.ts';
 import {
@@ -97,17 +97,41 @@ describe('block commands', () => {
 
 describe('pair operations on the command device 603', () => {
   it('create, split, resync, delete drive the pair and query reports 516/517', () => {
-    const { target } = makeArray();
+    const { target, clock, blocks, svol, image } = makeArray({ blocks: 1024 });
     const q = () => decodePairQuery(expectGood(target.execute(LUN.CMD_603, encodePairCdb('query'))));
     expect(q().pvolState).toBe('simplex');
     expectGood(target.execute(LUN.CMD_603, encodePairCdb('create')));
-    expect(q()).toMatchObject({ pvolState: 'duplex', svolState: 'duplex' });
+    // Formation copy (§0019): every block pending until 508 has copied it.
+    expect(q()).toMatchObject({ pvolState: 'duplex-pending', svolState: 'duplex-pending', pendingBlocks: blocks });
+    clock.advance(1000);
+    expect(q()).toMatchObject({ pvolState: 'duplex', svolState: 'duplex', pendingBlocks: 0 });
+    expect(Buffer.compare(svol.data, image())).toBe(0);
     expectGood(target.execute(LUN.CMD_603, encodePairCdb('split')));
-    expect(q().pvolState).toBe('split');
+    expect(q()).toMatchObject({ pvolState: 'split', svolState: 'split' });
     expectSense(target.execute(LUN.CMD_603, encodePairCdb('split')), SENSE.COMMAND_SEQUENCE_ERROR);
     expectGood(target.execute(LUN.CMD_603, encodePairCdb('resync')));
+    expectSense(target.execute(LUN.CMD_603, encodePairCdb('create')), SENSE.COMMAND_SEQUENCE_ERROR);
     expectGood(target.execute(LUN.CMD_603, encodePairCdb('delete')));
     expect(q().pvolState).toBe('simplex');
+  });
+  it('a quick split answers at once; the S-VOL reads as the split-instant image at once', () => {
+    const { target, blocks, svol, image } = makeArray({ blocks: 1024 });
+    expectGood(target.execute(LUN.CMD_603, encodePairCdb('create')));
+    expectGood(target.execute(LUN.CMD_603, encodePairCdb('split'))); // nothing copied yet
+    const q = decodePairQuery(expectGood(target.execute(LUN.CMD_603, encodePairCdb('query'))));
+    expect(q).toMatchObject({ pvolState: 'split', svolState: 'split-pending' });
+    expect(q.pendingBlocks).toBeGreaterThan(blocks / 2);
+    const pit = image();
+    expect(Buffer.compare(svol.data, pit)).not.toBe(0); // the disk lags …
+    expect(Buffer.compare(expectGood(target.execute(LUN.SVOL, rwCdb('READ', 0, blocks, 16))), pit)).toBe(0); // … the LU does not
+  });
+  it('the S-VOL takes no host write while paired (07/27/00)', () => {
+    const { target, svol } = makeArray({ blocks: 1024 });
+    const data = new Uint8Array(512).fill(9);
+    expectGood(target.execute(LUN.SVOL, rwCdb('WRITE', 5, 1), data));
+    expect(svol.data.subarray(5 * 512, 6 * 512).every((x) => x === 9)).toBe(true);
+    expectGood(target.execute(LUN.CMD_603, encodePairCdb('create')));
+    expect(senseOf(target.execute(LUN.SVOL, rwCdb('WRITE', 5, 1), data.fill(3)))).toMatchObject({ key: 7, asc: 0x27, ascq: 0 });
   });
   it('the pair CDB is refused on any other LU, and bad fields are 05/24/00', () => {
     const { target } = makeArray();

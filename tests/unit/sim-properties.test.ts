@@ -39,7 +39,7 @@ const arbScenario = fc.record({
     workload: { pattern: a.pattern, rate: a.rate, minBlocks: 1, maxBlocks: a.maxBlocks },
     script: [
       { at: a.splitAt, op: 'split' },
-      { at: a.backupAt, op: 'backup', lba, blocks: Math.floor((a.blocks - lba) * a.lenFrac), transferBlocks: a.transferBlocks, check: a.check },
+      { at: a.backupAt, op: 'backup', lba, blocks: Math.floor((a.blocks - lba) * a.lenFrac), transferBlocks: Math.min(a.transferBlocks, Math.floor(65535 / a.blockBytes)), check: a.check },
     ],
   });
 });
@@ -99,7 +99,7 @@ describe('quick split', () => {
           version: 1, seed, mode, geometry: { blocks: 1024, blockBytes: 512, cacheSlots: 1024 },
           initial: { pair: 'duplex', pending, dirtyInCache: 0.2 },
           workload: { pattern: 'uniform', rate: 5000, minBlocks: 1, maxBlocks: 4 },
-          script: [{ at: splitAt, op: 'split' }, { at: splitAt, op: 'backup', transferBlocks: 16 }],
+          script: [{ at: splitAt, op: 'split' }, { at: splitAt, op: 'backup', transferBlocks: 8 }],
         });
         const a = createSim(mk(p1), { core }).runToEnd();
         const b = createSim(mk(p2), { core }).runToEnd();

@@ -12,7 +12,7 @@ import { bucketFractions } from '../ui/view-model.ts';
 const COLS = 64;
 const MAX_CELLS = 64 * 32;
 const W = 296;
-const H = 112;
+const H = 96;
 
 interface Props {
   label: string;
@@ -82,7 +82,7 @@ export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
     <figure class="heat" data-testid={testId} data-set={set}>
       <figcaption>
         <span class="ref">{tag}</span> {label}
-        <span class="heat-count"> {set.toLocaleString('en')} / {view.nBlocks.toLocaleString('en')} blocks</span>
+        <span class="heat-count"> {set.toLocaleString('en')} / {view.nBlocks.toLocaleString('en')}</span>
       </figcaption>
       <canvas ref={canvas} style={{ width: `${W}px`, height: `${H}px` }}
         role="img" aria-label={`${label}: ${set} of ${view.nBlocks} blocks set`} />

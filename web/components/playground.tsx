@@ -97,9 +97,9 @@ export function Playground() {
             </div>
           </div>
           <div class="heats">
-            <BitmapHeatmap tag="514" label="differential (pending to S-VOL)" testId="heat-514" hue={20}
+            <BitmapHeatmap tag="514" label="differential: pending" testId="heat-514" hue={20}
               view={f?.diff514 ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
-            <BitmapHeatmap tag="post" label="changed since split" testId="heat-post" hue={265}
+            <BitmapHeatmap tag="post-split" label="changes" testId="heat-post" hue={265}
               view={f?.postSplit ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
           </div>
           <ProgressBars items={f?.progress ?? []} />
@@ -112,7 +112,7 @@ export function Playground() {
             {run ? (run.result.verified ? '✔ point-in-time verified' : '✘ point-in-time check failed') : pg.runError ? '' : 'Running the sim…'}
             {run && <span class="muted"> · {run.events.length} events · split ack {run.result.splitAckMs?.toFixed(3) ?? '—'} ms · backup done {run.result.backupDoneMs?.toFixed(3) ?? '—'} ms</span>}
           </p>
-          <SequenceDiagram events={run?.events ?? []} time={time} follow={pg.playing} onSeek={pg.seek} digest={run?.digest} />
+          <SequenceDiagram events={run?.events ?? []} time={time} follow onSeek={pg.seek} digest={run?.digest} />
         </section>
       </div>
       <div class="tabs">

@@ -1,7 +1,8 @@
 /**
  * Scenario toolbar: presets (one per embodiment and one for the prior art, issue 7
- * "Presets"), the backup mode, the seed and the client write rate (the knobs that change
- * the story most), and the share button that copies the permalink.
+ * "Presets"), the backup mode, the seed, the client write rate and the differential 514
+ * pending at the start (the knobs that change the story most), and the share button that
+ * copies the permalink.
  */
 import { useState } from 'preact/hooks';
 import { DEFAULT_SCENARIO, MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
@@ -66,6 +67,15 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef }: Props) {
           onChange={(e) => {
             const v = num(e);
             if (v >= 0 && v <= 100000) onChange({ ...scenario, workload: { ...scenario.workload, rate: v } });
+          }} />
+      </label>
+      <label title="Share of blocks whose update has not reached the S-VOL at t = 0 (bits set in 514)">
+        Pending at start %
+        <input type="number" min={0} max={100} step={5} value={Math.round(scenario.initial.pending * 100)}
+          style={{ width: '4.5rem' }} data-testid="pending"
+          onChange={(e) => {
+            const v = num(e);
+            if (v >= 0 && v <= 100) onChange({ ...scenario, initial: { ...scenario.initial, pending: v / 100 } });
           }} />
       </label>
       <button type="button" class="primary" onClick={share} data-testid="share" title="Copy the link to this scenario (L)">

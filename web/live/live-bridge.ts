@@ -13,6 +13,7 @@ import type { SimEvent } from '../../src/runtime/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
+import { RESERVE_REFUSED, reservationRefused } from '../../src/runtime/live/quota.ts';
 import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { Ring } from '../../src/runtime/live/ring.ts';
@@ -49,6 +50,8 @@ const RUN_TIMEOUT_MS = 120_000;
 
 type Remote<T> = Comlink.Remote<T>;
 interface Running {
+  /** True once the servers have been initialised (their progress can be asked). */
+  started: boolean;
   workers: Worker[];
   memory: WebAssembly.Memory;
   lay: LiveLayout;
@@ -104,15 +107,17 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
   const workers: Worker[] = [];
   const procs = PROCESSORS.map((r) => spawn<ProcessorWorkerApi>('processor', workers));
   const servers = spawn<ServersWorkerApi>('servers', workers);
-  current = { workers, memory, lay, servers, live };
+  current = { started: false, workers, memory, lay, servers, live };
   try {
     let handleMode = '';
     // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches.
     for (const [i, role] of PROCESSORS.entries()) {
-      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now() });
+      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now() })
+        .catch((e: unknown) => { throw reservation(e, q); });
       if (role === '508') handleMode = r.handleMode;
     }
     await servers.init({ module, memory, lay, wiring, scenario: s });
+    current.started = true;
     const epoch = performance.timeOrigin + performance.now();
     await Promise.all(procs.map((p) => p.start(epoch)));
     await servers.start(epoch);
@@ -136,6 +141,13 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
     workers.forEach((w) => w.terminate());
     current = null;
   }
+}
+
+/** A sizing refused for quota in 508's worker → the refusal the user reads, with the numbers. */
+function reservation(e: unknown, q: { needBytes: number; availableBytes: number | null }): unknown {
+  const m = new RegExp(`${RESERVE_REFUSED} (\\S+) (\\d+)`).exec(String(e));
+  if (!m) return e;
+  return new QuotaRefusedError(reservationRefused(q.needBytes, m[1], Number(m[2]), q.availableBytes), q.needBytes, Number(m[2]) - 1);
 }
 
 function figures(stats: HostStats[], f: (s: HostStats) => number): Record<string, number> {
@@ -164,7 +176,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** What the servers know during a run (null when no run is going). */
 export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerApi['progress']>> & { backupState: number; ackedWrites: { id: number; lba: number; blocks: number }[] }) | null> {
   const c = current;
-  if (!c) return null;
+  if (!c || !c.started) return null;
   const p = await c.servers.progress();
   const backupState = Atomics.load(new Int32Array(c.memory.buffer), (c.lay.L.p511 >> 2) + B.STATE);
   return { ...p, backupState, ackedWrites: await c.servers.acked() };

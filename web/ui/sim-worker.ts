@@ -42,16 +42,34 @@ async function newCore(): Promise<Core> {
 }
 
 let scenario: Scenario | null = null;
-let cursor: Sim | null = null;
 let endT = 0;
 /** The whole run's event log, for finding a command's answer. */
 let events: readonly SimEvent[] = [];
 
+/**
+ * Seek cursors: a few sims left at different times, so scrubbing back and forth mostly
+ * resumes one that is just behind the target instead of replaying from 0 (Raft Scope's
+ * checkpoints, STYLE.md, without cloning a sim). Bounded by memory: each holds both volumes.
+ */
+let cursors: Sim[] = [];
+const POOL_BYTES = 96 * 1024 * 1024;
+
 async function simAt(t: number): Promise<Sim> {
   if (!scenario) throw new Error('open a scenario first');
-  if (!cursor || cursor.now > t) cursor = createSim(scenario, { core: await newCore() });
-  cursor.runUntil(t);
-  return cursor;
+  const { blocks, blockBytes } = scenario.geometry;
+  const poolSize = Math.max(1, Math.min(3, Math.floor(POOL_BYTES / (2 * blocks * blockBytes))));
+  let best = -1;
+  cursors.forEach((c, i) => { if (c.now <= t && (best < 0 || c.now > cursors[best].now)) best = i; });
+  let sim: Sim;
+  if (best >= 0) {
+    sim = cursors.splice(best, 1)[0];
+  } else {
+    sim = createSim(scenario, { core: await newCore() });
+    if (cursors.length >= poolSize) cursors.shift(); // least recently used
+  }
+  cursors.push(sim);
+  sim.runUntil(t);
+  return sim;
 }
 
 const service = {
@@ -59,7 +77,7 @@ const service = {
   async open(json: unknown): Promise<RunView> {
     const s = validateScenario(json);
     scenario = s;
-    cursor = null;
+    cursors = [];
     // One pass gives the log, the result and the chart samples: a snapshot every `dt` ms
     // of virtual time, and when there are too many, every other one is dropped and dt
     // doubles, so a run of any length gives at most 2·SAMPLES points.

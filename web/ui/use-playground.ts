@@ -124,22 +124,23 @@ export function usePlayground() {
     setPlaying(!playing);
   }, [run, playing, time]);
 
-  /** Step to the next (or previous) event time of the log. */
+  /** Step to the next (or previous) event time of the log. A functional update, so key
+   * repeats faster than renders still each advance one event. */
   const step = useCallback((dir: 1 | -1) => {
     if (!run) return;
     setPlaying(false);
     const ev = run.events;
-    const i = lastEventAtOrBefore(ev, time);
-    if (dir > 0) {
-      let k = i + 1;
-      while (k < ev.length && ev[k].t <= time) k++;
-      if (k < ev.length) setTime(ev[k].t);
-    } else {
-      let k = i;
+    setTime((time) => {
+      let k = lastEventAtOrBefore(ev, time);
+      if (dir > 0) {
+        k++;
+        while (k < ev.length && ev[k].t <= time) k++;
+        return k < ev.length ? ev[k].t : time;
+      }
       while (k >= 0 && ev[k].t >= time) k--;
-      setTime(k >= 0 ? ev[k].t : 0);
-    }
-  }, [run, time]);
+      return k >= 0 ? ev[k].t : 0;
+    });
+  }, [run]);
 
   const change = useCallback((s: Scenario) => {
     try {

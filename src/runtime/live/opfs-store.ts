@@ -70,6 +70,19 @@ export async function checkPlaygroundQuota(plan: { name: string; bytes: number }
  * and then the handle's `mode` attribute is missing or says 'readwrite'.
  */
 export async function openSync(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {
+  // Right after a reload the previous page's workers may still be letting go of their
+  // handles: a locked file is retried for a short while before the error is reported.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openSyncOnce(name, wantShared);
+    } catch (e) {
+      if ((e as DOMException).name !== 'NoModificationAllowedError' || attempt >= 30) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function openSyncOnce(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {
   const dir = await playgroundDir();
   const file = await dir.getFileHandle(name, { create: true });
   type Opener = (o?: { mode: string }) => Promise<FileSystemSyncAccessHandle & { mode?: string }>;

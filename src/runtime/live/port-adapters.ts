@@ -76,7 +76,7 @@ export class Port401 extends Adapter {
         this.journal?.append(id, lba, blocks, data);
         cmds.push(() => this.p501.port.push({
           kind: 'write', lba, blocks, data,
-          onAck: (t) => { this.out.push([K.WRITE, id, slot, us(t), 1, 0]); this.c.log('501', 'dbg.ack', undefined, { id }); },
+          onAck: (t) => this.out.push([K.WRITE, id, slot, us(t), 1, 0]),
         }));
       } else {
         const op = PAIR_OPS[lba];
@@ -90,9 +90,7 @@ export class Port401 extends Adapter {
         }));
       }
     }
-    const t0 = this.c.now();
     this.journal?.sync();
-    this.c.log('501', 'dbg.drain', undefined, { n: cmds.length, syncMs: this.c.now() - t0 });
     for (const c of cmds) c();
   }
 }

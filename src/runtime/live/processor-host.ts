@@ -14,7 +14,8 @@ import { Doorbell, Mutex } from './step-lock.ts';
 
 /** Int32 word indices inside the live control block. */
 export const LB = {
-  LOCK: 0, // the step mutex
+  LOCK: 0, // the step lock's next ticket
+  SERVING: 4, // the step lock's ticket now served
   BELL: 1, // doorbell generation
   STOP: 2, // 1: every host leaves its loop
   STATE_GEN: 3, // bumped by a step that changed pair or backup state (metadata to persist)
@@ -32,7 +33,7 @@ export class LiveBlock {
   readonly lock: Mutex;
   readonly bell: Doorbell;
   constructor(readonly memory: WebAssembly.Memory, readonly at: number) {
-    this.lock = new Mutex(this.i32, (at >> 2) + LB.LOCK);
+    this.lock = new Mutex(this.i32, (at >> 2) + LB.LOCK, (at >> 2) + LB.SERVING);
     this.bell = new Doorbell(this.i32, (at >> 2) + LB.BELL);
   }
   /** A fresh view each time: a grown memory has a new buffer. */
@@ -105,13 +106,15 @@ export async function hostProcessor(
       // Work on this worker's own state (its port queue, its journal) needs no lock.
       const own = unlocked?.() ?? false;
       const t0 = performance.now();
-      did = own || live.lock.with(() => {
+      // Always try a step after draining: a busy port must not starve the processor.
+      const stepped = live.lock.with(() => {
         const work = proc.next();
         if (!work) return false;
         work.run();
         afterStep?.();
         return true;
       });
+      did = own || stepped;
       if (did) {
         live.setWord(LB.IDLE0 + roleIndex, 0);
         const dt = performance.now() - t0;

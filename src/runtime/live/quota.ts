@@ -22,6 +22,9 @@ export type QuotaVerdict =
   | { ok: true; needBytes: number; availableBytes: number | null }
   | { ok: false; needBytes: number; availableBytes: number; message: string };
 
+/** Marks a sizing the browser refused for quota (the bridge turns it into the user's message). */
+export const RESERVE_REFUSED = 'splitstream:reserve-refused';
+
 /** Keep some room for the metadata records and the browser's own bookkeeping. */
 export const QUOTA_HEADROOM_BYTES = 1 << 20;
 
@@ -49,10 +52,22 @@ export function checkQuota(est: QuotaEstimate, plan: PlannedFile[]): QuotaVerdic
   if (needBytes <= availableBytes) return { ok: true, needBytes, availableBytes };
   const biggest = [...plan].sort((a, b) => b.bytes - a.bytes)[0];
   const message =
-    `Refused before any write: the volumes need ${formatBytes(needBytes)} (${needBytes} bytes, ` +
+    `Refused before any write: the run needs ${formatBytes(needBytes)} (${needBytes} bytes, ` +
     `including ${formatBytes(QUOTA_HEADROOM_BYTES)} for metadata) but this origin may store only ` +
     `${formatBytes(availableBytes)} more (${availableBytes} bytes: quota ${est.quota}, used ${est.usage ?? 0}). ` +
     (biggest ? `The largest file is ${biggest.name} at ${formatBytes(biggest.bytes)}. ` : '') +
     'Choose fewer or smaller blocks, or free space for this site.';
   return { ok: false, needBytes, availableBytes, message };
+}
+
+/**
+ * The browser may enforce less than estimate() reports (a site-data limit, an override):
+ * the volumes are sized before any data is written, and a sizing the browser refuses
+ * becomes the same kind of refusal, with the numbers.
+ */
+export function reservationRefused(needBytes: number, file: string, fileBytes: number, reportedAvailable: number | null): string {
+  return `Refused before any write: the run needs ${formatBytes(needBytes)} (${needBytes} bytes) but the browser ` +
+    `refused to reserve ${formatBytes(fileBytes)} (${fileBytes} bytes) for ${file} (QuotaExceededError), ` +
+    `although storage.estimate() reported ${reportedAvailable === null ? 'no quota' : `${formatBytes(reportedAvailable)} (${reportedAvailable} bytes)`} available. ` +
+    'Choose fewer or smaller blocks, or free space for this site.';
 }

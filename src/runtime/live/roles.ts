@@ -27,6 +27,7 @@ import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import type { LiveBlock } from './processor-host.ts';
 import { seedLiveVolumes } from './seed-live.ts';
+import { RESERVE_REFUSED } from './quota.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 
 export interface ProcessorInit {
@@ -70,8 +71,22 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     const pv = await openSync(FILES.pvol, true);
     const sv = await openSync(FILES.svol, true);
     handleMode = pv.mode;
-    const pvol = new OpfsBlockDevice({ name: 'pvol-601', handle: pv.handle, blockBytes: w.blockBytes, blocks: w.blocks });
-    const svol = new OpfsBlockDevice({ name: 'svol-602', handle: sv.handle, blockBytes: w.blockBytes, blocks: w.blocks });
+    // Sizing both files reserves their space before a single block is written.
+    const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
+      try {
+        return new OpfsBlockDevice({ name, handle, blockBytes: w.blockBytes, blocks: w.blocks });
+      } catch (e) {
+        pv.handle.truncate(0);
+        sv.handle.truncate(0);
+        pv.handle.close();
+        sv.handle.close();
+        closers.forEach((c) => c());
+        if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${file} ${w.blocks * w.blockBytes}`);
+        throw e;
+      }
+    };
+    const pvol = sized('pvol-601', FILES.pvol, pv.handle);
+    const svol = sized('svol-602', FILES.svol, sv.handle);
     const noTape = new AwsTapeWriter({ sink: () => { throw new Error('508 does not write the tape'); } });
     const ctl = new Controller({
       core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),

@@ -10,43 +10,42 @@
  * on its own when it has nothing to do. Finer locking is possible only where the steps
  * themselves are written for true parallelism.
  *
- * Mutex: Drepper, "Futexes Are Tricky" (2011), mutex 2: 0 free, 1 locked, 2 locked with
- * possible waiters; unlock wakes one waiter only when the word said 2.
+ * Mutex: a ticket lock (Mellor-Crummey & Scott, 1991) sleeping in Atomics.wait on the
+ * "now serving" word. It is FIFO on purpose: an unfair futex mutex let a processor in a
+ * busy slice re-take the lock before a woken waiter could, starving 501 for hundreds of ms.
  * Doorbell: a generation counter; ring() bumps it and wakes all sleepers; a sleeper reads
  * the generation before looking for work and sleeps only if nobody rang since.
  */
 import { waitAsync } from './ring.ts';
 
 export class Mutex {
-  constructor(private readonly w: Int32Array, private readonly i: number) {}
+  /** `ticket`: next ticket to hand out; `serving`: the ticket that holds the lock. */
+  constructor(private readonly w: Int32Array, private readonly ticket: number, private readonly serving: number) {}
 
   /** Blocking acquire (workers only: Atomics.wait is forbidden on the page). */
   lock(): void {
-    let c = Atomics.compareExchange(this.w, this.i, 0, 1);
-    if (c === 0) return;
-    if (c !== 2) c = Atomics.exchange(this.w, this.i, 2);
-    while (c !== 0) {
-      Atomics.wait(this.w, this.i, 2);
-      c = Atomics.exchange(this.w, this.i, 2);
+    const mine = Atomics.add(this.w, this.ticket, 1);
+    for (;;) {
+      const now = Atomics.load(this.w, this.serving);
+      if (now === mine) return;
+      Atomics.wait(this.w, this.serving, now);
     }
   }
 
-  /** Non-blocking acquire for the page: awaits Atomics.waitAsync while held. */
+  /** Non-blocking acquire for the page: awaits Atomics.waitAsync until its turn. */
   async lockAsync(): Promise<void> {
-    let c = Atomics.compareExchange(this.w, this.i, 0, 1);
-    if (c === 0) return;
-    if (c !== 2) c = Atomics.exchange(this.w, this.i, 2);
-    while (c !== 0) {
-      await waitAsync(this.w, this.i, 2, 1000);
-      c = Atomics.exchange(this.w, this.i, 2);
+    const mine = Atomics.add(this.w, this.ticket, 1);
+    for (;;) {
+      const now = Atomics.load(this.w, this.serving);
+      if (now === mine) return;
+      await waitAsync(this.w, this.serving, now, 1000);
     }
   }
 
   unlock(): void {
-    if (Atomics.sub(this.w, this.i, 1) !== 1) {
-      Atomics.store(this.w, this.i, 0);
-      Atomics.notify(this.w, this.i, 1);
-    }
+    Atomics.add(this.w, this.serving, 1);
+    // Every waiter checks whether the new number is its ticket (a handful of workers at most).
+    Atomics.notify(this.w, this.serving);
   }
 
   /** Runs f under the lock (blocking acquire). */

@@ -1,0 +1,115 @@
+/**
+ * The measurement series of `npm run bench` (issue 8), each repeated and summarised:
+ *   split   split ack at 0%, 10%, 100% pending, as the client sees it and in 501
+ *   limit   raw OPFS copy of the backup's range in its transfer unit (the ratio's limit)
+ *   backup  every mode and the prior art, 50% pending, 10% range, the client writing
+ *   idle    client write latency with no backup
+ *   scale   backup time, split ack and raw copy per volume size
+ *   core    the core benchmark's figures in the browser
+ * A run that throws is recorded as an error and its sample left out: one broken mode
+ * must not hide every other figure (benchmarks never fail, issue 8).
+ */
+
+import type { BenchBrowser, LiveRun } from './bench-browser-node.ts';
+import {
+  BACKUP_MODES, BLOCK_BYTES, SPLIT_PENDING, TRANSFER_BLOCKS, backupScenario, blocksOf, idleScenario,
+  rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
+} from './bench-plan.ts';
+import { summarize, type Summary } from './bench-stats.ts';
+
+export interface Figure extends Summary { label: string; unit: string }
+
+export interface Measured {
+  figures: Record<string, Figure>;
+  /** Runs whose tape the oracle verified, per series. */
+  verified: Record<string, { ok: number; runs: number }>;
+  skipped: { what: string; why: string }[];
+  errors: string[];
+  scale: number[];
+  availableBytes: number | null;
+}
+
+/** Idle client runs last this long before the split that ends them (ms). */
+const IDLE_MS = 1000;
+
+export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: string) => void): Promise<Measured> {
+  const m: Measured = { figures: {}, verified: {}, skipped: [], errors: [], scale: [], availableBytes: await b.available() };
+  const put = (key: string, label: string, unit: string, samples: number[]) => {
+    m.figures[key] = { label, unit, ...summarize(samples.filter(Number.isFinite)) };
+  };
+  /** `reps` live runs; returns the results that completed and counts the verified ones. */
+  const series = async (key: string, reps: number, run: (rep: number) => Promise<LiveRun>): Promise<LiveRun[]> => {
+    const out: LiveRun[] = [];
+    const v = (m.verified[key] = { ok: 0, runs: 0 });
+    for (let rep = 0; rep < reps; rep++) {
+      try {
+        const r = await run(rep);
+        out.push(r);
+        v.runs++;
+        if (r.result.verified) v.ok++;
+        else m.errors.push(`${key} rep ${rep + 1}: not verified: ${r.result.reason ?? '?'}`);
+      } catch (e) {
+        m.errors.push(`${key} rep ${rep + 1}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    log(`  ${key}: ${out.length}/${reps} runs, ${v.ok} verified`);
+    return out;
+  };
+  const blocks = blocksOf(o.mib);
+  const rangeBytes = rangeBlocks(blocks) * BLOCK_BYTES;
+  const unitBytes = TRANSFER_BLOCKS * BLOCK_BYTES;
+
+  log('limit: raw OPFS copy');
+  const raw = await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: o.reps });
+  put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
+  put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
+
+  log('split: ack at 0%, 10%, 100% pending');
+  for (const p of SPLIT_PENDING) {
+    const pct = Math.round(p * 100);
+    const runs = await series(`split.p${pct}`, o.reps, (rep) => b.live(splitScenario(blocks, p, 1 + rep), 'E3'));
+    put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending`, 'ms', runs.map((r) => r.result.splitAckMs));
+    put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending`, 'ms', runs.map((r) => r.controllerSplitAckMs));
+  }
+
+  log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s`);
+  for (const mode of BACKUP_MODES) {
+    const runs = await series(`backup.${mode}`, o.reps, (rep) => b.live(backupScenario(blocks, o.rate, 1 + rep), mode));
+    const at = (r: LiveRun) => r.result.at;
+    put(`backup.${mode}.doneMs`, `${mode}: backup command → backup done`, 'ms', runs.map((r) => r.result.backupDoneMs));
+    put(`backup.${mode}.splitToDoneMs`, `${mode}: split command → backup done`, 'ms', runs.map((r) => at(r).backupDone - at(r).splitCmd));
+    put(`backup.${mode}.writeP50Ms`, `${mode}: client write latency p50 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p50));
+    put(`backup.${mode}.writeP99Ms`, `${mode}: client write latency p99 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
+  }
+
+  log('idle: client write latency with no backup');
+  const idle = await series('idle', o.reps, (rep) => b.live(idleScenario(blocks, o.rate, 1 + rep, o.smoke ? 200 : IDLE_MS), 'E3'));
+  // The idle run has no backup, so the oracle has nothing to verify: not an error.
+  m.errors = m.errors.filter((e) => !e.startsWith('idle rep') || !e.includes('no split and backup'));
+  put('idle.writeP50Ms', 'client write latency p50, no backup', 'ms', idle.map((r) => r.result.writeLatencyMs.p50));
+  put('idle.writeP99Ms', 'client write latency p99, no backup', 'ms', idle.map((r) => r.result.writeLatencyMs.p99));
+
+  log('scale: backup time and split ack per volume size (E3)');
+  for (const size of o.scale) {
+    const why = scaleRefusal(size, await b.available());
+    if (why) { m.skipped.push({ what: `scale ${size} MiB`, why }); log(`  ${size} MiB skipped: ${why}`); continue; }
+    const sb = blocksOf(size);
+    const sRange = rangeBlocks(sb) * BLOCK_BYTES;
+    const runs = await series(`scale.${size}`, o.scaleReps, (rep) => b.live(backupScenario(sb, o.rate, 1 + rep), 'E3'));
+    const rc = await b.rawCopy({ volumeBytes: sb * BLOCK_BYTES, rangeBytes: sRange, unitBytes, reps: o.scaleReps });
+    m.scale.push(size);
+    put(`scale.${size}.backupMs`, `${size} MiB: E3 backup command → done (${mib(sRange)} MiB range)`, 'ms', runs.map((r) => r.result.backupDoneMs));
+    put(`scale.${size}.splitAckMs`, `${size} MiB: split ack as the client sees it`, 'ms', runs.map((r) => r.result.splitAckMs));
+    put(`scale.${size}.rawCopyMs`, `${size} MiB: raw OPFS copy of the range`, 'ms', rc);
+  }
+
+  log(`core: the core benchmark in the browser (${o.coreMib} MiB, best of ${o.coreReps})`);
+  const c = await b.core(o.coreMib, o.coreReps);
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'bytes' || k === 'summaryScanDirty') continue;
+    put(`core.browser.${k}`, `browser core: ${k}`, k.endsWith('Ms') ? 'ms' : 'GB/s', [v]);
+  }
+  return m;
+}
+
+const mib = (bytes: number) => Number((bytes / (1 << 20)).toFixed(2));

@@ -1,0 +1,142 @@
+/**
+ * What `npm run bench` runs (issue 8): the command-line options and the scenarios of each
+ * measurement, built in the scenario format of docs/scenario.md and checked by the sim's
+ * own validateScenario. Pure: no browser, no file system.
+ */
+import { LIMITS, MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+
+export interface BenchOptions {
+  smoke: boolean;
+  /** Repetitions of the split, backup and idle runs and of the raw copy. */
+  reps: number;
+  /** Repetitions of each scale point. */
+  scaleReps: number;
+  /** Volume of the split, backup and client-impact runs, MiB. */
+  mib: number;
+  /** Scale points, MiB. */
+  scale: number[];
+  /** Client writes per second during the backups (the issue's "client writing throughout"). */
+  rate: number;
+  /** Core benchmark size (MiB) and repetitions in the browser. */
+  coreMib: number;
+  coreReps: number;
+  /** Also run `npm run bench:core` in Node (the figures the browser's are compared with). */
+  nodeCore: boolean;
+  json: string | null;
+  /** Folder of the Markdown report and SVG charts; null: none. */
+  out: string | null;
+  port: number;
+}
+
+export const BLOCK_BYTES = 4096;
+/** The backup's transfer unit in blocks (the tape block; 64 KiB, as in scenarios/). */
+export const TRANSFER_BLOCKS = 16;
+export const SPLIT_PENDING = [0, 0.1, 1] as const;
+export const BACKUP_PENDING = 0.5;
+export const RANGE_FRACTION = 0.1;
+const MIB = 1 << 20;
+
+export const DEFAULTS: BenchOptions = {
+  smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 500,
+  coreMib: 64, coreReps: 15, nodeCore: true, json: null, out: 'bench/results', port: 4291,
+};
+
+/** The smoke version `npm test` runs: every code path once, on tiny volumes. */
+export const SMOKE: Partial<BenchOptions> = {
+  smoke: true, reps: 1, scaleReps: 1, mib: 1, scale: [1, 2], rate: 200, coreMib: 2, coreReps: 1, nodeCore: false, out: null,
+};
+
+export const USAGE = `npm run bench -- [--reps N] [--scale-reps N] [--mib N] [--scale 64,256,1024,4096]
+                     [--rate N] [--core-mib N] [--core-reps N] [--no-node-core]
+                     [--json FILE] [--out DIR | --no-report] [--port N] [--smoke]`;
+
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--smoke') ? SMOKE : {}) };
+  const num = (flag: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag}: expected a number ≥ ${min}, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[i + 1];
+    switch (a) {
+      case '--smoke': break;
+      case '--reps': o.reps = Math.round(num(a, v, 1)); i++; break;
+      case '--scale-reps': o.scaleReps = Math.round(num(a, v, 1)); i++; break;
+      case '--mib': o.mib = num(a, v, 0.0625); i++; break;
+      case '--scale': o.scale = (v ?? '').split(',').map((x) => num(a, x, 0.0625)); i++; break;
+      case '--rate': o.rate = num(a, v, 0); i++; break;
+      case '--core-mib': o.coreMib = Math.round(num(a, v, 1)); i++; break;
+      case '--core-reps': o.coreReps = Math.round(num(a, v, 1)); i++; break;
+      case '--no-node-core': o.nodeCore = false; break;
+      case '--json': if (!v) throw new Error('--json: expected a file'); o.json = v; i++; break;
+      case '--out': if (!v) throw new Error('--out: expected a folder'); o.out = v; i++; break;
+      case '--no-report': o.out = null; break;
+      case '--port': o.port = Math.round(num(a, v, 1)); i++; break;
+      default: throw new Error(`unknown option ${a}\nusage: ${USAGE}`);
+    }
+  }
+  return o;
+}
+
+export const blocksOf = (mib: number) => Math.max(16, Math.round((mib * MIB) / BLOCK_BYTES));
+export const rangeBlocks = (blocks: number) => Math.max(TRANSFER_BLOCKS, Math.round(blocks * RANGE_FRACTION));
+
+interface Shape { blocks: number; pending: number; rate: number; seed: number; name: string; script: Scenario['script'] }
+
+function scenario(x: Shape): Scenario {
+  return validateScenario({
+    version: 1, name: x.name, seed: x.seed, mode: 'E3',
+    geometry: { blocks: x.blocks, blockBytes: BLOCK_BYTES, cacheSlots: Math.min(1024, x.blocks) },
+    initial: { pair: 'duplex', pending: x.pending, dirtyInCache: 0.25 },
+    workload: { pattern: 'uniform', rate: x.rate, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.9 },
+    script: x.script,
+  });
+}
+
+/** Split at t = 0 (so the pending fraction is exact at the split), then back up 10%. */
+function splitThenBackup(blocks: number): Scenario['script'] {
+  return [
+    { at: 0, op: 'split' },
+    { at: 0, op: 'backup', lba: 0, blocks: rangeBlocks(blocks), transferBlocks: TRANSFER_BLOCKS, check: 'unit' },
+  ];
+}
+
+/** Split acknowledgement: no client I/O, so the ack measures the split and nothing queued before it. */
+export function splitScenario(blocks: number, pending: number, seed: number): Scenario {
+  return scenario({ blocks, pending, rate: 0, seed, name: `bench: split ack, ${pending * 100}% pending`, script: splitThenBackup(blocks) });
+}
+
+/** The backup measurement: 50% pending, 10% range, the client writing throughout. */
+export function backupScenario(blocks: number, rate: number, seed: number): Scenario {
+  return scenario({ blocks, pending: BACKUP_PENDING, rate, seed, name: 'bench: backup, 50% pending, 10% range', script: splitThenBackup(blocks) });
+}
+
+/** Client latency with no backup: the pair duplex and in sync, a split after `ms` ends the run. */
+export function idleScenario(blocks: number, rate: number, seed: number, ms: number): Scenario {
+  return scenario({ blocks, pending: 0, rate, seed, name: 'bench: client idle', script: [{ at: ms, op: 'split' }] });
+}
+
+export const BACKUP_MODES: readonly Mode[] = MODES;
+
+/** Bytes a live run at this size stores, plus the raw copy's two files. */
+export function bytesNeeded(mib: number): number {
+  const vol = blocksOf(mib) * BLOCK_BYTES;
+  const range = rangeBlocks(blocksOf(mib)) * BLOCK_BYTES;
+  return 2 * vol + range * 1.01 + vol + range + 16 * MIB;
+}
+
+/** Why a scale point cannot run here, or null when it can. */
+export function scaleRefusal(mib: number, availableBytes: number | null): string | null {
+  const vol = blocksOf(mib) * BLOCK_BYTES;
+  if (vol > LIMITS.maxVolumeBytes) {
+    return `the scenario format caps a volume at ${LIMITS.maxVolumeBytes / MIB} MiB (LIMITS.maxVolumeBytes in src/scenario/schema.ts)`;
+  }
+  if (blocksOf(mib) > LIMITS.maxBlocks) return `the scenario format caps a volume at ${LIMITS.maxBlocks} blocks`;
+  if (availableBytes !== null && bytesNeeded(mib) > availableBytes) {
+    return `needs ${Math.ceil(bytesNeeded(mib) / MIB)} MiB of OPFS, the quota leaves ${Math.floor(availableBytes / MIB)} MiB`;
+  }
+  return null;
+}

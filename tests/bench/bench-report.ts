@@ -1,0 +1,130 @@
+/**
+ * What `npm run bench` prints and writes (issue 8 "Output"): the terminal table, the one
+ * JSON document (its type, BenchDoc), and the Markdown report with its SVG charts under
+ * bench/results/. Every figure shows its median and spread (min–max, n); every target
+ * shows value, limit, ratio and whether it was met, a target missed saying so.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchOptions } from './bench-plan.ts';
+import { BACKUP_MODES } from './bench-plan.ts';
+import type { Figure } from './bench-measure.ts';
+import { fmt, type Target } from './bench-stats.ts';
+import { barChart, lineChart } from './bench-svg.ts';
+
+export interface BenchDoc {
+  tool: 'splitstream bench';
+  version: 1;
+  date: string;
+  smoke: boolean;
+  options: BenchOptions;
+  browser: { name: 'chromium'; version: string; userAgent: string };
+  machine: { os: string; arch: string; cpus: number; cpuModel: string; memoryBytes: number; node: string };
+  availableBytes: number | null;
+  figures: Record<string, Figure>;
+  targets: Target[];
+  verified: Record<string, { ok: number; runs: number }>;
+  core: { node: Record<string, number | string | null> | null; cScanGBps: number | null; cMemcpyGBps: number | null; cNote: string };
+  skipped: { what: string; why: string }[];
+  errors: string[];
+}
+
+function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
+  const figures = Object.entries(doc.figures).map(([k, f]) => [
+    k, `${fmt(f.median)} ${f.unit}`, f.n > 1 ? `${fmt(f.min)}–${fmt(f.max)}` : '', `n=${f.n}`, f.label,
+  ]);
+  const targets = doc.targets.map((t) => [
+    t.text, `${fmt(t.value)} ${t.unit}`, `${fmt(t.limit)} ${t.unit}`, fmt(t.ratio), `${t.kind === 'max' ? '≤' : '≥'} ${t.bound}`,
+    t.met ? 'met' : 'NOT MET',
+  ]);
+  return { figures, targets };
+}
+
+function pad(table: string[][]): string {
+  const w = table[0].map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+  return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ')).join('\n');
+}
+
+export function terminalTable(doc: BenchDoc): string {
+  const { figures, targets } = rows(doc);
+  const out = [
+    `splitstream bench — Chromium ${doc.browser.version}, ${doc.machine.os}, ${doc.machine.cpus} × ${doc.machine.cpuModel}`,
+    '',
+    pad([['figure', 'median', 'min–max', 'n', 'what'], ...figures]),
+    '',
+    pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]),
+  ];
+  const v = Object.entries(doc.verified).map(([k, x]) => `${k} ${x.ok}/${x.runs}`).join(', ');
+  out.push('', `verified by the oracle: ${v}`);
+  for (const s of doc.skipped) out.push(`skipped: ${s.what}: ${s.why}`);
+  for (const e of doc.errors) out.push(`error: ${e}`);
+  return out.join('\n');
+}
+
+const mdTable = (head: string[], body: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+export function markdown(doc: BenchDoc): string {
+  const { figures, targets } = rows(doc);
+  const met = doc.targets.filter((t) => t.met).length;
+  return `# splitstream benchmark results
+
+Written by \`npm run bench\` (tests/bench/bench-run.ts) on ${doc.date}: Chromium ${doc.browser.version},
+${doc.machine.os} ${doc.machine.arch}, ${doc.machine.cpus} × ${doc.machine.cpuModel}, ${Math.round(doc.machine.memoryBytes / 2 ** 30)} GiB,
+Node ${doc.machine.node}. Live runtime, OPFS on disk (persistent context). Every figure is the median of its
+repetitions with min–max; every target is a ratio against a limit measured in the same run
+(the raw OPFS copy of the same range in the same transfer unit, the C baseline), except the two
+absolute bounds the issue itself gives. ${met} of ${doc.targets.length} targets met.
+
+Options: volume ${doc.options.mib} MiB, ${doc.options.reps} repetitions (scale: ${doc.options.scaleReps}), client ${doc.options.rate} writes/s during backups.
+
+## Targets
+
+${mdTable(['target', 'value', 'limit', 'ratio', 'bound', 'met'], targets)}
+
+## Figures
+
+${mdTable(['figure', 'median', 'min–max', 'n', 'what'], figures)}
+
+Verified by the oracle: ${Object.entries(doc.verified).map(([k, x]) => `${k} ${x.ok}/${x.runs}`).join(', ')}.
+${doc.skipped.map((s) => `\nSkipped: ${s.what}: ${s.why}.`).join('')}
+${doc.errors.map((e) => `\nError: ${e}`).join('')}
+
+## Charts
+
+![backup per mode](backup.svg)
+![client latency](latency.svg)
+![scale: backup](scale-backup.svg)
+![scale: split ack](scale-split.svg)
+`;
+}
+
+export function charts(doc: BenchDoc): Record<string, string> {
+  const f = doc.figures;
+  const bar = (key: string, series: string) => {
+    const x = f[key];
+    return { series, median: x?.median ?? NaN, min: x?.min ?? NaN, max: x?.max ?? NaN };
+  };
+  const raw = bar('limit.rawCopyMs', 'raw OPFS copy (limit)');
+  const backup = barChart('Backup command → done, 50% pending, 10% range', 'ms', [
+    { label: 'raw copy', bars: [raw] },
+    ...BACKUP_MODES.map((m) => ({ label: m, bars: [bar(`backup.${m}.doneMs`, 'backup'), bar(`backup.${m}.splitToDoneMs`, 'split → backup done')] })),
+  ]);
+  const latency = barChart('Client write latency', 'ms', [
+    { label: 'idle', bars: [bar('idle.writeP50Ms', 'p50'), bar('idle.writeP99Ms', 'p99')] },
+    ...BACKUP_MODES.map((m) => ({ label: m, bars: [bar(`backup.${m}.writeP50Ms`, 'p50'), bar(`backup.${m}.writeP99Ms`, 'p99')] })),
+  ]);
+  const pts = (k: string): [number, number][] => doc.options.scale.map((s) => [s, f[`scale.${s}.${k}`]?.median ?? NaN]);
+  const scaleBackup = lineChart('Scale: E3 backup of 10% of the volume', 'volume (MiB)', 'ms', [
+    { label: 'E3 backup', points: pts('backupMs') }, { label: 'raw OPFS copy', points: pts('rawCopyMs') },
+  ]);
+  const scaleSplit = lineChart('Scale: split ack as the client sees it', 'volume (MiB)', 'ms', [{ label: 'split ack', points: pts('splitAckMs') }]);
+  return { 'backup.svg': backup, 'latency.svg': latency, 'scale-backup.svg': scaleBackup, 'scale-split.svg': scaleSplit };
+}
+
+export function writeReport(doc: BenchDoc, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = { 'README.md': markdown(doc), ...charts(doc) };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files).map((n) => join(dir, n));
+}

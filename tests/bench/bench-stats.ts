@@ -1,0 +1,83 @@
+/**
+ * Summaries of repeated measurements (issue 8 "several repetitions with the median quoted
+ * and the spread shown") and the target checks. Pure functions: unit-tested with
+ * fast-check (tests/unit/bench-stats.test.ts).
+ */
+
+export interface Summary {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  /** Quartiles by linear interpolation between order statistics. */
+  q1: number;
+  q3: number;
+  samples: number[];
+}
+
+/** Linear-interpolation quantile of an ascending array (the common "type 7" rule). */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo);
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length, median: quantile(s, 0.5), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN,
+    q1: quantile(s, 0.25), q3: quantile(s, 0.75), samples: [...samples],
+  };
+}
+
+/** A target checked as a ratio against a limit measured in the same run. */
+export interface Target {
+  id: string;
+  text: string;
+  /** The measured figure (median) and what it is compared with. */
+  value: number;
+  limit: number;
+  /** value / limit (or limit / value for "at least N times faster"), compared with `bound`. */
+  ratio: number;
+  bound: number;
+  /** 'max': ratio ≤ bound is met; 'min': ratio ≥ bound is met. */
+  kind: 'max' | 'min';
+  met: boolean;
+  unit: string;
+}
+
+export function targetMax(id: string, text: string, value: number, limit: number, bound: number, unit = 'ms'): Target {
+  const ratio = value / limit;
+  return { id, text, value, limit, ratio, bound, kind: 'max', met: Number.isFinite(ratio) && ratio <= bound, unit };
+}
+
+/** "At least `bound` times faster": the ratio is limit / value (slow one over fast one). */
+export function targetMin(id: string, text: string, value: number, limit: number, bound: number, unit = 'ms'): Target {
+  const ratio = limit / value;
+  return { id, text, value, limit, ratio, bound, kind: 'min', met: Number.isFinite(ratio) && ratio >= bound, unit };
+}
+
+/** Least-squares slope and the largest relative deviation from the line through the origin. */
+export function linearity(xs: readonly number[], ys: readonly number[]): { perUnit: number; maxDeviation: number } {
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < xs.length; i++) { sxy += xs[i] * ys[i]; sxx += xs[i] * xs[i]; }
+  const perUnit = sxx > 0 ? sxy / sxx : NaN;
+  let maxDeviation = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const fit = perUnit * xs[i];
+    maxDeviation = Math.max(maxDeviation, Math.abs(ys[i] - fit) / Math.abs(fit || 1));
+  }
+  return { perUnit, maxDeviation };
+}
+
+/** Formats a figure for the table: 3 significant digits, no exponent for ordinary sizes. */
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toString();
+  if (a >= 0.01) return Number(x.toPrecision(3)).toString();
+  return x.toExponential(2);
+}

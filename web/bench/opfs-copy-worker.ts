@@ -1,0 +1,63 @@
+/**
+ * The limit the backup is measured against (issue 8 "The limit"): the raw OPFS copy
+ * throughput of this browser on this disk. Read one file and write another through
+ * FileSystemSyncAccessHandle, in the backup's transfer unit, over the backup's range,
+ * into shared memory as the live runtime's 508 does (src/devices/opfs-device.ts), then
+ * flush the destination (the tape is flushed at the end of a backup, live-ctx.ts).
+ * Runs in a dedicated worker: sync access handles exist nowhere else.
+ */
+export interface CopyRequest {
+  /** Size of the source file (the volume). */
+  volumeBytes: number;
+  /** Bytes copied per repetition (the backup range), from offset 0. */
+  rangeBytes: number;
+  /** Bytes per read and per write (the backup's transfer unit). */
+  unitBytes: number;
+  reps: number;
+}
+export interface CopyAnswer { ms: number[]; error?: string }
+
+const DIR = 'splitstream-bench';
+
+async function copy(r: CopyRequest): Promise<number[]> {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(DIR, { create: true });
+  const open = async (name: string) => (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  const src = await open('source.img');
+  const dst = await open('dest.img');
+  try {
+    // The source holds data (not a sparse hole), written and flushed before any timing.
+    const fill = new Uint8Array(Math.min(r.volumeBytes, 1 << 20));
+    let s = 0x2545f491;
+    for (let i = 0; i < fill.length; i += 4) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; fill[i] = s & 0xff; }
+    src.truncate(0);
+    for (let at = 0; at < r.volumeBytes; at += fill.length) src.write(fill.subarray(0, Math.min(fill.length, r.volumeBytes - at)), { at });
+    src.flush();
+    const buf = new Uint8Array(new SharedArrayBuffer(r.unitBytes));
+    const out: number[] = [];
+    for (let rep = 0; rep < r.reps; rep++) {
+      dst.truncate(0);
+      dst.flush();
+      const t0 = performance.now();
+      for (let at = 0; at < r.rangeBytes; at += r.unitBytes) {
+        const view = buf.subarray(0, Math.min(r.unitBytes, r.rangeBytes - at));
+        if (src.read(view, { at }) !== view.length) throw new Error(`short read at ${at}`);
+        if (dst.write(view, { at }) !== view.length) throw new Error(`short write at ${at} (quota?)`);
+      }
+      dst.flush();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  } finally {
+    src.close();
+    dst.close();
+    await root.removeEntry(DIR, { recursive: true });
+  }
+}
+
+self.onmessage = (e: MessageEvent<CopyRequest>) => {
+  copy(e.data).then(
+    (ms) => postMessage({ ms } satisfies CopyAnswer),
+    (err: unknown) => postMessage({ ms: [], error: String(err) } satisfies CopyAnswer),
+  );
+};
