@@ -30,8 +30,8 @@ export interface BenchOptions {
 }
 
 export const BLOCK_BYTES = 4096;
-/** The backup's transfer unit in blocks (the tape block; 64 KiB, as in scenarios/). */
-export const TRANSFER_BLOCKS = 16;
+/** The backup's transfer unit in blocks: the scenario format's default tape block (32 KiB). */
+export const TRANSFER_BLOCKS = Math.max(1, Math.floor(LIMITS.defaultTransferBytes / BLOCK_BYTES));
 export const SPLIT_PENDING = [0, 0.1, 1] as const;
 export const BACKUP_PENDING = 0.5;
 export const RANGE_FRACTION = 0.1;

@@ -36,41 +36,30 @@ export function summarize(samples: readonly number[]): Summary {
 export interface Target {
   id: string;
   text: string;
-  /** The measured figure (median) and what it is compared with. */
+  /** The measured figure (median) and what it is compared with; ratio = value / limit. */
   value: number;
   limit: number;
-  /** value / limit (or limit / value for "at least N times faster"), compared with `bound`. */
   ratio: number;
   bound: number;
-  /** 'max': ratio ≤ bound is met; 'min': ratio ≥ bound is met. */
+  /** 'max': ratio ≤ bound is met (a time against a limit); 'min': ratio ≥ bound is met (a speed-up). */
   kind: 'max' | 'min';
   met: boolean;
   unit: string;
 }
 
-export function targetMax(id: string, text: string, value: number, limit: number, bound: number, unit = 'ms'): Target {
+function target(kind: 'max' | 'min', id: string, text: string, value: number, limit: number, bound: number, unit: string): Target {
   const ratio = value / limit;
-  return { id, text, value, limit, ratio, bound, kind: 'max', met: Number.isFinite(ratio) && ratio <= bound, unit };
+  const met = Number.isFinite(ratio) && (kind === 'max' ? ratio <= bound : ratio >= bound);
+  return { id, text, value, limit, ratio, bound, kind, met, unit };
 }
 
-/** "At least `bound` times faster": the ratio is limit / value (slow one over fast one). */
-export function targetMin(id: string, text: string, value: number, limit: number, bound: number, unit = 'ms'): Target {
-  const ratio = limit / value;
-  return { id, text, value, limit, ratio, bound, kind: 'min', met: Number.isFinite(ratio) && ratio >= bound, unit };
-}
+/** value / limit ≤ bound, e.g. a backup time against the raw copy time. */
+export const targetMax = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
+  target('max', id, text, value, limit, bound, unit);
 
-/** Least-squares slope and the largest relative deviation from the line through the origin. */
-export function linearity(xs: readonly number[], ys: readonly number[]): { perUnit: number; maxDeviation: number } {
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < xs.length; i++) { sxy += xs[i] * ys[i]; sxx += xs[i] * xs[i]; }
-  const perUnit = sxx > 0 ? sxy / sxx : NaN;
-  let maxDeviation = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const fit = perUnit * xs[i];
-    maxDeviation = Math.max(maxDeviation, Math.abs(ys[i] - fit) / Math.abs(fit || 1));
-  }
-  return { perUnit, maxDeviation };
-}
+/** value / limit ≥ bound, e.g. the prior art's time over E3's, or WASM's throughput over C's. */
+export const targetMin = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
+  target('min', id, text, value, limit, bound, unit);
 
 /** Formats a figure for the table: 3 significant digits, no exponent for ordinary sizes. */
 export function fmt(x: number | null | undefined): string {
