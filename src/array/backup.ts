@@ -9,10 +9,20 @@ import { B, BackupState, type Mem507 } from './memory-507.ts';
 /**
  * How 503 makes the streamed data equal the split-instant image (SPEC.md "The flows"):
  * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
- * art's plain backup), staging = embodiment 3.
+ * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
+ * live runtime's EXTENDED COPY split modes name (SCSI.md).
  */
 export type Method = 'priority' | 'wait' | 'staging';
 export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
+
+/**
+ * 511's B.METHOD codes: the three methods, then 'naive', which is no method of the patent
+ * but the prior art's second weakness (SPEC.md "The problem", point 2): 503 streams the
+ * S-VOL range as it is, never looking at 514. Only the sim's demonstration mode asks for it
+ * (BackupParams.naive); it comes last so the patent's three keep their codes.
+ */
+export const METHOD_CODES = [...METHODS, 'naive'] as const;
+export type MethodCode = (typeof METHOD_CODES)[number];
 
 export interface BackupSegment {
   /** First S-VOL block. */
@@ -25,6 +35,8 @@ export interface BackupSegment {
 
 export interface BackupParams {
   method: Method;
+  /** The naive demonstration: stream the S-VOL as it is, ignoring `method` and 514. */
+  naive?: boolean;
   segments: BackupSegment[];
   /** Blocks per transfer to the destination (one tape block). */
   transferBlocks: number;

@@ -6,7 +6,7 @@
  * the split: 502 asks 501 to split (through 507) and answers only once 501 has done it.
  */
 import { B, BackupState, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';
-import { BackupHandle, METHODS, type BackupParams } from './backup.ts';
+import { BackupHandle, METHOD_CODES, METHODS, type BackupParams } from './backup.ts';
 import { PS, refusal } from './pair-state.ts';
 import { FAILURE_KINDS, FAILURE_REASONS } from './channel-503.ts';
 import type { Ctx, Processor, Work } from './context.ts';
@@ -77,9 +77,9 @@ export class Channel502 implements Processor {
     const p = h.params;
     m.u8.fill(0, m.L.p511, m.L.p511 + B.SEG0 * 4);
     m.setB(B.ID, h.id);
-    m.setB(B.METHOD, METHODS.indexOf(p.method));
+    m.setB(B.METHOD, METHOD_CODES.indexOf(p.naive ? 'naive' : p.method));
     m.setB(B.UNIT, p.transferBlocks);
-    m.setB(B.CHECK_RANGE, p.checkWholeRange && p.method === 'priority' ? 1 : 0);
+    m.setB(B.CHECK_RANGE, p.checkWholeRange && p.method === 'priority' && !p.naive ? 1 : 0);
     m.setB(B.NSEG, p.segments.length);
     m.setB(B.FAILED_SEG, -1);
     let units = 0;

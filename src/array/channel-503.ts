@@ -5,11 +5,13 @@
  *   priority (embodiment 1, Figs. 3–4): pending blocks → 508 copies them with priority,
  *     then 508 stages the S-VOL unit into 515, then 503 streams it;
  *   wait (embodiment 2, Figs. 5–6): hold the whole backup until 514 is empty;
- *   staging (embodiment 3, Figs. 8–9): 508 merges P-VOL side and S-VOL blocks in 515.
+ *   staging (embodiment 3, Figs. 8–9): 508 merges P-VOL side and S-VOL blocks in 515;
+ *   naive (not the patent: SPEC.md "The problem" point 2, a demonstration): stage the
+ *     S-VOL unit as it is, whatever 514 says, so pending blocks reach the tape stale.
  * Two staging buffers let 508 prepare one unit while 503 streams the other.
  */
 import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
-import { METHODS, type BackupFailure } from './backup.ts';
+import { METHOD_CODES, type BackupFailure } from './backup.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 
@@ -71,7 +73,7 @@ export class Channel503 implements Processor {
     const { c, m } = this;
     for (let k = 0; k < NBUF; k++) { m.setSb(k, SB.STATE, BufState.FREE); m.setSb(k, SB.SEQ, -1); }
     this.skipEmptySegments();
-    const method = METHODS[m.b(B.METHOD)];
+    const method = METHOD_CODES[m.b(B.METHOD)];
     const pending = c.diff.pending();
     if (method === 'wait' && pending > 0) {
       m.setB(B.STATE, BackupState.HOLDING);
@@ -125,8 +127,10 @@ export class Channel503 implements Processor {
     const [lba, n, s, dest] = this.takeUnit();
     m.setSb(k, SB.SEQ, seq); m.setSb(k, SB.LBA, lba); m.setSb(k, SB.N, n);
     m.setSb(k, SB.SEG, s); m.setSb(k, SB.DEST, dest);
-    const method = METHODS[m.b(B.METHOD)];
+    const method = METHOD_CODES[m.b(B.METHOD)];
     if (method === 'staging') { this.request(k, Req.MERGE, 'merge.req'); return; }
+    // 'naive' (the prior art's problem 2): straight to the S-VOL, 514 unread.
+    if (method === 'naive') { this.request(k, Req.STAGE, 'stage.req'); return; }
     const pending = c.diff.pendingIn(lba, n);
     if (method === 'priority' && pending > 0) {
       m.setSb(k, SB.STATE, BufState.COPY_REQ);

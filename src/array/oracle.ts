@@ -2,9 +2,10 @@
  * The point-in-time oracle (issue 4 "The oracle"; SPEC.md "What the patent leaves
  * implicit": every write acknowledged before the split ack is in the image, none after).
  * It is independent of the controller: it rebuilds the split-instant image from the
- * initial content and the client's own log of acknowledged writes (both defined by
- * fillBlock and the seed), and compares the tape's blocks with it block by block using the
- * core's checksums. It never reads 507, the volumes or the controller's counters.
+ * initial content (seeded, or the uploaded image's bytes it is handed) and the client's
+ * own log of acknowledged writes (defined by fillBlock and the seed), and compares the
+ * tape's blocks with it block by block using the core's checksums. It never reads 507,
+ * the volumes or the controller's counters.
  */
 import type { Core } from '../core/core-api.ts';
 import { fillBlock } from '../scenario/prng.ts';
@@ -23,6 +24,12 @@ export interface OracleInput {
   /** Two blocks of scratch in core memory for checksumming. */
   scratch: number;
   seed: number;
+  /**
+   * Generation 0 (the content at t = 0) when it is not the seeded one: an uploaded volume
+   * image of blocks × blockBytes bytes, the same bytes the run started from (given, not read
+   * from the controller or the volumes).
+   */
+  initial?: Uint8Array;
   blocks: number;
   blockBytes: number;
   writes: readonly AckedWrite[];
@@ -78,7 +85,8 @@ export function verifyBackup(i: OracleInput): Verdict {
   for (const r of i.ranges) {
     for (let b = r.lba; b < r.lba + r.blocks; b++, k++) {
       const e = mem().subarray(exp, exp + bb);
-      fillBlock(e, i.seed, gen[b], b);
+      if (gen[b] === 0 && i.initial) e.set(i.initial.subarray(b * bb, (b + 1) * bb));
+      else fillBlock(e, i.seed, gen[b], b);
       pit.update(e);
       if (first || (k + 1) * bb > tapeData.byteLength) continue;
       const t = tapeData.subarray(k * bb, (k + 1) * bb);

@@ -88,6 +88,12 @@ export interface SimHost {
 type Obj = Record<string, unknown>;
 
 export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
+  // The wire speaks the patent's EXTENDED COPY split modes (SCSI.md); the naive
+  // demonstration has no consistency mode to name there, so it is refused, not guessed.
+  const mode = o.mode ?? scenario.mode;
+  if (mode === 'naive') {
+    throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (SPEC.md "The problem", point 2); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
+  }
   const sim = createSim(scenario, { core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps });
   const s = sim.scenario;
   const ctl = sim.controller;

@@ -51,6 +51,8 @@ export interface RunResult {
 export interface ResultInput {
   s: Scenario; core: Core; ctl: Controller; tape: AwsTapeWriter; events: readonly SimEvent[];
   client: Client101; servers: Servers | null; end: number;
+  /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
+  image?: Uint8Array;
 }
 
 const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);
@@ -126,7 +128,7 @@ function checkOne(i: ResultInput, b: BackupRecord, sp: SplitRecord | undefined, 
   const { s, ctl } = i;
   return verifyBackup({
     core: i.core, scratch: ctl.ctx.m.L.verify, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
-    writes: i.client.writes, splitAckAt: sp.ackAt,
+    writes: i.client.writes, splitAckAt: sp.ackAt, initial: i.image,
     ranges: h.params.segments.map((x) => ({ lba: x.lba, blocks: x.blocks })), tapeFile,
   });
 }

@@ -6,7 +6,8 @@
  *   sync:     the client's split answers only when complete; its I/O waits meanwhile;
  *   E2h:      the backup server polls 517 until it reads split, then sends the backup (Fig. 7);
  *   E4:       pause the client's I/O, one combined split + backup command, resume, poll the
- *             copy results until done (Figs. 10–11).
+ *             copy results until done (Figs. 10–11);
+ *   naive:    E1's flow, but the backup streams the S-VOL as it is (SPEC.md "The problem" 2).
  */
 import type { BackupHandle, BackupParams } from '../array/backup.ts';
 import { methodOf } from '../array/backup.ts';
@@ -160,6 +161,8 @@ export class Servers implements Steppable {
     const blocks = c.blocks || this.s.geometry.blocks - c.lba;
     return {
       method: methodOf(this.s.mode, this.s.e4Via),
+      // SPEC.md "The problem", point 2: the demonstration streams without the guarantee.
+      ...(this.s.mode === 'naive' ? { naive: true } : {}),
       segments: [{ lba: c.lba, blocks, dest: { kind: 'tape' } }],
       transferBlocks: c.transferBlocks,
       checkWholeRange: c.check === 'range',

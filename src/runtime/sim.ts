@@ -31,6 +31,13 @@ export interface SimOptions {
   backupDisk?: BlockDevice;
   /** Give up after this many steps (a guard against a controller that never finishes). */
   maxSteps?: number;
+  /**
+   * The P-VOL's content at t = 0 instead of the seeded generation 0 (issue 7 "upload of a
+   * volume image"): exactly blocks × blockBytes bytes; the S-VOL mirrors it when the pair
+   * starts duplex. The oracle is handed these same bytes (never the volumes), so it stays
+   * independent of the controller. Only read, never kept past the run's start.
+   */
+  initialImage?: Uint8Array;
 }
 
 export interface Snapshot {
@@ -70,6 +77,10 @@ const BUCKETS = 4096;
 export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const s: Scenario = opts.mode ? { ...scenario, mode: opts.mode } : scenario;
   const { blocks, blockBytes, cacheSlots } = s.geometry;
+  const image = opts.initialImage;
+  if (image && image.byteLength !== blocks * blockBytes) {
+    throw new RangeError(`initial image: ${image.byteLength} bytes, the volume ${blocks} × ${blockBytes} = ${blocks * blockBytes}`);
+  }
   const events: SimEvent[] = [];
   let sched: Scheduler | null = null;
   const now = () => sched?.now ?? 0;
@@ -80,7 +91,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const ctl = new Controller({
     core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk: opts.backupDisk, now, log: (e) => events.push(e),
   });
-  seedVolumes(s, ctl, pvol, svol);
+  seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
   const log = ctl.ctx.log;
   const servers = opts.external ? null : new Servers(s, ctl, client, now, log);
@@ -104,7 +115,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     },
     runToEnd() {
       while (step());
-      return buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now });
+      return buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image });
     },
     snapshot() {
       return snapshotOf(ctl, sc, tape, client, blocks);
@@ -114,20 +125,21 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
 }
 
 /** The same scenario always gives the same result: runs one mode to the end. */
-export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode }): RunResult {
+export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode; initialImage?: Uint8Array }): RunResult {
   return createSim(scenario, opts).runToEnd();
 }
 
 /**
  * Initial volumes: the P-VOL holds generation 0 of every block (what the client sees at
- * t = 0). With a duplex pair, exactly round(pending × blocks) blocks, chosen by the seed,
+ * t = 0): the seeded content, or the uploaded image's block. With a duplex pair, exactly round(pending × blocks) blocks, chosen by the seed,
  * are pending in 514: the S-VOL holds an older generation (-1) there, and some of them
  * (dirtyInCache) are newest only in cache, the P-VOL disk still holding generation -2.
  */
-function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice): void {
+function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice, image?: Uint8Array): void {
   const { blocks, blockBytes: bb, cacheSlots } = s.geometry;
   const blk = (d: MemoryBlockDevice, b: number) => d.data.subarray(b * bb, (b + 1) * bb);
-  for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
+  if (image) pvol.data.set(image);
+  else for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
   if (s.initial.pair === 'simplex') return;
   svol.data.set(pvol.data);
   const order = Int32Array.from({ length: blocks }, (_, i) => i);

@@ -6,10 +6,18 @@
 
 /**
  * Backup modes (SPEC.md "The flows"): the four embodiments, the Fig. 7 polling variant of
- * embodiment 2, and the prior art (a split that answers only once the differential is copied).
+ * embodiment 2, the prior art's first weakness (a split that answers only once the
+ * differential is copied, 'sync'), and its second weakness ('naive', SPEC.md "The problem"
+ * point 2: a quick split plus an EXTENDED COPY that streams the S-VOL as it is, with no
+ * check of 514, so blocks still pending reach the tape stale).
  */
-export const MODES = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'] as const;
-export type Mode = (typeof MODES)[number];
+export type Mode = 'E1' | 'E2' | 'E2h' | 'E3' | 'E4' | 'sync' | 'naive';
+/** The modes whose every backup must verify (issue 4): the patent's, and the prior art's sync split. */
+export const MODES: readonly Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
+/** Demonstrations of the problem: expected to fail the point-in-time check whenever a block was pending when streamed. */
+export const DEMO_MODES: readonly Mode[] = ['naive'];
+/** Every mode a scenario may name (validation, Compare, the CLI's --compare). */
+export const ALL_MODES: readonly Mode[] = [...MODES, ...DEMO_MODES];
 
 /** How embodiment 4 makes the range consistent after its combined split (SPEC.md, Fig. 11). */
 export const E4_VIA = ['E1', 'E2', 'E3'] as const;

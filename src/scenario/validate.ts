@@ -5,7 +5,7 @@
  * `workload.rate: must be ≤ 100000`.
  */
 import {
-  DEFAULT_SCENARIO, E4_VIA, LIMITS, MODES, PATTERNS,
+  ALL_MODES, DEFAULT_SCENARIO, E4_VIA, LIMITS, PATTERNS,
   type BackupCmd, type Costs, type Scenario, type ScriptCmd,
 } from './schema.ts';
 
@@ -95,7 +95,7 @@ export function validateScenario(json: unknown): Scenario {
     version: 1,
     name,
     seed: num(top.seed, 'seed', d.seed, 0, 0xffffffff, true),
-    mode: pick(top.mode, 'mode', d.mode, MODES),
+    mode: pick(top.mode, 'mode', d.mode, ALL_MODES),
     e4Via: pick(top.e4Via, 'e4Via', d.e4Via, E4_VIA),
     geometry: { blocks, blockBytes, cacheSlots },
     initial: {

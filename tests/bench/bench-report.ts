@@ -55,10 +55,18 @@ export function terminalTable(doc: BenchDoc): string {
     pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]),
   ];
   const v = Object.entries(doc.verified).map(([k, x]) => `${k} ${x.ok}/${x.runs}`).join(', ');
-  out.push('', `verified by the oracle: ${v}`);
+  out.push('', `verified by the oracle: ${v}`, nodeLine(doc));
   for (const s of doc.skipped) out.push(`skipped: ${s.what}: ${s.why}`);
   for (const e of doc.errors) out.push(`error: ${e}`);
   return out.join('\n');
+}
+
+/** The same core figures from `npm run bench:core` in Node, for comparison with the browser's. */
+function nodeLine(doc: BenchDoc): string {
+  const n = doc.core.node;
+  if (!n) return `core in Node: not run; C baseline (${doc.core.cNote}): scan ${fmt(doc.core.cScanGBps)} GB/s, memcpy ${fmt(doc.core.cMemcpyGBps)} GB/s`;
+  return `core in Node (npm run bench:core): scan ${n.scanGBps} GB/s, copy ${n.copyGBps}, merge ${n.mergeGBps}, CRC-32C ${n.checksumGBps} GB/s, ` +
+    `16 TiB walk ${n.summaryScanMs} ms; C (${doc.core.cNote}): scan ${n.cScanGBps} GB/s, memcpy ${n.cMemcpyGBps} GB/s`;
 }
 
 const mdTable = (head: string[], body: string[][]) =>
@@ -87,6 +95,8 @@ ${mdTable(['target', 'value', 'limit', 'ratio', 'bound', 'met'], targets)}
 ${mdTable(['figure', 'median', 'min–max', 'n', 'what'], figures)}
 
 Verified by the oracle: ${Object.entries(doc.verified).map(([k, x]) => `${k} ${x.ok}/${x.runs}`).join(', ')}.
+
+${nodeLine(doc)}.
 ${doc.skipped.map((s) => `\nSkipped: ${s.what}: ${s.why}.`).join('')}
 ${doc.errors.map((e) => `\nError: ${e}`).join('')}
 

@@ -32,7 +32,7 @@ export function computeTargets(med: Med, scale: readonly number[], c: CoreRefs):
     const hi = scale[scale.length - 1];
     const grow = hi / lo;
     // Linear: the backup grows no faster than the volume (a growth of `grow` for a `grow` × larger range).
-    t.push(targetMax('scale.backupLinear', `backup time ${hi} MiB / ${lo} MiB ≤ 1.25 × the size ratio ${grow}`,
+    t.push(targetMax('scale.backupLinear', `E3 backup at ${hi} MiB ÷ ${grow} (the size ratio) ≤ 1.25 × at ${lo} MiB (linear growth)`,
       med(`scale.${hi}.backupMs`) / grow, med(`scale.${lo}.backupMs`), 1.25));
     t.push(targetMax('scale.splitFlat', `split ack at ${hi} MiB ≤ 1.5 × at ${lo} MiB`,
       med(`scale.${hi}.splitAckMs`), med(`scale.${lo}.splitAckMs`), 1.5));

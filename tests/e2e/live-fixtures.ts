@@ -72,7 +72,7 @@ export function busyScenario(over: Record<string, unknown> = {}): Record<string,
     },
     script: [
       { at: 20, op: 'split' },
-      { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 16, check: 'unit' },
+      { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' },
     ],
     ...over,
   };

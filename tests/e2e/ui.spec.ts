@@ -47,7 +47,7 @@ async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
 
 test.describe.configure({ timeout: 240_000 });
 
-test('each preset runs to a verified result through the UI', async ({ page }, info) => {
+test('each preset runs to its verdict through the UI: verified, and the naive one not', async ({ page }, info) => {
   const errors = uiErrors(page);
   await gotoReady(page, '/');
   const preset = page.getByTestId('preset');
@@ -61,9 +61,11 @@ test('each preset runs to a verified result through the UI', async ({ page }, in
     await expect(preset).toHaveValue(o.value);
     await key(page, 'End');
     await settle(page);
-    await expect(page.getByTestId('mini-verdict'), o.label).toContainText('point-in-time verified');
+    // The naive preset demonstrates the problem (SPEC.md "The problem" 2): it must fail.
+    const naive = (await page.getByTestId('mode').inputValue()) === 'naive';
+    await expect(page.getByTestId('mini-verdict'), o.label).toContainText(naive ? 'point-in-time check failed' : 'point-in-time verified');
     await page.getByTestId('tab-verdict').click();
-    await expect(page.getByTestId('verdict'), o.label).toHaveAttribute('data-state', 'verified');
+    await expect(page.getByTestId('verdict'), o.label).toHaveAttribute('data-state', naive ? 'failed' : 'verified');
     // At the end the split is complete on both sides and the differential has drained.
     await expect(page.getByTestId('state-517')).toHaveText('split');
     await expect(page.getByTestId('heat-514')).toHaveAttribute('data-set', '0');
@@ -230,10 +232,15 @@ test('compare runs the scenario in every mode side by side', async ({ page }, in
   await gotoReady(page, '/');
   await key(page, 'c');
   const rows = page.getByTestId('compare-table').locator('tbody tr');
-  await expect(rows).toHaveCount(6, { timeout: 180_000 });
+  await expect(rows).toHaveCount(7, { timeout: 180_000 });
   const modes = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-mode')));
-  expect(modes).toEqual(['E1', 'E2', 'E2h', 'E3', 'E4', 'sync']);
-  for (const r of await rows.all()) await expect(r).toHaveAttribute('data-verified', 'true');
+  expect(modes).toEqual(['E1', 'E2', 'E2h', 'E3', 'E4', 'sync', 'naive']);
+  // Every mode of the patent (and the sync prior art) verifies; the naive demonstration does
+  // not: 25% of the default scenario's blocks are pending at the split.
+  for (const r of await rows.all()) {
+    await expect(r).toHaveAttribute('data-verified', (await r.getAttribute('data-mode')) === 'naive' ? 'false' : 'true');
+  }
+  await expect(rows.last()).toContainText(/bad at block \d+/);
   // The patent's point: the quick split answers at once; the prior art's split waits.
   const splitAck = async (mode: string) =>
     parseFloat((await page.getByTestId('compare-table').locator(`tr[data-mode="${mode}"] td`).first().textContent())!);

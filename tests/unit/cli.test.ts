@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/array/sha256.ts';
 import { parseRunArgs } from '../../src/cli.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-import { MODES } from '../../src/scenario/schema.ts';
+import { ALL_MODES, MODES } from '../../src/scenario/schema.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/splitstream.js', ...args], { cwd: root, encoding: 'utf8' });
@@ -35,14 +35,22 @@ describe('splitstream run', () => {
     const p = cli('run', '--compare', '--json', '--blocks', '256', '--seed', '5');
     expect(p.status).toBe(0);
     const rs = p.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(rs.map((r) => r.mode)).toEqual([...MODES]);
-    expect(rs.every((r) => r.verified && r.seed === 5)).toBe(true);
+    expect(rs.map((r) => r.mode)).toEqual([...ALL_MODES]);
+    expect(rs.every((r) => r.seed === 5)).toBe(true);
+    // The patent's modes and the sync prior art verify; the naive demonstration does not
+    // (25% of the default scenario is pending at the split), and does not fail the exit code.
+    for (const r of rs) expect([r.mode, r.verified]).toEqual([r.mode, r.mode !== 'naive']);
+    expect(rs.find((r) => r.mode === 'naive').firstMismatch.block).toBeGreaterThanOrEqual(0);
     // The prior art answers its split late; quick splits answer at once.
     const ack = Object.fromEntries(rs.map((r) => [r.mode, r.splitAckMs]));
     expect(ack.sync).toBeGreaterThan(10 * ack.E1);
     const t = cli('run', '--compare', '--blocks', '256');
     expect(t.status).toBe(0);
     for (const m of MODES) expect(t.stdout).toMatch(new RegExp(`^${m}\\s+true`, 'm'));
+    expect(t.stdout).toMatch(/^naive\s+false/m);
+    expect(t.stdout).toMatch(/^naive: NOT verified \(expected: the prior art without the patent\): block \d+:/m);
+    // Alone, the naive mode's failure is the run's result: exit 1.
+    expect(cli('run', '--mode', 'naive', '--blocks', '256').status).toBe(1);
   });
 
   it('exits 2 naming the bad field or flag, and 1 when nothing verified', () => {

@@ -108,6 +108,13 @@ describe('EXTENDED COPY bytes between the backup server 102 and 502', () => {
       }));
   });
 
+  it('records as large as the array\'s transfer unit pass; larger ones are refused', () => {
+    const p = { method: 'priority' as const, segments: [{ lba: 0, blocks: 1024, dest: { kind: 'tape' as const } }], transferBlocks: 16, checkWholeRange: false, combinedSplit: false };
+    const bytes = encodeBackup(p, 4096, 1);
+    expect(() => decodeBackup(bytes, 4096, 'priority', false)).toThrow(/05\/26\/00/);
+    expect(decodeBackup(bytes, 4096, 'priority', false, 16 * 4096)).toEqual(p);
+  });
+
   it('a malformed parameter list is refused by the SCSI parser', () => {
     const bytes = encodeBackup({ method: 'wait', segments: [{ lba: 0, blocks: 8, dest: { kind: 'tape' } }], transferBlocks: 1 }, 512, 1);
     expect(() => decodeBackup(bytes.subarray(0, 20), 512, 'wait', false)).toThrow();

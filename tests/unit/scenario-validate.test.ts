@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, MODES, PATTERNS } from '../../src/scenario/schema.ts';
+import { ALL_MODES, DEFAULT_SCENARIO, PATTERNS } from '../../src/scenario/schema.ts';
 import { ScenarioError, validateScenario, withOverrides } from '../../src/scenario/validate.ts';
 import { WorkloadGen } from '../../src/scenario/workload.ts';
 
@@ -30,7 +30,7 @@ describe('validateScenario', () => {
     expect(bad(withField('geometry.blockBytes', 1000))).toBe('geometry.blockBytes: must be a power of two');
     expect(bad(withField('geometry.blocks', 1 << 20))).toBe('geometry.blocks: must be ≤ 65536');
     expect(bad(withField('geometry.colour', 'red'))).toBe('geometry.colour: unknown field');
-    expect(bad(withField('mode', 'E5'))).toBe(`mode: must be one of ${MODES.join(', ')}`);
+    expect(bad(withField('mode', 'E5'))).toBe(`mode: must be one of ${ALL_MODES.join(', ')}`);
     expect(bad(withField('initial.pending', 1.5))).toBe('initial.pending: must be ≤ 1');
     expect(bad(withField('seed', 1.5))).toBe('seed: must be an integer');
     expect(bad(withField('costs.tapeMBps', 0))).toMatch(/^costs\.tapeMBps: must be ≥/);
@@ -64,7 +64,7 @@ describe('validateScenario', () => {
       const s = validateScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
       modes.add(s.mode);
     }
-    expect([...modes].sort()).toEqual([...MODES].sort());
+    expect([...modes].sort()).toEqual([...ALL_MODES].sort());
   });
 });
 

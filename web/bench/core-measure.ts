@@ -1,8 +1,9 @@
 /**
- * The core benchmark's measurements (tests/bench/core-bench.ts, issue 3) run in the browser
- * (issue 8 "Core: the WASM figures of npm run bench:core, run in the browser too"): the same
- * memory map, sizes, data, repetitions and best-of rule, so the page's figures compare with
- * Node's line by line. Browser-safe (no node:*); the C baseline is measured by the Node
+ * The core benchmark's measurements (issue 3), one code for both places they run: Node
+ * (tests/bench/core-bench.ts, `npm run bench:core`) and the browser (issue 8 "Core: the WASM
+ * figures of npm run bench:core, run in the browser too"), so the figures compare line by line.
+ * Throughputs are GB/s = 1e9 bytes/s, best of `reps` runs after a warm-up, the same rule as
+ * the C baseline (tests/bench/core-baseline.c). Browser-safe (no node:*); the C baseline is measured by the Node
  * harness and the ratios against it are computed there.
  */
 import type { Core } from '../../src/core/core-api.ts';
@@ -21,6 +22,8 @@ export interface CoreFigures {
   copyGBps: number; copyRefGBps: number; mergeGBps: number; mergeRefGBps: number;
   checksumGBps: number; checksumRefGBps: number;
   summaryScanMs: number; summaryScanRefMs: number; summaryScanDirty: number; bytes: number;
+  /** Runs of equal bits in the merge's bitmap (each run is one memory.copy). */
+  mergeRuns: number;
 }
 
 /** Same generator and seed as core-bench.ts, so both scan the same dirty bits. */
@@ -78,6 +81,7 @@ export function measureCore(module: WebAssembly.Module, mib = 64, reps = 15): Co
   const mergeWith = (c: Core) => () => c.stagingMerge(scanBm, 0, mergeBlocks, BLOCK, src, dst, stage);
   const mergeMs = bestMs(mergeWith(wasm));
   const mergeRefMs = bestMs(mergeWith(ref), few);
+  const mergeRuns = countRuns(wasm, scanBm, mergeBlocks);
 
   const sumWith = (c: Core) => () => { for (let o = 0; o < BYTES; o += BLOCK) c.checksum(src + o, BLOCK); };
   const sumMs = bestMs(sumWith(wasm));
@@ -100,6 +104,15 @@ export function measureCore(module: WebAssembly.Module, mib = 64, reps = 15): Co
     scanGBps: gbps(scanMs), scanRefGBps: gbps(scanRefMs), nextSetSummaryGBps: gbps(nextSetMs),
     copyGBps: gbps(copyMs), copyRefGBps: gbps(copyRefMs), mergeGBps: gbps(mergeMs), mergeRefGBps: gbps(mergeRefMs),
     checksumGBps: gbps(sumMs), checksumRefGBps: gbps(sumRefMs),
-    summaryScanMs, summaryScanRefMs, summaryScanDirty: setBits, bytes: BYTES,
+    summaryScanMs, summaryScanRefMs, summaryScanDirty: setBits, bytes: BYTES, mergeRuns,
   };
+}
+
+function countRuns(c: Core, bm: number, n: number): number {
+  let runs = 0;
+  for (let p = 0; p < n; runs++) {
+    const q = c.test(bm, p) ? c.nextClear(bm, p, n) : c.nextSet(bm, p, n);
+    p = q < 0 ? n : q;
+  }
+  return runs;
 }

@@ -8,6 +8,7 @@
 import type { BackupCmd, PairOp, Scenario, ScriptCmd } from '../../src/scenario/schema.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
 import { HexView } from './hex-view.tsx';
+import { clampTransfer, transferBounds } from '../ui/backup-form.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
 import { cdbFields, copyStatusFields, pairQueryFields, senseFields, senseSummary, xcopyParamFields } from '../ui/scsi-fields.ts';
 
@@ -46,6 +47,8 @@ export function CommandPanel(p: Props) {
   };
   const pair = (op: PairOp) => add({ at: at3(time), op });
   const num = (e: Event) => Math.max(0, Math.floor(Number((e.currentTarget as HTMLInputElement).value) || 0));
+  const bb = scenario.geometry.blockBytes;
+  const tb = transferBounds(scenario.geometry);
   return (
     <div class="commands" data-testid="commands">
       <div class="cmd-buttons">
@@ -61,8 +64,12 @@ export function CommandPanel(p: Props) {
           <label>LBA <input type="number" min={0} value={bf.lba} onChange={(e) => p.onBackupForm({ ...bf, lba: num(e) })} /></label>
           <label>blocks <input type="number" min={0} value={bf.blocks} title="0 = to the end of the volume"
             onChange={(e) => p.onBackupForm({ ...bf, blocks: num(e) })} /></label>
-          <label>per tape block <input type="number" min={1} value={bf.transferBlocks}
-            onChange={(e) => p.onBackupForm({ ...bf, transferBlocks: Math.max(1, num(e)) })} /></label>
+          <label title={`One tape record: at most ${LIMITS.maxTransferBytes} bytes, so ${tb.max} blocks of ${bb} bytes`}>
+            blocks per tape block <input type="number" min={tb.min} max={tb.max} step={1} value={bf.transferBlocks}
+              data-testid="transfer-blocks"
+              onChange={(e) => p.onBackupForm({ ...bf, transferBlocks: clampTransfer(Number((e.currentTarget as HTMLInputElement).value), scenario.geometry) })} />
+            <span class="muted" data-testid="record-bytes"> = {(bf.transferBlocks * bb).toLocaleString('en')} B per record (max {tb.max})</span>
+          </label>
           <label>check 514
             <select value={bf.check} onChange={(e) => p.onBackupForm({ ...bf, check: (e.currentTarget as HTMLSelectElement).value as 'unit' | 'range' })}>
               <option value="unit">per transfer unit</option>

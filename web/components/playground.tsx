@@ -15,6 +15,8 @@ import { SequenceDiagram } from './sequence-diagram.tsx';
 import { CommandPanel, insertCommand, type BackupForm, type Selection } from './command-panel.tsx';
 import { CompareTable, Verdict } from './verdict.tsx';
 import { HelpDialog } from './help-dialog.tsx';
+import { transferBounds } from '../ui/backup-form.ts';
+import { ImageUpload } from './image-upload.tsx';
 import type { ExchangeView } from '../ui/view-model.ts';
 
 const TABS = ['commands', 'charts', 'verdict', 'compare'] as const;
@@ -28,7 +30,15 @@ export function Playground() {
   const [help, setHelp] = useState(false);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [exchange, setExchange] = useState<ExchangeView | null>(null);
-  const [backupForm, setBackupForm] = useState<BackupForm>({ lba: 0, blocks: 0, transferBlocks: 16, check: 'unit' });
+  // The tape unit follows the block size: one record ≤ 65535 bytes (backup-form.ts).
+  const [backupForm, setBackupForm] = useState<BackupForm>(() => ({ lba: 0, blocks: 0, transferBlocks: transferBounds(scenario.geometry).dflt, check: 'unit' }));
+  const { blocks: volBlocks, blockBytes } = scenario.geometry;
+  useEffect(() => {
+    setBackupForm((f) => ({
+      ...f, transferBlocks: transferBounds({ blocks: volBlocks, blockBytes }).dflt,
+      lba: Math.min(f.lba, volBlocks - 1), blocks: f.lba + f.blocks > volBlocks ? 0 : f.blocks,
+    }));
+  }, [volBlocks, blockBytes]);
   const shareRef = useRef<(() => void) | null>(null);
 
   // The selected command on the wire, asked of the worker (it knows the run's answers).
@@ -74,9 +84,19 @@ export function Playground() {
 
   const f = frame;
   const diverged = !!f && f.state516 !== f.state517;
+  const img = pg.image;
+  // A file dropped anywhere on the playground is an image upload (its answer is on the verdict tab).
+  const onDrop = (e: DragEvent) => {
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    e.preventDefault();
+    setTab('verdict');
+    void img.load(file);
+  };
   return (
     <div class="playground" data-testid="playground" data-ready={run ? 'yes' : 'no'}
-      data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''}>
+      data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''} data-image={img.image ? 'uploaded' : 'seeded'}
+      onDragOver={(e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); }} onDrop={onDrop}>
       <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} />
       {pg.linkMessage && (
         <div class="banner" role="alert" data-testid="link-error">
@@ -84,6 +104,12 @@ export function Playground() {
         </div>
       )}
       {pg.runError && <div class="banner" role="alert" data-testid="run-error">{pg.runError}</div>}
+      {img.image && (
+        <div class="banner info" data-testid="image-banner">
+          Running from the uploaded image <b>{img.image.name}</b>, not the seeded content; a shared link runs from the seeded content.{' '}
+          <button type="button" class="link" onClick={() => setTab('verdict')}>details</button>
+        </div>
+      )}
       <div class="main-grid">
         <section class="panel" aria-label="The array (Fig. 1)">
           <h2>The array (Fig. 1) <span class="muted">— parts light up while they work</span></h2>
@@ -130,7 +156,11 @@ export function Playground() {
           )}
           {tab === 'charts' && (run ? <Charts series={run.series} time={time} /> : <p class="muted">Running…</p>)}
           {tab === 'verdict' && (
-            <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null} />
+            <>
+              <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null} />
+              <ImageUpload image={img.image} message={img.message} blockBytes={blockBytes}
+                onFile={(file) => void img.load(file)} onClear={img.clear} onDismiss={img.dismiss} />
+            </>
           )}
           {tab === 'compare' && <CompareTable rows={pg.compareRows} busy={pg.comparing} onRun={pg.compare} />}
         </div>

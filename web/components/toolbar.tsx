@@ -5,7 +5,7 @@
  * copies the permalink.
  */
 import { useState } from 'preact/hooks';
-import { DEFAULT_SCENARIO, MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
+import { ALL_MODES, DEFAULT_SCENARIO, type Mode, type Scenario } from '../../src/scenario/schema.ts';
 import { PRESETS, MODE_LABELS } from '../ui/presets.ts';
 
 interface Props {
@@ -52,7 +52,7 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef }: Props) {
         Mode
         <select data-testid="mode" value={scenario.mode}
           onChange={(e) => onChange({ ...scenario, mode: (e.currentTarget as HTMLSelectElement).value as Mode })}>
-          {MODES.map((m) => <option key={m} value={m}>{m}: {MODE_LABELS[m]}</option>)}
+          {ALL_MODES.map((m) => <option key={m} value={m}>{m}: {MODE_LABELS[m]}</option>)}
         </select>
       </label>
       <label>

@@ -1,7 +1,7 @@
 /**
  * The bytes a script command is on the wire (issue 7 "each command shown as its bytes"),
  * built only with the SCSI layer's encoders (src/scsi/*) and its fixed LU layout
- * (src/scsi/standalone.ts, docs/scsi.md "Logical units"): pair operations are the vendor
+ * (src/scsi/lu-layout.ts, docs/scsi.md "Logical units"): pair operations are the vendor
  * PAIR OPERATION CDB to the pair operation volume 603; a backup is EXTENDED COPY (LID1)
  * to the backup processing volume 604 with E4h CSCDs naming the S-VOL and the tape by
  * their NAA designators and one 00h block→stream segment per ≤ 65535 blocks (SCSI.md);
@@ -14,7 +14,7 @@ import { encodeXcopyParams, type SegmentInput } from '../../src/scsi/xcopy-encod
 import { parseXcopyParams } from '../../src/scsi/xcopy-params.ts';
 import { DEFAULT_COPY_LIMITS } from '../../src/scsi/copy-limits.ts';
 import { naa6 } from '../../src/scsi/inquiry.ts';
-import { DEFAULT_ARRAY_SERIAL, LUN } from '../../src/scsi/standalone.ts';
+import { DEFAULT_ARRAY_SERIAL, LUN } from '../../src/scsi/lu-layout.ts';
 import type { SplitMode } from '../../src/scsi/xcopy-types.ts';
 import type { BackupCmd, Scenario } from '../../src/scenario/schema.ts';
 

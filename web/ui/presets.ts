@@ -10,8 +10,8 @@ const files = import.meta.glob('../../scenarios/*.json', { eager: true, import: 
 
 export interface Preset { file: string; scenario: Scenario }
 
-/** Sorted by mode order so the list reads E1, E2, E2h, E3, E4, then the prior art. */
-const ORDER: Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
+/** Sorted by mode order so the list reads E1, E2, E2h, E3, E4, then the prior art's two weaknesses. */
+const ORDER: Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync', 'naive'];
 
 export const PRESETS: readonly Preset[] = Object.entries(files)
   .map(([path, json]) => ({ file: path.split('/').pop()!, scenario: validateScenario(json) }))
@@ -25,4 +25,5 @@ export const MODE_LABELS: Record<Mode, string> = {
   E3: 'staging merge in 515 (Figs. 8, 9)',
   E4: 'one combined command (Figs. 10, 11)',
   sync: 'prior art: split waits for the copy',
+  naive: 'prior art: quick split + EXTENDED COPY without the guarantee',
 };

@@ -11,7 +11,7 @@
 import { expose } from 'comlink';
 import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import { MODES, type Scenario } from '../../src/scenario/schema.ts';
+import { ALL_MODES, type Scenario } from '../../src/scenario/schema.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import type { SimEvent } from '../../src/runtime/events.ts';
 import { loadCoreModule } from '../../src/core/load-web.ts';
@@ -42,6 +42,12 @@ async function newCore(): Promise<Core> {
 }
 
 let scenario: Scenario | null = null;
+/**
+ * The uploaded P-VOL image (issue 7), or null for the seeded content. Its buffer was
+ * transferred here from the page (Comlink.transfer), not copied; every sim of this worker
+ * starts from it (createSim copies it into its own P-VOL and hands it to the oracle).
+ */
+let image: Uint8Array | null = null;
 let endT = 0;
 /** The whole run's event log, for finding a command's answer. */
 let events: readonly SimEvent[] = [];
@@ -64,7 +70,8 @@ async function simAt(t: number): Promise<Sim> {
   if (best >= 0) {
     sim = cursors.splice(best, 1)[0];
   } else {
-    sim = createSim(scenario, { core: await newCore() });
+    const img = image ?? undefined;
+    sim = createSim(scenario, { core: await newCore(), initialImage: img });
     if (cursors.length >= poolSize) cursors.shift(); // least recently used
   }
   cursors.push(sim);
@@ -73,6 +80,13 @@ async function simAt(t: number): Promise<Sim> {
 }
 
 const service = {
+  /** Starts every later run from these bytes (transferred), or from the seeded content (null). */
+  setImage(buf: ArrayBuffer | null): number {
+    image = buf ? new Uint8Array(buf) : null;
+    cursors = [];
+    return image?.byteLength ?? 0;
+  },
+
   /** Validates and runs the scenario to its end: the event log, result, tape and charts. */
   async open(json: unknown): Promise<RunView> {
     const s = validateScenario(json);
@@ -81,7 +95,8 @@ const service = {
     // One pass gives the log, the result and the chart samples: a snapshot every `dt` ms
     // of virtual time, and when there are too many, every other one is dropped and dt
     // doubles, so a run of any length gives at most 2·SAMPLES points.
-    const whole = createSim(s, { core: await newCore() });
+    const img = image ?? undefined; // read before any await: a later setImage is a later run's
+    const whole = createSim(s, { core: await newCore(), initialImage: img });
     let samples: Snapshot[] = [whole.snapshot()];
     let dt = 0.25;
     let next = dt;
@@ -115,11 +130,12 @@ const service = {
     return exchangeOf(scenario, index, t, snap, events);
   },
 
-  /** The same scenario in every mode (issue 7 "Compare"). */
-  async compare(json: unknown): Promise<ResultView[]> {
+  /** The same scenario in every mode (issue 7 "Compare"), the naive demonstration last. */
+  async compare(json: unknown, buf: ArrayBuffer | null = null): Promise<ResultView[]> {
     const s = validateScenario(json);
+    const initialImage = buf ? new Uint8Array(buf) : undefined;
     const rows: ResultView[] = [];
-    for (const mode of MODES) rows.push(resultOf(createSim(s, { core: await newCore(), mode }).runToEnd()));
+    for (const mode of ALL_MODES) rows.push(resultOf(createSim(s, { core: await newCore(), mode, initialImage }).runToEnd()));
     return rows;
   },
 };

@@ -5,12 +5,14 @@
  * plays, steps and seeks. Seeking asks the worker for the frame at time t; the worker
  * reruns deterministically (DESIGN.md "sim": same seed, same timeline).
  */
+import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
 import { lastEventAtOrBefore } from '../components/sequence-diagram.tsx';
 import { SimBridge } from './sim-bridge.ts';
+import { useVolumeImage } from './use-volume-image.ts';
 import type { FrameView, ResultView, RunView } from './view-model.ts';
 
 export function readScenarioFromHash(hash: string): { scenario: Scenario; message: string | null } {
@@ -32,10 +34,13 @@ export function usePlayground() {
   const scenarioRef = useRef(scenario);
   scenarioRef.current = scenario;
   const [linkMessage, setLinkMessage] = useState<string | null>(first.message);
-  // The run is kept with the scenario it belongs to: between a change and the worker's
-  // answer the old run is never shown as the new scenario's.
-  const [runOf, setRunOf] = useState<{ view: RunView; scenario: Scenario } | null>(null);
-  const run = runOf && runOf.scenario === scenario ? runOf.view : null;
+  // Before the run effect below: an image that stops fitting is dropped before the next run.
+  const img = useVolumeImage(bridge, scenario, setScenario);
+  const imageRev = img.image?.rev ?? 0;
+  // The run is kept with the scenario (and starting image) it belongs to: between a change
+  // and the worker's answer the old run is never shown as the new scenario's.
+  const [runOf, setRunOf] = useState<{ view: RunView; scenario: Scenario; imageRev: number } | null>(null);
+  const run = runOf && runOf.scenario === scenario && runOf.imageRev === imageRev ? runOf.view : null;
   const [runError, setRunError] = useState<string | null>(null);
   const [frame, setFrame] = useState<FrameView | null>(null);
   const [time, setTime] = useState(0);
@@ -77,14 +82,14 @@ export function usePlayground() {
     bridge.api.open(scenario).then(
       (r) => {
         if (!live) return;
-        setRunOf({ view: r, scenario });
+        setRunOf({ view: r, scenario, imageRev });
         setSpeed(autoSpeed(r.endT));
         setTime((t) => Math.min(t, r.endT));
       },
       (e: unknown) => live && setRunError(e instanceof Error ? e.message : String(e)),
     );
     return () => { live = false; };
-  }, [scenario, bridge]);
+  }, [scenario, bridge, imageRev]);
 
   // The frame at the playhead (coalesced in the bridge while scrubbing).
   useEffect(() => {
@@ -156,15 +161,16 @@ export function usePlayground() {
     setComparing(true);
     compareBridge.current ??= new SimBridge();
     const asked = scenario;
-    compareBridge.current.api.compare(scenario).then(
+    const cb = compareBridge.current;
+    img.bytesForWorker().then((buf) => cb.api.compare(scenario, buf && Comlink.transfer(buf, [buf]))).then(
       (rows) => { if (asked === scenarioRef.current) setCompareRows(rows); setComparing(false); },
       (e: unknown) => { setRunError(e instanceof Error ? e.message : String(e)); setComparing(false); },
     );
-  }, [bridge, scenario, comparing]);
+  }, [bridge, scenario, comparing, img.image]);
 
   return {
     bridge, scenario, change, linkMessage, dismissLink: () => setLinkMessage(null),
     run, runError, frame, time, seek, playing, togglePlay, step, speed, setSpeed,
-    compareRows, comparing, compare,
+    compareRows, comparing, compare, image: img,
   };
 }

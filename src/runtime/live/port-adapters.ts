@@ -43,6 +43,8 @@ abstract class Adapter implements Processor {
   pull(): boolean {
     if (!this.hasInput()) return false;
     this.drain();
+    // A drain can answer by itself (a refused parameter list): no state changed, publish now.
+    this.publish();
     return true;
   }
 
@@ -117,7 +119,8 @@ export class Port402 extends Adapter {
       };
       let params;
       try {
-        params = decodeBackup(new Uint8Array(mem.buffer).slice(at, at + len), this.lay.L.blockBytes, METHODS[method], wholeRange === 1);
+        const bb = this.lay.L.blockBytes;
+        params = decodeBackup(new Uint8Array(mem.buffer).slice(at, at + len), bb, METHODS[method], wholeRange === 1, this.lay.L.unitMax * bb);
       } catch (e) {
         const reason = `EXTENDED COPY parameter list refused: ${e instanceof Error ? e.message : String(e)}`;
         this.c.log('502', 'backup.refused', '102', { reason });

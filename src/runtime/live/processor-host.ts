@@ -10,6 +10,7 @@
  * (LiveBlock below), never inside the core's page or the controller's own layout.
  */
 import type { Processor } from '../../array/context.ts';
+import { yieldTask } from './ring.ts';
 import { Doorbell, Mutex } from './step-lock.ts';
 
 /** Int32 word indices inside the live control block. */
@@ -70,15 +71,6 @@ export interface HostStats {
   steps: number;
   busyMs: number;
   idleWaits: number;
-}
-
-/** Lets queued messages (Comlink calls) run between slices; a MessageChannel task has no timer clamp. */
-function yieldTask(): Promise<void> {
-  return new Promise((res) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => { ch.port1.close(); res(); };
-    ch.port2.postMessage(null);
-  });
 }
 
 /** How long a worker keeps stepping before it lets its event loop run. */

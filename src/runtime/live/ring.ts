@@ -192,10 +192,24 @@ export async function waitAsync(w: Int32Array, index: number, value: number, tim
   const wa = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
   if (wa) {
     const r = wa(w, index, value, t);
-    const v = r.async ? await r.value : r.value;
-    return v === 'timed-out' ? 'timed-out' : 'ok';
+    if (!r.async) {
+      // Answered at once ('not-equal' or a zero timeout): still give the event loop a turn,
+      // or a busy caller would never let its Comlink messages in (microtasks alone starve it).
+      await yieldTask();
+      return r.value === 'timed-out' ? 'timed-out' : 'ok';
+    }
+    return (await r.value) === 'timed-out' ? 'timed-out' : 'ok';
   }
   // Firefox before 145 lacks waitAsync: a bounded sleep keeps the page from spinning.
   await new Promise((res) => setTimeout(res, Math.min(t, 4)));
   return 'ok';
+}
+
+/** One macrotask: lets queued messages run. A MessageChannel task has no timer clamp. */
+export function yieldTask(): Promise<void> {
+  return new Promise((res) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); res(); };
+    ch.port2.postMessage(null);
+  });
 }

@@ -51,8 +51,13 @@ export function encodeBackup(p: BackupParams, blockBytes: number, listId: number
  * Parameter list bytes → BackupParams for 502. Throws the SCSI parser's error (with its
  * sense code) on a malformed list; a list the live array cannot serve is refused in words.
  */
-export function decodeBackup(list: Uint8Array, blockBytes: number, method: Method, checkWholeRange: boolean): BackupParams {
-  const plan = parseXcopyParams(list, DEFAULT_COPY_LIMITS);
+export function decodeBackup(
+  list: Uint8Array, blockBytes: number, method: Method, checkWholeRange: boolean, maxRecordBytes = DEFAULT_COPY_LIMITS.maxStreamTransferSize,
+): BackupParams {
+  // The record limit follows the array (the scenario's transfer unit, as the sim allows),
+  // not only Hercules' 65535-byte block limit that the default copy limits carry.
+  const limits = { ...DEFAULT_COPY_LIMITS, maxStreamTransferSize: Math.max(DEFAULT_COPY_LIMITS.maxStreamTransferSize, maxRecordBytes) };
+  const plan = parseXcopyParams(list, limits);
   let combinedSplit = false;
   let transferBlocks = 0;
   let m = method;

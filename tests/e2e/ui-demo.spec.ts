@@ -1,0 +1,131 @@
+// The playground's demonstration of the problem and its starting image (issue 7, E2 items):
+// the naive preset's verdict names the first bad block; an uploaded volume image runs to a
+// verified tape whose first block is the image's; a bad image is refused with the numbers
+// and changes nothing; the backup form only offers tape units the target accepts.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { readAwsTape } from '../../src/devices/awstape.ts';
+import { createRefCore } from '../../src/core/reference.ts';
+import { MAXIMUM_PAGES } from '../../src/core/memory.ts';
+import { createSim } from '../../src/runtime/sim.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+
+function uiErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+const ready = (page: Page) => expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+
+/** Bytes that no seed of the sim would make: a pattern of the test's own. */
+function testImage(blocks: number, blockBytes: number): Uint8Array {
+  const img = new Uint8Array(blocks * blockBytes);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < img.length; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; img[i] = x & 0xff; }
+  return img;
+}
+
+test.describe.configure({ timeout: 180_000 });
+
+test('the naive preset fails the point-in-time check and names the first bad block', async ({ page }, info) => {
+  const errors = uiErrors(page);
+  await page.goto('/');
+  await ready(page);
+  const json = JSON.parse(readFileSync(new URL('../../scenarios/naive-quick-split-inconsistent.json', import.meta.url), 'utf8'));
+  const preset = page.getByTestId('preset');
+  await preset.selectOption({ label: json.name });
+  await expect(page.getByTestId('mode')).toHaveValue('naive');
+  await ready(page);
+  await page.getByTestId('tab-verdict').click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-state', 'failed');
+  await expect(page.getByTestId('verdict-badge')).toContainText('Not point-in-time');
+  await expect(page.getByTestId('mini-verdict')).toContainText('point-in-time check failed');
+  const shown = Number(await page.getByTestId('first-bad').textContent());
+  // The browser's worker and a Node run of the same scenario (reference core) agree.
+  const s = validateScenario(json);
+  const core = createRefCore(new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES }));
+  const r = createSim(s, { core }).runToEnd();
+  expect(r.verified).toBe(false);
+  expect(shown).toBe(r.firstMismatch!.block);
+  expect(shown).toBeGreaterThanOrEqual(0);
+  expect(shown).toBeLessThan(s.geometry.blocks);
+  const path = info.outputPath('view-naive-verdict.png');
+  await page.screenshot({ path, fullPage: true });
+  await info.attach('view-naive-verdict', { path, contentType: 'image/png' });
+  expect(errors).toEqual([]);
+});
+
+test('an uploaded volume image runs to a verified tape that starts with the image', async ({ page }, info) => {
+  const errors = uiErrors(page);
+  await page.goto('/');
+  await ready(page);
+  const hashBefore = new URL(page.url()).hash;
+  await page.getByTestId('tab-verdict').click();
+  // Refused first: 1000 bytes is no whole number of 4096-byte blocks. Nothing changes.
+  await page.getByTestId('image-input').setInputFiles({ name: 'odd.img', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000) });
+  await expect(page.getByTestId('image-error')).toContainText('1,000 bytes is not a multiple of the block size 4,096');
+  await expect(page.getByTestId('image-error')).toContainText('Nothing changed');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-image', 'seeded');
+  expect(new URL(page.url()).hash).toBe(hashBefore);
+  // Dropped too small (8 blocks): refused with the smallest volume named.
+  await page.getByTestId('image-drop').evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(8 * 4096)], 'tiny.img'));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('image-error')).toContainText('8 blocks of 4,096 bytes is under the smallest volume, 16 blocks');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-image', 'seeded');
+
+  const image = testImage(64, 4096);
+  await page.getByTestId('image-input').setInputFiles({ name: 'disk.img', mimeType: 'application/octet-stream', buffer: Buffer.from(image) });
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-image', 'uploaded');
+  await expect(page.getByTestId('image-status')).toContainText('disk.img (64 blocks × 4,096 bytes)');
+  await expect(page.getByTestId('image-status')).toContainText('shared link');
+  await expect(page.getByTestId('image-banner')).toContainText('seeded content');
+  await expect(page.getByTestId('image-error')).toHaveCount(0);
+  await ready(page);
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tape').click()]);
+  const tape = readAwsTape(new Uint8Array(readFileSync((await download.path())!)));
+  const first = tape.files[0]![0]!;
+  expect(first.byteLength).toBeGreaterThanOrEqual(4096);
+  expect(Buffer.from(first.subarray(0, 4096)).equals(Buffer.from(image.subarray(0, 4096)))).toBe(true);
+  const path = info.outputPath('view-uploaded-image.png');
+  await page.screenshot({ path, fullPage: true });
+  await info.attach('view-uploaded-image', { path, contentType: 'image/png' });
+  // Back to the seeded content: the tape's first block is no longer the image's.
+  await page.getByTestId('image-clear').click();
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-image', 'seeded');
+  await ready(page);
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tape').click()]);
+  const seeded = readAwsTape(new Uint8Array(readFileSync((await again.path())!))).files[0]![0]!;
+  expect(Buffer.from(seeded.subarray(0, 4096)).equals(Buffer.from(image.subarray(0, 4096)))).toBe(false);
+  expect(errors).toEqual([]);
+});
+
+test('the backup form offers only tape units the target accepts, with the record size', async ({ page }) => {
+  const errors = uiErrors(page);
+  await page.goto('/');
+  await ready(page);
+  await page.getByTestId('tab-commands').click();
+  const unit = page.getByTestId('transfer-blocks');
+  // 4096-byte blocks: 65535-byte records hold 15; the default is 32 KiB = 8 blocks.
+  await expect(unit).toHaveAttribute('max', '15');
+  await expect(unit).toHaveAttribute('min', '1');
+  await expect(unit).toHaveValue('8');
+  await expect(page.getByTestId('record-bytes')).toContainText('32,768 B per record');
+  await unit.fill('16');
+  await unit.press('Enter');
+  await expect(unit).toHaveValue('15');
+  await expect(page.getByTestId('record-bytes')).toContainText('61,440 B per record');
+  // A backup added with it runs, and verifies.
+  await page.getByTestId('cmd-backup').click();
+  await ready(page);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('mini-verdict')).toContainText('verified');
+  expect(errors).toEqual([]);
+});
