@@ -19,6 +19,7 @@ import {
   abortLive, checkAckedLive, lastFigures, liveProgress, recoverLive, runLive, type LiveFigures,
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
+import { showRecovery } from './live/recovery-banner.ts';
 
 export interface RunOptions {
   runtime?: 'live' | 'sim';
@@ -94,6 +95,12 @@ export function installAutomation(): void {
     },
   };
   window.splitstream = api;
-  // Look at what a previous visit left behind once, at load (after a reload mid-run).
-  if (globalThis.crossOriginIsolated && 'storage' in navigator) void api.recovery().catch(() => undefined);
+  // Look at what a previous visit left behind once, at load (after a reload mid-run), and
+  // show it: the pairs as they were, what was cut off, and a way to run it again.
+  if (globalThis.crossOriginIsolated && 'storage' in navigator) {
+    void api.recovery().then(
+      (r) => showRecovery(r, (json) => api.run(JSON.parse(json), { runtime: 'live' })),
+      () => undefined,
+    );
+  }
 }

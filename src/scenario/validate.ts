@@ -127,11 +127,12 @@ function validateCmd(v: unknown, field: string, blocks: number, blockBytes: numb
   const lba = num(v.lba, `${field}.lba`, 0, 0, blocks - 1, true);
   const n = num(v.blocks, `${field}.blocks`, 0, 0, blocks, true);
   if (lba + n > blocks) throw new ScenarioError(`${field}.blocks`, `range ends past the volume (${blocks} blocks)`);
-  const maxUnit = Math.max(1, Math.floor(LIMITS.maxTransferBytes / blockBytes));
+  // A unit is one tape record (≤ 65535 bytes) and never more blocks than the volume has.
+  const unit = (bytes: number) => Math.max(1, Math.min(blocks, Math.floor(bytes / blockBytes)));
   const cmd: BackupCmd = {
     at, op, lba, blocks: n,
     transferBlocks: num(v.transferBlocks, `${field}.transferBlocks`,
-      Math.max(1, Math.floor(LIMITS.defaultTransferBytes / blockBytes)), 1, maxUnit, true),
+      unit(LIMITS.defaultTransferBytes), 1, unit(LIMITS.maxTransferBytes), true),
     check: pick(v.check, `${field}.check`, 'unit', ['unit', 'range'] as const),
   };
   return cmd;

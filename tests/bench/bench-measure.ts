@@ -106,7 +106,7 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   log(`core: the core benchmark in the browser (${o.coreMib} MiB, best of ${o.coreReps})`);
   const c = await b.core(o.coreMib, o.coreReps);
   for (const [k, v] of Object.entries(c)) {
-    if (k === 'bytes' || k === 'summaryScanDirty') continue;
+    if (k === 'bytes' || k === 'summaryScanDirty' || k === 'mergeRuns') continue; // counts, not figures
     put(`core.browser.${k}`, `browser core: ${k}`, k.endsWith('Ms') ? 'ms' : 'GB/s', [v]);
   }
   return m;

@@ -88,6 +88,12 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   // The record was written while I/O ran: its differential counts as all dirty.
   expect(report.bitmapsTrusted).toBe(false);
   expect(report.pairs[0].pending).toBe(8192);
+  // The page itself shows the recovered pair and the interrupted backup.
+  const banner = page.getByTestId('live-recovery');
+  await expect(banner).toContainText('P-VOL state (516) split');
+  await expect(banner).toContainText('not trusted: counted as all dirty');
+  await expect(banner).toContainText('was interrupted by a reload');
+  await expect(banner.getByRole('button', { name: /Run it again/ })).toBeVisible();
   const check = await page.evaluate((acked) => window.splitstream.checkAcked(7, 4096, acked), seen.ackedWrites);
   expect(check.checkedBlocks).toBeGreaterThan(0);
   expect(check.errors).toEqual([]);

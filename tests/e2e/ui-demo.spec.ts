@@ -86,6 +86,10 @@ test('an uploaded volume image runs to a verified tape that starts with the imag
   await expect(page.getByTestId('image-status')).toContainText('shared link');
   await expect(page.getByTestId('image-banner')).toContainText('seeded content');
   await expect(page.getByTestId('image-error')).toHaveCount(0);
+  // The link holds the scenario only, and sharing says so.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('share-status')).toHaveText('Link copied: it runs from the seeded content, not the uploaded image');
   await ready(page);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tape').click()]);

@@ -14,7 +14,7 @@ if (role === 'producer') {
   const got = [];
   const rec = [0, 0];
   for (let i = 0; i < count; i++) {
-    if (!ring.pop(rec, 10_000)) break;
+    if (!ring.pop(rec, 20_000)) break;
     got.push(rec[0], rec[1]);
   }
   parentPort.postMessage({ got });

@@ -89,8 +89,10 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
     const consumer = new Worker(WORKER, { workerData: { buffer: sab, at: 64, role: 'consumer', count: 3 * per } });
     const result = new Promise<{ got: number[] }>((res, rej) => { consumer.once('message', res); consumer.once('error', rej); });
     const producers = [0, 1, 2].map((p) => new Worker(WORKER, { workerData: { buffer: sab, at: 64, role: 'producer', producer: p, count: per } }));
+    // Listen for the exits now: a producer may be done long before the consumer.
+    const exits = producers.map((w) => new Promise((r) => w.once('exit', r)));
     const { got } = await result;
-    await Promise.all(producers.map((w) => new Promise((r) => w.once('exit', r))));
+    await Promise.all(exits);
     expect(got.length).toBe(2 * 3 * per);
     const next = [0, 0, 0];
     for (let i = 0; i < got.length; i += 2) {

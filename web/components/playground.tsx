@@ -97,7 +97,7 @@ export function Playground() {
     <div class="playground" data-testid="playground" data-ready={run ? 'yes' : 'no'}
       data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''} data-image={img.image ? 'uploaded' : 'seeded'}
       onDragOver={(e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); }} onDrop={onDrop}>
-      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} />
+      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} imageInUse={!!img.image} />
       {pg.linkMessage && (
         <div class="banner" role="alert" data-testid="link-error">
           {pg.linkMessage} <button type="button" class="link" onClick={pg.dismissLink}>dismiss</button>

@@ -13,9 +13,11 @@ interface Props {
   onChange: (s: Scenario) => void;
   onHelp: () => void;
   shareRef: { current: (() => void) | null };
+  /** An uploaded volume image is in use: the link cannot carry it (use-volume-image.ts). */
+  imageInUse?: boolean;
 }
 
-export function Toolbar({ scenario, onChange, onHelp, shareRef }: Props) {
+export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse }: Props) {
   const [copied, setCopied] = useState<string | null>(null);
   // A preset is selected only while the scenario is exactly it; any edit makes it custom.
   const json = JSON.stringify(scenario);
@@ -24,7 +26,7 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef }: Props) {
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
-      setCopied('Link copied');
+      setCopied(imageInUse ? 'Link copied: it runs from the seeded content, not the uploaded image' : 'Link copied');
     } catch {
       // Clipboard can be refused (permissions, insecure context): show the link to copy by hand.
       setCopied('Copy this link: ' + url);

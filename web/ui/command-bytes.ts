@@ -4,7 +4,8 @@
  * (src/scsi/lu-layout.ts, docs/scsi.md "Logical units"): pair operations are the vendor
  * PAIR OPERATION CDB to the pair operation volume 603; a backup is EXTENDED COPY (LID1)
  * to the backup processing volume 604 with E4h CSCDs naming the S-VOL and the tape by
- * their NAA designators and one 00h block→stream segment per ≤ 65535 blocks (SCSI.md);
+ * their NAA designators and one 00h block→stream segment per ≤ 65535 blocks and ≤ the copy
+ * manager's MAXIMUM SEGMENT LENGTH (SCSI.md);
  * embodiment 4 prepends the C0h split-and-copy segment (§0036–0038). A poll is RECEIVE
  * COPY RESULTS 00h COPY STATUS.
  */
@@ -42,8 +43,10 @@ export function backupParams(s: Scenario, cmd: BackupCmd): Uint8Array {
   if (s.mode === 'E4') {
     segments.push({ type: 0xc0, src: 2, dst: 0, mode: VIA[s.e4Via], early: true, pair: 0 });
   }
-  // NUMBER OF BLOCKS is 16 bits: one segment per 65535 blocks, rounded down to whole records.
-  const perSeg = Math.max(cmd.transferBlocks, Math.floor(0xffff / cmd.transferBlocks) * cmd.transferBlocks);
+  // NUMBER OF BLOCKS is 16 bits, and one segment moves at most MAXIMUM SEGMENT LENGTH bytes
+  // (copy-limits.ts, enforced 05/26/00): split the range there, rounded down to whole records.
+  const maxBlocks = Math.min(0xffff, Math.floor(DEFAULT_COPY_LIMITS.maxSegmentLength / blockBytes));
+  const perSeg = Math.max(cmd.transferBlocks, Math.floor(maxBlocks / cmd.transferBlocks) * cmd.transferBlocks);
   for (let lba = cmd.lba, left = total; left > 0; ) {
     const n = Math.min(left, perSeg);
     segments.push({ type: 0x00, src: 0, dst: 1, streamTransferLength: cmd.transferBlocks * blockBytes, blocks: n, lba: BigInt(lba) });

@@ -4,12 +4,14 @@
  * OPERATION CDB from src/scsi/pair-cdb.ts). Values are read with the SCSI engineer's
  * decoders where one exists, so the UI and the target agree on every field.
  */
-import { get16, get24, get32, get64, toHex } from '../../src/scsi/bytes.ts';
+import { get8, get16, get24, get32, get64, toHex } from '../../src/scsi/bytes.ts';
 import { decodeSense } from '../../src/scsi/sense.ts';
 import { decodeCopyStatus } from '../../src/scsi/receive-copy-results.ts';
 import { SPLIT_MODES } from '../../src/scsi/xcopy-types.ts';
 import type { HexField } from '../components/hex-view.tsx';
 
+// Bytes are read with get8 (0 past the end): a field map must describe any buffer, even a
+// short or malformed one, since the hex view shows whatever is on the wire.
 const h = (n: number, w = 2) => `${n.toString(16).toUpperCase().padStart(w, '0')}h`;
 const f = (name: string, offset: number, length: number, value: string | number): HexField =>
   ({ name, offset, length, value: String(value) });
@@ -23,29 +25,29 @@ export function cdbFields(cdb: Uint8Array): HexField[] {
   if (op === 0xc1) {
     return [
       f('OPERATION CODE', 0, 1, `${h(op)} PAIR OPERATION (vendor)`),
-      f('ACTION', 1, 1, PAIR_ACTIONS[cdb[1]! & 0x0f] ?? `? ${cdb[1]}`),
-      f('PAIR NUMBER (512/513)', 2, 1, cdb[2]!),
+      f('ACTION', 1, 1, PAIR_ACTIONS[get8(cdb, 1) & 0x0f] ?? `? ${cdb[1]}`),
+      f('PAIR NUMBER (512/513)', 2, 1, get8(cdb, 2)),
       f('ALLOCATION LENGTH', 10, 4, get32(cdb, 10)),
-      f('CONTROL', 15, 1, h(cdb[15]!)),
+      f('CONTROL', 15, 1, h(get8(cdb, 15))),
     ];
   }
   if (op === 0x83) {
     return [
       f('OPERATION CODE', 0, 1, `${h(op)} EXTENDED COPY`),
-      f('SERVICE ACTION', 1, 1, (cdb[1]! & 0x1f) === 0 ? '00h LID1' : h(cdb[1]! & 0x1f)),
+      f('SERVICE ACTION', 1, 1, (get8(cdb, 1) & 0x1f) === 0 ? '00h LID1' : h(get8(cdb, 1) & 0x1f)),
       f('PARAMETER LIST LENGTH', 10, 4, get32(cdb, 10)),
-      f('CONTROL', 15, 1, h(cdb[15]!)),
+      f('CONTROL', 15, 1, h(get8(cdb, 15))),
     ];
   }
   if (op === 0x84) {
-    const sa = cdb[1]! & 0x1f;
+    const sa = get8(cdb, 1) & 0x1f;
     const saName = ({ 0: 'COPY STATUS', 3: 'OPERATING PARAMETERS', 4: 'FAILED SEGMENT DETAILS' } as Record<number, string>)[sa];
     return [
       f('OPERATION CODE', 0, 1, `${h(op)} RECEIVE COPY RESULTS`),
       f('SERVICE ACTION', 1, 1, `${h(sa)} ${saName ?? '?'}`),
-      f('LIST IDENTIFIER', 2, 1, cdb[2]!),
+      f('LIST IDENTIFIER', 2, 1, get8(cdb, 2)),
       f('ALLOCATION LENGTH', 10, 4, get32(cdb, 10)),
-      f('CONTROL', 15, 1, h(cdb[15]!)),
+      f('CONTROL', 15, 1, h(get8(cdb, 15))),
     ];
   }
   return [f('OPERATION CODE', 0, 1, h(op))];
@@ -53,29 +55,29 @@ export function cdbFields(cdb: Uint8Array): HexField[] {
 
 /** EXTENDED COPY (LID1) parameter list: header, E4h CSCDs, segment descriptors. */
 export function xcopyParamFields(p: Uint8Array): HexField[] {
-  const usage = ['hold', '01b?', 'discard', 'none'][(p[1]! >> 3) & 3];
+  const usage = ['hold', '01b?', 'discard', 'none'][(get8(p, 1) >> 3) & 3];
   const cscdLen = get16(p, 2);
   const segLen = get32(p, 8);
   const out: HexField[] = [
-    f('LIST IDENTIFIER', 0, 1, p[0]!),
-    f('STR / LIST ID USAGE / PRIORITY', 1, 1, `STR=${(p[1]! >> 5) & 1} usage=${usage} prio=${p[1]! & 7}`),
+    f('LIST IDENTIFIER', 0, 1, get8(p, 0)),
+    f('STR / LIST ID USAGE / PRIORITY', 1, 1, `STR=${(get8(p, 1) >> 5) & 1} usage=${usage} prio=${get8(p, 1) & 7}`),
     f('CSCD DESCRIPTOR LIST LENGTH', 2, 2, cscdLen),
     f('SEGMENT DESCRIPTOR LIST LENGTH', 8, 4, segLen),
     f('INLINE DATA LENGTH', 12, 4, get32(p, 12)),
   ];
   for (let o = 16, i = 0; o + 32 <= 16 + cscdLen && o + 32 <= p.length; o += 32, i++) {
-    const dev = p[o + 1]! & 0x1f;
+    const dev = get8(p, o + 1) & 0x1f;
     out.push(
-      f(`CSCD ${i}: type`, o, 1, `${h(p[o]!)} identification`),
+      f(`CSCD ${i}: type`, o, 1, `${h(get8(p, o))} identification`),
       f(`CSCD ${i}: device type`, o + 1, 1, dev === 0 ? '00h disk' : dev === 1 ? '01h tape' : h(dev)),
-      f(`CSCD ${i}: designator (NAA)`, o + 8, Math.min(20, p[o + 7]!), toHex(p.subarray(o + 8, o + 8 + p[o + 7]!))),
+      f(`CSCD ${i}: designator (NAA)`, o + 8, Math.min(20, get8(p, o + 7)), toHex(p.subarray(o + 8, o + 8 + get8(p, o + 7)))),
       f(`CSCD ${i}: ${dev === 1 ? 'stream' : 'disk'} block length`, o + 29, 3,
-        `${get24(p, o + 29)}${dev === 1 ? ((p[o + 28]! & 1) ? ' fixed' : ' variable') : ''}`),
+        `${get24(p, o + 29)}${dev === 1 ? ((get8(p, o + 28) & 1) ? ' fixed' : ' variable') : ''}`),
     );
   }
   const end = Math.min(p.length, 16 + cscdLen + segLen);
   for (let o = 16 + cscdLen, i = 0; o + 8 <= end; i++) {
-    const type = p[o]!;
+    const type = get8(p, o);
     const size = get16(p, o + 2) + 4;
     out.push(
       f(`seg ${i}: type`, o, 1, ({ 0: '00h block→stream', 2: '02h block→block', 0xc0: 'C0h split and copy' } as Record<number, string>)[type] ?? h(type)),
@@ -95,9 +97,9 @@ export function xcopyParamFields(p: Uint8Array): HexField[] {
       );
     } else if (type === 0xc0) {
       out.push(
-        f(`seg ${i}: consistency mode`, o + 8, 1, SPLIT_MODES[p[o + 8]!] ?? h(p[o + 8]!)),
+        f(`seg ${i}: consistency mode`, o + 8, 1, SPLIT_MODES[get8(p, o + 8)] ?? h(get8(p, o + 8))),
         f(`seg ${i}: early answer`, o + 9, 1, p[o + 9] ? 'yes' : 'no'),
-        f(`seg ${i}: pair`, o + 10, 1, p[o + 10]!),
+        f(`seg ${i}: pair`, o + 10, 1, get8(p, o + 10)),
       );
     }
     if (size <= 4) break;
@@ -121,9 +123,9 @@ export function copyStatusFields(d: Uint8Array): HexField[] {
 /** Pair query data-in (src/scsi/pair-cdb.ts). */
 export function pairQueryFields(d: Uint8Array): HexField[] {
   return [
-    f('PAIR NUMBER', 0, 1, d[0] ?? 0),
-    f('PAIR STATE 516 (P-VOL)', 1, 1, PAIR_STATES[d[1] ?? 0] ?? '?'),
-    f('PAIR STATE 517 (S-VOL)', 2, 1, PAIR_STATES[d[2] ?? 0] ?? '?'),
+    f('PAIR NUMBER', 0, 1, get8(d, 0)),
+    f('PAIR STATE 516 (P-VOL)', 1, 1, PAIR_STATES[get8(d, 1)] ?? '?'),
+    f('PAIR STATE 517 (S-VOL)', 2, 1, PAIR_STATES[get8(d, 2)] ?? '?'),
     f('PENDING BLOCKS (514)', 4, 4, get32(d, 4)),
   ];
 }
@@ -153,9 +155,9 @@ export function senseFields(sense: Uint8Array): HexField[] {
   const s = decodeSense(sense);
   if (!s) return [f('sense', 0, sense.length, 'not fixed-format sense')];
   const out = [
-    f('RESPONSE CODE', 0, 1, h(sense[0]!)),
+    f('RESPONSE CODE', 0, 1, h(get8(sense, 0))),
     f('SENSE KEY', 2, 1, `${h(s.key, 1)} ${KEYS[s.key] ?? ''}`),
-    f('ADDITIONAL SENSE LENGTH', 7, 1, sense[7]!),
+    f('ADDITIONAL SENSE LENGTH', 7, 1, get8(sense, 7)),
     f('ASC / ASCQ', 12, 2, senseSummary(sense).split(': ')[1] ?? ''),
   ];
   if (s.information !== undefined) out.splice(2, 0, f('INFORMATION', 3, 4, s.information));

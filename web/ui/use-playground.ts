@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
-import { lastEventAtOrBefore } from '../components/sequence-diagram.tsx';
+import { stepTime } from './seek.ts';
 import { SimBridge } from './sim-bridge.ts';
 import { useVolumeImage } from './use-volume-image.ts';
 import type { FrameView, ResultView, RunView } from './view-model.ts';
@@ -134,17 +134,7 @@ export function usePlayground() {
   const step = useCallback((dir: 1 | -1) => {
     if (!run) return;
     setPlaying(false);
-    const ev = run.events;
-    setTime((time) => {
-      let k = lastEventAtOrBefore(ev, time);
-      if (dir > 0) {
-        k++;
-        while (k < ev.length && ev[k].t <= time) k++;
-        return k < ev.length ? ev[k].t : time;
-      }
-      while (k >= 0 && ev[k].t >= time) k--;
-      return k >= 0 ? ev[k].t : 0;
-    });
+    setTime((time) => stepTime(run.events, time, dir));
   }, [run]);
 
   const change = useCallback((s: Scenario) => {

@@ -9,6 +9,9 @@
  * - its bitmaps are trusted only if it is CLEAN and the other slot is not a torn write
  *   (a torn slot may have been newer, so the valid one is stale);
  * - otherwise every differential and post-split bitmap counts as all dirty.
+ * A CLEAN record is only ever the last one of a run (written when the array is quiet and
+ * the volumes are flushed); a new run clears both slots before its first volume write, so
+ * a CLEAN record never outlives the state it describes.
  */
 import {
   type InFlightOp, type MetadataRecord, type PairRecord, bitmapBytesFor, decodeMetadata, encodeMetadata,

@@ -119,12 +119,21 @@ export class OpfsSlotStore implements SlotStore {
 
   write(slot: 0 | 1, bytes: Uint8Array): void {
     const h = this.h[slot];
-    // Truncate first: a reload between the two calls leaves a short record, which the
-    // checksum rejects, never a mix of old and new bytes that could pass.
-    h.truncate(0);
+    // Overwrite in place, then cut: a write torn by a reload leaves new bytes over old ones,
+    // which the checksum rejects; it never leaves an empty slot that would pass for one
+    // that was never written (metadata-journal.ts counts a damaged slot as torn).
     const n = h.write(bytes, { at: 0 });
     if (n !== bytes.length) throw new Error(`metadata write short: ${n} of ${bytes.length} bytes (quota?)`);
+    h.truncate(bytes.length);
     h.flush();
+  }
+
+  /** Forgets both records (a new run is about to rewrite the volumes from scratch). */
+  clear(): void {
+    for (const h of this.h) {
+      h.truncate(0);
+      h.flush();
+    }
   }
 
   close(): void {

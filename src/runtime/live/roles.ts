@@ -92,6 +92,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
       core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
       pvol, svol, tape: noTape, now, log: (e) => events.push(e),
     });
+    // The volumes are about to be rewritten: no old record may describe them any more.
+    meta?.clear();
     seedLiveVolumes(a.scenario, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
