@@ -59,6 +59,21 @@ test('reset() deletes the playground\'s OPFS files', async ({ livePage: page }) 
   expect(after.files).toEqual([]);
 });
 
+test('after a completed run and a reload, the pairs are shown as they were, the differential trusted', async ({ livePage: page }) => {
+  const scenario = busyScenario({ workload: { pattern: 'uniform', rate: 300, minBlocks: 1, maxBlocks: 2, hotFraction: 0.1, hotWeight: 0.9 } });
+  const r = await page.evaluate((s) => window.splitstream.run(s, { runtime: 'live', mode: 'E3' }), scenario);
+  expect(r.verified).toBe(true);
+  await page.reload();
+  await openApp(page);
+  const report = await page.evaluate(() => window.splitstream.recovery());
+  expect(report.found).toBe(true);
+  expect(report.interrupted).toEqual([]);
+  // Written CLEAN at the quiet, flushed end: the bitmaps are exact, nothing counted dirty.
+  expect(report.bitmapsTrusted).toBe(true);
+  expect(report.pairs.map((p) => [p.state516, p.state517, p.pending])).toEqual([['split', 'split', 0]]);
+  await expect(page.getByTestId('live-recovery')).toContainText('P-VOL state (516) split, S-VOL state (517) split');
+});
+
 test('a reload in the middle of a backup: acknowledged writes survive, the backup is reported and runs again', async ({ livePage: page }) => {
   // E2 holds the backup until the whole (large) differential is copied: a wide window.
   const scenario = busyScenario({

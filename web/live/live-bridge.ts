@@ -125,7 +125,10 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
     await waitQuiescent(live);
     live.stop();
     const stats = await Promise.all(procs.map((p) => p.finished()));
-    const closed = await Promise.all(procs.map((p) => p.close(true)));
+    // 508 first: its volumes are flushed before 501 empties the cache journal and anyone
+    // writes the CLEAN metadata record.
+    const closed508 = await procs[0].close(true);
+    const closed = [closed508, ...(await Promise.all(procs.slice(1).map((p) => p.close(true))))];
     const arrayEvents = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
     const tape = closed[PROCESSORS.indexOf('503')];
     const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);

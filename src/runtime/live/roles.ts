@@ -99,8 +99,19 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     svol.flush();
     const persister = persisterOf(ctl.ctx);
     persister?.maybeCommit();
-    closers.push(() => { pvol.flush(); svol.flush(); pvol.close(); svol.close(); });
-    return { ...base, handleMode, processor: ctl.p508, afterStep: () => persister?.maybeCommit() };
+    return {
+      ...base, handleMode, processor: ctl.p508, afterStep: () => persister?.maybeCommit(),
+      close: async (clean) => {
+        pvol.flush();
+        svol.flush();
+        pvol.close();
+        svol.close();
+        // Quiet and flushed: the bitmaps now describe the volumes exactly (a CLEAN record).
+        if (clean) persister?.commit(true);
+        closers.forEach((c) => c());
+        return {};
+      },
+    };
   }
 
   const dev: Parameters<typeof attachCtx>[3] = {};
@@ -122,8 +133,11 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
       afterStep: () => { persister?.maybeCommit(); port.publish(); },
       unlocked: () => port.pull(),
       close: async (clean) => {
-        // After a clean end every acknowledged write is on the flushed P-VOL.
-        if (clean) journal.reset();
+        // After a clean end every acknowledged write is on the flushed P-VOL (508 closes first).
+        if (clean) {
+          journal.reset();
+          persister?.commit(true);
+        }
         j.handle.close();
         closers.forEach((c) => c());
         return {};

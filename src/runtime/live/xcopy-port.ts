@@ -25,13 +25,17 @@ export function encodeBackup(p: BackupParams, blockBytes: number, listId: number
   if (p.combinedSplit) {
     segments.push({ type: 0xc0, src: CSCD_PVOL, dst: CSCD_SVOL, mode: MODE_OF[p.method], early: true, pair: 0 });
   }
+  // A segment holds at most 65535 blocks (a u16) and MAXIMUM SEGMENT LENGTH bytes (the copy
+  // manager's limit, SCSI.md RECEIVE COPY RESULTS 03h); longer ranges become consecutive
+  // segments, which decodeBackup joins back into one range.
+  const perSegment = Math.min(MAX_SEGMENT_BLOCKS, Math.floor(DEFAULT_COPY_LIMITS.maxSegmentLength / blockBytes));
   for (const s of p.segments) {
     if (s.dest.kind !== 'tape') throw new RangeError('the live runtime backs up to the tape only');
-    for (let off = 0; off < s.blocks || (s.blocks === 0 && off === 0); off += MAX_SEGMENT_BLOCKS) {
+    for (let off = 0; off < s.blocks || (s.blocks === 0 && off === 0); off += perSegment) {
       segments.push({
         type: 0x00, src: CSCD_SVOL, dst: CSCD_TAPE,
         streamTransferLength: p.transferBlocks * blockBytes,
-        blocks: Math.min(MAX_SEGMENT_BLOCKS, s.blocks - off), lba: BigInt(s.lba + off),
+        blocks: Math.min(perSegment, s.blocks - off), lba: BigInt(s.lba + off),
       });
       if (s.blocks === 0) break;
     }
