@@ -17,6 +17,8 @@ import { CompareTable, Verdict } from './verdict.tsx';
 import { HelpDialog } from './help-dialog.tsx';
 import { transferBounds } from '../ui/backup-form.ts';
 import { ImageUpload } from './image-upload.tsx';
+import { LiveView } from './live-view.tsx';
+import { useLive } from '../ui/use-live.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
 
 const TABS = ['commands', 'charts', 'verdict', 'compare'] as const;
@@ -40,6 +42,15 @@ export function Playground() {
     }));
   }, [volBlocks, blockBytes]);
   const shareRef = useRef<(() => void) | null>(null);
+  // Not in the permalink: a link carries the scenario only (the live run is this browser's).
+  const [runtime, setRuntime] = useState<'sim' | 'live'>('sim');
+  const live = useLive(runtime === 'live');
+  const switchRuntime = (r: 'sim' | 'live') => {
+    // Leaving Live mid-run would strand the run's view: stay until it ends.
+    if (live.phase === 'running') return;
+    if (r === 'live' && pg.playing) pg.togglePlay();
+    setRuntime(r);
+  };
 
   // The selected command on the wire, asked of the worker (it knows the run's answers).
   useEffect(() => {
@@ -64,6 +75,8 @@ export function Playground() {
       if (help) return;
       const a = actionFor(e);
       if (!a) return;
+      // In Live the sim's timeline keys do nothing; the runtime switch, help and share still work.
+      if (runtime === 'live' && a !== 'runtime' && a !== 'help' && a !== 'share') return;
       e.preventDefault();
       switch (a) {
         case 'play': pg.togglePlay(); break;
@@ -76,6 +89,7 @@ export function Playground() {
         case 'compare': setTab('compare'); pg.compare(); break;
         case 'share': shareRef.current?.(); break;
         case 'help': setHelp(true); break;
+        case 'runtime': switchRuntime(runtime === 'sim' ? 'live' : 'sim'); break;
       }
     };
     addEventListener('keydown', onKey);
@@ -97,7 +111,8 @@ export function Playground() {
     <div class="playground" data-testid="playground" data-ready={run ? 'yes' : 'no'}
       data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''} data-image={img.image ? 'uploaded' : 'seeded'}
       onDragOver={(e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); }} onDrop={onDrop}>
-      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} imageInUse={!!img.image} />
+      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} imageInUse={!!img.image}
+        runtime={runtime} onRuntime={switchRuntime} />
       {pg.linkMessage && (
         <div class="banner" role="alert" data-testid="link-error">
           {pg.linkMessage} <button type="button" class="link" onClick={pg.dismissLink}>dismiss</button>
@@ -110,6 +125,7 @@ export function Playground() {
           <button type="button" class="link" onClick={() => setTab('verdict')}>details</button>
         </div>
       )}
+      {runtime === 'live' ? <LiveView scenario={scenario} live={live} /> : <>
       <div class="main-grid">
         <section class="panel" aria-label="The array (Fig. 1)">
           <h2>The array (Fig. 1) <span class="muted">— parts light up while they work</span></h2>
@@ -165,6 +181,7 @@ export function Playground() {
           {tab === 'compare' && <CompareTable rows={pg.compareRows} busy={pg.comparing} onRun={pg.compare} />}
         </div>
       </div>
+      </>}
       <HelpDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );

@@ -15,9 +15,12 @@ interface Props {
   shareRef: { current: (() => void) | null };
   /** An uploaded volume image is in use: the link cannot carry it (use-volume-image.ts). */
   imageInUse?: boolean;
+  /** Which runtime the playground shows (issue 7): the deterministic sim or the live one. */
+  runtime?: 'sim' | 'live';
+  onRuntime?: (r: 'sim' | 'live') => void;
 }
 
-export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse }: Props) {
+export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runtime = 'sim', onRuntime }: Props) {
   const [copied, setCopied] = useState<string | null>(null);
   // A preset is selected only while the scenario is exactly it; any edit makes it custom.
   const json = JSON.stringify(scenario);
@@ -37,6 +40,16 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse }: Pr
   const num = (e: Event) => Number((e.currentTarget as HTMLInputElement).value);
   return (
     <div class="toolbar" data-testid="toolbar">
+      {onRuntime && (
+        <div class="runtime-switch" role="radiogroup" aria-label="Runtime (V)" data-testid="runtime" data-runtime={runtime}>
+          {(['sim', 'live'] as const).map((r) => (
+            <button type="button" role="radio" key={r} aria-checked={runtime === r} data-testid={`runtime-${r}`}
+              class={runtime === r ? 'primary' : ''} onClick={() => onRuntime(r)} title="Switch the runtime (V)">
+              {r === 'sim' ? 'Sim' : 'Live'}
+            </button>
+          ))}
+        </div>
+      )}
       <label>
         Preset
         <select data-testid="preset" value={presetIndex >= 0 ? String(presetIndex) : ''}

@@ -57,6 +57,10 @@ interface Running {
   lay: LiveLayout;
   servers: Remote<ServersWorkerApi>;
   live: LiveBlock;
+  /** The processors, so their events can be drained while the run goes (the UI's timeline). */
+  procs: Remote<ProcessorWorkerApi>[];
+  /** Array events drained before the end; merged into the final log (servers-live sorts by t). */
+  drained: SimEvent[];
 }
 
 let current: Running | null = null;
@@ -107,7 +111,8 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
   const workers: Worker[] = [];
   const procs = PROCESSORS.map((r) => spawn<ProcessorWorkerApi>('processor', workers));
   const servers = spawn<ServersWorkerApi>('servers', workers);
-  current = { started: false, workers, memory, lay, servers, live };
+  const drained: SimEvent[] = [];
+  current = { started: false, workers, memory, lay, servers, live, procs, drained };
   try {
     let handleMode = '';
     // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches.
@@ -129,7 +134,9 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
     // writes the CLEAN metadata record.
     const closed508 = await procs[0].close(true);
     const closed = [closed508, ...(await Promise.all(procs.slice(1).map((p) => p.close(true))))];
-    const arrayEvents = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
+    // The last drain first: any drain liveEventsSoFar() sent earlier has landed by then.
+    const lastDrain = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
+    const arrayEvents = [...drained, ...lastDrain];
     const tape = closed[PROCESSORS.indexOf('503')];
     const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
     const { eventLog, ...runResult } = result;
@@ -183,6 +190,22 @@ export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerA
   const p = await c.servers.progress();
   const backupState = Atomics.load(new Int32Array(c.memory.buffer), (c.lay.L.p511 >> 2) + B.STATE);
   return { ...p, backupState, ackedWrites: await c.servers.acked() };
+}
+
+/**
+ * The array's events logged so far in the running live run (null when none is going), in
+ * time order: the processors' logs are drained into the run's store and a copy returned,
+ * so the final event log still holds every event (issue 7: the live timeline fills as
+ * things happen).
+ */
+export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
+  const c = current;
+  if (!c || !c.started) return null;
+  const fresh = (await Promise.all(c.procs.map((p) => p.drainEvents()))).flat();
+  if (current !== c) return null;
+  c.drained.push(...fresh);
+  if (fresh.length) c.drained.sort((a, b) => a.t - b.t);
+  return c.drained.slice();
 }
 
 /** Stops a running live run at once (the playground's reset, or leaving the page). */

@@ -4,7 +4,7 @@
  */
 export type ShortcutAction =
   | 'play' | 'step' | 'back' | 'split' | 'backup' | 'resync' | 'poll' | 'create'
-  | 'compare' | 'share' | 'help' | 'home' | 'end';
+  | 'compare' | 'share' | 'help' | 'home' | 'end' | 'runtime';
 
 export interface Shortcut { key: string; label: string; what: string; action: ShortcutAction }
 
@@ -20,6 +20,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'r', label: 'R', what: 'resync at the playhead', action: 'resync' },
   { key: 'o', label: 'O', what: 'poll (RECEIVE COPY RESULTS) at the playhead', action: 'poll' },
   { key: 'c', label: 'C', what: 'compare: run the scenario in every mode', action: 'compare' },
+  { key: 'v', label: 'V', what: 'switch the runtime: Sim / Live', action: 'runtime' },
   { key: 'l', label: 'L', what: 'copy the share link', action: 'share' },
   { key: '?', label: '?', what: 'show this help', action: 'help' },
 ];

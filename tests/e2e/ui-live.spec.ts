@@ -1,0 +1,90 @@
+/**
+ * The playground's Live runtime (issue 7: the timeline "in the live runtime fills as things
+ * happen"): switch to Live, run the E3 preset (a 16 MiB volume) in a persistent context
+ * (OPFS on disk, live-fixtures.ts), watch the timeline's event count grow while the run is
+ * still going, and see it end verified; then the recorded events can be scrubbed.
+ */
+import { expect, test } from './live-fixtures.ts';
+
+test.describe.configure({ timeout: 180_000 });
+
+test('Live: the E3 preset runs in the live runtime, its timeline fills while running, and it verifies', async ({ livePage: page }, info) => {
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+  const preset = page.getByTestId('preset');
+  const e3 = await preset.locator('option').evaluateAll((os) =>
+    (os as HTMLOptionElement[]).find((o) => /E3|staging/i.test(o.textContent ?? ''))?.value ?? null);
+  expect(e3).not.toBeNull();
+  await preset.selectOption(e3!);
+  await expect(page.getByTestId('mode')).toHaveValue('E3');
+  expect(await page.evaluate(() => new URL(location.href).hash)).not.toContain('live');
+
+  // The keyboard shortcut switches the runtime (V), as the toolbar's switch does.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('v');
+  await expect(page.getByTestId('runtime')).toHaveAttribute('data-runtime', 'live');
+  await expect(page.getByTestId('live-storage')).toContainText('used of');
+  await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'idle');
+
+  // Record every event count the timeline shows while the run is going (in the page, so no
+  // sample is missed between two Playwright round trips).
+  await page.evaluate(() => {
+    const w = window as unknown as { seenCounts: number[] };
+    w.seenCounts = [];
+    const tl = () => document.querySelector('[data-testid="live-timeline"]');
+    const bar = () => document.querySelector('[data-testid="live-bar"]');
+    new MutationObserver(() => {
+      const n = Number(tl()?.getAttribute('data-events') ?? 0);
+      if (bar()?.getAttribute('data-phase') === 'running' && n > 0 && w.seenCounts.at(-1) !== n) w.seenCounts.push(n);
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-events', 'data-phase'] });
+  });
+  await page.getByTestId('live-run').click();
+  await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'running');
+  // While running, the recorded timeline cannot be scrubbed.
+  await expect(page.getByTestId('scrub')).toBeDisabled();
+  await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+
+  const counts = await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts);
+  // Events appeared before the end and their number grew across samples.
+  expect(counts.length, `counts seen while running: ${counts}`).toBeGreaterThanOrEqual(2);
+  expect(counts[counts.length - 1]).toBeGreaterThan(counts[0]);
+  const finalCount = Number(await page.getByTestId('live-timeline').getAttribute('data-events'));
+  expect(finalCount).toBeGreaterThanOrEqual(counts[counts.length - 1]);
+  // The page's final log is the bridge's (the servers' events included).
+  const logged = await page.evaluate(() => (window.splitstream.lastLive(true) as { events: unknown[] }).events.length);
+  expect(finalCount).toBe(logged);
+
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+  await expect(page.getByTestId('verdict-badge')).toContainText('(E3)');
+  await expect(page.getByTestId('live-error')).toHaveCount(0);
+  // At the end the split is complete on both sides.
+  await expect(page.getByTestId('state-516')).toHaveText('split');
+  await expect(page.getByTestId('state-517')).toHaveText('split');
+
+  // After the run the recorded events can be scrubbed: back to the start, the parts are the initial pair.
+  const scrub = page.getByTestId('scrub');
+  await expect(scrub).toBeEnabled();
+  await page.getByTestId('live-timeline').getByLabel('Step back').click();
+  await scrub.fill('0');
+  await expect(page.getByTestId('state-517')).toHaveText('duplex');
+  await expect(page.getByTestId('live-storage')).toContainText('playground files');
+
+  const path = info.outputPath('ui-live-e3.png');
+  await page.screenshot({ path, fullPage: true });
+  await info.attach('ui-live-e3', { path, contentType: 'image/png' });
+});
+
+test('Live: a run refused for quota shows the refusal plainly and leaves the page usable', async ({ persistent, livePage: page }) => {
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+  const cdp = await persistent.newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 });
+  await page.getByTestId('runtime-live').click();
+  await page.getByTestId('live-run').click();
+  await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'failed', { timeout: 60_000 });
+  await expect(page.getByTestId('live-error')).toContainText('Refused before any write');
+  await expect(page.getByTestId('live-run')).toBeEnabled();
+  // Back to the sim: its timeline is there again.
+  await page.getByTestId('runtime-sim').click();
+  await expect(page.getByTestId('mini-verdict')).toBeVisible();
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+});
