@@ -79,6 +79,21 @@ const SLICE_MS = 8;
 const IDLE_WAIT_MS = 250;
 
 /**
+ * Whether the processor may have a step, judged without the lock. The look is a racy read
+ * of 507, so it only decides whether to take the lock: the step itself is chosen again
+ * under it. A null here cannot lose work: whoever makes work rings the doorbell after its
+ * step, and the caller read the doorbell's generation before looking, so its sleep ends
+ * at once. A look that throws on a half-written state counts as "maybe".
+ */
+function mightStep(proc: Processor): boolean {
+  try {
+    return proc.next() !== null;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * The loop of one processor's worker. `afterStep` runs under the lock right after each
  * step (the metadata persister uses it, so a state change is durable before any other
  * actor can observe it). `unlocked` does the worker's private work first (draining its
@@ -99,7 +114,10 @@ export async function hostProcessor(
       const own = unlocked?.() ?? false;
       const t0 = performance.now();
       // Always try a step after draining: a busy port must not starve the processor.
-      const stepped = live.lock.with(() => {
+      // The lock is taken only when an unlocked look finds work (mightStep): an idle
+      // processor woken by the doorbell no longer queues behind 508's long I/O steps just
+      // to find nothing to do.
+      const stepped = mightStep(proc) && live.lock.with(() => {
         const work = proc.next();
         if (!work) return false;
         work.run();
@@ -107,6 +125,10 @@ export async function hostProcessor(
         return true;
       });
       did = own || stepped;
+      // Ring at once after a step: the processor waiting on it (501 for a copy before write
+      // or a destage, 503 for a staged unit, the servers for an ack) must not sleep until
+      // the end of this slice. Atomics.notify with nobody asleep costs next to nothing.
+      if (stepped) live.bell.ring();
       if (did) {
         live.setWord(LB.IDLE0 + roleIndex, 0);
         const dt = performance.now() - t0;
@@ -116,8 +138,7 @@ export async function hostProcessor(
         live.addWord(LB.BUSY0 + roleIndex, Math.round(dt * 1000));
       }
     } while (did && performance.now() < sliceEnd && !live.stopped());
-    // One ring per slice, not per step: waking every sleeper after each tiny step would
-    // have them all fight for the lock (a thundering herd) instead of working.
+    // Own work (a drained port) may have published answers: ring for it too.
     if (stats.steps !== stepsBefore) live.bell.ring();
     if (did) {
       await yieldTask();
