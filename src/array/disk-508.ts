@@ -214,17 +214,23 @@ export class Disk508 implements Processor {
     const { c, m } = this;
     const d = c.diff, end = lba + n, bb = m.L.blockBytes;
     const pPtr = m.stagingPtr(k, 0), sPtr = m.stagingPtr(k, 1);
-    // The S-VOL side is read as one I/O (its stale blocks are masked by the merge); the
-    // pending blocks come from the P-VOL side run by run.
-    let cost = c.cost.diskRead(n * bb, 1), fromPvol = 0;
+    // The S-VOL side is read as one I/O (its stale blocks are masked by the merge), and so
+    // is the P-VOL side, from the first pending block to the last: the merge takes only the
+    // pending blocks from it, so the clean ones read in between cost nothing but bytes,
+    // where a read per pending run cost an I/O each.
+    let cost = c.cost.diskRead(n * bb, 1);
+    const fromPvol = n > 0 ? d.pendingIn(lba, n) : 0;
     try {
       if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
-      for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
-        let e = d.nextClean(s, end);
-        if (e < 0) e = end;
-        cost += this.readCurrent(s, e - s, pPtr + (s - lba) * bb, dry);
-        fromPvol += e - s;
-        s = e < end ? d.nextPending(e, end) : -1;
+      const first = fromPvol > 0 ? d.nextPending(lba, end) : -1;
+      if (first >= 0) {
+        let last = first;
+        for (let x = first; x >= 0; ) {
+          const e = d.nextClean(x, end);
+          last = e < 0 ? end : e;
+          x = e < 0 ? -1 : d.nextPending(e, end);
+        }
+        cost += this.readCurrent(first, last - first, pPtr + (first - lba) * bb, dry);
       }
     } catch (e) { return fail(e); }
     cost += c.cost.cache(n * bb);
