@@ -8,7 +8,8 @@
  *   staging (embodiment 3, Figs. 8–9): 508 merges P-VOL side and S-VOL blocks in 515;
  *   naive (not the patent: SPEC.md "The problem" point 2, a demonstration): stage the
  *     S-VOL unit as it is, whatever 514 says, so pending blocks reach the tape stale.
- * Two staging buffers let 508 prepare one unit while 503 streams the other.
+ * Several staging buffers (NBUF, memory-507.ts) let 508 prepare units while 503 streams
+ * others; 503 streams them strictly in unit order (B.STREAM_SEQ).
  */
 import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
 import { METHOD_CODES, type BackupFailure } from './backup.ts';

@@ -5,7 +5,7 @@
  * §0029, staging the S-VOL, the staging merge of embodiment 3 §0034, writing to a disk
  * target §0048), the background differential copy (formation, update and post-split
  * copies, §0019–0024), then plain destage (§0016). Each step is bounded (one request, or one
- * run of at most COPY_CHUNK blocks).
+ * span of at most COPY_CHUNK blocks).
  *
  * The point-in-time rule (SPEC.md "What the patent leaves implicit"): while a block's bit
  * is set in 514 after a split, no post-split write has reached it (501 asks for a copy
@@ -65,15 +65,25 @@ export class Disk508 implements Processor {
     this.settle();
   }
 
-  /** The run of pending blocks at or after the copy cursor (wrapping), ≤ COPY_CHUNK. */
+  /**
+   * The span of COPY_CHUNK blocks from the first pending block at or after the copy cursor
+   * (wrapping), trimmed to its last pending block. A span, not one run: scattered pending
+   * blocks (random client writes) would otherwise cost a step, a P-VOL read and an S-VOL
+   * write each; copyToSvol reads the span with one P-VOL read.
+   */
   private nextPendingRun(): [number, number] {
     const d = this.c.diff;
     let s = d.nextPending(this.m.w(W.COPY_CURSOR), d.blocks);
     if (s < 0) s = d.nextPending(0, d.blocks);
     if (s < 0) return [0, 0];
-    let e = d.nextClean(s, Math.min(d.blocks, s + COPY_CHUNK));
-    if (e < 0) e = Math.min(d.blocks, s + COPY_CHUNK);
-    return [s, e - s];
+    const end = Math.min(d.blocks, s + COPY_CHUNK);
+    let last = s, x = s;
+    while (x >= 0) {
+      const e = d.nextClean(x, end);
+      last = e < 0 ? end : e;
+      x = e < 0 ? -1 : d.nextPending(e, end);
+    }
+    return [s, last - s];
   }
 
   /** Blocks the last copyToSvol moved. */
@@ -81,24 +91,38 @@ export class Disk508 implements Processor {
 
   /**
    * Copies the pending blocks of [lba, lba+n) to the S-VOL and clears them in 514. With
-   * dry = true only returns the cost it would take now.
+   * dry = true only returns the cost it would take now. The pending runs inside one
+   * scratch-sized window are read together (one P-VOL read, cache slots laid over it by
+   * readCurrent: reading a clean block too is harmless), then each run is written to the
+   * S-VOL on its own: a block not pending must keep its S-VOL data (after a split it is
+   * the split-instant image).
    */
   private copyToSvol(lba: number, n: number, dry: boolean): number {
     const { c } = this;
-    const d = c.diff, end = lba + n, bb = c.m.L.blockBytes, cap = c.m.L.scratchBlocks;
+    const d = c.diff, end = lba + n, bb = c.m.L.blockBytes, cap = c.m.L.scratchBlocks, at = c.m.L.scratch508;
     let cost = 0, copied = 0;
+    const runs: number[] = [];
     for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
-      let e = d.nextClean(s, end);
-      if (e < 0) e = end;
-      e = Math.min(e, s + cap);
-      cost += this.readCurrent(s, e - s, c.m.L.scratch508, dry);
-      cost += c.cost.diskWrite((e - s) * bb, 1);
-      if (!dry) {
-        c.svol.write(s, e - s, c.m.blocksAt(c.m.L.scratch508, e - s));
-        d.clearDiff(s, e - s);
+      const wEnd = Math.min(end, s + cap);
+      runs.length = 0;
+      for (let x = s; x >= 0; ) {
+        let e = d.nextClean(x, wEnd);
+        if (e < 0) e = wEnd;
+        runs.push(x, e);
+        x = e < wEnd ? d.nextPending(e, wEnd) : -1;
       }
-      copied += e - s;
-      s = e < end ? d.nextPending(e, end) : -1;
+      const last = runs[runs.length - 1];
+      cost += this.readCurrent(s, last - s, at, dry);
+      for (let i = 0; i < runs.length; i += 2) {
+        const [r, e] = [runs[i], runs[i + 1]];
+        cost += c.cost.diskWrite((e - r) * bb, 1);
+        if (!dry) {
+          c.svol.write(r, e - r, c.m.blocksAt(at + (r - s) * bb, e - r));
+          d.clearDiff(r, e - r);
+        }
+        copied += e - r;
+      }
+      s = last < end ? d.nextPending(last, end) : -1;
     }
     if (!dry) this.lastCopied = copied;
     return cost;
@@ -190,17 +214,23 @@ export class Disk508 implements Processor {
     const { c, m } = this;
     const d = c.diff, end = lba + n, bb = m.L.blockBytes;
     const pPtr = m.stagingPtr(k, 0), sPtr = m.stagingPtr(k, 1);
-    // The S-VOL side is read as one I/O (its stale blocks are masked by the merge); the
-    // pending blocks come from the P-VOL side run by run.
-    let cost = c.cost.diskRead(n * bb, 1), fromPvol = 0;
+    // The S-VOL side is read as one I/O (its stale blocks are masked by the merge), and so
+    // is the P-VOL side, from the first pending block to the last: the merge takes only the
+    // pending blocks from it, so the clean ones read in between cost nothing but bytes,
+    // where a read per pending run cost an I/O each.
+    let cost = c.cost.diskRead(n * bb, 1);
+    const fromPvol = n > 0 ? d.pendingIn(lba, n) : 0;
     try {
       if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
-      for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
-        let e = d.nextClean(s, end);
-        if (e < 0) e = end;
-        cost += this.readCurrent(s, e - s, pPtr + (s - lba) * bb, dry);
-        fromPvol += e - s;
-        s = e < end ? d.nextPending(e, end) : -1;
+      const first = fromPvol > 0 ? d.nextPending(lba, end) : -1;
+      if (first >= 0) {
+        let last = first;
+        for (let x = first; x >= 0; ) {
+          const e = d.nextClean(x, end);
+          last = e < 0 ? end : e;
+          x = e < 0 ? -1 : d.nextPending(e, end);
+        }
+        cost += this.readCurrent(first, last - first, pPtr + (first - lba) * bb, dry);
       }
     } catch (e) { return fail(e); }
     cost += c.cost.cache(n * bb);

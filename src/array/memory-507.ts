@@ -66,8 +66,14 @@ const B_WORDS = B.SEG0 + 4 * MAX_SEGMENTS;
 
 export const BackupState = { IDLE: 0, ACCEPTED: 1, HOLDING: 2, RUNNING: 3, DONE: 4, FAILED: 5 } as const;
 
-/** Staging buffers of 515 (double buffering: 508 fills one while 503 streams the other). */
-export const NBUF = 2;
+/**
+ * Staging buffers of 515: 508 fills some while 503 streams others. More than two, so that
+ * in the live runtime, where 503 and 508 are separate workers that each wake up late now
+ * and then, 508 can stage several units ahead and 503 stream several in one go: the handoff
+ * latency is paid per burst, not per unit. A buffer is three regions of unitMax blocks
+ * (under 64 KiB each, LIMITS.maxTransferBytes), so eight cost under 1.5 MiB of 507.
+ */
+export const NBUF = 8;
 /** Words per staging buffer: state, seq, lba, blocks, segment, dest lba. */
 export const SB = { STATE: 0, SEQ: 1, LBA: 2, N: 3, SEG: 4, DEST: 5 } as const;
 const SB_WORDS = 8;
