@@ -60,6 +60,24 @@ export interface Counters {
   dirtySlots: number;
 }
 
+/** Pair states and bitmap counts as 507 holds them (also read by the live runtime's proxy). */
+export function readPairStatus({ m, diff }: Pick<Ctx, 'm' | 'diff'>): PairStatus {
+  return {
+    p516: PAIR_STATES[m.w(W.P_STATE)], s517: PAIR_STATES[m.w(W.S_STATE)],
+    pending: diff.pending(), post: diff.postCount(),
+    pendingAtSplit: m.w(W.PENDING_AT_SPLIT), splits: m.w(W.SPLIT_SEQ),
+  };
+}
+
+/** The controller's counters in 507's control words. */
+export function readCounters(m: Ctx['m']): Counters {
+  return {
+    cowCopies: m.w(W.COW_COPIES), priorityCopies: m.w(W.PRIORITY_COPIES),
+    stagedFromPvol: m.w(W.STAGED_FROM_PVOL), svolWritesForBackup: m.w(W.SVOL_WRITES_FOR_BACKUP),
+    backgroundCopies: m.w(W.BG_COPIES), destaged: m.w(W.DESTAGED), dirtySlots: m.w(W.DIRTY),
+  };
+}
+
 export class Controller {
   readonly ctx: Ctx;
   readonly p501: Channel501;
@@ -151,20 +169,10 @@ export class Controller {
   }
 
   status(): PairStatus {
-    const { m, diff } = this.ctx;
-    return {
-      p516: PAIR_STATES[m.w(W.P_STATE)], s517: PAIR_STATES[m.w(W.S_STATE)],
-      pending: diff.pending(), post: diff.postCount(),
-      pendingAtSplit: m.w(W.PENDING_AT_SPLIT), splits: m.w(W.SPLIT_SEQ),
-    };
+    return readPairStatus(this.ctx);
   }
 
   counters(): Counters {
-    const m = this.ctx.m;
-    return {
-      cowCopies: m.w(W.COW_COPIES), priorityCopies: m.w(W.PRIORITY_COPIES),
-      stagedFromPvol: m.w(W.STAGED_FROM_PVOL), svolWritesForBackup: m.w(W.SVOL_WRITES_FOR_BACKUP),
-      backgroundCopies: m.w(W.BG_COPIES), destaged: m.w(W.DESTAGED), dirtySlots: m.w(W.DIRTY),
-    };
+    return readCounters(this.ctx.m);
   }
 }

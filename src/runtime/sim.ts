@@ -10,7 +10,8 @@ import type { BackupStatus } from '../array/backup.ts';
 import { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import { MemoryBlockDevice } from '../devices/memory-device.ts';
-import { Prng, fillBlock } from '../scenario/prng.ts';
+import { initialPending } from '../scenario/initial.ts';
+import { fillBlock } from '../scenario/prng.ts';
 import type { Mode, Scenario } from '../scenario/schema.ts';
 import { WorkloadGen } from '../scenario/workload.ts';
 import { createCostModel } from './cost-model.ts';
@@ -136,21 +137,13 @@ export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode;
  * (dirtyInCache) are newest only in cache, the P-VOL disk still holding generation -2.
  */
 function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice, image?: Uint8Array): void {
-  const { blocks, blockBytes: bb, cacheSlots } = s.geometry;
+  const { blocks, blockBytes: bb } = s.geometry;
   const blk = (d: MemoryBlockDevice, b: number) => d.data.subarray(b * bb, (b + 1) * bb);
   if (image) pvol.data.set(image);
   else for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
   if (s.initial.pair === 'simplex') return;
   svol.data.set(pvol.data);
-  const order = Int32Array.from({ length: blocks }, (_, i) => i);
-  const rng = new Prng(s.seed ^ 0x27d4eb2f);
-  const k = Math.round(s.initial.pending * blocks);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(blocks - i);
-    const t = order[i]; order[i] = order[j]; order[j] = t;
-  }
-  const pending = Array.from(order.subarray(0, k)).sort((a, b) => a - b);
-  const nDirty = Math.min(Math.round(s.initial.dirtyInCache * k), Math.floor(cacheSlots / 2));
+  const { pending, nDirty } = initialPending(s);
   const dirty = pending.slice(0, nDirty).map((lba) => {
     const data = blk(pvol, lba).slice();
     fillBlock(blk(pvol, lba), s.seed, -2, lba);

@@ -8,10 +8,9 @@
  * counters are read straight from 507, as a server reading the pair state would.
  */
 import { BackupHandle, type BackupParams } from '../../array/backup.ts';
-import type { Counters, PairStatus } from '../../array/controller.ts';
+import { readCounters, readPairStatus, type Counters, type PairStatus } from '../../array/controller.ts';
 import type { Ctx } from '../../array/context.ts';
 import { PAIR_STATES, type PairOp, type PairResult } from '../../array/pair-state.ts';
-import { W } from '../../array/memory-507.ts';
 import { K, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
 import { Ring } from './ring.ts';
 import { encodeBackup } from './xcopy-port.ts';
@@ -149,20 +148,10 @@ export class RemoteController {
   }
 
   status(): PairStatus {
-    const { m, diff } = this.ctx;
-    return {
-      p516: PAIR_STATES[m.w(W.P_STATE)], s517: PAIR_STATES[m.w(W.S_STATE)],
-      pending: diff.pending(), post: diff.postCount(),
-      pendingAtSplit: m.w(W.PENDING_AT_SPLIT), splits: m.w(W.SPLIT_SEQ),
-    };
+    return readPairStatus(this.ctx);
   }
 
   counters(): Counters {
-    const m = this.ctx.m;
-    return {
-      cowCopies: m.w(W.COW_COPIES), priorityCopies: m.w(W.PRIORITY_COPIES),
-      stagedFromPvol: m.w(W.STAGED_FROM_PVOL), svolWritesForBackup: m.w(W.SVOL_WRITES_FOR_BACKUP),
-      backgroundCopies: m.w(W.BG_COPIES), destaged: m.w(W.DESTAGED), dirtySlots: m.w(W.DIRTY),
-    };
+    return readCounters(this.ctx.m);
   }
 }

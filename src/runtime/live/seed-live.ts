@@ -1,6 +1,6 @@
 /**
  * The initial volumes of a live run, written into the OPFS files by 508's worker before
- * t = 0. It follows the sim's seedVolumes (src/runtime/sim.ts) exactly — same pending set
+ * t = 0. It follows the sim's seedVolumes (src/runtime/sim.ts) exactly — same pending set (src/scenario/initial.ts)
  * from the same seed stream, same generations (P-VOL 0; S-VOL -1 where pending; P-VOL disk
  * -2 where the newest data is still dirty in cache) — so a scenario starts from the same
  * state in both runtimes. Written in chunks through one buffer: the volumes may be far
@@ -8,26 +8,11 @@
  */
 import type { Controller } from '../../array/controller.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
-import { Prng, fillBlock } from '../../scenario/prng.ts';
+import { initialPending } from '../../scenario/initial.ts';
+import { fillBlock } from '../../scenario/prng.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
 const CHUNK_BLOCKS = 256;
-
-/** The pending blocks (sorted) and how many of them start dirty in cache, as the sim picks them. */
-export function initialPending(s: Scenario): { pending: number[]; nDirty: number } {
-  const { blocks, cacheSlots } = s.geometry;
-  if (s.initial.pair === 'simplex') return { pending: [], nDirty: 0 };
-  const order = Int32Array.from({ length: blocks }, (_, i) => i);
-  const rng = new Prng(s.seed ^ 0x27d4eb2f);
-  const k = Math.round(s.initial.pending * blocks);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(blocks - i);
-    const t = order[i]; order[i] = order[j]; order[j] = t;
-  }
-  const pending = Array.from(order.subarray(0, k)).sort((a, b) => a - b);
-  const nDirty = Math.min(Math.round(s.initial.dirtyInCache * k), Math.floor(cacheSlots / 2));
-  return { pending, nDirty };
-}
 
 export function seedLiveVolumes(s: Scenario, ctl: Controller, pvol: BlockDevice, svol: BlockDevice): void {
   const { blocks, blockBytes: bb } = s.geometry;
