@@ -6,28 +6,15 @@
 import type { Core } from './core-api.ts';
 import { layoutChecksumTables } from './checksum-tables.ts';
 
-/** The raw exports of core.wasm (pointers and bit numbers as i32, as wasm passes them). */
-export interface CoreExports {
+/**
+ * The raw exports of core.wasm: every Core function (pointers and bit numbers as i32, as
+ * wasm passes them), plus the page's chain check and the benchmarks' bare scans.
+ */
+export interface CoreExports extends Omit<Core, 'memory' | 'kind'> {
   ping(x: number): number;
-  setRange(bm: number, start: number, end: number): void;
-  clearRange(bm: number, start: number, end: number): void;
-  test(bm: number, bit: number): number;
-  count(bm: number, start: number, end: number): number;
-  nextSet(bm: number, from: number, limit: number): number;
-  nextClear(bm: number, from: number, limit: number): number;
-  atomicSet(bm: number, bit: number): number;
-  atomicClear(bm: number, bit: number): number;
-  atomicSetRange(bm: number, start: number, end: number): void;
-  atomicClearRange(bm: number, start: number, end: number): void;
   /** Flat SIMD scans over a bare word array (no header, no summary): for benchmarks. */
   scanWordsSet(words: number, from: number, limit: number): number;
   scanWordsClear(words: number, from: number, limit: number): number;
-  copy(dst: number, src: number, len: number): void;
-  stagingMerge(
-    bm: number, firstBit: number, nBlocks: number, blockBytes: number,
-    pvol: number, svol: number, dst: number,
-  ): void;
-  checksum(ptr: number, len: number): number;
 }
 
 export function compileCore(bytes: BufferSource): Promise<WebAssembly.Module> {
