@@ -133,49 +133,48 @@ export class Ring {
    * passes (Infinity: forever). Returns false only on timeout.
    */
   pop(out: Int32Array | number[], timeoutMs = Infinity): boolean {
-    const deadline = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
-    for (;;) {
-      const seen = Atomics.load(this.w, this.base + PUSHES);
-      if (this.tryPop(out)) return true;
-      const left = deadline - now();
-      if (left <= 0) return false;
-      Atomics.wait(this.w, this.base + PUSHES, seen, left);
-    }
+    return this.blockUntil(PUSHES, () => this.tryPop(out), timeoutMs);
   }
 
   /** Blocking push for workers: waits while the ring is full. Returns false only on timeout. */
   push(record: ArrayLike<number>, timeoutMs = Infinity): boolean {
-    const deadline = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
-    for (;;) {
-      const seen = Atomics.load(this.w, this.base + POPS);
-      if (this.tryPush(record)) return true;
-      const left = deadline - now();
-      if (left <= 0) return false;
-      Atomics.wait(this.w, this.base + POPS, seen, left);
-    }
+    return this.blockUntil(POPS, () => this.tryPush(record), timeoutMs);
   }
 
   /** Non-blocking pop for the page: awaits Atomics.waitAsync between attempts. */
-  async popAsync(out: Int32Array | number[], timeoutMs = Infinity): Promise<boolean> {
-    const deadline = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
-    for (;;) {
-      const seen = Atomics.load(this.w, this.base + PUSHES);
-      if (this.tryPop(out)) return true;
-      const left = deadline - now();
-      if (left <= 0) return false;
-      await waitAsync(this.w, this.base + PUSHES, seen, left);
-    }
+  popAsync(out: Int32Array | number[], timeoutMs = Infinity): Promise<boolean> {
+    return this.awaitUntil(PUSHES, () => this.tryPop(out), timeoutMs);
   }
 
   /** Non-blocking push for the page: awaits room. */
-  async pushAsync(record: ArrayLike<number>, timeoutMs = Infinity): Promise<boolean> {
+  pushAsync(record: ArrayLike<number>, timeoutMs = Infinity): Promise<boolean> {
+    return this.awaitUntil(POPS, () => this.tryPush(record), timeoutMs);
+  }
+
+  /**
+   * Retries `attempt` until it succeeds, sleeping on `counter` (pushes or pops) between
+   * tries. The counter is read before the attempt, so a change in between is never missed.
+   */
+  private blockUntil(counter: number, attempt: () => boolean, timeoutMs: number): boolean {
     const deadline = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
     for (;;) {
-      const seen = Atomics.load(this.w, this.base + POPS);
-      if (this.tryPush(record)) return true;
+      const seen = Atomics.load(this.w, this.base + counter);
+      if (attempt()) return true;
       const left = deadline - now();
       if (left <= 0) return false;
-      await waitAsync(this.w, this.base + POPS, seen, left);
+      Atomics.wait(this.w, this.base + counter, seen, left);
+    }
+  }
+
+  /** blockUntil for the page, where blocking is forbidden. */
+  private async awaitUntil(counter: number, attempt: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.w, this.base + counter);
+      if (attempt()) return true;
+      const left = deadline - now();
+      if (left <= 0) return false;
+      await waitAsync(this.w, this.base + counter, seen, left);
     }
   }
 }
