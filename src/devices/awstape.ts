@@ -46,15 +46,19 @@ export class AwsTapeError extends Error {
 
 export interface AwsTapeWriterOptions {
   /**
-   * Receives the image in order, one fresh chunk per segment (header + data, never a view
-   * of the caller's buffer), e.g. to append to an OPFS file. Without a sink the writer
-   * keeps the image and bytes() returns it.
+   * Receives the image in order, one segment at a time as its 6-byte header and its data,
+   * e.g. to append both to an OPFS file. Both are views valid only during the call (the
+   * header is reused, the data is the caller's own buffer): a tape stream then costs no
+   * allocation per block, which in Chromium made a 32 KiB OPFS append 4–8 times slower
+   * (a fresh buffer per write; measured with web/bench/opfs-copy-worker.ts). Without a
+   * sink the writer keeps copies and bytes() returns the image.
    */
-  sink?: (chunk: Uint8Array) => void;
+  sink?: (header: Uint8Array, data: Uint8Array) => void;
 }
 
 export class AwsTapeWriter {
-  private readonly sink: ((chunk: Uint8Array) => void) | undefined;
+  private readonly sink: AwsTapeWriterOptions['sink'];
+  private readonly header = new Uint8Array(AWS_HEADER_BYTES);
   /** Without a sink: the image as its segments, joined once by bytes() (no regrowth). */
   private readonly chunks: Uint8Array[] = [];
   private prevLength = 0;
@@ -103,18 +107,23 @@ export class AwsTapeWriter {
   }
 
   private segment(flags1: number, data: Uint8Array): void {
-    const chunk = new Uint8Array(AWS_HEADER_BYTES + data.byteLength);
-    chunk[0] = data.byteLength & 0xff;
-    chunk[1] = data.byteLength >>> 8;
-    chunk[2] = this.prevLength & 0xff;
-    chunk[3] = this.prevLength >>> 8;
-    chunk[4] = flags1;
-    chunk[5] = 0;
-    chunk.set(data, AWS_HEADER_BYTES);
+    const h = this.header;
+    h[0] = data.byteLength & 0xff;
+    h[1] = data.byteLength >>> 8;
+    h[2] = this.prevLength & 0xff;
+    h[3] = this.prevLength >>> 8;
+    h[4] = flags1;
+    h[5] = 0;
     this.prevLength = data.byteLength;
-    this._bytesWritten += chunk.byteLength;
-    if (this.sink) this.sink(chunk);
-    else this.chunks.push(chunk);
+    this._bytesWritten += AWS_HEADER_BYTES + data.byteLength;
+    if (this.sink) {
+      this.sink(h, data);
+      return;
+    }
+    const chunk = new Uint8Array(AWS_HEADER_BYTES + data.byteLength);
+    chunk.set(h);
+    chunk.set(data, AWS_HEADER_BYTES);
+    this.chunks.push(chunk);
   }
 }
 

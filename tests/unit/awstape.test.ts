@@ -115,12 +115,13 @@ describe('AwsTapeWriter: exact bytes', () => {
     expect(() => new AwsTapeWriter().writeBlock(new Uint8Array(0))).toThrow(RangeError);
   });
 
-  it('a sink receives fresh chunks that concatenate to the image; bytes() is then refused', () => {
+  it('a sink receives header and data per segment that concatenate to the image; bytes() is then refused', () => {
     const chunks: Uint8Array[] = [];
-    const w = new AwsTapeWriter({ sink: (c) => chunks.push(c) });
+    // The views are valid only during the call: the sink copies what it keeps.
+    const w = new AwsTapeWriter({ sink: (h, d) => chunks.push(Uint8Array.from([...h, ...d])) });
     const src = Uint8Array.of(5, 6);
     w.writeBlock(src);
-    src[0] = 0; // the writer must not have kept a view of the caller's buffer
+    src[0] = 0; // what the sink copied during the call stays
     w.writeTapemark();
     expect(chunks.map((c) => [...c])).toEqual([[2, 0, 0, 0, 0xa0, 0, 5, 6], [0, 0, 2, 0, 0x40, 0]]);
     expect(() => w.bytes()).toThrow(/sink/);
@@ -143,7 +144,7 @@ describe('writer → strict reader (properties)', () => {
   it('the sink sees the same bytes as the buffered writer', () => {
     fc.assert(fc.property(opsArb, (ops) => {
       const chunks: Uint8Array[] = [];
-      write(ops, new AwsTapeWriter({ sink: (c) => chunks.push(c) }));
+      write(ops, new AwsTapeWriter({ sink: (h, d) => chunks.push(Buffer.concat([h, d])) }));
       expect(Buffer.concat(chunks).equals(write(ops).bytes())).toBe(true);
     }), { numRuns: 60 });
   });

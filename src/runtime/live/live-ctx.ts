@@ -48,10 +48,13 @@ export function opfsTape(handle: FileSystemSyncAccessHandle): { writer: AwsTapeW
   handle.truncate(0);
   let at = 0;
   const writer = new AwsTapeWriter({
-    sink: (chunk) => {
-      const n = handle.write(chunk, { at });
-      if (n !== chunk.length) throw new Error(`tape-303: short write ${n} of ${chunk.length} bytes (quota?)`);
-      at += n;
+    sink: (header, data) => {
+      // Header and data straight from the writer's header and shared memory 515: no copy.
+      for (const part of [header, data]) {
+        const n = handle.write(part, { at });
+        if (n !== part.length) throw new Error(`tape-303: short write ${n} of ${part.length} bytes (quota?)`);
+        at += n;
+      }
     },
   });
   return { writer, flush: () => handle.flush() };
