@@ -43,31 +43,51 @@ export class Channel503 implements Processor {
     }
     if (st !== BackupState.RUNNING) return null;
     if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), 'device error') };
+    // Units leave in order twice: handed to their destination at B.SENT_SEQ, then counted
+    // done at B.STREAM_SEQ once written. Bookkeeping and preparing come before streaming,
+    // so that a runtime holding the step lock does all of them in one hold and streams the
+    // READY units after letting it go (nextOwn).
     for (let k = 0; k < NBUF; k++) {
       const s = m.sb(k, SB.STATE);
       if (s === BufState.FAILED) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
-      if (m.sb(k, SB.SEQ) !== m.b(B.STREAM_SEQ)) continue;
-      if (s === BufState.READY) {
-        if (this.seg(m.sb(k, SB.SEG), 2) === 0) {
-          const bytes = m.sb(k, SB.N) * m.L.blockBytes;
-          return { cost: c.cost.tape(bytes, 1), run: () => this.stream(k) };
-        }
-        return { cost: cmd, run: () => this.requestWrite(k) };
-      }
-      if (s === BufState.WRITTEN) return { cost: cmd, run: () => this.progress(k) };
+      if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { cost: cmd, run: () => this.progress(k) };
     }
+    const send = this.sendable();
+    if (send >= 0 && this.seg(m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
     for (let k = 0; k < NBUF; k++) {
       if (m.sb(k, SB.STATE) === BufState.COPIED) return { cost: cmd, run: () => this.request(k, Req.STAGE, 'stage.req') };
     }
     const phase = m.b(B.CHECK_RANGE);
     if (m.b(B.PREP_SEQ) < m.b(B.UNITS)) {
-      if (phase === RANGE_COPY) return c.reqRing.size() < 8 ? { cost: cmd, run: () => this.rangeCopy() } : null;
-      if (phase === RANGE_STREAM && m.b(B.PRIO_OUT) > 0) return null;
+      if (phase === RANGE_COPY) return c.reqRing.size() < 8 ? { cost: cmd, run: () => this.rangeCopy() } : this.nextOwn();
+      if (phase === RANGE_STREAM && m.b(B.PRIO_OUT) > 0) return this.nextOwn();
       for (let k = 0; k < NBUF; k++) {
         if (m.sb(k, SB.STATE) === BufState.FREE) return { cost: cmd, run: () => this.prepare(k) };
       }
     }
-    return null;
+    return this.nextOwn();
+  }
+
+  /**
+   * The step 503 may take without the step lock (Work.own): streaming the next READY unit
+   * to the tape. It reads and writes only what 503 owns: a READY buffer (nobody else writes
+   * one), its tape, its cursor B.SENT_SEQ. Null when there is none.
+   */
+  nextOwn(): Work | null {
+    const { c, m } = this;
+    if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0) return null;
+    const k = this.sendable();
+    if (k < 0 || this.seg(m.sb(k, SB.SEG), 2) !== 0) return null;
+    return { cost: c.cost.tape(m.sb(k, SB.N) * m.L.blockBytes, 1), run: () => this.stream(k), own: true };
+  }
+
+  /** The READY buffer holding the next unit to hand to its destination, or -1. */
+  private sendable(): number {
+    const { m } = this;
+    for (let k = 0; k < NBUF; k++) {
+      if (m.sb(k, SB.STATE) === BufState.READY && m.sb(k, SB.SEQ) === m.b(B.SENT_SEQ)) return k;
+    }
+    return -1;
   }
 
   private start(): void {
@@ -112,8 +132,8 @@ export class Channel503 implements Processor {
     const pending = c.diff.pendingIn(lba, n);
     if (pending > 0) {
       m.setB(B.PRIO_OUT, m.b(B.PRIO_OUT) + 1);
-      c.reqRing.push(Req.PRIO_RANGE, lba, n, s);
       c.log('503', 'priority.req', '508', { lba, n, pending });
+      this.ask(Req.PRIO_RANGE, lba, n, s);
     }
     if (m.b(B.PREP_SEQ) === m.b(B.UNITS)) {
       // Every unit checked: now stream, from the start of the range again.
@@ -135,8 +155,8 @@ export class Channel503 implements Processor {
     const pending = c.diff.pendingIn(lba, n);
     if (method === 'priority' && pending > 0) {
       m.setSb(k, SB.STATE, BufState.COPY_REQ);
-      c.reqRing.push(Req.PRIO, k);
       c.log('503', 'priority.req', '508', { lba, n, pending });
+      this.ask(Req.PRIO, k);
       return;
     }
     this.request(k, Req.STAGE, 'stage.req');
@@ -145,23 +165,34 @@ export class Channel503 implements Processor {
   private request(k: number, type: number, ev: string): void {
     const { c, m } = this;
     m.setSb(k, SB.STATE, BufState.STAGE_REQ);
-    c.reqRing.push(type, k);
     c.log('503', ev, '508', { lba: m.sb(k, SB.LBA), n: m.sb(k, SB.N) });
+    this.ask(type, k);
+  }
+
+  /** A request to 508: served at once where this worker may (Ctx.serve508), else queued. */
+  private ask(type: number, a: number, n = 0, seg = 0): void {
+    const { c } = this;
+    if (!c.serve508?.(type, a, n, seg)) c.reqRing.push(type, a, n, seg);
   }
 
   private requestWrite(k: number): void {
     this.m.setSb(k, SB.STATE, BufState.WRITE_REQ);
-    this.c.reqRing.push(Req.WRITE_DEST, k);
+    this.m.setB(B.SENT_SEQ, this.m.b(B.SENT_SEQ) + 1);
     this.c.log('503', 'dest.write', '508', { lba: this.m.sb(k, SB.DEST), n: this.m.sb(k, SB.N) });
+    this.ask(Req.WRITE_DEST, k);
   }
 
-  /** 515 → tape (SPEC.md: 503 moves the data to the tape device 303). */
+  /**
+   * 515 → tape (SPEC.md: 503 moves the data to the tape device 303). Touches only what 503
+   * owns: a READY buffer nobody else writes, its tape, its cursor B.SENT_SEQ.
+   */
   private stream(k: number): void {
     const { c, m } = this;
     const n = m.sb(k, SB.N);
     c.tape.writeBlock(m.blocksAt(m.stagingPtr(k, 2), n));
     c.log('503', 'tape.write', '303', { lba: m.sb(k, SB.LBA), n });
-    this.progress(k);
+    m.setSb(k, SB.STATE, BufState.WRITTEN);
+    m.setB(B.SENT_SEQ, m.b(B.SENT_SEQ) + 1);
   }
 
   private progress(k: number): void {

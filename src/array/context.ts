@@ -21,12 +21,20 @@ export interface Work {
   cost: number;
   /** Performs the step. */
   run(): void;
+  /**
+   * The step reads and writes only what its own processor owns (503 streaming a READY
+   * buffer to its tape), so a runtime with real parallelism may run it without the step
+   * lock, alongside other processors' steps. The sim ignores it.
+   */
+  own?: boolean;
 }
 
 export interface Processor {
   readonly actor: Actor;
   /** The next bounded step, or null when there is nothing to do now. Has no side effects. */
   next(): Work | null;
+  /** Only a step the processor may take without the step lock (Work.own), or null. */
+  nextOwn?(): Work | null;
 }
 
 export interface Ctx {
@@ -43,6 +51,15 @@ export interface Ctx {
   cowRing: Ring;
   /** 503 → 508 backup requests (priority copy, stage, merge, write to a disk target). */
   reqRing: Ring;
+  /**
+   * Set only where 503's worker holds its own handles on the volumes (the live runtime with
+   * 'readwrite-unsafe', issue 6): 503 then performs its requests to 508 itself, with 508's
+   * own code, in its own step, instead of queueing them in reqRing and waiting for 508's
+   * worker to wake up. Returns false for a request it cannot serve (e.g. no disk target
+   * handle), which then goes through reqRing as usual. Without it (the sim, exclusive
+   * handles) every volume I/O goes through 508 (SPEC.md parts table).
+   */
+  serve508?: (type: number, a: number, n: number, seg: number) => boolean;
   now(): number;
   log(actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']): void;
 }

@@ -14,7 +14,7 @@
  */
 import { DeviceError } from '../devices/block-device.ts';
 import { PS } from './pair-state.ts';
-import { B, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memory-507.ts';
+import { B, BackupState, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memory-507.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
 
@@ -32,7 +32,11 @@ export class Disk508 implements Processor {
     const req = c.reqRing.peek();
     if (req) return { cost: this.request(req, true), run: () => { const r = c.reqRing.peek()!; c.reqRing.pop(); this.request(r, false); } };
     if (c.cache.dirty() > c.cache.slots * 0.75) return this.destageWork();
-    if (this.copying() && c.diff.pending() > 0) {
+    // A backup that streams has the disks: the background copy resumes when it ends (SPEC.md
+    // Embodiment 1: "508 keeps copying the rest"). Copies the backup or a client write needs
+    // (priority, copy before write) still run above. Without this the backup and a
+    // differential several times its size split the disks and both take the longer time.
+    if (this.copying() && c.diff.pending() > 0 && m.b(B.STATE) !== BackupState.RUNNING) {
       const run = this.nextPendingRun();
       return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background() };
     }
@@ -148,6 +152,17 @@ export class Disk508 implements Processor {
     }
     flush(lba + n);
     return cost;
+  }
+
+  /**
+   * Serves a request of 503's at once, in the caller's step (Ctx.serve508: 503's worker
+   * with its own volume handles runs this with its own Disk508 over its own Ctx). A disk
+   * target write needs the target's handle: without one it is left to the ring.
+   */
+  serve(type: number, a: number, n: number, seg: number): boolean {
+    if (type === Req.WRITE_DEST && !this.c.backupDisk) return false;
+    this.request([type, a, n, seg], false);
+    return true;
   }
 
   /** A request from 503 (record [type, buffer or lba, n, segment]); returns its cost. */

@@ -59,6 +59,7 @@ export const B = {
   REPORTED: 14, // 502 has answered the backup server about the end
   ID: 15,
   FAILURE: 16, // why it failed: index into FAILURE_REASONS (channel-503.ts)
+  SENT_SEQ: 17, // units handed to their destination (streamed to tape, or disk write asked)
   SEG0: 20, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
 } as const;
 export const MAX_SEGMENTS = 256;

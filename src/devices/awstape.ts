@@ -54,10 +54,16 @@ export interface AwsTapeWriterOptions {
    * sink the writer keeps copies and bytes() returns the image.
    */
   sink?: (header: Uint8Array, data: Uint8Array) => void;
+  /**
+   * Called after each tapemark: that is where a drive writes its buffer to the medium
+   * (SSC-3 WRITE FILEMARKS with IMMED = 0), so a backup reported done is on the tape.
+   */
+  flush?: () => void;
 }
 
 export class AwsTapeWriter {
   private readonly sink: AwsTapeWriterOptions['sink'];
+  private readonly flush: AwsTapeWriterOptions['flush'];
   private readonly header = new Uint8Array(AWS_HEADER_BYTES);
   /** Without a sink: the image as its segments, joined once by bytes() (no regrowth). */
   private readonly chunks: Uint8Array[] = [];
@@ -69,6 +75,7 @@ export class AwsTapeWriter {
 
   constructor(opts?: AwsTapeWriterOptions) {
     this.sink = opts?.sink;
+    this.flush = opts?.flush;
   }
 
   /** Image bytes emitted so far (headers and data). */
@@ -98,6 +105,7 @@ export class AwsTapeWriter {
   writeTapemark(): void {
     this.segment(FLAG1_TAPEMARK, new Uint8Array(0));
     this._tapemarks++;
+    this.flush?.();
   }
 
   /** The whole image so far (a fresh array). Only without a sink: with one, the sink has it. */

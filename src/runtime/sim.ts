@@ -39,6 +39,11 @@ export interface SimOptions {
    * independent of the controller. Only read, never kept past the run's start.
    */
   initialImage?: Uint8Array;
+  /**
+   * 503 serves its own requests to 508 (Ctx.serve508), as the live runtime's 503 does when
+   * it holds its own volume handles: the sim then proves that arrangement's invariants too.
+   */
+  serveInline?: boolean;
 }
 
 export interface Snapshot {
@@ -92,6 +97,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const ctl = new Controller({
     core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk: opts.backupDisk, now, log: (e) => events.push(e),
   });
+  if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
   const log = ctl.ctx.log;

@@ -43,7 +43,10 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
   return { name, blocks, blockBytes, read: refuse, write: refuse, flush: refuse };
 }
 
-/** The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at the end of a backup. */
+/**
+ * The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at each tapemark (the
+ * end of a backup's tape file, before 503 reports it done) and when the run closes.
+ */
 export function opfsTape(handle: FileSystemSyncAccessHandle): { writer: AwsTapeWriter; flush(): void } {
   handle.truncate(0);
   let at = 0;
@@ -56,6 +59,7 @@ export function opfsTape(handle: FileSystemSyncAccessHandle): { writer: AwsTapeW
         at += n;
       }
     },
+    flush: () => handle.flush(),
   });
   return { writer, flush: () => handle.flush() };
 }

@@ -24,10 +24,16 @@ export class MetadataPersister {
   constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
     private readonly label: RunLabel) {}
 
-  /** The watched words; a change in any of them is a state change to persist. */
+  /**
+   * The watched words; a change in any of them is a state change to persist. A backup's
+   * accepted, holding and running states are one "in flight" to a record (record() says
+   * no more), so a backup starting to stream costs no flush.
+   */
   private key(): number[] {
     const m = this.ctx.m;
-    return [m.w(W.P_STATE), m.w(W.S_STATE), m.b(B.STATE), m.w(W.SPLIT_SEQ), m.b(B.ID)];
+    const b = m.b(B.STATE);
+    const inFlight = b === BackupState.ACCEPTED || b === BackupState.HOLDING || b === BackupState.RUNNING;
+    return [m.w(W.P_STATE), m.w(W.S_STATE), inFlight ? BackupState.ACCEPTED : b, m.w(W.SPLIT_SEQ), m.b(B.ID)];
   }
 
   maybeCommit(): boolean {

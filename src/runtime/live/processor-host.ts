@@ -107,7 +107,9 @@ function runSteps(proc: Processor, afterStep?: () => void): number {
   let n = 0;
   do {
     const work = proc.next();
-    if (!work) break;
+    // An own step is left for the caller to run after the lock is let go (unless it is
+    // the only step there is: then it runs here, so every hold makes progress).
+    if (!work || (work.own && n > 0)) break;
     work.run();
     afterStep?.();
     n++;
@@ -145,6 +147,16 @@ export async function hostProcessor(
         // The lock is taken only when an unlocked look finds work (mightStep): an idle
         // processor woken by the doorbell does not queue behind 508's I/O steps just to
         // find nothing to do.
+        // A step of the processor's own (Work.own: 503 streaming a READY unit to its tape)
+        // runs without the lock, so it overlaps the other processors' steps on the other
+        // core; it changes nothing another processor waits for, so nobody is woken for it.
+        const own = proc.nextOwn?.() ?? null;
+        if (own) {
+          own.run();
+          steps++;
+          if (performance.now() >= sliceEnd || live.stopped()) break;
+          continue;
+        }
         const n = mightStep(proc) ? live.lock.with(() => runSteps(proc, afterStep)) : 0;
         if (n === 0) break;
         steps += n;

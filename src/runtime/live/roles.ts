@@ -15,6 +15,7 @@ import { Channel502 } from '../../array/channel-502.ts';
 import { Channel503 } from '../../array/channel-503.ts';
 import type { Ctx, Processor } from '../../array/context.ts';
 import { Controller } from '../../array/controller.ts';
+import { Disk508 } from '../../array/disk-508.ts';
 import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
 import { createCostModel } from '../cost-model.ts';
 import type { Actor, SimEvent } from '../events.ts';
@@ -120,8 +121,23 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     const t = await openSync(FILES.tape, false);
     tapeFile = { handle: t.handle, ...opfsTape(t.handle) };
     dev.tape = tapeFile.writer;
+    if (handleMode === 'readwrite-unsafe') {
+      // Shared handles: 503 reads (and, for a priority copy, writes) the volumes itself
+      // with 508's code (Ctx.serve508), so a unit is staged without waking 508's worker.
+      // 508 laid the files out first (workers are set up in order, 508 first).
+      for (const [key, file, name] of [['pvol', FILES.pvol, 'pvol-601'], ['svol', FILES.svol, 'svol-602']] as const) {
+        const h = await openSync(file, true);
+        closers.push(() => { h.handle.flush(); h.handle.close(); });
+        if (h.mode !== 'readwrite-unsafe') throw new Error(`503: ${file} opened as ${h.mode}, expected readwrite-unsafe`);
+        dev[key] = new OpfsBlockDevice({ name, handle: h.handle, blockBytes: w.blockBytes, blocks: w.blocks });
+      }
+    }
   }
   const ctx = attachCtx(core, role, w, dev, events, now);
+  if (dev.pvol) {
+    const d508 = new Disk508(ctx);
+    ctx.serve508 = (type, a, n, seg) => d508.serve(type, a, n, seg);
+  }
   const persister = persisterOf(ctx);
 
   if (role === '501') {
