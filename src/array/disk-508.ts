@@ -32,11 +32,13 @@ export class Disk508 implements Processor {
     const req = c.reqRing.peek();
     if (req) return { cost: this.request(req, true), run: () => { const r = c.reqRing.peek()!; c.reqRing.pop(); this.request(r, false); } };
     if (c.cache.dirty() > c.cache.slots * 0.75) return this.destageWork();
-    // A backup that streams has the disks: the background copy resumes when it ends (SPEC.md
-    // Embodiment 1: "508 keeps copying the rest"). Copies the backup or a client write needs
-    // (priority, copy before write) still run above. Without this the backup and a
-    // differential several times its size split the disks and both take the longer time.
-    if (this.copying() && c.diff.pending() > 0 && m.b(B.STATE) !== BackupState.RUNNING) {
+    // A backup that streams has the disks: the background copy and the idle destage resume
+    // when it ends (SPEC.md Embodiment 1: "508 keeps copying the rest"). What the backup or
+    // a client write needs (priority copy, copy before write, destage when the cache runs
+    // short) still runs above. Without this the backup and a differential several times its
+    // size split the disks and both take the longer time.
+    if (m.b(B.STATE) === BackupState.RUNNING) return null;
+    if (this.copying() && c.diff.pending() > 0) {
       const run = this.nextPendingRun();
       return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background() };
     }
@@ -97,13 +99,18 @@ export class Disk508 implements Processor {
    * Copies the pending blocks of [lba, lba+n) to the S-VOL and clears them in 514. With
    * dry = true only returns the cost it would take now. The pending runs inside one
    * scratch-sized window are read together (one P-VOL read, cache slots laid over it by
-   * readCurrent: reading a clean block too is harmless), then each run is written to the
-   * S-VOL on its own: a block not pending must keep its S-VOL data (after a split it is
-   * the split-instant image).
+   * readCurrent: reading a clean block too is harmless). A window with one run is written
+   * as it is; one with several is merged over the S-VOL's own blocks (core stagingMerge,
+   * as 515 does for embodiment 3) and written as one span, because a block not pending
+   * must keep its S-VOL data (after a split it is the split-instant image) and rewriting
+   * it with its own bytes keeps it. One write instead of one per run: scattered client
+   * writes leave runs of a block or two, and every write costs an I/O (and, in Chromium's
+   * OPFS, a message to the browser process).
    */
   private copyToSvol(lba: number, n: number, dry: boolean): number {
     const { c } = this;
     const d = c.diff, end = lba + n, bb = c.m.L.blockBytes, cap = c.m.L.scratchBlocks, at = c.m.L.scratch508;
+    const atS = at + cap * bb;
     let cost = 0, copied = 0;
     const runs: number[] = [];
     for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
@@ -117,14 +124,20 @@ export class Disk508 implements Processor {
       }
       const last = runs[runs.length - 1];
       cost += this.readCurrent(s, last - s, at, dry);
-      for (let i = 0; i < runs.length; i += 2) {
-        const [r, e] = [runs[i], runs[i + 1]];
-        cost += c.cost.diskWrite((e - r) * bb, 1);
+      if (runs.length > 2) {
+        cost += c.cost.diskRead((last - s) * bb, 1) + c.cost.cache((last - s) * bb) + c.cost.diskWrite((last - s) * bb, 1);
         if (!dry) {
-          c.svol.write(r, e - r, c.m.blocksAt(at + (r - s) * bb, e - r));
-          d.clearDiff(r, e - r);
+          c.svol.read(s, last - s, c.m.blocksAt(atS, last - s));
+          c.core.stagingMerge(d.diff, s, last - s, bb, at, atS, atS);
+          c.svol.write(s, last - s, c.m.blocksAt(atS, last - s));
         }
-        copied += e - r;
+      } else {
+        cost += c.cost.diskWrite((last - s) * bb, 1);
+        if (!dry) c.svol.write(s, last - s, c.m.blocksAt(at, last - s));
+      }
+      for (let i = 0; i < runs.length; i += 2) {
+        if (!dry) d.clearDiff(runs[i], runs[i + 1] - runs[i]);
+        copied += runs[i + 1] - runs[i];
       }
       s = last < end ? d.nextPending(last, end) : -1;
     }

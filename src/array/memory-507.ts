@@ -107,7 +107,10 @@ export interface Layout507 {
   staging: number;
   cowRing: number;
   reqRing: number;
-  /** 508's private work area (memory 506 in the patent's Fig. 2). */
+  /**
+   * 508's private work area (memory 506 in the patent's Fig. 2): two regions of
+   * scratchBlocks blocks, the P-VOL side at scratch508, the S-VOL side right after it.
+   */
   scratch508: number;
   /** Two blocks for the verifier's checksums. */
   verify: number;
@@ -134,7 +137,7 @@ export function planLayout(blocks: number, blockBytes: number, slots: number, ba
   const slotData = take(slots * blockBytes);
   const staging = take(NBUF * 3 * unitMax * blockBytes);
   const scratchBlocks = Math.max(unitMax, COPY_CHUNK, LIMITS.maxWriteBlocks);
-  const scratch508 = take(scratchBlocks * blockBytes);
+  const scratch508 = take(2 * scratchBlocks * blockBytes);
   const verify = take(2 * blockBytes);
   return {
     blocks, blockBytes, slots, unitMax, control, p511, bmA, bmB, blockToSlot, slotLba, slotState,

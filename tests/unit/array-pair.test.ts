@@ -131,6 +131,8 @@ describe('backups through 502', () => {
   it('a read failure mid-copy fails the backup and names the failing segment', () => {
     const sim = ext('duplex', 0.2);
     pair(sim, 'split');
+    // The differential first (its span copies read the S-VOL too): the failure is the backup's.
+    settle(sim);
     sim.svol.failAt = { op: 'read', lba: 150 };
     const h = sim.controller.startBackup({ method: 'wait', segments: [tape(0, 100), tape(100, 100)], transferBlocks: 10 });
     settle(sim);

@@ -13,7 +13,7 @@ import type { SimEvent } from '../../src/runtime/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
-import { RESERVE_REFUSED, reservationRefused } from '../../src/runtime/live/quota.ts';
+import { RESERVE_REFUSED, plannedTapeBytes, reservationRefused } from '../../src/runtime/live/quota.ts';
 import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { Ring } from '../../src/runtime/live/ring.ts';
@@ -85,7 +85,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
   return [
     { name: FILES.pvol, bytes: vol },
     { name: FILES.svol, bytes: vol },
-    { name: FILES.tape, bytes: vol + Math.ceil(blocks / Math.max(1, s.script.find((c) => c.op === 'backup')?.transferBlocks ?? 1)) * 6 + 64 },
+    { name: FILES.tape, bytes: plannedTapeBytes(s) },
     { name: FILES.journal, bytes: journal },
   ];
 }

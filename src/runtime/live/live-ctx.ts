@@ -11,7 +11,7 @@
  * the live runtime").
  */
 import type { Core } from '../../core/core-api.ts';
-import { AwsTapeWriter } from '../../devices/awstape.ts';
+import { AWS_HEADER_BYTES, AwsTapeWriter } from '../../devices/awstape.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { Cache } from '../../array/cache.ts';
 import type { Ctx } from '../../array/context.ts';
@@ -46,18 +46,28 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
 /**
  * The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at each tapemark (the
  * end of a backup's tape file, before 503 reports it done) and when the run closes.
+ * `reserveBytes` (the size planned against the quota) is asked of the browser at once, by
+ * sizing the file up and back: Chromium grants an OPFS file room in steps (1 MiB, then
+ * doubling), each a synchronous call to the browser process that, in the middle of a
+ * backup, waits behind every message the other workers' writes queued there.
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle): { writer: AwsTapeWriter; flush(): void } {
+export function opfsTape(handle: FileSystemSyncAccessHandle, reserveBytes = 0): { writer: AwsTapeWriter; flush(): void } {
+  if (reserveBytes > 0) handle.truncate(reserveBytes);
   handle.truncate(0);
   let at = 0;
+  // One write per segment from one reused buffer: Chromium sends the browser a message for
+  // every write to an OPFS file (its capacity tracker's OnContentsModified), and a fresh
+  // buffer per write made each append several times slower (awstape.ts, the sink).
+  let buf = new Uint8Array(64 * 1024 + AWS_HEADER_BYTES);
   const writer = new AwsTapeWriter({
     sink: (header, data) => {
-      // Header and data straight from the writer's header and shared memory 515: no copy.
-      for (const part of [header, data]) {
-        const n = handle.write(part, { at });
-        if (n !== part.length) throw new Error(`tape-303: short write ${n} of ${part.length} bytes (quota?)`);
-        at += n;
-      }
+      const len = header.length + data.length;
+      if (len > buf.length) buf = new Uint8Array(len);
+      buf.set(header);
+      buf.set(data, header.length);
+      const n = handle.write(buf.subarray(0, len), { at });
+      if (n !== len) throw new Error(`tape-303: short write ${n} of ${len} bytes (quota?)`);
+      at += n;
     },
     flush: () => handle.flush(),
   });

@@ -5,6 +5,8 @@
  * reads and never a half-written volume.
  */
 
+import type { Scenario } from '../../scenario/schema.ts';
+
 /** The part of StorageEstimate we use (both fields are optional in the standard). */
 export interface QuotaEstimate {
   quota?: number;
@@ -24,6 +26,17 @@ export type QuotaVerdict =
 
 /** Marks a sizing the browser refused for quota (the bridge turns it into the user's message). */
 export const RESERVE_REFUSED = 'splitstream:reserve-refused';
+
+/**
+ * The tape image a run may write, at most: the whole volume in the backup's transfer unit,
+ * each block behind its 6-byte AWSTAPE header, and a tapemark. Planned against the quota
+ * before the run and reserved by 503 when it opens the tape.
+ */
+export function plannedTapeBytes(s: Scenario): number {
+  const { blocks, blockBytes } = s.geometry;
+  const unit = Math.max(1, s.script.find((c) => c.op === 'backup')?.transferBlocks ?? 1);
+  return blocks * blockBytes + Math.ceil(blocks / unit) * 6 + 64;
+}
 
 /** Keep some room for the metadata records and the browser's own bookkeeping. */
 export const QUOTA_HEADROOM_BYTES = 1 << 20;
