@@ -18,17 +18,23 @@ import type { WriteJournal } from './port-adapters.ts';
 export const JOURNAL_MAGIC = 0x314a5353; // 'SSJ1'
 const HEAD = 20;
 
-/** Encodes one record (used by the writer and by tests). */
-export function journalRecord(id: number, lba: number, data: Uint8Array, blockBytes: number): Uint8Array {
-  const out = new Uint8Array(HEAD + data.length);
-  const dv = new DataView(out.buffer);
+/** Encodes one record into `out` at `at` (HEAD + data.length bytes); returns its length. */
+function encodeRecord(out: Uint8Array, at: number, id: number, lba: number, data: Uint8Array, blockBytes: number): number {
+  const dv = new DataView(out.buffer, out.byteOffset + at, HEAD);
   dv.setUint32(0, JOURNAL_MAGIC, true);
   dv.setUint32(4, id >>> 0, true);
   dv.setUint32(8, lba >>> 0, true);
   dv.setUint32(12, data.length / blockBytes, true);
-  out.set(data, HEAD);
-  const crc = crc32c(out.subarray(HEAD), crc32c(out.subarray(0, 16)));
+  out.set(data, at + HEAD);
+  const crc = crc32c(out.subarray(at + HEAD, at + HEAD + data.length), crc32c(out.subarray(at, at + 16)));
   dv.setUint32(16, crc, true);
+  return HEAD + data.length;
+}
+
+/** Encodes one record (used by tests). */
+export function journalRecord(id: number, lba: number, data: Uint8Array, blockBytes: number): Uint8Array {
+  const out = new Uint8Array(HEAD + data.length);
+  encodeRecord(out, 0, id, lba, data, blockBytes);
   return out;
 }
 
@@ -52,28 +58,37 @@ export function readJournal(bytes: Uint8Array, blockBytes: number, maxBlocks: nu
   return { writes, tornAt: null };
 }
 
-/** The writer over an OPFS sync access handle, owned by 501's worker. */
+/**
+ * The writer over an OPFS sync access handle, owned by 501's worker. A batch is encoded
+ * into one reused buffer and written with one call: a fresh buffer per write costs several
+ * times the write itself in Chromium (awstape.ts, the sink), and every write call also
+ * sends the browser process a message.
+ */
 export class OpfsWriteJournal implements WriteJournal {
   private at: number;
-  private batch: Uint8Array[] = [];
+  private buf = new Uint8Array(1 << 20);
+  private used = 0;
   constructor(private readonly handle: FileSystemSyncAccessHandle, private readonly blockBytes: number, fresh: boolean) {
     if (fresh) handle.truncate(0);
     this.at = handle.getSize();
   }
 
   append(id: number, lba: number, _blocks: number, data: Uint8Array): void {
-    this.batch.push(journalRecord(id, lba, data, this.blockBytes));
+    const need = this.used + HEAD + data.length;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+      grown.set(this.buf.subarray(0, this.used));
+      this.buf = grown;
+    }
+    this.used += encodeRecord(this.buf, this.used, id, lba, data, this.blockBytes);
   }
 
   /** One write and one flush per batch (group commit): the durability point of the acks. */
   sync(): void {
-    if (this.batch.length === 0) return;
-    const n = this.batch.reduce((s, b) => s + b.length, 0);
-    const all = new Uint8Array(n);
-    let o = 0;
-    for (const b of this.batch) { all.set(b, o); o += b.length; }
-    this.batch = [];
-    const w = this.handle.write(all, { at: this.at });
+    if (this.used === 0) return;
+    const n = this.used;
+    this.used = 0;
+    const w = this.handle.write(this.buf.subarray(0, n), { at: this.at });
     if (w !== n) throw new Error(`cache journal: short write ${w} of ${n} bytes (quota?)`);
     this.at += n;
     this.handle.flush();
