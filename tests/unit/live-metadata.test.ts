@@ -4,7 +4,9 @@ import {
   type MetadataRecord, bitmapBytesFor, crc32c, decodeMetadata, encodeMetadata,
 } from '../../src/runtime/live/metadata-record.ts';
 import { MemorySlotStore, MetadataJournal, allDirty, recoverMetadata } from '../../src/runtime/live/metadata-journal.ts';
-import { checkQuota, QUOTA_HEADROOM_BYTES, reservationRefused } from '../../src/runtime/live/quota.ts';
+import { checkQuota, plannedTapeBytes, QUOTA_HEADROOM_BYTES, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
+import { AwsTapeWriter } from '../../src/devices/awstape.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
 
 const pairArb = fc.integer({ min: 0, max: 300 }).chain((blocks) => fc.record({
   pvol: fc.string({ maxLength: 8 }),
@@ -168,6 +170,31 @@ describe('quota check before any write', () => {
         const need = files.reduce((s, f) => s + Math.max(0, f.bytes - f.existingBytes), 0) + QUOTA_HEADROOM_BYTES;
         expect(checkQuota({ quota, usage }, plan).ok).toBe(need <= Math.max(0, quota - usage));
       }));
+  });
+});
+
+describe('the tape 503 lays out before a run', () => {
+  it('is exactly the image the script\'s backups write (so the tape never grows mid-backup), within the quota plan', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 16, max: 4096 }), fc.constantFrom(512, 4096),
+      fc.array(fc.record({ lba: fc.double({ min: 0, max: 0.99, noNaN: true }), len: fc.double({ min: 0, max: 1, noNaN: true }), unit: fc.integer({ min: 1, max: 16 }) }), { maxLength: 3 }),
+      (blocks, blockBytes, bks) => {
+        const script = bks.map((b) => {
+          const lba = Math.floor(blocks * b.lba);
+          return { at: 0, op: 'backup' as const, lba, blocks: Math.floor((blocks - lba) * b.len), transferBlocks: Math.min(b.unit, Math.floor(65535 / blockBytes)), check: 'unit' as const };
+        });
+        const s = validateScenario({ version: 1, geometry: { blocks, blockBytes, cacheSlots: 16 }, script });
+        // What 503 writes for each: the range in transfer units (0 blocks = to the end), then a tapemark.
+        const w = new AwsTapeWriter();
+        for (const c of s.script) {
+          if (c.op !== 'backup') continue;
+          const len = c.blocks === 0 ? blocks - c.lba : c.blocks;
+          for (let o = 0; o < len; o += c.transferBlocks) w.writeBlock(new Uint8Array(Math.min(c.transferBlocks, len - o) * blockBytes));
+          w.writeTapemark();
+        }
+        if (w.bytesWritten <= plannedTapeBytes(s)) expect(scriptTapeBytes(s)).toBe(w.bytesWritten);
+        expect(scriptTapeBytes(s)).toBeLessThanOrEqual(plannedTapeBytes(s));
+      }), { numRuns: 200 });
   });
 });
 

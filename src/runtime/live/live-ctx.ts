@@ -46,19 +46,35 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
 /**
  * The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at each tapemark (the
  * end of a backup's tape file, before 503 reports it done) and when the run closes.
- * `reserveBytes` (the size planned against the quota) is asked of the browser at once, by
- * sizing the file up and back: Chromium grants an OPFS file room in steps (1 MiB, then
- * doubling), each a synchronous call to the browser process that, in the middle of a
- * backup, waits behind every message the other workers' writes queued there.
+ * `layoutBytes` (what the script's backups will write) is written as zeros and flushed
+ * before the run, and the file is cut to its exact end at each tapemark: a backup then
+ * overwrites blocks the file system already placed. Appending instead grows the file
+ * during the backup, and each growth is a synchronous call to Chromium's browser process
+ * (it grants an OPFS file room in doubling steps) plus, on ext4's ordered mode, new blocks
+ * that every other file's flush must wait for (the client's journal flushes during the
+ * backup). Measured, six runs each interleaved (live, 64 MiB, 500 writes/s): E3 backup
+ * median 89 ms laid out against 106 ms appending, E1 89 against 105.
+ * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
+ * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, reserveBytes = 0): { writer: AwsTapeWriter; flush(): void } {
-  if (reserveBytes > 0) handle.truncate(reserveBytes);
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): { writer: AwsTapeWriter; flush(): void } {
   handle.truncate(0);
+  const zeros = new Uint8Array(Math.min(layoutBytes, 1 << 20));
+  for (let o = 0; o < layoutBytes; o += zeros.length) {
+    const len = Math.min(zeros.length, layoutBytes - o);
+    if (handle.write(zeros.subarray(0, len), { at: o }) !== len) throw new Error(`tape-303: short write laying out ${layoutBytes} bytes (quota?)`);
+  }
+  if (layoutBytes > 0) handle.flush();
   let at = 0;
   // One write per segment from one reused buffer: Chromium sends the browser a message for
   // every write to an OPFS file (its capacity tracker's OnContentsModified), and a fresh
   // buffer per write made each append several times slower (awstape.ts, the sink).
   let buf = new Uint8Array(64 * 1024 + AWS_HEADER_BYTES);
+  /** The image ends at `at`: laid-out zeros past it are cut before anything reads it. */
+  const sync = () => {
+    if (handle.getSize() !== at) handle.truncate(at);
+    handle.flush();
+  };
   const writer = new AwsTapeWriter({
     sink: (header, data) => {
       const len = header.length + data.length;
@@ -69,9 +85,9 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, reserveBytes = 0): 
       if (n !== len) throw new Error(`tape-303: short write ${n} of ${len} bytes (quota?)`);
       at += n;
     },
-    flush: () => handle.flush(),
+    flush: sync,
   });
-  return { writer, flush: () => handle.flush() };
+  return { writer, flush: sync };
 }
 
 export interface LiveDevices {

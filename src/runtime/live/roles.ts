@@ -28,7 +28,7 @@ import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import type { LiveBlock } from './processor-host.ts';
 import { seedLiveVolumes } from './seed-live.ts';
-import { RESERVE_REFUSED, plannedTapeBytes } from './quota.ts';
+import { RESERVE_REFUSED, scriptTapeBytes } from './quota.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 
 export interface ProcessorInit {
@@ -119,7 +119,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   let tapeFile: { handle: FileSystemSyncAccessHandle; flush(): void; writer: AwsTapeWriter } | null = null;
   if (role === '503') {
     const t = await openSync(FILES.tape, false);
-    const reserve = plannedTapeBytes(a.scenario);
+    const reserve = scriptTapeBytes(a.scenario);
     try {
       tapeFile = { handle: t.handle, ...opfsTape(t.handle, reserve) };
     } catch (e) {
