@@ -59,7 +59,7 @@ export function installAutomation(): void {
   const api: SplitstreamApi = {
     version: AUTOMATION_VERSION,
     async run(json, opts = {}) {
-      const scenario = validateScenario(json);
+      const scenario = validateScenario(json, { runtime: opts.runtime === 'live' ? 'live' : 'sim' });
       if (opts.mode !== undefined && !MODES.includes(opts.mode)) {
         throw new Error(`mode: must be one of ${MODES.join(', ')}`);
       }

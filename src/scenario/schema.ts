@@ -110,7 +110,13 @@ export interface Scenario {
 
 /** Caps (validation refuses anything past them, so a sim always fits in memory). */
 export const LIMITS = {
+  /** Per volume in the sim, which keeps both volumes in memory. */
   maxVolumeBytes: 256 * 1024 * 1024,
+  /**
+   * Per volume in the live runtime, whose volumes are OPFS files: the site's quota is the
+   * other bound, checked before any write (src/runtime/live/quota.ts).
+   */
+  maxLiveVolumeBytes: 4 * 1024 * 1024 * 1024,
   maxBlocks: 1 << 20,
   maxCacheSlots: 65536,
   maxRate: 100000,

@@ -52,7 +52,12 @@ function pick<T extends string>(v: unknown, field: string, dflt: T, allowed: rea
 
 const COST_KEYS = Object.keys(DEFAULT_SCENARIO.costs) as (keyof Costs)[];
 
-export function validateScenario(json: unknown): Scenario {
+export interface ValidateOptions {
+  /** The runtime the scenario is for: a live run's volumes may be larger (LIMITS). Default: sim. */
+  runtime?: 'sim' | 'live';
+}
+
+export function validateScenario(json: unknown, opts: ValidateOptions = {}): Scenario {
   const d = DEFAULT_SCENARIO;
   if (!isObj(json)) throw new ScenarioError('scenario', 'must be a JSON object');
   const top = obj(json, '', ['version', 'name', 'seed', 'mode', 'e4Via', 'geometry', 'initial', 'workload', 'costs', 'script']);
@@ -64,7 +69,7 @@ export function validateScenario(json: unknown): Scenario {
   // ≤ 32 KiB: a tape record (≤ 65535 bytes, LIMITS.maxTransferBytes) holds at least one block.
   const blockBytes = num(g.blockBytes, 'geometry.blockBytes', d.geometry.blockBytes, 512, 32768, true);
   if ((blockBytes & (blockBytes - 1)) !== 0) throw new ScenarioError('geometry.blockBytes', 'must be a power of two');
-  const volumeCap = Math.min(LIMITS.maxBlocks, LIMITS.maxVolumeBytes / blockBytes);
+  const volumeCap = Math.min(LIMITS.maxBlocks, (opts.runtime === 'live' ? LIMITS.maxLiveVolumeBytes : LIMITS.maxVolumeBytes) / blockBytes);
   const blocks = num(g.blocks, 'geometry.blocks', d.geometry.blocks, 16, volumeCap, true);
   const cacheSlots = num(g.cacheSlots, 'geometry.cacheSlots', Math.min(d.geometry.cacheSlots, blocks), 16, LIMITS.maxCacheSlots, true);
 

@@ -93,7 +93,7 @@ function scenario(x: Shape): Scenario {
     initial: { pair: 'duplex', pending: x.pending, dirtyInCache: 0.25 },
     workload: { pattern: 'uniform', rate: x.rate, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.9 },
     script: x.script,
-  });
+  }, { runtime: 'live' });
 }
 
 /** Split at t = 0 (so the pending fraction is exact at the split), then back up 10%. */
@@ -131,8 +131,8 @@ export function bytesNeeded(mib: number): number {
 /** Why a scale point cannot run here, or null when it can. */
 export function scaleRefusal(mib: number, availableBytes: number | null): string | null {
   const vol = blocksOf(mib) * BLOCK_BYTES;
-  if (vol > LIMITS.maxVolumeBytes) {
-    return `the scenario format caps a volume at ${LIMITS.maxVolumeBytes / MIB} MiB (LIMITS.maxVolumeBytes in src/scenario/schema.ts)`;
+  if (vol > LIMITS.maxLiveVolumeBytes) {
+    return `the scenario format caps a live volume at ${LIMITS.maxLiveVolumeBytes / MIB} MiB (LIMITS.maxLiveVolumeBytes in src/scenario/schema.ts)`;
   }
   if (blocksOf(mib) > LIMITS.maxBlocks) return `the scenario format caps a volume at ${LIMITS.maxBlocks} blocks`;
   if (availableBytes !== null && bytesNeeded(mib) > availableBytes) {

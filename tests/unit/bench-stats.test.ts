@@ -97,9 +97,13 @@ describe('the scenarios the bench runs', () => {
 
   it('skips scale points past the format\'s cap or the quota, saying why', () => {
     expect(scaleRefusal(64, null)).toBeNull();
-    expect(scaleRefusal(4096, null)).toMatch(/caps a volume/);
+    // A live volume may pass the sim's 256 MiB, up to the live cap (4 GiB, 2^20 blocks of 4 KiB).
+    expect(scaleRefusal(4096, null)).toBeNull();
+    expect(scaleRefusal(8192, null)).toMatch(/caps a live volume at 4096 MiB/);
+    expect(scaleRefusal(1024, 3 * 2 ** 30)).toMatch(/quota leaves 3072 MiB/);
     expect(scaleRefusal(64, 10 << 20)).toMatch(/quota leaves 10 MiB/);
-    expect(blocksOf(LIMITS.maxVolumeBytes / (1 << 20)) * 4096).toBe(LIMITS.maxVolumeBytes);
+    expect(blocksOf(LIMITS.maxLiveVolumeBytes / (1 << 20)) * 4096).toBe(LIMITS.maxLiveVolumeBytes);
+    expect(() => backupScenario(blocksOf(1024), 500, 1)).not.toThrow();
   });
 });
 

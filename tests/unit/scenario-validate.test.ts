@@ -50,6 +50,15 @@ describe('validateScenario', () => {
     }
   });
 
+  it('caps a live volume (an OPFS file) at 4 GiB and 2^20 blocks instead', () => {
+    for (const bb of [512, 4096, 32768]) {
+      const max = Math.min(1 << 20, 2 ** 32 / bb);
+      const live = (blocks: number) => validateScenario({ version: 1, geometry: { blockBytes: bb, blocks } }, { runtime: 'live' });
+      expect(live(max).geometry.blocks).toBe(max);
+      expect(() => live(max + 1)).toThrow(`geometry.blocks: must be ≤ ${max}`);
+    }
+  });
+
   it('applies CLI overrides and re-validates them', () => {
     const s = withOverrides(DEFAULT_SCENARIO, { mode: 'E3', seed: 9, blocks: 100, pending: 0.5 });
     expect(s).toMatchObject({ mode: 'E3', seed: 9, geometry: { blocks: 100, cacheSlots: 100 }, initial: { pending: 0.5 } });
