@@ -24,6 +24,12 @@ import { showRecovery } from './live/recovery-banner.ts';
 export interface RunOptions {
   runtime?: 'live' | 'sim';
   mode?: Mode;
+  /**
+   * Live runs: 'shared' (default) asks for 'readwrite-unsafe' handles where the browser has
+   * them; 'exclusive' opens every file with an exclusive handle, as browsers without that
+   * mode do, so that every volume I/O goes through 508 (the patent's own arrangement).
+   */
+  handles?: 'shared' | 'exclusive';
 }
 
 export interface SplitstreamApi {
@@ -65,7 +71,10 @@ export function installAutomation(): void {
       }
       // A run never starts on files a recovery has not looked at yet.
       if (recovered) await recovered.catch(() => undefined);
-      return opts.runtime === 'live' ? runLive(scenario, opts.mode) : runSim(scenario, opts.mode);
+      if (opts.handles !== undefined && opts.handles !== 'shared' && opts.handles !== 'exclusive') {
+        throw new Error("handles: must be 'shared' or 'exclusive'");
+      }
+      return opts.runtime === 'live' ? runLive(scenario, opts.mode, { shareHandles: opts.handles !== 'exclusive' }) : runSim(scenario, opts.mode);
     },
     async reset() {
       abortLive();

@@ -27,6 +27,27 @@ test('every mode runs live with a busy client and verifies against the oracle', 
   for (const role of ['501', '502', '503', '508']) expect(fig!.steps[role]).toBeGreaterThan(0);
 });
 
+test('with exclusive handles (browsers without readwrite-unsafe) every volume I/O goes through 508, and every mode verifies', async ({ livePage: page }) => {
+  const scenario = busyScenario();
+  for (const mode of MODES) {
+    const r = await page.evaluate(([s, m]) => window.splitstream.run(s, { runtime: 'live', mode: m, handles: 'exclusive' }), [scenario, mode] as const);
+    expect(r.verified, `${mode}: ${r.reason ?? ''}`).toBe(true);
+    expect(r.tapeDataSha256).toBe(r.pitSha256);
+    expect(r.clientWrites).toBeGreaterThan(50);
+  }
+  const fig = await page.evaluate(() => window.splitstream.lastLive());
+  expect(fig!.handleMode).toBe('readwrite');
+  // The default asks for shared handles, which this Chromium has: 503 then stages its own units.
+  const shared = await page.evaluate(async (s) => {
+    const r = await window.splitstream.run(s, { runtime: 'live', mode: 'E3' });
+    return { r, fig: window.splitstream.lastLive() };
+  }, scenario);
+  expect(shared.r.verified).toBe(true);
+  expect(shared.fig!.handleMode).toBe('readwrite-unsafe');
+  await expect(page.evaluate((s) => window.splitstream.run(s, { runtime: 'live', handles: 'both' as never }), scenario))
+    .rejects.toThrow("handles: must be 'shared' or 'exclusive'");
+});
+
 test('the live result is the same object as the sim\'s (the CLI --json shape)', async ({ livePage: page }) => {
   const scenario = busyScenario({ workload: { pattern: 'uniform', rate: 500, minBlocks: 1, maxBlocks: 2, hotFraction: 0.1, hotWeight: 0.9 } });
   const [live, sim] = await page.evaluate(async (s) => [
@@ -59,10 +80,14 @@ test('reset() deletes the playground\'s OPFS files', async ({ livePage: page }) 
   expect(after.files).toEqual([]);
 });
 
-test('after a completed run and a reload, the pairs are shown as they were, the differential trusted', async ({ livePage: page }) => {
+for (const handles of ['shared', 'exclusive'] as const) {
+test(`after a completed run and a reload, the pairs are shown as they were, the differential trusted (${handles} handles)`, async ({ livePage: page }) => {
   const scenario = busyScenario({ workload: { pattern: 'uniform', rate: 300, minBlocks: 1, maxBlocks: 2, hotFraction: 0.1, hotWeight: 0.9 } });
-  const r = await page.evaluate((s) => window.splitstream.run(s, { runtime: 'live', mode: 'E3' }), scenario);
-  expect(r.verified).toBe(true);
+  // A first run leaves records behind; the second must replace them, whoever writes them.
+  for (const mode of ['E1', 'E3'] as const) {
+    const r = await page.evaluate(([s, m, h]) => window.splitstream.run(s, { runtime: 'live', mode: m, handles: h }), [scenario, mode, handles] as const);
+    expect(r.verified).toBe(true);
+  }
   await page.reload();
   await openApp(page);
   const report = await page.evaluate(() => window.splitstream.recovery());
@@ -72,7 +97,9 @@ test('after a completed run and a reload, the pairs are shown as they were, the 
   expect(report.bitmapsTrusted).toBe(true);
   expect(report.pairs.map((p) => [p.state516, p.state517, p.pending])).toEqual([['split', 'split', 0]]);
   await expect(page.getByTestId('live-recovery')).toContainText('P-VOL state (516) split, S-VOL state (517) split');
+  expect(report.run?.mode).toBe('E3');
 });
+}
 
 test('a reload in the middle of a backup: acknowledged writes survive, the backup is reported and runs again', async ({ livePage: page }) => {
   // E2 holds the backup until the whole (large) differential is copied: a wide window.

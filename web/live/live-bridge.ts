@@ -90,7 +90,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
   ];
 }
 
-export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResult> {
+export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHandles?: boolean } = {}): Promise<RunResult> {
   if (current) throw new Error('a live run is already in progress');
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = mode ? { ...scenario, mode } : scenario;
@@ -115,11 +115,17 @@ export async function runLive(scenario: Scenario, mode?: Mode): Promise<RunResul
   current = { started: false, workers, memory, lay, servers, live, procs, drained };
   try {
     let handleMode = '';
-    // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches.
+    let shareHandles = opts.shareHandles ?? true;
+    // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches,
+    // and its files tell whether this browser shares handles; if not, the others must not
+    // even try to open what another worker holds exclusively.
     for (const [i, role] of PROCESSORS.entries()) {
-      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now() })
+      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
         .catch((e: unknown) => { throw reservation(e, q); });
-      if (role === '508') handleMode = r.handleMode;
+      if (role === '508') {
+        handleMode = r.handleMode;
+        shareHandles = handleMode === 'readwrite-unsafe';
+      }
     }
     await servers.init({ module, memory, lay, wiring, scenario: s });
     current.started = true;

@@ -3,10 +3,13 @@
  *   508  the P-VOL and S-VOL files (it lays 507 out and writes the initial volumes first)
  *   501  port 401 and the cache journal (the cache made non-volatile, cache-journal.ts)
  *   502  port 402 (EXTENDED COPY bytes in, answers out)
- *   503  the tape file
+ *   503  the tape file, and with 'readwrite-unsafe' handles its own reads (and priority
+ *        copies) of the volumes for the backup's units (Ctx.serve508, docs/live.md)
  * Every role persists the metadata after its own steps when the browser offers
  * 'readwrite-unsafe' handles (all four workers then share the two slot files, serialised by
- * the step lock); without it only 501, where the pair commands are answered, persists.
+ * the step lock); without it only 501, where the pair commands are answered, persists, and
+ * every volume I/O goes through 508. `shareHandles: false` asks for exclusive handles even
+ * where the browser has the shared mode (window.splitstream.run's `handles: 'exclusive'`).
  * Runs in a dedicated worker (sync access handles), never on the page.
  */
 import type { Core } from '../../core/core-api.ts';
@@ -41,6 +44,8 @@ export interface ProcessorInit {
   mode: string;
   /** Date.now() when the run was created, for the metadata's report after a reload. */
   startedAt: number;
+  /** Ask for 'readwrite-unsafe' handles (where the browser has them); false: exclusive ones. */
+  shareHandles: boolean;
 }
 
 export interface RoleHost {
@@ -56,10 +61,14 @@ export interface RoleHost {
 
 export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
   const { role, wiring: w } = a;
-  let meta: OpfsSlotStore | null = await OpfsSlotStore.open(true);
-  let handleMode: string = meta.mode;
-  if (meta.mode !== 'readwrite-unsafe' && role !== '501') {
-    // Exclusive handles only: leave the slot files to 501 (workers are set up one by one).
+  // Exclusive handles only (the bridge learned it from 508's files): the slot files are 501's
+  // alone, and no other worker may even open them (an open would fail while 501 holds them).
+  let meta: OpfsSlotStore | null = a.shareHandles || role === '501' || role === '508' ? await OpfsSlotStore.open(a.shareHandles) : null;
+  let handleMode: string = meta?.mode ?? 'readwrite';
+  if (meta && meta.mode !== 'readwrite-unsafe' && role !== '501') {
+    // 508 comes first and finds out; it forgets the old records now (the volumes are about
+    // to be rewritten, see below) and leaves the slot files to 501 (set up after it).
+    if (role === '508') meta.clear();
     meta.close();
     meta = null;
   }
@@ -69,8 +78,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   const base = { role, handleMode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
 
   if (role === '508') {
-    const pv = await openSync(FILES.pvol, true);
-    const sv = await openSync(FILES.svol, true);
+    const pv = await openSync(FILES.pvol, a.shareHandles);
+    const sv = await openSync(FILES.svol, a.shareHandles);
     handleMode = pv.mode;
     // Sizing both files reserves their space before a single block is written.
     const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
