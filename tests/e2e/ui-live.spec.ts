@@ -2,8 +2,12 @@
  * The playground's Live runtime (issue 7: the timeline "in the live runtime fills as things
  * happen"): switch to Live, run the E3 preset (a 16 MiB volume) in a persistent context
  * (OPFS on disk, live-fixtures.ts), watch the timeline's event count grow while the run is
- * still going, and see it end verified; then the recorded events can be scrubbed.
+ * still going, and see it end verified, its tape downloadable; then the recorded events can
+ * be scrubbed.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readAwsTape } from '../../src/devices/awstape.ts';
 import { expect, test } from './live-fixtures.ts';
 
 test.describe.configure({ timeout: 180_000 });
@@ -55,6 +59,20 @@ test('Live: the E3 preset runs in the live runtime, its timeline fills while run
 
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
   await expect(page.getByTestId('verdict-badge')).toContainText('(E3)');
+  // The tape 503 wrote to OPFS downloads as a strict AWSTAPE image holding exactly the
+  // split-instant image the oracle checked (the same SHA-256 of its data).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tape').click()]);
+  const image = new Uint8Array(readFileSync((await download.path())!));
+  const file = readAwsTape(image).files[0];
+  const raw = await page.evaluate(() => window.splitstream.lastLive()) as unknown as { handleMode: string };
+  expect(raw.handleMode).toBe('readwrite-unsafe');
+  // The verdict lists the split-instant image's SHA-256 (its first 16 hex digits).
+  const pit = (await page.getByTestId('verdict').locator('dt', { hasText: 'split-instant image SHA-256' }).locator('xpath=following-sibling::dd[1]').textContent())!;
+  const h = createHash('sha256');
+  for (const b of file) h.update(b);
+  expect(pit).toMatch(/^[0-9a-f]{16}…$/);
+  expect(h.digest('hex').slice(0, 16)).toBe(pit.slice(0, 16));
+  await expect(page.getByTestId('tape-files').locator('tbody tr td').nth(1)).toHaveText(String(file.length));
   await expect(page.getByTestId('live-error')).toHaveCount(0);
   // At the end the split is complete on both sides.
   await expect(page.getByTestId('state-516')).toHaveText('split');

@@ -7,9 +7,11 @@
  * played over the recorded events like the sim's. Quota refusals and errors are shown as
  * they are worded by the runtime (src/runtime/live/quota.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { formatBytes } from '../../src/runtime/live/quota.ts';
+import { lastTape } from '../live/live-bridge.ts';
+import { tapeOf } from '../ui/frame-adapter.ts';
 import { liveFrameAt } from '../ui/live-frame.ts';
 import { stepTime } from '../ui/seek.ts';
 import type { useLive } from '../ui/use-live.ts';
@@ -47,8 +49,9 @@ export function LiveView({ scenario, live }: Props) {
   }, [playing, running, speed, endT]);
   useEffect(() => { if (running) setPlaying(false); }, [running]);
 
-  // The live tape image stays in OPFS (tape-303.aws); the verdict shows its totals.
-  const tape = live.raw ? { files: [{ blocks: live.raw.tapeBlocks, bytes: live.raw.tapeBytes }], totalBytes: live.raw.tapeBytes, image: null } : null;
+  // The tape image 503 wrote to OPFS (tape-303.aws), read back at the end: files, blocks, download.
+  const raw = live.raw;
+  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null }) : null), [raw]);
   return (
     <>
       <div class="toolbar" data-testid="live-bar" data-phase={phase}>

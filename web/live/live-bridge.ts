@@ -65,6 +65,8 @@ interface Running {
 
 let current: Running | null = null;
 export let lastFigures: LiveFigures | null = null;
+/** The last live run's tape image (read from OPFS when 503 closed it), for download. */
+export let lastTape: Uint8Array | null = null;
 
 /** Each entry spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite bundles as a module worker. */
 function spawn<T>(file: 'processor' | 'servers' | 'recovery', into: Worker[]): Remote<T> {
@@ -92,6 +94,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
 
 export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHandles?: boolean } = {}): Promise<RunResult> {
   if (current) throw new Error('a live run is already in progress');
+  lastTape = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = mode ? { ...scenario, mode } : scenario;
   const q = await checkPlaygroundQuota(plannedFiles(s));
@@ -144,6 +147,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
     const lastDrain = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
     const arrayEvents = [...drained, ...lastDrain];
     const tape = closed[PROCESSORS.indexOf('503')];
+    lastTape = tape.tape ?? null;
     const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
     const { eventLog, ...runResult } = result;
     lastFigures = {
