@@ -27,6 +27,12 @@ export interface Work {
    * lock, alongside other processors' steps. The sim ignores it.
    */
   own?: boolean;
+  /**
+   * Nobody waits for this step (508's background copy, its idle destage): a runtime may put
+   * it off while a command waits to be taken (the live runtime's port ring). The sim
+   * ignores it.
+   */
+  background?: boolean;
 }
 
 export interface Processor {

@@ -43,9 +43,9 @@ export class Disk508 implements Processor {
     if (m.b(B.STATE) === BackupState.RUNNING) return null;
     if (this.copying() && c.diff.pending() > 0) {
       const run = this.nextPendingRun();
-      return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background() };
+      return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background(), background: true };
     }
-    if (c.cache.dirty() > 0) return this.destageWork();
+    if (c.cache.dirty() > 0) return { ...this.destageWork(), background: true };
     return null;
   }
 

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
 const { LiveBlock, hostProcessor } = await tsImport('../../src/runtime/live/processor-host.ts', import.meta.url);
-const { memory, at, counterIndex, budgetIndex, role } = workerData;
+const { memory, at, counterIndex, budgetIndex, role, background = false } = workerData;
 const live = new LiveBlock(memory, at);
 const i32 = new Int32Array(memory.buffer);
 const nap = new Int32Array(new SharedArrayBuffer(4));
@@ -16,6 +16,7 @@ const proc = {
     if (Atomics.load(i32, budgetIndex) <= 0) return null;
     return {
       cost: 0,
+      background,
       run() {
         Atomics.sub(i32, budgetIndex, 1);
         const v = i32[counterIndex];

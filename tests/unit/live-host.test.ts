@@ -39,4 +39,37 @@ describe('processor host (one processor per worker, steps under the shared lock)
     // Idle without spinning: a few doorbell sleeps per host over ~300 ms idle, not thousands.
     expect(a.idleWaits + b.idleWaits).toBeLessThan(40);
   });
+
+  it('background steps give way while a command waits in a port, and resume without a doorbell', async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    const at = 1024, counterIndex = 16, budgetIndex = 17;
+    const i32 = new Int32Array(memory.buffer);
+    const live = new LiveBlock(memory, at);
+    const w = new Worker(WORKER, { workerData: { memory, at, counterIndex, budgetIndex, role: '508', background: true } });
+    const done = new Promise<Stats>((res, rej) => { w.once('message', res); w.once('error', rej); });
+    const drained = async () => {
+      const t0 = Date.now();
+      while (Atomics.load(i32, budgetIndex) > 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
+    };
+    // The host is up and steps background work while no command waits.
+    Atomics.store(i32, budgetIndex, 5);
+    live.bell.ring();
+    await drained();
+    expect(Atomics.load(i32, budgetIndex)).toBe(0);
+    const before = live.word(LB.STEPS0 + 1);
+    live.addWord(LB.URGENT, 1); // a split pushed into port 401, not yet drained by 501
+    Atomics.store(i32, budgetIndex, 50);
+    live.bell.ring();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(Atomics.load(i32, budgetIndex)).toBe(50);
+    expect(live.word(LB.STEPS0 + 1)).toBe(before);
+    // Put off is not idle: the run must not look quiescent while work is pending.
+    expect(live.quiescent([1])).toBe(false);
+    live.addWord(LB.URGENT, -1); // 501 drained it; no doorbell: the short re-look finds out
+    await drained();
+    expect(Atomics.load(i32, budgetIndex)).toBe(0);
+    live.stop();
+    expect((await done).steps).toBe(55);
+    expect(i32[counterIndex]).toBe(55);
+  });
 });

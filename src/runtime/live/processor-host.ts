@@ -9,7 +9,7 @@
  * Coordination words sit in a small live control block after the 507 layout
  * (LiveBlock below), never inside the core's page or the controller's own layout.
  */
-import type { Processor } from '../../array/context.ts';
+import type { Processor, Work } from '../../array/context.ts';
 import { yieldTask } from './ring.ts';
 import { Doorbell, Mutex } from './step-lock.ts';
 
@@ -25,6 +25,7 @@ export const LB = {
   IDLE0: 24, // per role: 0 busy, else 1 + the doorbell generation it went to sleep at
   META_SEQ: 32, // sequence of the last metadata record (metadata-persister.ts)
   KEY0: 33, // 5 words: the state that record described
+  URGENT: 38, // pair and backup commands pushed into ports 401/402 and not yet drained
 } as const;
 export const LIVE_BLOCK_WORDS = 48;
 export const ROLES = ['501', '502', '503', '508', '101', '102'] as const;
@@ -57,6 +58,10 @@ export class LiveBlock {
   stopped(): boolean {
     return this.word(LB.STOP) !== 0;
   }
+  /** A pair or backup command sits in port 401 or 402, not yet taken by 501 or 502. */
+  commandWaiting(): boolean {
+    return this.word(LB.URGENT) > 0;
+  }
   /**
    * True when every listed role found nothing to do at the current doorbell generation:
    * nobody has rung since they went to sleep, so no step can be pending anywhere.
@@ -77,19 +82,21 @@ export interface HostStats {
 const SLICE_MS = 8;
 /** Safety net only: every state change rings the doorbell, so sleepers wake by notify. */
 const IDLE_WAIT_MS = 250;
+/** How long put-off background work sleeps before it looks again (the command's step rings). */
+const DEFER_MS = 1;
 
 /**
- * Whether the processor may have a step, judged without the lock. The look is a racy read
- * of 507, so it only decides whether to take the lock: the step itself is chosen again
- * under it. A null here cannot lose work: whoever makes work rings the doorbell after its
- * step, and the caller read the doorbell's generation before looking, so its sleep ends
- * at once. A look that throws on a half-written state counts as "maybe".
+ * The processor's next step as seen without the lock. The look is a racy read of 507, so
+ * it only decides whether to take the lock: the step itself is chosen again under it. A
+ * null here cannot lose work: whoever makes work rings the doorbell after its step, and
+ * the caller read the doorbell's generation before looking, so its sleep ends at once. A
+ * look that throws on a half-written state counts as "maybe".
  */
-function mightStep(proc: Processor): boolean {
+function look(proc: Processor): Work | 'maybe' | null {
   try {
-    return proc.next() !== null;
+    return proc.next();
   } catch {
-    return true;
+    return 'maybe';
   }
 }
 
@@ -102,14 +109,16 @@ const HOLD_MS = 0.25;
  * one each, and a long step (508's I/O) still ends the hold. Each step is still whole and
  * followed by afterStep, exactly as when each took the lock alone. Returns the steps run.
  */
-function runSteps(proc: Processor, afterStep?: () => void): number {
+function runSteps(proc: Processor, live: LiveBlock, afterStep?: () => void): number {
   const t0 = performance.now();
   let n = 0;
   do {
     const work = proc.next();
     // An own step is left for the caller to run after the lock is let go (unless it is
-    // the only step there is: then it runs here, so every hold makes progress).
+    // the only step there is: then it runs here, so every hold makes progress). A
+    // background step is left while a command waits or another processor waits for the lock.
     if (!work || (work.own && n > 0)) break;
+    if (work.background && (live.commandWaiting() || (n > 0 && live.lock.waiters() > 0))) break;
     work.run();
     afterStep?.();
     n++;
@@ -132,7 +141,7 @@ export async function hostProcessor(
     const seen = live.bell.generation();
     const sliceEnd = performance.now() + SLICE_MS;
     const stepsBefore = stats.steps;
-    let did = false;
+    let did = false, deferred = false;
     do {
       // Work on this worker's own state (its port queue, its journal) needs no lock.
       const own = unlocked?.() ?? false;
@@ -157,7 +166,14 @@ export async function hostProcessor(
           if (performance.now() >= sliceEnd || live.stopped()) break;
           continue;
         }
-        const n = mightStep(proc) ? live.lock.with(() => runSteps(proc, afterStep)) : 0;
+        const w = look(proc);
+        // Background work (508's copy, its idle destage) gives way to a command in a port:
+        // it sleeps a moment instead of taking the lock and the core from 501 or 502.
+        if (w !== null && w !== 'maybe' && w.background && live.commandWaiting()) {
+          deferred = true;
+          break;
+        }
+        const n = w !== null ? live.lock.with(() => runSteps(proc, live, afterStep)) : 0;
         if (n === 0) break;
         steps += n;
         // Ring at once: the processor waiting on these steps (501 for a copy before write
@@ -175,15 +191,16 @@ export async function hostProcessor(
         live.addWord(LB.STEPS0 + roleIndex, Math.max(1, steps));
         live.addWord(LB.BUSY0 + roleIndex, Math.round(dt * 1000));
       }
-    } while (did && performance.now() < sliceEnd && !live.stopped());
+    } while (did && !deferred && performance.now() < sliceEnd && !live.stopped());
     // Own work (a drained port) may have published answers: ring for it too.
     if (stats.steps !== stepsBefore) live.bell.ring();
-    if (did) {
+    if (did && !deferred) {
       await yieldTask();
     } else {
-      stats.idleWaits++;
-      live.setWord(LB.IDLE0 + roleIndex, seen + 1);
-      await live.bell.waitAsync(seen, IDLE_WAIT_MS);
+      if (!deferred) stats.idleWaits++;
+      // Not idle while background work was put off: the run is not quiescent yet.
+      if (!deferred) live.setWord(LB.IDLE0 + roleIndex, seen + 1);
+      await live.bell.waitAsync(seen, deferred ? DEFER_MS : IDLE_WAIT_MS);
     }
   }
   return stats;

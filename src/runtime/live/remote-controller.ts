@@ -34,7 +34,12 @@ export class RemoteController {
   private nextBackupId = 1;
   lastBackup: BackupHandle | null = null;
 
-  constructor(readonly ctx: Ctx, private readonly lay: LiveLayout, private readonly wakeArray: () => void) {
+  /**
+   * `urgent(+1)` marks a pair or backup command pushed into a port until its channel
+   * processor drains it (port-adapters.ts): background work gives way meanwhile.
+   */
+  constructor(readonly ctx: Ctx, private readonly lay: LiveLayout, private readonly wakeArray: () => void,
+    private readonly urgent: (delta: number) => void = () => {}) {
     const buf = ctx.core.memory.buffer;
     this.port401 = Ring.attach(buf, lay.port401);
     this.ack401 = Ring.attach(buf, lay.ack401);
@@ -67,7 +72,8 @@ export class RemoteController {
       const p = this.backlog[0];
       const id = this.nextId;
       if (p.kind === 'pair') {
-        if (!this.port401.tryPush([K.PAIR, id, PAIR_OPS.indexOf(p.op), 0, -1, p.sync ? 1 : 0])) break;
+        this.urgent(1);
+        if (!this.port401.tryPush([K.PAIR, id, PAIR_OPS.indexOf(p.op), 0, -1, p.sync ? 1 : 0])) { this.urgent(-1); break; }
         if (p.onDone) this.pairs.set(id, p.onDone);
       } else {
         if (this.freeSlots.length === 0) break;
@@ -96,7 +102,8 @@ export class RemoteController {
       const bytes = encodeBackup(p, this.lay.L.blockBytes, id & 0xff);
       this.u8.set(bytes, this.lay.xcopyArea);
       const rec = [K.BACKUP, id, this.lay.xcopyArea, bytes.length, METHOD_CODE[p.method], p.checkWholeRange ? 1 : 0];
-      if (!this.port402.tryPush(rec)) throw new Error('port 402 full: one backup at a time');
+      this.urgent(1);
+      if (!this.port402.tryPush(rec)) { this.urgent(-1); throw new Error('port 402 full: one backup at a time'); }
       this.ctx.log('102', 'xcopy.sent', '502', { bytes: bytes.length, listId: id & 0xff });
       this.wakeArray();
     });

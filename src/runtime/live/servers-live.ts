@@ -17,7 +17,7 @@ import { Client101, Servers } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
-import { LiveBlock } from './processor-host.ts';
+import { LB, LiveBlock } from './processor-host.ts';
 import { RemoteController } from './remote-controller.ts';
 
 /** How long the servers keep acting before letting their worker's event loop run. */
@@ -43,7 +43,7 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
   const events: SimEvent[] = [];
   const live = new LiveBlock(core.memory, lay.liveBlock);
   const ctx = attachCtx(core, '102', wiring, {}, events, now);
-  const remote = new RemoteController(ctx, lay, () => live.bell.ring());
+  const remote = new RemoteController(ctx, lay, () => live.bell.ring(), (d) => live.addWord(LB.URGENT, d));
   const ctl = remote as unknown as Controller; // the subset the servers call (see remote-controller.ts)
   const s = scenario;
   const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), ctl, s.seed, s.geometry.blockBytes, now);

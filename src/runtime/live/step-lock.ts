@@ -42,6 +42,11 @@ export class Mutex {
     }
   }
 
+  /** Workers waiting for the lock besides its holder (a racy count, for yielding only). */
+  waiters(): number {
+    return Atomics.load(this.w, this.ticket) - Atomics.load(this.w, this.serving) - 1;
+  }
+
   unlock(): void {
     Atomics.add(this.w, this.serving, 1);
     // Every waiter checks whether the new number is its ticket (a handful of workers at most).
