@@ -10,16 +10,14 @@
  * The point-in-time rule (SPEC.md "What the patent leaves implicit"): while a block's bit
  * is set in 514 after a split, no post-split write has reached it (501 asks for a copy
  * before write first), so its newest version, in a cache slot or else on the P-VOL, is the
- * split-instant version. readCurrent() is the one place that reads it.
+ * split-instant version. readCurrent() (copy-508.ts) is the one place that reads it.
  */
 import { DeviceError } from '../devices/block-device.ts';
 import { PS } from './pair-state.ts';
 import { B, BackupState, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memory-507.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
-
-/** What one I/O call costs, in bytes moved (Disk508.coalesce). */
-const COALESCE_CALL_BYTES = 16 * 1024;
+import { copyToSvol, readCurrent } from './copy-508.ts';
 
 export class Disk508 implements Processor {
   readonly actor = '508' as const;
@@ -98,91 +96,11 @@ export class Disk508 implements Processor {
   /** Blocks the last copyToSvol moved. */
   private lastCopied = 0;
 
-  /**
-   * Copies the pending blocks of [lba, lba+n) to the S-VOL and clears them in 514. With
-   * dry = true only returns the cost it would take now. The pending runs inside one
-   * scratch-sized window are read together (one P-VOL read, cache slots laid over it by
-   * readCurrent: reading a clean block too is harmless). A window of many short runs is
-   * merged over the S-VOL's own blocks (core stagingMerge, as 515 does for embodiment 3)
-   * and written as one span (coalesce below), because a block not pending must keep its
-   * S-VOL data (after a split it is the split-instant image) and rewriting it with its own
-   * bytes keeps it; other windows are written run by run. Scattered client writes leave
-   * runs of a block or two, and every write costs an I/O (and, in Chromium's OPFS, a
-   * message to the browser process).
-   */
+  /** Copies the pending blocks of [lba, lba+n) to the S-VOL (copy-508.ts); returns the cost. */
   private copyToSvol(lba: number, n: number, dry: boolean): number {
-    const { c } = this;
-    const d = c.diff, end = lba + n, bb = c.m.L.blockBytes, cap = c.m.L.scratchBlocks, at = c.m.L.scratch508;
-    const atS = at + cap * bb;
-    let cost = 0, copied = 0;
-    const runs: number[] = [];
-    for (let s = n > 0 ? d.nextPending(lba, end) : -1; s >= 0; ) {
-      const wEnd = Math.min(end, s + cap);
-      runs.length = 0;
-      for (let x = s; x >= 0; ) {
-        let e = d.nextClean(x, wEnd);
-        if (e < 0) e = wEnd;
-        runs.push(x, e);
-        x = e < wEnd ? d.nextPending(e, wEnd) : -1;
-      }
-      const last = runs[runs.length - 1];
-      cost += this.readCurrent(s, last - s, at, dry);
-      if (this.coalesce(runs.length / 2, (last - s) * bb)) {
-        cost += c.cost.diskRead((last - s) * bb, 1) + c.cost.cache((last - s) * bb) + c.cost.diskWrite((last - s) * bb, 1);
-        if (!dry) {
-          c.svol.read(s, last - s, c.m.blocksAt(atS, last - s));
-          c.core.stagingMerge(d.diff, s, last - s, bb, at, atS, atS);
-          c.svol.write(s, last - s, c.m.blocksAt(atS, last - s));
-        }
-      } else {
-        // Run by run: the blocks between runs keep their S-VOL data.
-        for (let i = 0; i < runs.length; i += 2) {
-          const [r, e] = [runs[i], runs[i + 1]];
-          cost += c.cost.diskWrite((e - r) * bb, 1);
-          if (!dry) c.svol.write(r, e - r, c.m.blocksAt(at + (r - s) * bb, e - r));
-        }
-      }
-      for (let i = 0; i < runs.length; i += 2) {
-        if (!dry) d.clearDiff(runs[i], runs[i + 1] - runs[i]);
-        copied += runs[i + 1] - runs[i];
-      }
-      s = last < end ? d.nextPending(last, end) : -1;
-    }
-    if (!dry) this.lastCopied = copied;
-    return cost;
-  }
-
-  /**
-   * Whether a window of `runs` pending runs spanning `spanBytes` is cheaper written as one
-   * span (an S-VOL read and a write of the whole span) than run by run. One I/O call costs
-   * about what moving 16 KiB does (OPFS in Chromium on this project's machines: a call and
-   * a message to the browser process, ~40 µs, against a few GB/s through the page cache),
-   * so dense windows (random writes at 50 %) are coalesced and sparse ones (10 %) are not.
-   */
-  private coalesce(runs: number, spanBytes: number): boolean {
-    return runs >= 2 && runs * COALESCE_CALL_BYTES >= spanBytes;
-  }
-
-  /** The newest data of [lba, lba+n): cache slot if any, else the P-VOL; returns the cost. */
-  private readCurrent(lba: number, n: number, into: number, dry: boolean): number {
-    const { c } = this;
-    const bb = c.m.L.blockBytes;
-    let cost = 0, run = -1;
-    const flush = (upTo: number) => {
-      if (run < 0) return;
-      cost += c.cost.diskRead((upTo - run) * bb, 1);
-      if (!dry) c.pvol.read(run, upTo - run, c.m.blocksAt(into + (run - lba) * bb, upTo - run));
-      run = -1;
-    };
-    for (let b = lba; b < lba + n; b++) {
-      const slot = c.cache.slotOf(b);
-      if (slot < 0) { if (run < 0) run = b; continue; }
-      flush(b);
-      cost += c.cost.cache(bb);
-      if (!dry) c.core.copy(into + (b - lba) * bb, c.m.slotPtr(slot), bb);
-    }
-    flush(lba + n);
-    return cost;
+    const r = copyToSvol(this.c, lba, n, dry);
+    if (!dry) this.lastCopied = r.copied;
+    return r.cost;
   }
 
   /**
@@ -276,7 +194,7 @@ export class Disk508 implements Processor {
           last = e < 0 ? end : e;
           x = e < 0 ? -1 : d.nextPending(e, end);
         }
-        cost += this.readCurrent(first, last - first, pPtr + (first - lba) * bb, dry);
+        cost += readCurrent(c, first, last - first, pPtr + (first - lba) * bb, dry);
       }
     } catch (e) { return fail(e); }
     cost += c.cost.cache(n * bb);
