@@ -9,7 +9,8 @@
  *   naive (not the patent: SPEC.md "The problem" point 2, a demonstration): stage the
  *     S-VOL unit as it is, whatever 514 says, so pending blocks reach the tape stale.
  * Several staging buffers (NBUF, memory-507.ts) let 508 prepare units while 503 streams
- * others; 503 streams them strictly in unit order (B.STREAM_SEQ).
+ * others; 503 streams them strictly in unit order (B.SENT_SEQ, then B.STREAM_SEQ). Where
+ * 503's worker holds its own volume handles it performs 508's part itself (Ctx.serve508).
  */
 import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
 import { METHOD_CODES, type BackupFailure } from './backup.ts';

@@ -87,7 +87,8 @@ const DEFER_MS = 1;
 
 /**
  * The processor's next step as seen without the lock. The look is a racy read of 507, so
- * it only decides whether to take the lock: the step itself is chosen again under it. A
+ * it only decides whether to take the lock (or to put background work off): the step
+ * itself is chosen again under it. A
  * null here cannot lose work: whoever makes work rings the doorbell after its step, and
  * the caller read the doorbell's generation before looking, so its sleep ends at once. A
  * look that throws on a half-written state counts as "maybe".
@@ -153,19 +154,18 @@ export async function hostProcessor(
       // drain, which journals them all with one flush (group commit).
       let steps = 0;
       for (;;) {
-        // The lock is taken only when an unlocked look finds work (mightStep): an idle
-        // processor woken by the doorbell does not queue behind 508's I/O steps just to
-        // find nothing to do.
         // A step of the processor's own (Work.own: 503 streaming a READY unit to its tape)
         // runs without the lock, so it overlaps the other processors' steps on the other
         // core; it changes nothing another processor waits for, so nobody is woken for it.
-        const own = proc.nextOwn?.() ?? null;
-        if (own) {
-          own.run();
+        const mine = proc.nextOwn?.() ?? null;
+        if (mine) {
+          mine.run();
           steps++;
           if (performance.now() >= sliceEnd || live.stopped()) break;
           continue;
         }
+        // The lock is taken only when an unlocked look finds work: an idle processor woken
+        // by the doorbell does not queue behind 508's I/O steps just to find nothing to do.
         const w = look(proc);
         // Background work (508's copy, its idle destage) gives way to a command in a port:
         // it sleeps a moment instead of taking the lock and the core from 501 or 502.
@@ -197,9 +197,11 @@ export async function hostProcessor(
     if (did && !deferred) {
       await yieldTask();
     } else {
-      if (!deferred) stats.idleWaits++;
-      // Not idle while background work was put off: the run is not quiescent yet.
-      if (!deferred) live.setWord(LB.IDLE0 + roleIndex, seen + 1);
+      // Put-off background work is not idleness: the run is not quiescent yet.
+      if (!deferred) {
+        stats.idleWaits++;
+        live.setWord(LB.IDLE0 + roleIndex, seen + 1);
+      }
       await live.bell.waitAsync(seen, deferred ? DEFER_MS : IDLE_WAIT_MS);
     }
   }
