@@ -127,8 +127,11 @@ export class Controller {
     }
   }
 
-  /** Queues a client write at port 401 (the data is copied); onAck gets the acknowledgement time. */
-  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number) => void): void {
+  /**
+   * Queues a client write at port 401 (the data is copied); onAck gets the acknowledgement
+   * time (and, in the live runtime, when the client received it: remote-controller.ts).
+   */
+  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void {
     const bb = this.ctx.m.L.blockBytes;
     const blocks = data.byteLength / bb;
     if (!Number.isInteger(blocks) || blocks < 1 || lba < 0 || lba + blocks > this.ctx.m.L.blocks) {
@@ -151,7 +154,7 @@ export class Controller {
   }
 
   /** Queues a pair command at 501; `sync` = the prior art's split that answers when complete. */
-  submitPair(op: PairOp, opts: { sync?: boolean; onDone?: (r: PairResult, t: number) => void } = {}): void {
+  submitPair(op: PairOp, opts: { sync?: boolean; onDone?: (r: PairResult, t: number, seen?: number) => void } = {}): void {
     this.p501.port.push({ kind: 'pair', op, sync: opts.sync, onDone: opts.onDone });
   }
 

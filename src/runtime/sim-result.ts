@@ -71,7 +71,7 @@ export function buildResult(i: ResultInput): RunResult {
   const complete = i.events.find((e) => e.ev === 'split.complete' && split && e.t >= split.cmdAt);
   const splitCompleteAt = !split || split.ackAt < 0 ? -1
     : split.pendingAtSplit === 0 ? split.ackAt : (complete?.t ?? -1);
-  const lat = i.client.writes.filter((w) => w.ack >= 0).map((w) => w.ack - w.arrival).sort((a, b) => a - b);
+  const lat = i.client.writes.filter((w) => w.ack >= 0).map((w) => (w.seen ?? w.ack) - w.arrival).sort((a, b) => a - b);
   // Every backup is checked against the image of the split it backs up; the first one
   // that fails (or the first backup's verdict) is reported.
   let verdict: Verdict | null = null;
@@ -91,7 +91,7 @@ export function buildResult(i: ResultInput): RunResult {
     verified: verdict?.verified ?? false,
     ...(reason ? { reason } : {}),
     ...(verdict?.firstMismatch ? { firstMismatch: verdict.firstMismatch } : {}),
-    splitAckMs: split && split.ackAt >= 0 ? r3(split.ackAt - split.cmdAt) : -1,
+    splitAckMs: split && split.ackAt >= 0 ? r3((split.seenAt ?? split.ackAt) - split.cmdAt) : -1,
     backupAcceptedMs: h && h.acceptedAt >= 0 ? r3(h.acceptedAt - bk!.cmdAt) : -1,
     backupDoneMs: h && h.doneAt >= 0 ? r3(h.doneAt - bk!.requestedAt) : -1,
     splitCompleteMs: split && splitCompleteAt >= 0 ? r3(splitCompleteAt - split.cmdAt) : -1,

@@ -22,7 +22,12 @@ import type { Work } from '../array/context.ts';
 
 type Log = (actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']) => void;
 
-export interface ClientRecord extends AckedWrite { arrival: number }
+/**
+ * `ack` is the array's acknowledgement time (the oracle orders writes and the split by it);
+ * `seen` is when the client received that acknowledgement: the same instant in the sim, later
+ * in the live runtime, where the answer crosses a port from another worker.
+ */
+export interface ClientRecord extends AckedWrite { arrival: number; seen?: number }
 
 export class Client101 implements Steppable {
   readonly actor = '101';
@@ -58,7 +63,7 @@ export class Client101 implements Steppable {
     const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1 };
     this.writes.push(rec);
     this.outstanding++;
-    this.ctl.submitWrite(w.lba, data, (t) => { rec.ack = t; this.outstanding--; });
+    this.ctl.submitWrite(w.lba, data, (t, seen = t) => { rec.ack = t; rec.seen = seen; this.outstanding--; });
   }
 
   pause(): void { this.paused = true; }
@@ -71,7 +76,8 @@ export class Client101 implements Steppable {
 }
 
 /** Times the servers saw (virtual ms), per split and per backup. */
-export interface SplitRecord { cmdAt: number; ackAt: number; ok: boolean; reason?: string; pendingAtSplit?: number }
+/** `ackAt`: 501's acknowledgement (the oracle's split point); `seenAt`: when the client received it. */
+export interface SplitRecord { cmdAt: number; ackAt: number; seenAt?: number; ok: boolean; reason?: string; pendingAtSplit?: number }
 export interface BackupRecord {
   requestedAt: number;
   cmdAt: number;
@@ -146,8 +152,8 @@ export class Servers implements Steppable {
     this.log('101', 'split.cmd', '501', { sync });
     this.ctl.submitPair('split', {
       sync,
-      onDone: (r, t) => {
-        rec.ackAt = t; rec.ok = r.ok; rec.pendingAtSplit = this.ctl.status().pendingAtSplit;
+      onDone: (r, t, seen = t) => {
+        rec.ackAt = t; rec.seenAt = seen; rec.ok = r.ok; rec.pendingAtSplit = this.ctl.status().pendingAtSplit;
         if (!r.ok) rec.reason = r.reason;
       },
     });

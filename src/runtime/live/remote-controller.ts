@@ -16,8 +16,11 @@ import { Ring } from './ring.ts';
 import { encodeBackup } from './xcopy-port.ts';
 
 type Pending =
-  | { kind: 'write'; lba: number; data: Uint8Array; onAck?: (t: number) => void }
-  | { kind: 'pair'; op: PairOp; sync: boolean; onDone?: (r: PairResult, t: number) => void };
+  | { kind: 'write'; lba: number; data: Uint8Array; onAck?: Ack }
+  | { kind: 'pair'; op: PairOp; sync: boolean; onDone?: PairDone };
+/** `t`: the array's time of the answer; `seen`: when this worker received it (the client's view). */
+type Ack = (t: number, seen: number) => void;
+type PairDone = (r: PairResult, t: number, seen: number) => void;
 const METHOD_CODE = { priority: 0, wait: 1, staging: 2 } as const;
 
 export class RemoteController {
@@ -27,8 +30,8 @@ export class RemoteController {
   private readonly ans402: Ring;
   private readonly freeSlots: number[] = [];
   private readonly backlog: Pending[] = [];
-  private readonly acks = new Map<number, (t: number) => void>();
-  private readonly pairs = new Map<number, (r: PairResult, t: number) => void>();
+  private readonly acks = new Map<number, Ack>();
+  private readonly pairs = new Map<number, PairDone>();
   private readonly backups = new Map<number, BackupHandle>();
   private nextId = 1;
   private nextBackupId = 1;
@@ -51,7 +54,7 @@ export class RemoteController {
   private get u8(): Uint8Array { return new Uint8Array(this.ctx.core.memory.buffer); }
 
   /** Queues a client write at port 401 (waits in a local backlog while every data slot is in flight). */
-  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number) => void): void {
+  submitWrite(lba: number, data: Uint8Array, onAck?: Ack): void {
     const blocks = data.byteLength / this.lay.L.blockBytes;
     if (!Number.isInteger(blocks) || blocks < 1 || lba < 0 || lba + blocks > this.lay.L.blocks || data.byteLength > this.lay.slotBytes) {
       throw new RangeError(`write of ${data.byteLength} bytes at ${lba} does not fit the P-VOL`);
@@ -61,7 +64,7 @@ export class RemoteController {
   }
 
   /** Pair commands go through the same port as writes, so the split is a point in the write stream. */
-  submitPair(op: PairOp, opts: { sync?: boolean; onDone?: (r: PairResult, t: number) => void } = {}): void {
+  submitPair(op: PairOp, opts: { sync?: boolean; onDone?: PairDone } = {}): void {
     this.backlog.push({ kind: 'pair', op, sync: !!opts.sync, onDone: opts.onDone });
     this.pump();
   }
@@ -112,10 +115,20 @@ export class RemoteController {
 
   private readonly outbox: (() => void)[] = [];
 
-  /** Applies every answer the array published; true if there was any. */
-  poll(): boolean {
+  /** Sends the commands the servers' last steps queued (each waits for its step's time stamp). */
+  flush(): void {
     for (const send of this.outbox.splice(0)) send();
+  }
+
+  /**
+   * Applies every answer the array published; true if there was any. The servers get both
+   * the array's time of each answer and the time they received it: the figures "as the
+   * client sees it" (issue 8) are the second, the oracle orders writes by the first.
+   */
+  poll(): boolean {
+    this.flush();
     let any = false;
+    const seen = this.ctx.now();
     const rec = new Int32Array(Math.max(PORT_WORDS, ANSWER_WORDS));
     while (this.ack401.tryPop(rec)) {
       any = true;
@@ -123,7 +136,7 @@ export class RemoteController {
       const t = tUs / 1000;
       if (kind === K.WRITE) {
         this.freeSlots.push(slot);
-        this.acks.get(id)?.(t);
+        this.acks.get(id)?.(t, seen);
         this.acks.delete(id);
       } else {
         const done = this.pairs.get(id);
@@ -131,12 +144,12 @@ export class RemoteController {
         const r: PairResult = ok
           ? { ok: true, p516: PAIR_STATES[states & 0xff], s517: PAIR_STATES[(states >> 8) & 0xff] }
           : { ok: false, reason: getText(this.ctx.core.memory, this.lay.text501) };
-        done?.(r, t);
+        done?.(r, t, seen);
       }
     }
     while (this.ans402.tryPop(rec)) {
       any = true;
-      const [kind, id, status, tUs] = rec;
+      const [kind, id, status] = rec;
       const h = this.backups.get(id);
       if (!h) continue;
       const st = STATUS[status];
@@ -144,10 +157,10 @@ export class RemoteController {
       if (kind === K.ANSWER) {
         h.status = st;
         h.reason = reason;
-        if (st === 'accepted') h.acceptedAt = tUs / 1000;
+        if (st === 'accepted') h.acceptedAt = seen;
         h.onAnswer?.(h);
       } else {
-        h.finish(st === 'done', tUs / 1000, reason);
+        h.finish(st === 'done', seen, reason);
       }
     }
     if (any) this.pump();

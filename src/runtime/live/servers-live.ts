@@ -74,15 +74,21 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
     eventLog: () => merged,
     acked: () => client.writes.filter((w) => w.ack >= 0).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
     async run() {
-      while (!servers.done) {
+      // The script's end is not the client's: it still takes the acknowledgements of the
+      // writes it has in flight, so each write's latency is the one it saw (issue 8).
+      const finished = () => servers.done && client.outstanding === 0;
+      while (!finished() && !live.stopped()) {
         const seen = live.bell.generation();
         const sliceEnd = performance.now() + SLICE_MS;
         let soonest = Infinity;
         do {
           remote.poll();
           soonest = due();
-        } while (!servers.done && performance.now() < sliceEnd && soonest <= now());
-        if (servers.done) break;
+        } while (!finished() && performance.now() < sliceEnd && soonest <= now());
+        // A command the last step queued (an EXTENDED COPY) goes out now, not at the next
+        // wake: the servers may sleep until the next doorbell or MAX_SLEEP_MS.
+        remote.flush();
+        if (finished()) break;
         const sleep = Math.max(0, Math.min(MAX_SLEEP_MS, soonest - now()));
         // Wakes on the array's doorbell (an answer was published) or when the next step is due.
         await live.bell.waitAsync(seen, sleep);
