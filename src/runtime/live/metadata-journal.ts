@@ -14,7 +14,7 @@
  * a CLEAN record never outlives the state it describes.
  */
 import {
-  type InFlightOp, type MetadataRecord, type PairRecord, bitmapBytesFor, decodeMetadata, encodeMetadata,
+  type InFlightOp, type MetadataRecord, type PairRecord, allDirty, decodeMetadata, encodeMetadata,
 } from './metadata-record.ts';
 
 /** Where the two slots live: two OPFS files in the browser, memory in tests. */
@@ -40,12 +40,7 @@ export interface Recovered {
   run?: MetadataRecord['run'];
 }
 
-/** A bitmap of `blocks` bits, all set (padding bits past `blocks` stay 0). */
-export function allDirty(blocks: number): Uint8Array {
-  const b = new Uint8Array(bitmapBytesFor(blocks)).fill(0xff);
-  if (blocks % 8) b[b.length - 1] = (1 << (blocks % 8)) - 1;
-  return b;
-}
+export { allDirty };
 
 export function recoverMetadata(store: SlotStore): Recovered {
   const raw = [store.read(0), store.read(1)];

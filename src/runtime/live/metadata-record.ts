@@ -10,11 +10,16 @@
  *   8   u32 sequence            12 u32 JSON length J    16 u32 bitmap bytes B
  *   20  J bytes UTF-8 JSON (pairs without bitmaps, operations in flight)
  *   20+J  B bytes: for each pair, 514 then the post-split bitmap, ceil(blocks/8) bytes each
+ *         (CLEAN records only; B is 0 otherwise)
  *   20+J+B  u32 CRC-32C (Castagnoli, RFC 3720 §12.1) of every byte before it
  *
  * CLEAN means the bitmaps were written at a quiescent point after every volume write they
  * describe had been flushed; a record written while I/O may still move (every pair-state
- * change does that, before its ack) is not CLEAN and its bitmaps are not trusted.
+ * change does that, before its ack) is not CLEAN, and its bitmaps could never be trusted:
+ * it carries none, and decodes with every bit dirty. That keeps the records on the split's
+ * and the backup's ack paths a few KiB whatever the volume size (a 1 GiB pair's two bitmaps
+ * are 64 KiB, to checksum, write and flush before the ack). A version 1 record that does
+ * carry them still decodes (they are ignored the same way on recovery).
  */
 import { CRC32C_TABLES } from '../../core/checksum-tables.ts';
 
@@ -80,6 +85,18 @@ export function bitmapBytesFor(blocks: number): number {
   return Math.ceil(blocks / 8);
 }
 
+/** A bitmap of `blocks` bits, all set (padding bits past `blocks` stay 0). */
+export function allDirty(blocks: number): Uint8Array {
+  const b = new Uint8Array(bitmapBytesFor(blocks)).fill(0xff);
+  if (blocks % 8) b[b.length - 1] = (1 << (blocks % 8)) - 1;
+  return b;
+}
+
+/** Bytes of a record for one pair of `blocks` blocks whose JSON part is `jsonBytes` long. */
+export function recordBytesFor(blocks: number, jsonBytes: number): number {
+  return HEADER + jsonBytes + 2 * bitmapBytesFor(blocks) + 4;
+}
+
 export function encodeMetadata(rec: MetadataRecord): Uint8Array {
   const meta = {
     pairs: rec.pairs.map((p) => ({ pvol: p.pvol, svol: p.svol, blocks: p.blocks, state516: p.state516, state517: p.state517 })),
@@ -88,7 +105,7 @@ export function encodeMetadata(rec: MetadataRecord): Uint8Array {
   };
   const json = new TextEncoder().encode(JSON.stringify(meta));
   let bm = 0;
-  for (const p of rec.pairs) {
+  for (const p of rec.clean ? rec.pairs : []) {
     const n = bitmapBytesFor(p.blocks);
     if (p.diff514.length !== n || p.postSplit.length !== n) {
       throw new RangeError(`pair ${p.pvol}/${p.svol}: bitmaps must be ${n} bytes for ${p.blocks} blocks`);
@@ -105,7 +122,7 @@ export function encodeMetadata(rec: MetadataRecord): Uint8Array {
   dv.setUint32(16, bm, true);
   out.set(json, HEADER);
   let at = HEADER + json.length;
-  for (const p of rec.pairs) {
+  for (const p of rec.clean ? rec.pairs : []) {
     out.set(p.diff514, at);
     at += p.diff514.length;
     out.set(p.postSplit, at);
@@ -137,7 +154,12 @@ export function decodeMetadata(bytes: Uint8Array): DecodeResult {
   if (typeof shape === 'string') return { ok: false, reason: shape };
   const pairs: PairRecord[] = [];
   let at = HEADER + jsonLen;
-  for (const p of shape.pairs) {
+  const clean = (dv.getUint16(6, true) & FLAG_CLEAN) !== 0;
+  if (!clean && bmLen === 0) {
+    for (const p of shape.pairs) pairs.push({ ...p, diff514: allDirty(p.blocks), postSplit: allDirty(p.blocks) });
+    at = end;
+  }
+  for (const p of pairs.length ? [] : shape.pairs) {
     const n = bitmapBytesFor(p.blocks);
     if (at + 2 * n > end) return { ok: false, reason: 'bitmaps shorter than the pairs need' };
     pairs.push({ ...p, diff514: bytes.slice(at, at + n), postSplit: bytes.slice(at + n, at + 2 * n) });
@@ -147,7 +169,7 @@ export function decodeMetadata(bytes: Uint8Array): DecodeResult {
   return {
     ok: true,
     record: {
-      sequence: dv.getUint32(8, true), clean: (dv.getUint16(6, true) & FLAG_CLEAN) !== 0, pairs, inFlight: shape.inFlight,
+      sequence: dv.getUint32(8, true), clean, pairs, inFlight: shape.inFlight,
       ...(shape.run ? { run: shape.run } : {}),
     },
   };

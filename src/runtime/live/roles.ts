@@ -27,6 +27,7 @@ import { OpfsWriteJournal } from './cache-journal.ts';
 import { attachCtx, opfsTape, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { MetadataPersister } from './metadata-persister.ts';
+import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
@@ -65,14 +66,17 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   // alone, and no other worker may even open them (an open would fail while 501 holds them).
   let meta: OpfsSlotStore | null = a.shareHandles || role === '501' || role === '508' ? await OpfsSlotStore.open(a.shareHandles) : null;
   let handleMode: string = meta?.mode ?? 'readwrite';
+  const label = { scenario: JSON.stringify(a.scenario), mode: a.mode, startedAt: a.startedAt };
+  // Room for the run's largest record: the scenario appears in the run label and in each of
+  // the two in-flight operations, and JSON may escape up to every other character.
+  const reserve = recordBytesFor(w.blocks, 6 * label.scenario.length + 4096);
   if (meta && meta.mode !== 'readwrite-unsafe' && role !== '501') {
     // 508 comes first and finds out; it forgets the old records now (the volumes are about
     // to be rewritten, see below) and leaves the slot files to 501 (set up after it).
-    if (role === '508') meta.clear();
+    if (role === '508') meta.clear(reserve);
     meta.close();
     meta = null;
   }
-  const label = { scenario: JSON.stringify(a.scenario), mode: a.mode, startedAt: a.startedAt };
   const closers: (() => void)[] = [() => meta?.close()];
   const persisterOf = (ctx: Ctx) => (meta ? new MetadataPersister(meta, ctx, live, label) : null);
   const base = { role, handleMode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
@@ -103,7 +107,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
       pvol, svol, tape: noTape, now, log: (e) => events.push(e),
     });
     // The volumes are about to be rewritten: no old record may describe them any more.
-    meta?.clear();
+    meta?.clear(reserve);
     seedLiveVolumes(a.scenario, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
