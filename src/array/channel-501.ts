@@ -50,7 +50,7 @@ export class Channel501 implements Processor {
       if (w.kind === 'pair') return i === 0 ? { cost: cmd, run: () => this.pair() } : null;
       if (this.overlapsEarlier(i)) continue;
       if (m.w(W.P_STATE) === PS.SPLIT && c.diff.pendingIn(w.lba, w.blocks) > 0) {
-        if (m.w(W.COW_STATE) !== 1) return { cost: cmd, run: () => this.requestCow(w.lba, w.blocks) };
+        if (m.w(W.COW_STATE) !== 1) return { cost: cmd, run: () => this.requestCows(i) };
         continue;
       }
       if (!c.cache.canTake(w.lba, w.blocks)) {
@@ -81,10 +81,22 @@ export class Channel501 implements Processor {
     return refusal(op, this.m.w(W.P_STATE), this.backupActive());
   }
 
-  private requestCow(lba: number, n: number): void {
-    this.m.setW(W.COW_STATE, 1);
-    this.c.cowRing.push(1, lba, n);
-    this.c.log('501', 'cow.req', '508', { lba, n });
+  /**
+   * Asks 508 for the copies before write of every write in the window from `from` on that
+   * needs one, in one request: while a batch is with 508 the next writes gather, so the
+   * copies keep up with the client however long the round trip between the two processors
+   * takes (one copy at a time capped the client at one write per round trip).
+   */
+  private requestCows(from: number): void {
+    const { c, m, port } = this;
+    m.setW(W.COW_STATE, 1);
+    for (let j = from; j < Math.min(port.length, WINDOW); j++) {
+      const w = port[j];
+      if (w.kind === 'pair') break;
+      if (c.diff.pendingIn(w.lba, w.blocks) === 0) continue;
+      c.cowRing.push(1, w.lba, w.blocks);
+      c.log('501', 'cow.req', '508', { lba: w.lba, n: w.blocks });
+    }
   }
 
   private write(w: Extract<HostCmd, { kind: 'write' }>): void {

@@ -59,7 +59,8 @@ export class Disk508 implements Processor {
     c.cowRing.pop();
     this.guard(() => this.copyToSvol(lba, n, false));
     m.addW(W.COW_COPIES, this.lastCopied);
-    m.setW(W.COW_STATE, 2);
+    // The batch 501 asked for is done when its last copy is (channel-501.ts requestCows).
+    if (c.cowRing.size() === 0) m.setW(W.COW_STATE, 2);
     c.log('508', 'cow.done', '501', { lba, n, copied: this.lastCopied });
     this.settle();
   }

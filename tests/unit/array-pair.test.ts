@@ -169,4 +169,27 @@ describe('backups through 502', () => {
     }
     expect(sim.tape.blocksWritten).toBe(0);
   });
+
+  it('asks 508 for the copies before write of all queued writes in one batch', () => {
+    const sim = ext('duplex', 1);
+    const ctl = sim.controller;
+    expect(pair(sim, 'split')).toBeNull();
+    // Eight post-split writes to blocks whose split-instant data is still only on the P-VOL.
+    const acks: number[] = [];
+    for (const lba of [3, 40, 41, 90, 120, 121, 200, 250]) {
+      const data = new Uint8Array(BB);
+      fillBlock(data, sim.scenario.seed, lba + 1, lba);
+      ctl.submitWrite(lba, data, (t) => { acks.push(t); });
+    }
+    const from = sim.events.length;
+    settle(sim);
+    const ev = sim.events.slice(from).map((e) => e.ev);
+    const reqs = ev.flatMap((e, i) => (e === 'cow.req' ? [i] : []));
+    // (508's background copy may have reached a few of the blocks first.)
+    expect(reqs.length).toBeGreaterThan(3);
+    // One round trip: every request is made before 508 answers the first.
+    expect(Math.max(...reqs)).toBeLessThan(ev.indexOf('cow.done'));
+    expect(acks.length).toBe(8);
+    expect(ctl.counters().cowCopies).toBeGreaterThan(0);
+  });
 });
