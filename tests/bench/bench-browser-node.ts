@@ -12,12 +12,14 @@ import { CHROMIUM_ARGS, findChromium } from '../browser.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { CoreFigures } from '../../web/bench/core-measure.ts';
-import type { CopyRequest } from '../../web/bench/opfs-copy-worker.ts';
+import type { CopyRequest, FlushRequest } from '../../web/bench/opfs-copy-worker.ts';
 
 export interface LiveRun {
   result: RunResult;
   /** 501 applying the split (its 'split' event) → 501 answering it ('split.ack'), ms. */
   controllerSplitAckMs: number;
+  /** From 501's split to its metadata record flushed: when 501 may answer. */
+  durableSplitAckMs: number;
 }
 
 export interface BenchBrowser {
@@ -25,6 +27,7 @@ export interface BenchBrowser {
   version: string;
   live(s: Scenario, mode: Mode): Promise<LiveRun>;
   rawCopy(req: CopyRequest): Promise<number[]>;
+  rawFlush(req: FlushRequest): Promise<number[]>;
   core(mib: number, reps: number): Promise<CoreFigures>;
   available(): Promise<number | null>;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
       userAgent, version,
       live: (s, mode) => liveRun(app, s, mode),
       rawCopy: (req) => bench.evaluate((r) => window.splitstreamBench.opfsCopy(r), req),
+      rawFlush: (req) => bench.evaluate((r) => window.splitstreamBench.opfsFlush(r), req),
       core: (mib, reps) => bench.evaluate(([m, r]) => window.splitstreamBench.core(m, r), [mib, reps] as const),
       async available() {
         const e = await bench.evaluate(() => window.splitstreamBench.estimate());
@@ -71,12 +75,15 @@ async function liveRun(app: Page, s: Scenario, mode: Mode): Promise<LiveRun> {
   // Each run starts from an empty playground (no files left from the previous run).
   await app.evaluate(() => window.splitstream.reset());
   const result = await app.evaluate(([sc, m]) => window.splitstream.run(sc, { runtime: 'live', mode: m }), [s, mode] as const);
-  const controllerSplitAckMs = await app.evaluate(() => {
+  const [controllerSplitAckMs, durableSplitAckMs] = await app.evaluate(() => {
     const ev = (window.splitstream.lastLive(true) as { events?: { t: number; actor: string; ev: string }[] } | null)?.events ?? [];
     const split = ev.find((e) => e.actor === '501' && e.ev === 'split');
-    const ack = ev.find((e) => e.actor === '501' && e.ev === 'split.ack' && (!split || e.t >= split.t));
-    return split && ack ? ack.t - split.t : NaN;
+    if (!split) return [NaN, NaN];
+    const ack = ev.find((e) => e.actor === '501' && e.ev === 'split.ack' && e.t >= split.t);
+    // 501 answers once the split's metadata record is flushed (metadata-persister.ts).
+    const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.flushed' && e.t >= split.t);
+    return [ack ? ack.t - split.t : NaN, durable ? durable.t - split.t : NaN];
   });
   const { dbg: _dbg, ...clean } = result as RunResult & { dbg?: unknown };
-  return { result: clean, controllerSplitAckMs };
+  return { result: clean, controllerSplitAckMs, durableSplitAckMs };
 }

@@ -29,6 +29,9 @@ export interface Measured {
   availableBytes: number | null;
 }
 
+/** The size of a metadata record written while I/O runs (metadata-record.ts), and how often it is timed. */
+const FLUSH_BYTES = 2048;
+const FLUSH_REPS = 40;
 /** Idle client runs last this long before the split that ends them (ms). */
 const IDLE_MS = 1000;
 
@@ -63,6 +66,8 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   const raw = await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: o.reps });
   put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
   put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
+  // Every answer the array gives waits for a metadata record like this one to be durable.
+  put('limit.flushMs', `a ${FLUSH_BYTES / 1024} KiB record overwritten and flushed`, 'ms', await b.rawFlush({ flushBytes: FLUSH_BYTES, reps: o.smoke ? 1 : FLUSH_REPS }));
 
   log('split: ack at 0%, 10%, 100% pending');
   for (const p of SPLIT_PENDING) {
@@ -70,6 +75,7 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     const runs = await series(`split.p${pct}`, o.reps, (rep) => b.live(splitScenario(blocks, p, 1 + rep), 'E3'));
     put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending`, 'ms', runs.map((r) => r.result.splitAckMs));
     put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending`, 'ms', runs.map((r) => r.controllerSplitAckMs));
+    put(`split.p${pct}.durableMs`, `split in 501 to its metadata record flushed, ${pct}% pending`, 'ms', runs.map((r) => r.durableSplitAckMs));
   }
 
   log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s`);

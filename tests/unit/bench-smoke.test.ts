@@ -18,8 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const MODES = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
 /** Every figure the issue asks for, spelled out here (not taken from the harness). */
 const FIGURES = [
-  'limit.rawCopyMs', 'limit.rawCopyMBps',
-  ...['p0', 'p10', 'p100'].flatMap((p) => [`split.${p}.clientMs`, `split.${p}.controllerMs`]),
+  'limit.rawCopyMs', 'limit.rawCopyMBps', 'limit.flushMs',
+  ...['p0', 'p10', 'p100'].flatMap((p) => [`split.${p}.clientMs`, `split.${p}.controllerMs`, `split.${p}.durableMs`]),
   ...MODES.flatMap((m) => ['doneMs', 'splitToDoneMs', 'writeP50Ms', 'writeP99Ms'].map((f) => `backup.${m}.${f}`)),
   'idle.writeP50Ms', 'idle.writeP99Ms',
   ...[1, 2].flatMap((s) => ['backupMs', 'splitAckMs', 'rawCopyMs'].map((f) => `scale.${s}.${f}`)),

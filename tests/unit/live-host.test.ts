@@ -57,7 +57,7 @@ describe('processor host (one processor per worker, steps under the shared lock)
     await drained();
     expect(Atomics.load(i32, budgetIndex)).toBe(0);
     const before = live.word(LB.STEPS0 + 1);
-    live.addWord(LB.URGENT, 1); // a split pushed into port 401, not yet drained by 501
+    live.addWord(LB.URGENT, 1); // a split sent to port 401, its answer not yet with the servers
     Atomics.store(i32, budgetIndex, 50);
     live.bell.ring();
     await new Promise((r) => setTimeout(r, 150));
@@ -65,7 +65,7 @@ describe('processor host (one processor per worker, steps under the shared lock)
     expect(live.word(LB.STEPS0 + 1)).toBe(before);
     // Put off is not idle: the run must not look quiescent while work is pending.
     expect(live.quiescent([1])).toBe(false);
-    live.addWord(LB.URGENT, -1); // 501 drained it; no doorbell: the short re-look finds out
+    live.addWord(LB.URGENT, -1); // the servers have the answer; no doorbell: the short re-look finds out
     await drained();
     expect(Atomics.load(i32, budgetIndex)).toBe(0);
     live.stop();

@@ -15,6 +15,11 @@ export interface CopyRequest {
   unitBytes: number;
   reps: number;
 }
+/**
+ * The limit of every durable answer (issue 8 "split acknowledgement"): overwrite a small
+ * record in a file and flush it, as the metadata persister does before 501 may answer.
+ */
+export interface FlushRequest { flushBytes: number; reps: number }
 export interface CopyAnswer { ms: number[]; error?: string }
 
 const DIR = 'splitstream-bench';
@@ -55,8 +60,32 @@ async function copy(r: CopyRequest): Promise<number[]> {
   }
 }
 
-self.onmessage = (e: MessageEvent<CopyRequest>) => {
-  copy(e.data).then(
+async function flush(r: FlushRequest): Promise<number[]> {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(DIR, { create: true });
+  const h = await (await dir.getFileHandle('record.bin', { create: true })).createSyncAccessHandle();
+  try {
+    const rec = new Uint8Array(r.flushBytes).fill(0x5a);
+    // Laid out first, as the slots are (opfs-store.ts): each timed write overwrites in place.
+    h.write(rec, { at: 0 });
+    h.flush();
+    const out: number[] = [];
+    for (let rep = 0; rep < r.reps; rep++) {
+      rec[rep % rec.length] ^= 1;
+      const t0 = performance.now();
+      h.write(rec, { at: 0 });
+      h.flush();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  } finally {
+    h.close();
+    await root.removeEntry(DIR, { recursive: true });
+  }
+}
+
+self.onmessage = (e: MessageEvent<CopyRequest | FlushRequest>) => {
+  ('flushBytes' in e.data ? flush(e.data) : copy(e.data)).then(
     (ms) => postMessage({ ms } satisfies CopyAnswer),
     (err: unknown) => postMessage({ ms: [], error: String(err) } satisfies CopyAnswer),
   );

@@ -11,6 +11,7 @@
  * the four workers write one sequence of records between them.
  */
 import type { Ctx } from '../../array/context.ts';
+import type { Actor } from '../events.ts';
 import { B, BackupState, W } from '../../array/memory-507.ts';
 import { PAIR_STATES, PS } from '../../array/pair-state.ts';
 import { MetadataJournal, type SlotStore } from './metadata-journal.ts';
@@ -22,7 +23,7 @@ export type RunLabel = RunInfo;
 
 export class MetadataPersister {
   constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
-    private readonly label: RunLabel) {}
+    private readonly label: RunLabel, private readonly actor: Actor) {}
 
   /**
    * The watched words; a change in any of them is a state change to persist. A backup's
@@ -41,7 +42,11 @@ export class MetadataPersister {
     let same = true;
     for (let i = 0; i < k.length; i++) if (this.live.word(LB.KEY0 + i) !== k[i]) same = false;
     if (same) return false;
-    this.commit(false);
+    const t0 = performance.now();
+    const seq = this.commit(false);
+    // The state change is durable from here: its answer may go out (issue 8 measures the
+    // split's ack up to this point, and the flush it cost).
+    this.ctx.log(this.actor, 'record.flushed', undefined, { seq, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
     k.forEach((v, i) => this.live.setWord(LB.KEY0 + i, v));
     return true;
   }

@@ -30,8 +30,6 @@ export interface WriteJournal {
 abstract class Adapter implements Processor {
   abstract readonly actor: '501' | '502';
   protected readonly out: number[][] = [];
-  /** Told how many pair or backup commands a drain took (processor-host.ts LB.URGENT). */
-  urgent: (delta: number) => void = () => {};
   constructor(protected readonly inner: Processor, private readonly answers: Ring) {}
 
   abstract hasInput(): boolean;
@@ -72,7 +70,6 @@ export class Port401 extends Adapter {
     const rec = new Int32Array(PORT_WORDS);
     const cmds: (() => void)[] = [];
     const mem = this.c.core.memory;
-    let pairs = 0;
     while (this.port.tryPop(rec)) {
       const [kind, id, lba, blocks, slot, flags] = rec;
       if (kind === K.WRITE) {
@@ -84,7 +81,6 @@ export class Port401 extends Adapter {
           onAck: (t) => this.out.push([K.WRITE, id, slot, us(t), 1, 0]),
         }));
       } else {
-        pairs++;
         const op = PAIR_OPS[lba];
         cmds.push(() => this.p501.port.push({
           kind: 'pair', op, sync: (flags & 1) === 1,
@@ -98,7 +94,6 @@ export class Port401 extends Adapter {
     }
     this.journal?.sync();
     for (const c of cmds) c();
-    if (pairs > 0) this.urgent(-pairs);
   }
 }
 
@@ -117,7 +112,6 @@ export class Port402 extends Adapter {
     const mem = this.c.core.memory;
     const METHODS: Method[] = ['priority', 'wait', 'staging'];
     while (this.port.tryPop(rec)) {
-      this.urgent(-1);
       const [, id, at, len, method, wholeRange] = rec;
       const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment'>) => {
         if (h.reason) putText(mem, this.lay.text502, h.reason);

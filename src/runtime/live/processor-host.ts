@@ -25,7 +25,7 @@ export const LB = {
   IDLE0: 24, // per role: 0 busy, else 1 + the doorbell generation it went to sleep at
   META_SEQ: 32, // sequence of the last metadata record (metadata-persister.ts)
   KEY0: 33, // 5 words: the state that record described
-  URGENT: 38, // pair and backup commands pushed into ports 401/402 and not yet drained
+  URGENT: 38, // pair and backup commands sent by the servers and not yet answered to them
 } as const;
 export const LIVE_BLOCK_WORDS = 48;
 export const ROLES = ['501', '502', '503', '508', '101', '102'] as const;
@@ -58,7 +58,7 @@ export class LiveBlock {
   stopped(): boolean {
     return this.word(LB.STOP) !== 0;
   }
-  /** A pair or backup command sits in port 401 or 402, not yet taken by 501 or 502. */
+  /** A pair or backup command is on its way: sent to port 401 or 402, its answer not yet with the servers. */
   commandWaiting(): boolean {
     return this.word(LB.URGENT) > 0;
   }

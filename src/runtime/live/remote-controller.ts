@@ -31,15 +31,18 @@ export class RemoteController {
   private readonly freeSlots: number[] = [];
   private readonly backlog: Pending[] = [];
   private readonly acks = new Map<number, Ack>();
-  private readonly pairs = new Map<number, PairDone>();
+  private readonly pairs = new Map<number, { done?: PairDone; urgent: number }>();
   private readonly backups = new Map<number, BackupHandle>();
   private nextId = 1;
   private nextBackupId = 1;
   lastBackup: BackupHandle | null = null;
 
   /**
-   * `urgent(+1)` marks a pair or backup command pushed into a port until its channel
-   * processor drains it (port-adapters.ts): background work gives way meanwhile.
+   * `urgent(+1)` marks a pair or backup command from when it is pushed into a port until
+   * these servers have its answer (poll): 508's background work gives way meanwhile
+   * (processor-host.ts), so the command's whole round trip (501's or 502's step, the
+   * metadata record flushed before the answer, the servers' wake) has the cores. A sync
+   * split is not counted: its answer waits for that very copy.
    */
   constructor(readonly ctx: Ctx, private readonly lay: LiveLayout, private readonly wakeArray: () => void,
     private readonly urgent: (delta: number) => void = () => {}) {
@@ -75,9 +78,10 @@ export class RemoteController {
       const p = this.backlog[0];
       const id = this.nextId;
       if (p.kind === 'pair') {
-        this.urgent(1);
-        if (!this.port401.tryPush([K.PAIR, id, PAIR_OPS.indexOf(p.op), 0, -1, p.sync ? 1 : 0])) { this.urgent(-1); break; }
-        if (p.onDone) this.pairs.set(id, p.onDone);
+        const urgent = p.sync ? 0 : 1;
+        this.urgent(urgent);
+        if (!this.port401.tryPush([K.PAIR, id, PAIR_OPS.indexOf(p.op), 0, -1, p.sync ? 1 : 0])) { this.urgent(-urgent); break; }
+        this.pairs.set(id, { done: p.onDone, urgent });
       } else {
         if (this.freeSlots.length === 0) break;
         const slot = this.freeSlots[this.freeSlots.length - 1];
@@ -139,8 +143,9 @@ export class RemoteController {
         this.acks.get(id)?.(t, seen);
         this.acks.delete(id);
       } else {
-        const done = this.pairs.get(id);
+        const { done, urgent } = this.pairs.get(id) ?? { urgent: 0 };
         this.pairs.delete(id);
+        this.urgent(-urgent);
         const r: PairResult = ok
           ? { ok: true, p516: PAIR_STATES[states & 0xff], s517: PAIR_STATES[(states >> 8) & 0xff] }
           : { ok: false, reason: getText(this.ctx.core.memory, this.lay.text501) };
@@ -155,6 +160,7 @@ export class RemoteController {
       const st = STATUS[status];
       const reason = st === 'refused' || st === 'failed' ? getText(this.ctx.core.memory, this.lay.text502) : '';
       if (kind === K.ANSWER) {
+        this.urgent(-1);
         h.status = st;
         h.reason = reason;
         if (st === 'accepted') h.acceptedAt = seen;

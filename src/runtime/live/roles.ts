@@ -30,7 +30,7 @@ import { MetadataPersister } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
-import { LB, type LiveBlock } from './processor-host.ts';
+import type { LiveBlock } from './processor-host.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { RESERVE_REFUSED, scriptTapeBytes } from './quota.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
@@ -78,7 +78,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     meta = null;
   }
   const closers: (() => void)[] = [() => meta?.close()];
-  const persisterOf = (ctx: Ctx) => (meta ? new MetadataPersister(meta, ctx, live, label) : null);
+  const persisterOf = (ctx: Ctx) => (meta ? new MetadataPersister(meta, ctx, live, label, role) : null);
   const base = { role, handleMode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
 
   if (role === '508') {
@@ -165,7 +165,6 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     const j = await openSync(FILES.journal, false);
     const journal = new OpfsWriteJournal(j.handle, w.blockBytes, true);
     const port = new Port401(new Channel501(ctx), ctx, a.lay, journal);
-    port.urgent = (d) => live.addWord(LB.URGENT, d);
     return {
       ...base, processor: port,
       afterStep: () => { persister?.maybeCommit(); port.publish(); },
@@ -186,7 +185,6 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     // 502 asks 501 whether a combined split is allowed and 503 why a backup failed: both
     // answers come from 507, so local instances over the same memory serve.
     const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay);
-    port.urgent = (d) => live.addWord(LB.URGENT, d);
     return { ...base, processor: port, afterStep: () => { persister?.maybeCommit(); port.publish(); }, unlocked: () => port.pull() };
   }
   const p503 = new Channel503(ctx);
