@@ -156,16 +156,17 @@ export function decodeMetadata(bytes: Uint8Array): DecodeResult {
   let at = HEADER + jsonLen;
   const clean = (dv.getUint16(6, true) & FLAG_CLEAN) !== 0;
   if (!clean && bmLen === 0) {
+    // Written while I/O ran: no bitmaps, and every bit counts as dirty.
     for (const p of shape.pairs) pairs.push({ ...p, diff514: allDirty(p.blocks), postSplit: allDirty(p.blocks) });
-    at = end;
+  } else {
+    for (const p of shape.pairs) {
+      const n = bitmapBytesFor(p.blocks);
+      if (at + 2 * n > end) return { ok: false, reason: 'bitmaps shorter than the pairs need' };
+      pairs.push({ ...p, diff514: bytes.slice(at, at + n), postSplit: bytes.slice(at + n, at + 2 * n) });
+      at += 2 * n;
+    }
+    if (at !== end) return { ok: false, reason: 'bitmap bytes do not match the pairs' };
   }
-  for (const p of pairs.length ? [] : shape.pairs) {
-    const n = bitmapBytesFor(p.blocks);
-    if (at + 2 * n > end) return { ok: false, reason: 'bitmaps shorter than the pairs need' };
-    pairs.push({ ...p, diff514: bytes.slice(at, at + n), postSplit: bytes.slice(at + n, at + 2 * n) });
-    at += 2 * n;
-  }
-  if (at !== end) return { ok: false, reason: 'bitmap bytes do not match the pairs' };
   return {
     ok: true,
     record: {

@@ -155,12 +155,12 @@ export class RemoteController {
     while (this.ans402.tryPop(rec)) {
       any = true;
       const [kind, id, status] = rec;
+      if (kind === K.ANSWER) this.urgent(-1);
       const h = this.backups.get(id);
       if (!h) continue;
       const st = STATUS[status];
       const reason = st === 'refused' || st === 'failed' ? getText(this.ctx.core.memory, this.lay.text502) : '';
       if (kind === K.ANSWER) {
-        this.urgent(-1);
         h.status = st;
         h.reason = reason;
         if (st === 'accepted') h.acceptedAt = seen;
