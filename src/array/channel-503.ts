@@ -29,6 +29,14 @@ export class Channel503 implements Processor {
   readonly actor = '503' as const;
   constructor(private readonly c: Ctx) {}
   private get m(): Mem507 { return this.c.m; }
+  /** A step since the last takeQuiet() changed what another processor waits for. */
+  private loud = false;
+
+  takeQuiet(): boolean {
+    const quiet = !this.loud;
+    this.loud = false;
+    return quiet;
+  }
 
   private seg(k: number, i: number): number { return this.m.b(B.SEG0 + 4 * k + i); }
 
@@ -93,6 +101,7 @@ export class Channel503 implements Processor {
 
   private start(): void {
     const { c, m } = this;
+    this.loud = true;
     for (let k = 0; k < NBUF; k++) { m.setSb(k, SB.STATE, BufState.FREE); m.setSb(k, SB.SEQ, -1); }
     this.skipEmptySegments();
     const method = METHOD_CODES[m.b(B.METHOD)];
@@ -108,6 +117,7 @@ export class Channel503 implements Processor {
   }
 
   private release(): void {
+    this.loud = true;
     this.m.setB(B.STATE, BackupState.RUNNING);
     this.c.log('503', 'backup.release', undefined, { pending: 0 });
     this.finishIfDone();
@@ -173,7 +183,14 @@ export class Channel503 implements Processor {
   /** A request to 508: served at once where this worker may (Ctx.serve508), else queued. */
   private ask(type: number, a: number, n = 0, seg = 0): void {
     const { c } = this;
-    if (!c.serve508?.(type, a, n, seg)) c.reqRing.push(type, a, n, seg);
+    const s517 = c.m.w(W.S_STATE);
+    if (c.serve508?.(type, a, n, seg)) {
+      // A priority copy served here may have drained 514 and completed the split.
+      if (c.m.w(W.S_STATE) !== s517) this.loud = true;
+      return;
+    }
+    c.reqRing.push(type, a, n, seg);
+    this.loud = true; // 508 serves it
   }
 
   private requestWrite(k: number): void {
@@ -223,10 +240,12 @@ export class Channel503 implements Processor {
     for (let s = 0; s < m.b(B.NSEG); s++) if (this.seg(s, 2) === 0) tape = true;
     if (tape) c.tape.writeTapemark();
     m.setB(B.STATE, BackupState.DONE);
+    this.loud = true; // 502 reports it, 508 resumes its background copy
     c.log('503', 'backup.done', '502', { blocks: m.b(B.BLOCKS_DONE) });
   }
 
   private fail(seg: number, why: string): void {
+    this.loud = true;
     this.m.setB(B.FAILURE, FAILURE_REASONS.indexOf(why));
     this.m.setB(B.FAILED_SEG, seg);
     this.m.setB(B.STATE, BackupState.FAILED);

@@ -41,6 +41,12 @@ export interface Processor {
   next(): Work | null;
   /** Only a step the processor may take without the step lock (Work.own), or null. */
   nextOwn?(): Work | null;
+  /**
+   * True when the steps run since the last call left nothing another processor waits for
+   * (503 staging and counting its own units), so a runtime need not wake the others for
+   * them; resets. A processor without it is always worth waking for (processor-host.ts).
+   */
+  takeQuiet?(): boolean;
 }
 
 export interface Ctx {

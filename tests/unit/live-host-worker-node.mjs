@@ -5,12 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
 const { LiveBlock, hostProcessor } = await tsImport('../../src/runtime/live/processor-host.ts', import.meta.url);
-const { memory, at, counterIndex, budgetIndex, role, background = false } = workerData;
+const { memory, at, counterIndex, budgetIndex, role, background = false, quiet = false } = workerData;
 const live = new LiveBlock(memory, at);
 const i32 = new Int32Array(memory.buffer);
 const nap = new Int32Array(new SharedArrayBuffer(4));
 const proc = {
   actor: role,
+  // A processor whose steps leave nothing others wait for (Processor.takeQuiet).
+  ...(quiet ? { takeQuiet: () => true } : {}),
   next() {
     // Work exists while the shared budget is positive (taken one unit per step).
     if (Atomics.load(i32, budgetIndex) <= 0) return null;

@@ -72,4 +72,25 @@ describe('processor host (one processor per worker, steps under the shared lock)
     expect((await done).steps).toBe(55);
     expect(i32[counterIndex]).toBe(55);
   });
+
+  it('steps that leave nothing anyone waits for do not ring the doorbell; others ring after each hold', async () => {
+    for (const quiet of [true, false]) {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+      const at = 1024, counterIndex = 16, budgetIndex = 17;
+      const i32 = new Int32Array(memory.buffer);
+      const live = new LiveBlock(memory, at);
+      const w = new Worker(WORKER, { workerData: { memory, at, counterIndex, budgetIndex, role: '503', quiet } });
+      const done = new Promise<Stats>((res, rej) => { w.once('message', res); w.once('error', rej); });
+      Atomics.store(i32, budgetIndex, 60);
+      live.bell.ring();
+      const rung = live.bell.generation();
+      while (Atomics.load(i32, budgetIndex) > 0) await new Promise((r) => setTimeout(r, 5));
+      const after = live.bell.generation();
+      live.stop();
+      expect((await done).steps).toBe(60);
+      // Quiet: only the test's own ring; otherwise at least one ring per hold.
+      if (quiet) expect(after).toBe(rung);
+      else expect(after).toBeGreaterThan(rung);
+    }
+  });
 });

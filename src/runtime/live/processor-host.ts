@@ -141,8 +141,7 @@ export async function hostProcessor(
   while (!live.stopped()) {
     const seen = live.bell.generation();
     const sliceEnd = performance.now() + SLICE_MS;
-    const stepsBefore = stats.steps;
-    let did = false, deferred = false;
+    let did = false, deferred = false, loud = false;
     do {
       // Work on this worker's own state (its port queue, its journal) needs no lock.
       const own = unlocked?.() ?? false;
@@ -178,11 +177,17 @@ export async function hostProcessor(
         steps += n;
         // Ring at once: the processor waiting on these steps (501 for a copy before write
         // or a destage, 503 for a staged unit, the servers for an ack) must not sleep until
-        // the end of this slice. Atomics.notify with nobody asleep costs next to nothing.
-        live.bell.ring();
+        // the end of this slice. Not for steps that left nothing anyone waits for
+        // (Processor.takeQuiet: 503 staging its own units): every ring wakes every sleeping
+        // worker, and a streaming backup's holds woke four of them each time for nothing.
+        if (proc.takeQuiet?.() !== true) {
+          live.bell.ring();
+          loud = true;
+        }
         if (performance.now() >= sliceEnd || live.stopped()) break;
       }
       did = own || steps > 0;
+      loud ||= own;
       if (did) {
         live.setWord(LB.IDLE0 + roleIndex, 0);
         const dt = performance.now() - t0;
@@ -193,7 +198,7 @@ export async function hostProcessor(
       }
     } while (did && !deferred && performance.now() < sliceEnd && !live.stopped());
     // Own work (a drained port) may have published answers: ring for it too.
-    if (stats.steps !== stepsBefore) live.bell.ring();
+    if (loud) live.bell.ring();
     if (did && !deferred) {
       await yieldTask();
     } else {
