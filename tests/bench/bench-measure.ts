@@ -3,6 +3,7 @@
  *   split   split ack at 0%, 10%, 100% pending, as the client sees it and in 501
  *   limit   raw OPFS copy of the backup's range in its transfer unit (the ratio's limit)
  *   backup  every mode and the prior art, 50% pending, 10% range, the client writing
+ *   alone   E3 and E1 again with no client writes (the array's own cost)
  *   idle    client write latency with no backup
  *   scale   backup time, split ack and raw copy per volume size
  *   core    the core benchmark's figures in the browser
@@ -29,6 +30,7 @@ export interface Measured {
   availableBytes: number | null;
 }
 
+const ALONE_MODES = ['E3', 'E1'] as const;
 /** The size of a metadata record written while I/O runs (metadata-record.ts), and how often it is timed. */
 const FLUSH_BYTES = 2048;
 const FLUSH_REPS = 40;
@@ -86,6 +88,14 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`backup.${mode}.splitToDoneMs`, `${mode}: split command → backup done`, 'ms', runs.map((r) => at(r).backupDone - at(r).splitCmd));
     put(`backup.${mode}.writeP50Ms`, `${mode}: client write latency p50 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p50));
     put(`backup.${mode}.writeP99Ms`, `${mode}: client write latency p99 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
+  }
+
+  // The same backups with the client idle: what the array's own path costs, apart from the
+  // client's share of the two cores (docs/live.md "What the benchmark shows").
+  log('alone: E3 and E1 with no client writes');
+  for (const mode of ALONE_MODES) {
+    const runs = await series(`alone.${mode}`, o.reps, (rep) => b.live(backupScenario(blocks, 0, 1 + rep), mode));
+    put(`alone.${mode}.doneMs`, `${mode}: backup command → backup done, no client writes`, 'ms', runs.map((r) => r.result.backupDoneMs));
   }
 
   log('idle: client write latency with no backup');

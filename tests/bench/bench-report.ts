@@ -118,7 +118,8 @@ export function charts(doc: BenchDoc): Record<string, string> {
   const raw = bar('limit.rawCopyMs', 'raw OPFS copy (limit)');
   const backup = barChart('Backup command → done, 50% pending, 10% range', 'ms', [
     { label: 'raw copy', bars: [raw] },
-    ...BACKUP_MODES.map((m) => ({ label: m, bars: [bar(`backup.${m}.doneMs`, 'backup'), bar(`backup.${m}.splitToDoneMs`, 'split → backup done')] })),
+    ...BACKUP_MODES.map((m) => ({ label: m, bars: [bar(`backup.${m}.doneMs`, 'backup'), bar(`backup.${m}.splitToDoneMs`, 'split → backup done'),
+      bar(`alone.${m}.doneMs`, 'backup, no client writes')] })),
   ]);
   const latency = barChart('Client write latency', 'ms', [
     { label: 'idle', bars: [bar('idle.writeP50Ms', 'p50'), bar('idle.writeP99Ms', 'p99')] },

@@ -21,6 +21,7 @@ const FIGURES = [
   'limit.rawCopyMs', 'limit.rawCopyMBps', 'limit.flushMs',
   ...['p0', 'p10', 'p100'].flatMap((p) => [`split.${p}.clientMs`, `split.${p}.controllerMs`, `split.${p}.durableMs`]),
   ...MODES.flatMap((m) => ['doneMs', 'splitToDoneMs', 'writeP50Ms', 'writeP99Ms'].map((f) => `backup.${m}.${f}`)),
+  'alone.E3.doneMs', 'alone.E1.doneMs',
   'idle.writeP50Ms', 'idle.writeP99Ms',
   ...[1, 2].flatMap((s) => ['backupMs', 'splitAckMs', 'rawCopyMs'].map((f) => `scale.${s}.${f}`)),
   ...['scanGBps', 'scanRefGBps', 'nextSetSummaryGBps', 'copyGBps', 'copyRefGBps', 'mergeGBps', 'mergeRefGBps',
