@@ -1,9 +1,11 @@
 /**
  * The measurement series of `npm run bench` (issue 8), each repeated and summarised:
+ *   limit   a small record flushed (what every durable answer waits for); the raw OPFS
+ *           copy of the backup's range in its transfer unit (the backups' limit)
  *   split   split ack at 0%, 10%, 100% pending, as the client sees it and in 501
- *   limit   raw OPFS copy of the backup's range in its transfer unit (the ratio's limit)
  *   backup  every mode and the prior art, 50% pending, 10% range, the client writing
  *   alone   E3 and E1 again with no client writes (the array's own cost)
+ * Figures compared with each other are measured rep by rep in turn (series below).
  *   idle    client write latency with no backup
  *   scale   backup time, split ack and raw copy per volume size
  *   core    the core benchmark's figures in the browser
@@ -11,6 +13,7 @@
  * must not hide every other figure (benchmarks never fail, issue 8).
  */
 
+import type { Mode } from '../../src/scenario/schema.ts';
 import type { BenchBrowser, LiveRun } from './bench-browser-node.ts';
 import {
   BACKUP_MODES, BLOCK_BYTES, SPLIT_PENDING, TRANSFER_BLOCKS, backupScenario, blocksOf, idleScenario,
@@ -42,47 +45,66 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   const put = (key: string, label: string, unit: string, samples: number[]) => {
     m.figures[key] = { label, unit, ...summarize(samples.filter(Number.isFinite)) };
   };
-  /** `reps` live runs; returns the results that completed and counts the verified ones. */
-  const series = async (key: string, reps: number, run: (rep: number) => Promise<LiveRun>): Promise<LiveRun[]> => {
-    const out: LiveRun[] = [];
-    const v = (m.verified[key] = { ok: 0, runs: 0 });
+  /**
+   * `reps` live runs of each key, rep by rep across the keys: figures that are compared
+   * with each other (0 % against 100 % pending, E3 against sync) meet any drift of this
+   * noisy machine alike. `beforeRep` measures what goes with each rep (the raw copy).
+   * Returns per key the results that completed, and counts the verified ones.
+   */
+  const series = async (keys: readonly string[], reps: number, run: (key: string, rep: number) => Promise<LiveRun>,
+    beforeRep?: (rep: number) => Promise<void>): Promise<Record<string, LiveRun[]>> => {
+    const out: Record<string, LiveRun[]> = {};
+    for (const key of keys) { out[key] = []; m.verified[key] = { ok: 0, runs: 0 }; }
     for (let rep = 0; rep < reps; rep++) {
-      try {
-        const r = await run(rep);
-        out.push(r);
-        v.runs++;
-        if (r.result.verified) v.ok++;
-        else m.errors.push(`${key} rep ${rep + 1}: not verified: ${r.result.reason ?? '?'}`);
-      } catch (e) {
-        m.errors.push(`${key} rep ${rep + 1}: ${(e as Error).message.split('\n')[0]}`);
+      await beforeRep?.(rep);
+      for (const key of keys) {
+        const v = m.verified[key];
+        try {
+          const r = await run(key, rep);
+          out[key].push(r);
+          v.runs++;
+          if (r.result.verified) v.ok++;
+          else m.errors.push(`${key} rep ${rep + 1}: not verified: ${r.result.reason ?? '?'}`);
+        } catch (e) {
+          m.errors.push(`${key} rep ${rep + 1}: ${(e as Error).message.split('\n')[0]}`);
+        }
       }
     }
-    log(`  ${key}: ${out.length}/${reps} runs, ${v.ok} verified`);
+    for (const key of keys) log(`  ${key}: ${out[key].length}/${reps} runs, ${m.verified[key].ok} verified`);
     return out;
   };
   const blocks = blocksOf(o.mib);
   const rangeBytes = rangeBlocks(blocks) * BLOCK_BYTES;
   const unitBytes = TRANSFER_BLOCKS * BLOCK_BYTES;
 
-  log('limit: raw OPFS copy');
-  const raw = await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: o.reps });
-  put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
-  put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
+  log('limit: a small record flushed');
   // Every answer the array gives waits for a metadata record like this one to be durable.
   put('limit.flushMs', `a ${FLUSH_BYTES / 1024} KiB record overwritten and flushed`, 'ms', await b.rawFlush({ flushBytes: FLUSH_BYTES, reps: o.smoke ? 1 : FLUSH_REPS }));
 
   log('split: ack at 0%, 10%, 100% pending');
-  for (const p of SPLIT_PENDING) {
-    const pct = Math.round(p * 100);
-    const runs = await series(`split.p${pct}`, o.reps, (rep) => b.live(splitScenario(blocks, p, 1 + rep), 'E3'));
+  const pctOf = (key: string) => Number(key.slice('split.p'.length));
+  const splits = await series(SPLIT_PENDING.map((p) => `split.p${Math.round(p * 100)}`), o.reps,
+    (key, rep) => b.live(splitScenario(blocks, pctOf(key) / 100, 1 + rep), 'E3'));
+  for (const [key, runs] of Object.entries(splits)) {
+    const pct = pctOf(key);
     put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending`, 'ms', runs.map((r) => r.result.splitAckMs));
     put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending`, 'ms', runs.map((r) => r.controllerSplitAckMs));
     put(`split.p${pct}.durableMs`, `split in 501 to its metadata record flushed, ${pct}% pending`, 'ms', runs.map((r) => r.durableSplitAckMs));
   }
 
-  log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s`);
+  // The backups rep by rep with the raw copy they are measured against, and with E3 and E1
+  // again while the client is idle: what the array's own path costs, apart from the client's
+  // share of the two cores (docs/live.md "What the benchmark shows").
+  log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copy; E3 and E1 alone`);
+  const raw: number[] = [];
+  const modeOf = (key: string) => key.slice(key.indexOf('.') + 1) as Mode;
+  const backups = await series([...BACKUP_MODES.map((x) => `backup.${x}`), ...ALONE_MODES.map((x) => `alone.${x}`)], o.reps,
+    (key, rep) => b.live(backupScenario(blocks, key.startsWith('alone.') ? 0 : o.rate, 1 + rep), modeOf(key)),
+    async () => { raw.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: 1 })); });
+  put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
+  put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
   for (const mode of BACKUP_MODES) {
-    const runs = await series(`backup.${mode}`, o.reps, (rep) => b.live(backupScenario(blocks, o.rate, 1 + rep), mode));
+    const runs = backups[`backup.${mode}`];
     const at = (r: LiveRun) => r.result.at;
     put(`backup.${mode}.doneMs`, `${mode}: backup command → backup done`, 'ms', runs.map((r) => r.result.backupDoneMs));
     put(`backup.${mode}.splitToDoneMs`, `${mode}: split command → backup done`, 'ms', runs.map((r) => at(r).backupDone - at(r).splitCmd));
@@ -90,16 +112,12 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`backup.${mode}.writeP99Ms`, `${mode}: client write latency p99 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
   }
 
-  // The same backups with the client idle: what the array's own path costs, apart from the
-  // client's share of the two cores (docs/live.md "What the benchmark shows").
-  log('alone: E3 and E1 with no client writes');
   for (const mode of ALONE_MODES) {
-    const runs = await series(`alone.${mode}`, o.reps, (rep) => b.live(backupScenario(blocks, 0, 1 + rep), mode));
-    put(`alone.${mode}.doneMs`, `${mode}: backup command → backup done, no client writes`, 'ms', runs.map((r) => r.result.backupDoneMs));
+    put(`alone.${mode}.doneMs`, `${mode}: backup command → backup done, no client writes`, 'ms', backups[`alone.${mode}`].map((r) => r.result.backupDoneMs));
   }
 
   log('idle: client write latency with no backup');
-  const idle = await series('idle', o.reps, (rep) => b.live(idleScenario(blocks, o.rate, 1 + rep, o.smoke ? 200 : IDLE_MS), 'E3'));
+  const idle = (await series(['idle'], o.reps, (_, rep) => b.live(idleScenario(blocks, o.rate, 1 + rep, o.smoke ? 200 : IDLE_MS), 'E3'))).idle;
   // The idle run has no backup, so the oracle has nothing to verify: not an error.
   m.errors = m.errors.filter((e) => !e.startsWith('idle rep') || !e.includes('no split and backup'));
   put('idle.writeP50Ms', 'client write latency p50, no backup', 'ms', idle.map((r) => r.result.writeLatencyMs.p50));
@@ -111,7 +129,7 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     if (why) { m.skipped.push({ what: `scale ${size} MiB`, why }); log(`  ${size} MiB skipped: ${why}`); continue; }
     const sb = blocksOf(size);
     const sRange = rangeBlocks(sb) * BLOCK_BYTES;
-    const runs = await series(`scale.${size}`, o.scaleReps, (rep) => b.live(backupScenario(sb, o.rate, 1 + rep), 'E3'));
+    const runs = (await series([`scale.${size}`], o.scaleReps, (_, rep) => b.live(backupScenario(sb, o.rate, 1 + rep), 'E3')))[`scale.${size}`];
     const rc = await b.rawCopy({ volumeBytes: sb * BLOCK_BYTES, rangeBytes: sRange, unitBytes, reps: o.scaleReps });
     m.scale.push(size);
     put(`scale.${size}.backupMs`, `${size} MiB: E3 backup command → done (${mib(sRange)} MiB range)`, 'ms', runs.map((r) => r.result.backupDoneMs));

@@ -81,7 +81,9 @@ ${doc.machine.os} ${doc.machine.arch}, ${doc.machine.cpus} × ${doc.machine.cpuM
 Node ${doc.machine.node}. Live runtime, OPFS on disk (persistent context). Every figure is the median of its
 repetitions with min–max; every target is a ratio against a limit measured in the same run
 (the raw OPFS copy of the same range in the same transfer unit, the C baseline), except the two
-absolute bounds the issue itself gives. ${met} of ${doc.targets.length} targets met. How the live runtime
+absolute bounds the issue itself gives. Series compared with each other ran rep by rep in turn
+(the three pending levels; every backup mode with its raw copy). Times "as the client sees it"
+are taken when the answer reaches the servers' worker. ${met} of ${doc.targets.length} targets met. How the live runtime
 moves the data, and what bounds the figures that miss their target: [docs/live.md](../../docs/live.md).
 
 Options: volume ${doc.options.mib} MiB, ${doc.options.reps} repetitions (scale: ${doc.options.scaleReps}), client ${doc.options.rate} writes/s during backups.
