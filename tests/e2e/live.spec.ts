@@ -20,6 +20,17 @@ test('every mode runs live with a busy client and verifies against the oracle', 
     expect(r.splitAckMs).toBeGreaterThanOrEqual(0);
     expect(r.backupDoneMs).toBeGreaterThan(0);
     if (mode === 'E3') expect(r.svolWritesForBackup).toBe(0);
+    if (mode !== 'E4') {
+      // The split ack as the client sees it comes after 501 made the split durable (its
+      // metadata record flushed): it is the time the answer reached the servers' worker.
+      const ev = await page.evaluate(() =>
+        ((window.splitstream.lastLive(true) as { events?: { t: number; actor: string; ev: string }[] } | null)?.events ?? []));
+      const cmd = ev.find((e) => e.actor === '101' && e.ev === 'split.cmd')!;
+      const split = ev.find((e) => e.actor === '501' && e.ev === 'split' && e.t >= cmd.t)!;
+      const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.flushed' && e.t >= split.t);
+      expect(durable, `${mode}: 501 flushed the split's record`).toBeDefined();
+      expect(r.splitAckMs).toBeGreaterThanOrEqual(durable!.t - cmd.t);
+    }
   }
   // Each processor really ran in its own worker and slept when idle.
   const fig = await page.evaluate(() => window.splitstream.lastLive());
