@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   type MetadataRecord, bitmapBytesFor, crc32c, decodeMetadata, encodeMetadata,
@@ -7,6 +7,12 @@ import { MemorySlotStore, MetadataJournal, allDirty, recoverMetadata } from '../
 import { checkQuota, plannedTapeBytes, QUOTA_HEADROOM_BYTES, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 import { AwsTapeWriter } from '../../src/devices/awstape.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
+import { createSharedMemory } from '../../src/core/memory.ts';
+import { loadCoreNode } from '../../src/core/load-node.ts';
+import type { Core } from '../../src/core/core-api.ts';
+
+let core: Core;
+beforeAll(async () => { core = await loadCoreNode(createSharedMemory(1 << 20)); });
 
 const pairArb = fc.integer({ min: 0, max: 300 }).chain((blocks) => fc.record({
   pvol: fc.string({ maxLength: 8 }),
@@ -57,6 +63,22 @@ describe('metadata record (pair states + bitmaps + CRC-32C)', () => {
     // Two block counts with as many digits, so the JSON is as long.
     expect(encodeMetadata(rec(8_000_000, false)).length).toBe(encodeMetadata(rec(1_000_000, false)).length);
     expect(encodeMetadata(rec(8_000_000, true)).length).toBe(encodeMetadata(rec(1_000_000, true)).length + 2 * 7_000_000 / 8);
+  });
+
+  it('decodes a record checksummed by the core (the live runtime\'s path) exactly as one checksummed here', () => {
+    const at = 1 << 16;
+    const coreCrc = (b: Uint8Array) => {
+      new Uint8Array(core.memory.buffer, at, b.length).set(b);
+      return core.checksum(at, b.length);
+    };
+    fc.assert(fc.property(recArb, (rec) => {
+      const mine = encodeMetadata(rec);
+      expect(encodeMetadata(rec, coreCrc)).toEqual(mine);
+      expect(decodeMetadata(encodeMetadata(rec, coreCrc)).ok).toBe(true);
+    }));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 5000 }), (b) => {
+      expect(coreCrc(b) >>> 0).toBe(crc32c(b));
+    }));
   });
 
   it('refuses any single flipped bit and any truncation', () => {

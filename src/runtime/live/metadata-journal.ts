@@ -80,7 +80,7 @@ export class MetadataJournal {
   private sequence: number;
   private store: SlotStore;
 
-  constructor(store: SlotStore, lastSequence: number) {
+  constructor(store: SlotStore, lastSequence: number, private readonly checksum?: (bytes: Uint8Array) => number) {
     this.store = store;
     this.sequence = lastSequence >>> 0;
   }
@@ -88,7 +88,7 @@ export class MetadataJournal {
   /** Persists `rec` durably; returns its sequence. The slot written is never the newest valid one. */
   commit(rec: Omit<MetadataRecord, 'sequence'>): number {
     this.sequence = (this.sequence + 1) >>> 0;
-    this.store.write((this.sequence & 1) as 0 | 1, encodeMetadata({ ...rec, sequence: this.sequence }));
+    this.store.write((this.sequence & 1) as 0 | 1, encodeMetadata({ ...rec, sequence: this.sequence }, this.checksum));
     return this.sequence;
   }
 }

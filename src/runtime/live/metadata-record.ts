@@ -97,7 +97,11 @@ export function recordBytesFor(blocks: number, jsonBytes: number): number {
   return HEADER + jsonBytes + 2 * bitmapBytesFor(blocks) + 4;
 }
 
-export function encodeMetadata(rec: MetadataRecord): Uint8Array {
+/**
+ * `checksum` is CRC-32C over the bytes before the checksum field; the live runtime passes
+ * the core's (metadata-persister.ts), this module's crc32c is the default.
+ */
+export function encodeMetadata(rec: MetadataRecord, checksum: (bytes: Uint8Array) => number = crc32c): Uint8Array {
   const meta = {
     pairs: rec.pairs.map((p) => ({ pvol: p.pvol, svol: p.svol, blocks: p.blocks, state516: p.state516, state517: p.state517 })),
     inFlight: rec.inFlight,
@@ -128,7 +132,7 @@ export function encodeMetadata(rec: MetadataRecord): Uint8Array {
     out.set(p.postSplit, at);
     at += p.postSplit.length;
   }
-  dv.setUint32(at, crc32c(out.subarray(0, at)), true);
+  dv.setUint32(at, checksum(out.subarray(0, at)) >>> 0, true);
   return out;
 }
 
