@@ -82,11 +82,12 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   put('limit.flushMs', `a ${FLUSH_BYTES / 1024} KiB record overwritten and flushed`, 'ms', await b.rawFlush({ flushBytes: FLUSH_BYTES, reps: o.smoke ? 1 : FLUSH_REPS }));
 
   log('split: ack at 0%, 10%, 100% pending');
-  const pctOf = (key: string) => Number(key.slice('split.p'.length));
-  const splits = await series(SPLIT_PENDING.map((p) => `split.p${Math.round(p * 100)}`), o.reps,
-    (key, rep) => b.live(splitScenario(blocks, pctOf(key) / 100, 1 + rep), 'E3'));
-  for (const [key, runs] of Object.entries(splits)) {
-    const pct = pctOf(key);
+  const pendingOf = new Map(SPLIT_PENDING.map((p) => [`split.p${Math.round(p * 100)}`, p]));
+  const splits = await series([...pendingOf.keys()], o.reps,
+    (key, rep) => b.live(splitScenario(blocks, pendingOf.get(key)!, 1 + rep), 'E3'));
+  for (const [key, p] of pendingOf) {
+    const runs = splits[key];
+    const pct = Math.round(p * 100);
     put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending`, 'ms', runs.map((r) => r.result.splitAckMs));
     put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending`, 'ms', runs.map((r) => r.controllerSplitAckMs));
     put(`split.p${pct}.durableMs`, `split in 501 to its metadata record flushed, ${pct}% pending`, 'ms', runs.map((r) => r.durableSplitAckMs));
@@ -97,9 +98,12 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   // share of the two cores (docs/live.md "What the benchmark shows").
   log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copy; E3 and E1 alone`);
   const raw: number[] = [];
-  const modeOf = (key: string) => key.slice(key.indexOf('.') + 1) as Mode;
-  const backups = await series([...BACKUP_MODES.map((x) => `backup.${x}`), ...ALONE_MODES.map((x) => `alone.${x}`)], o.reps,
-    (key, rep) => b.live(backupScenario(blocks, key.startsWith('alone.') ? 0 : o.rate, 1 + rep), modeOf(key)),
+  const plan = new Map<string, { mode: Mode; rate: number }>([
+    ...BACKUP_MODES.map((mode) => [`backup.${mode}`, { mode, rate: o.rate }] as const),
+    ...ALONE_MODES.map((mode) => [`alone.${mode}`, { mode, rate: 0 }] as const),
+  ]);
+  const backups = await series([...plan.keys()], o.reps,
+    (key, rep) => b.live(backupScenario(blocks, plan.get(key)!.rate, 1 + rep), plan.get(key)!.mode),
     async () => { raw.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: 1 })); });
   put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
   put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));

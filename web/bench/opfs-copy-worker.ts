@@ -24,13 +24,22 @@ export interface CopyAnswer { ms: number[]; error?: string }
 
 const DIR = 'splitstream-bench';
 
-async function copy(r: CopyRequest): Promise<number[]> {
+/** Opens `names` as sync access handles in a scratch folder, runs `f`, then closes them and removes the folder. */
+async function withFiles<T>(names: readonly string[], f: (h: FileSystemSyncAccessHandle[]) => T): Promise<T> {
   const root = await navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle(DIR, { create: true });
-  const open = async (name: string) => (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
-  const src = await open('source.img');
-  const dst = await open('dest.img');
+  const hs: FileSystemSyncAccessHandle[] = [];
   try {
+    for (const n of names) hs.push(await (await dir.getFileHandle(n, { create: true })).createSyncAccessHandle());
+    return f(hs);
+  } finally {
+    hs.forEach((h) => h.close());
+    await root.removeEntry(DIR, { recursive: true });
+  }
+}
+
+function copy(r: CopyRequest): Promise<number[]> {
+  return withFiles(['source.img', 'dest.img'], ([src, dst]) => {
     // The source holds data (not a sparse hole), written and flushed before any timing.
     const fill = new Uint8Array(Math.min(r.volumeBytes, 1 << 20));
     let s = 0x2545f491;
@@ -53,18 +62,11 @@ async function copy(r: CopyRequest): Promise<number[]> {
       out.push(performance.now() - t0);
     }
     return out;
-  } finally {
-    src.close();
-    dst.close();
-    await root.removeEntry(DIR, { recursive: true });
-  }
+  });
 }
 
-async function flush(r: FlushRequest): Promise<number[]> {
-  const root = await navigator.storage.getDirectory();
-  const dir = await root.getDirectoryHandle(DIR, { create: true });
-  const h = await (await dir.getFileHandle('record.bin', { create: true })).createSyncAccessHandle();
-  try {
+function flush(r: FlushRequest): Promise<number[]> {
+  return withFiles(['record.bin'], ([h]) => {
     const rec = new Uint8Array(r.flushBytes).fill(0x5a);
     // Laid out first, as the slots are (opfs-store.ts): each timed write overwrites in place.
     h.write(rec, { at: 0 });
@@ -78,10 +80,7 @@ async function flush(r: FlushRequest): Promise<number[]> {
       out.push(performance.now() - t0);
     }
     return out;
-  } finally {
-    h.close();
-    await root.removeEntry(DIR, { recursive: true });
-  }
+  });
 }
 
 self.onmessage = (e: MessageEvent<CopyRequest | FlushRequest>) => {

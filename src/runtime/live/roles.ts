@@ -132,13 +132,13 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   let tapeFile: { handle: FileSystemSyncAccessHandle; flush(): void; writer: AwsTapeWriter } | null = null;
   if (role === '503') {
     const t = await openSync(FILES.tape, false);
-    const reserve = scriptTapeBytes(a.scenario);
+    const tapeBytes = scriptTapeBytes(a.scenario);
     try {
-      tapeFile = { handle: t.handle, ...opfsTape(t.handle, reserve) };
+      tapeFile = { handle: t.handle, ...opfsTape(t.handle, tapeBytes) };
     } catch (e) {
       t.handle.close();
       closers.forEach((c) => c());
-      if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${reserve}`);
+      if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${tapeBytes}`);
       throw e;
     }
     dev.tape = tapeFile.writer;
