@@ -133,3 +133,23 @@ test('the backup form offers only tape units the target accepts, with the record
   await expect(page.getByTestId('mini-verdict')).toContainText('verified');
   expect(errors).toEqual([]);
 });
+
+test('what is typed in a number field survives the page re-rendering until it is committed', async ({ page }) => {
+  const errors = uiErrors(page);
+  await page.goto('/');
+  await ready(page);
+  await page.getByTestId('tab-commands').click();
+  const unit = page.getByTestId('transfer-blocks');
+  await expect(unit).toHaveValue('8');
+  // Playing moves the playhead, which re-renders the command panel many times a second.
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Pause');
+  await unit.fill('12');
+  const typedAt = Number(await page.getByTestId('playground').getAttribute('data-time'));
+  await expect.poll(async () => Number(await page.getByTestId('playground').getAttribute('data-time'))).toBeGreaterThan(typedAt);
+  await expect(unit).toHaveValue('12');
+  await unit.press('Enter');
+  await expect(unit).toHaveValue('12');
+  await expect(page.getByTestId('record-bytes')).toContainText('49,152 B per record');
+  expect(errors).toEqual([]);
+});

@@ -8,6 +8,7 @@
 import type { BackupCmd, PairOp, Scenario, ScriptCmd } from '../../src/scenario/schema.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
 import { HexView } from './hex-view.tsx';
+import { NumberInput } from './number-input.tsx';
 import { clampTransfer, transferBounds } from '../ui/backup-form.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
 import { cdbFields, copyStatusFields, pairQueryFields, senseFields, senseSummary, xcopyParamFields } from '../ui/scsi-fields.ts';
@@ -46,7 +47,7 @@ export function CommandPanel(p: Props) {
     p.onSelect({ kind: 'script', index: script.indexOf(cmd) });
   };
   const pair = (op: PairOp) => add({ at: at3(time), op });
-  const num = (e: Event) => Math.max(0, Math.floor(Number((e.currentTarget as HTMLInputElement).value) || 0));
+  const whole = (v: number) => Math.max(0, Math.floor(v || 0));
   const bb = scenario.geometry.blockBytes;
   const tb = transferBounds(scenario.geometry);
   return (
@@ -61,13 +62,13 @@ export function CommandPanel(p: Props) {
         </fieldset>
         <fieldset>
           <legend>Backup: EXTENDED COPY (to 604), mode {scenario.mode}</legend>
-          <label>LBA <input type="number" min={0} value={bf.lba} onChange={(e) => p.onBackupForm({ ...bf, lba: num(e) })} /></label>
-          <label>blocks <input type="number" min={0} value={bf.blocks} title="0 = to the end of the volume"
-            onChange={(e) => p.onBackupForm({ ...bf, blocks: num(e) })} /></label>
+          <label>LBA <NumberInput min={0} value={bf.lba} commit={(v) => p.onBackupForm({ ...bf, lba: whole(v) })} /></label>
+          <label>blocks <NumberInput min={0} value={bf.blocks} title="0 = to the end of the volume"
+            commit={(v) => p.onBackupForm({ ...bf, blocks: whole(v) })} /></label>
           <label title={`One tape record: at most ${LIMITS.maxTransferBytes} bytes, so ${tb.max} blocks of ${bb} bytes`}>
-            blocks per tape block <input type="number" min={tb.min} max={tb.max} step={1} value={bf.transferBlocks}
+            blocks per tape block <NumberInput min={tb.min} max={tb.max} step={1} value={bf.transferBlocks}
               data-testid="transfer-blocks"
-              onChange={(e) => p.onBackupForm({ ...bf, transferBlocks: clampTransfer(Number((e.currentTarget as HTMLInputElement).value), scenario.geometry) })} />
+              commit={(v) => p.onBackupForm({ ...bf, transferBlocks: clampTransfer(v, scenario.geometry) })} />
             <span class="muted" data-testid="record-bytes"> = {(bf.transferBlocks * bb).toLocaleString('en')} B per record (max {tb.max})</span>
           </label>
           <label>check 514

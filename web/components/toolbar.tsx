@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { ALL_MODES, DEFAULT_SCENARIO, type Mode, type Scenario } from '../../src/scenario/schema.ts';
 import { PRESETS, MODE_LABELS } from '../ui/presets.ts';
+import { NumberInput } from './number-input.tsx';
 
 interface Props {
   scenario: Scenario;
@@ -37,7 +38,6 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
     setTimeout(() => setCopied(null), 4000);
   };
   shareRef.current = share;
-  const num = (e: Event) => Number((e.currentTarget as HTMLInputElement).value);
   return (
     <div class="toolbar" data-testid="toolbar">
       {onRuntime && (
@@ -72,26 +72,20 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
       </label>
       <label>
         Seed
-        <input type="number" min={0} step={1} value={scenario.seed} style={{ width: '6rem' }} data-testid="seed"
-          onChange={(e) => { const v = num(e); if (Number.isInteger(v) && v >= 0) onChange({ ...scenario, seed: v }); }} />
+        <NumberInput min={0} step={1} value={scenario.seed} style={{ width: '6rem' }} data-testid="seed"
+          commit={(v) => { if (Number.isInteger(v) && v >= 0) onChange({ ...scenario, seed: v }); }} />
       </label>
       <label>
         Client writes/s
-        <input type="number" min={0} max={100000} step={500} value={scenario.workload.rate} style={{ width: '6.5rem' }}
+        <NumberInput min={0} max={100000} step={500} value={scenario.workload.rate} style={{ width: '6.5rem' }}
           data-testid="rate"
-          onChange={(e) => {
-            const v = num(e);
-            if (v >= 0 && v <= 100000) onChange({ ...scenario, workload: { ...scenario.workload, rate: v } });
-          }} />
+          commit={(v) => { if (v >= 0 && v <= 100000) onChange({ ...scenario, workload: { ...scenario.workload, rate: v } }); }} />
       </label>
       <label title="Share of blocks whose update has not reached the S-VOL at t = 0 (bits set in 514)">
         Pending at start %
-        <input type="number" min={0} max={100} step={5} value={Math.round(scenario.initial.pending * 100)}
+        <NumberInput min={0} max={100} step={5} value={Math.round(scenario.initial.pending * 100)}
           style={{ width: '4.5rem' }} data-testid="pending"
-          onChange={(e) => {
-            const v = num(e);
-            if (v >= 0 && v <= 100) onChange({ ...scenario, initial: { ...scenario.initial, pending: v / 100 } });
-          }} />
+          commit={(v) => { if (v >= 0 && v <= 100) onChange({ ...scenario, initial: { ...scenario.initial, pending: v / 100 } }); }} />
       </label>
       <button type="button" class="primary" onClick={share} data-testid="share" title="Copy the link to this scenario (L)">
         Share link
