@@ -9,13 +9,16 @@
  *   naive (not the patent: SPEC.md "The problem" point 2, a demonstration): stage the
  *     S-VOL unit as it is, whatever 514 says, so pending blocks reach the tape stale.
  * Several staging buffers (NBUF, memory-507.ts) let 508 prepare units while 503 streams
- * others; 503 streams them strictly in unit order (B.SENT_SEQ, then B.STREAM_SEQ). Where
- * 503's worker holds its own volume handles it performs 508's part itself (Ctx.serve508).
+ * others; 503 asks for the units of its free buffers in one request and streams the READY
+ * ones in one step (staging-515.ts: why), strictly in unit order (B.SENT_SEQ, then
+ * B.STREAM_SEQ). Where 503's worker holds its own volume handles it performs 508's part
+ * itself (Ctx.serve508).
  */
 import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
 import { METHOD_CODES, type BackupFailure } from './backup.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
+import { assignGroup, chain, segWord, sendable, streamable, takeUnit } from './staging-515.ts';
 
 /** Why a backup failed, by the code 503 leaves in 511 (word B.FAILURE). */
 export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state'];
@@ -38,8 +41,6 @@ export class Channel503 implements Processor {
     return quiet;
   }
 
-  private seg(k: number, i: number): number { return this.m.b(B.SEG0 + 4 * k + i); }
-
   next(): Work | null {
     const { c, m } = this;
     const cmd = c.cost.cmd();
@@ -58,14 +59,14 @@ export class Channel503 implements Processor {
     // READY units after letting it go (nextOwn).
     for (let k = 0; k < NBUF; k++) {
       const s = m.sb(k, SB.STATE);
-      if (s === BufState.FAILED) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
+      // A failed unit fails the backup once every unit before it has gone to its destination.
+      if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
       if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { cost: cmd, run: () => this.progress(k) };
     }
-    const send = this.sendable();
-    if (send >= 0 && this.seg(m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
-    for (let k = 0; k < NBUF; k++) {
-      if (m.sb(k, SB.STATE) === BufState.COPIED) return { cost: cmd, run: () => this.request(k, Req.STAGE, 'stage.req') };
-    }
+    const send = sendable(m);
+    if (send >= 0 && segWord(m, m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
+    const copied = chain(m, BufState.COPIED);
+    if (copied !== 0) return { cost: cmd, run: () => this.request(copied, Req.STAGE, 'stage.req') };
     const phase = m.b(B.CHECK_RANGE);
     if (m.b(B.PREP_SEQ) < m.b(B.UNITS)) {
       if (phase === RANGE_COPY) return c.reqRing.size() < 8 ? { cost: cmd, run: () => this.rangeCopy() } : this.nextOwn();
@@ -78,25 +79,18 @@ export class Channel503 implements Processor {
   }
 
   /**
-   * The step 503 may take without the step lock (Work.own): streaming the next READY unit
-   * to the tape. It reads and writes only what 503 owns: a READY buffer (nobody else writes
-   * one), its tape, its cursor B.SENT_SEQ. Null when there is none.
+   * The step 503 may take without the step lock (Work.own): streaming the READY units next
+   * in order to the tape. It reads and writes only what 503 owns: READY buffers (nobody
+   * else writes one), its tape, its cursor B.SENT_SEQ. Null when there is none.
    */
   nextOwn(): Work | null {
     const { c, m } = this;
     if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0) return null;
-    const k = this.sendable();
-    if (k < 0 || this.seg(m.sb(k, SB.SEG), 2) !== 0) return null;
-    return { cost: c.cost.tape(m.sb(k, SB.N) * m.L.blockBytes, 1), run: () => this.stream(k), own: true };
-  }
-
-  /** The READY buffer holding the next unit to hand to its destination, or -1. */
-  private sendable(): number {
-    const { m } = this;
-    for (let k = 0; k < NBUF; k++) {
-      if (m.sb(k, SB.STATE) === BufState.READY && m.sb(k, SB.SEQ) === m.b(B.SENT_SEQ)) return k;
-    }
-    return -1;
+    const run = streamable(m);
+    if (run.length === 0) return null;
+    let blocks = 0;
+    for (const k of run) blocks += m.sb(k, SB.N);
+    return { cost: c.cost.tape(blocks * m.L.blockBytes, run.length), run: () => this.stream(run), own: true };
   }
 
   private start(): void {
@@ -123,23 +117,10 @@ export class Channel503 implements Processor {
     this.finishIfDone();
   }
 
-  /** The next unit at the prepare cursor: [lba, n, segment, dest lba]; advances the cursor. */
-  private takeUnit(): [number, number, number, number] {
-    const { m } = this;
-    let s = m.b(B.PREP_SEG), off = m.b(B.PREP_OFF);
-    while (off >= this.seg(s, 1)) { s++; off = 0; }
-    const n = Math.min(m.b(B.UNIT), this.seg(s, 1) - off);
-    const unit: [number, number, number, number] = [this.seg(s, 0) + off, n, s, this.seg(s, 3) + off];
-    m.setB(B.PREP_SEG, s);
-    m.setB(B.PREP_OFF, off + n);
-    m.setB(B.PREP_SEQ, m.b(B.PREP_SEQ) + 1);
-    return unit;
-  }
-
   /** Whole-range check, copy phase: priority copies for every unit that has pending blocks. */
   private rangeCopy(): void {
     const { c, m } = this;
-    const [lba, n, s] = this.takeUnit();
+    const [lba, n, s] = takeUnit(m);
     const pending = c.diff.pendingIn(lba, n);
     if (pending > 0) {
       m.setB(B.PRIO_OUT, m.b(B.PRIO_OUT) + 1);
@@ -153,31 +134,32 @@ export class Channel503 implements Processor {
     }
   }
 
-  private prepare(k: number): void {
+  private prepare(k0: number): void {
     const { c, m } = this;
-    const seq = m.b(B.PREP_SEQ);
-    const [lba, n, s, dest] = this.takeUnit();
-    m.setSb(k, SB.SEQ, seq); m.setSb(k, SB.LBA, lba); m.setSb(k, SB.N, n);
-    m.setSb(k, SB.SEG, s); m.setSb(k, SB.DEST, dest);
     const method = METHOD_CODES[m.b(B.METHOD)];
-    if (method === 'staging') { this.request(k, Req.MERGE, 'merge.req'); return; }
+    const [mask, lba, n] = assignGroup(m, k0);
+    if (method === 'staging') { this.request(mask, Req.MERGE, 'merge.req'); return; }
     // 'naive' (the prior art's problem 2): straight to the S-VOL, 514 unread.
-    if (method === 'naive') { this.request(k, Req.STAGE, 'stage.req'); return; }
+    if (method === 'naive') { this.request(mask, Req.STAGE, 'stage.req'); return; }
     const pending = c.diff.pendingIn(lba, n);
     if (method === 'priority' && pending > 0) {
-      m.setSb(k, SB.STATE, BufState.COPY_REQ);
+      for (let k = 0; k < NBUF; k++) if (mask & (1 << k)) m.setSb(k, SB.STATE, BufState.COPY_REQ);
       c.log('503', 'priority.req', '508', { lba, n, pending });
-      this.ask(Req.PRIO, k);
+      this.ask(Req.PRIO, mask);
       return;
     }
-    this.request(k, Req.STAGE, 'stage.req');
+    this.request(mask, Req.STAGE, 'stage.req');
   }
 
-  private request(k: number, type: number, ev: string): void {
+  /** One request to 508 for the buffers of `mask` (their units follow on in LBA). */
+  private request(mask: number, type: number, ev: string): void {
     const { c, m } = this;
-    m.setSb(k, SB.STATE, BufState.STAGE_REQ);
-    c.log('503', ev, '508', { lba: m.sb(k, SB.LBA), n: m.sb(k, SB.N) });
-    this.ask(type, k);
+    for (let k = 0; k < NBUF; k++) {
+      if (!(mask & (1 << k))) continue;
+      m.setSb(k, SB.STATE, BufState.STAGE_REQ);
+      c.log('503', ev, '508', { lba: m.sb(k, SB.LBA), n: m.sb(k, SB.N) });
+    }
+    this.ask(type, mask);
   }
 
   /** A request to 508: served at once where this worker may (Ctx.serve508), else queued. */
@@ -201,16 +183,20 @@ export class Channel503 implements Processor {
   }
 
   /**
-   * 515 → tape (SPEC.md: 503 moves the data to the tape device 303). Touches only what 503
-   * owns: a READY buffer nobody else writes, its tape, its cursor B.SENT_SEQ.
+   * 515 → tape (SPEC.md: 503 moves the data to the tape device 303), unit after unit, then
+   * one commit. Touches only what 503 owns: READY buffers nobody else writes, its tape,
+   * its cursor B.SENT_SEQ.
    */
-  private stream(k: number): void {
+  private stream(run: number[]): void {
     const { c, m } = this;
-    const n = m.sb(k, SB.N);
-    c.tape.writeBlock(m.blocksAt(m.stagingPtr(k, 2), n));
-    c.log('503', 'tape.write', '303', { lba: m.sb(k, SB.LBA), n });
-    m.setSb(k, SB.STATE, BufState.WRITTEN);
-    m.setB(B.SENT_SEQ, m.b(B.SENT_SEQ) + 1);
+    for (const k of run) {
+      const n = m.sb(k, SB.N);
+      c.tape.writeBlock(m.blocksAt(m.stagingPtr(k), n));
+      c.log('503', 'tape.write', '303', { lba: m.sb(k, SB.LBA), n });
+    }
+    c.tape.commit();
+    for (const k of run) m.setSb(k, SB.STATE, BufState.WRITTEN);
+    m.setB(B.SENT_SEQ, m.b(B.SENT_SEQ) + run.length);
   }
 
   private progress(k: number): void {
@@ -218,7 +204,7 @@ export class Channel503 implements Processor {
     const n = m.sb(k, SB.N), s = m.sb(k, SB.SEG);
     m.setB(B.BLOCKS_DONE, m.b(B.BLOCKS_DONE) + n);
     m.setB(B.STREAM_SEQ, m.b(B.STREAM_SEQ) + 1);
-    if (m.sb(k, SB.LBA) + n === this.seg(s, 0) + this.seg(s, 1)) {
+    if (m.sb(k, SB.LBA) + n === segWord(m, s, 0) + segWord(m, s, 1)) {
       m.setB(B.SEGS_DONE, s + 1);
       this.skipEmptySegments();
     }
@@ -229,7 +215,7 @@ export class Channel503 implements Processor {
   private skipEmptySegments(): void {
     const { m } = this;
     let d = m.b(B.SEGS_DONE);
-    while (d < m.b(B.NSEG) && this.seg(d, 1) === 0) d++;
+    while (d < m.b(B.NSEG) && segWord(m, d, 1) === 0) d++;
     m.setB(B.SEGS_DONE, d);
   }
 
@@ -237,7 +223,7 @@ export class Channel503 implements Processor {
     const { c, m } = this;
     if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.STREAM_SEQ) < m.b(B.UNITS)) return;
     let tape = false;
-    for (let s = 0; s < m.b(B.NSEG); s++) if (this.seg(s, 2) === 0) tape = true;
+    for (let s = 0; s < m.b(B.NSEG); s++) if (segWord(m, s, 2) === 0) tape = true;
     if (tape) c.tape.writeTapemark();
     m.setB(B.STATE, BackupState.DONE);
     this.loud = true; // 502 reports it, 508 resumes its background copy

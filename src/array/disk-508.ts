@@ -18,6 +18,7 @@ import { B, BackupState, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memo
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
 import { copyToSvol, readCurrent } from './copy-508.ts';
+import { unitsOf } from './staging-515.ts';
 
 export class Disk508 implements Processor {
   readonly actor = '508' as const;
@@ -115,15 +116,23 @@ export class Disk508 implements Processor {
     return true;
   }
 
-  /** A request from 503 (record [type, buffer or lba, n, segment]); returns its cost. */
+  /**
+   * A request from 503, record [type, a, n, segment]; returns its cost. For PRIO, STAGE and
+   * MERGE `a` is a mask of staging buffers whose units follow on in LBA (channel-503.ts
+   * chain): 508 moves the whole span with one I/O per volume and side. For PRIO_RANGE it is
+   * the first block of n; for WRITE_DEST one buffer.
+   */
   private request([type, a, n, seg]: [number, number, number, number], dry: boolean): number {
     const { c, m } = this;
     const bb = m.L.blockBytes;
-    const lba = type === Req.PRIO_RANGE ? a : m.sb(a, SB.LBA);
-    const len = type === Req.PRIO_RANGE ? n : m.sb(a, SB.N);
+    const g = type === Req.PRIO_RANGE ? { ks: [], lba: a, n } : type === Req.WRITE_DEST ? unitsOf(m, 1 << a) : unitsOf(m, a);
+    const { ks, lba } = g, len = g.n;
     const fail = (e: unknown) => {
       if (!(e instanceof DeviceError)) throw e;
-      if (type !== Req.PRIO_RANGE) m.setSb(a, SB.STATE, BufState.FAILED);
+      // A span that failed is tried again unit by unit, so the units before the bad block
+      // still reach the destination and the failure names the unit (and segment) holding it.
+      if (ks.length > 1) { for (const k of ks) this.request([type, 1 << k, 0, seg], false); return 0; }
+      for (const k of ks) m.setSb(k, SB.STATE, BufState.FAILED);
       c.log('508', 'backup.io.error', '503', { lba, message: e.message });
       return 0;
     };
@@ -132,11 +141,11 @@ export class Disk508 implements Processor {
       case Req.PRIO_RANGE: {
         if (dry) return this.copyToSvol(lba, len, true);
         let ok = true;
-        try { this.copyToSvol(lba, len, false); } catch (e) { this.lastCopied = 0; ok = false; fail(e); }
+        try { this.copyToSvol(lba, len, false); } catch (e) { if (ks.length > 1) return fail(e); this.lastCopied = 0; ok = false; fail(e); }
         m.addW(W.PRIORITY_COPIES, this.lastCopied);
         m.addW(W.SVOL_WRITES_FOR_BACKUP, this.lastCopied);
         if (type === Req.PRIO) {
-          if (ok) m.setSb(a, SB.STATE, BufState.COPIED);
+          if (ok) for (const k of ks) m.setSb(k, SB.STATE, BufState.COPIED);
         } else {
           if (!ok) m.setB(B.FAILED_SEG, seg);
           m.setB(B.PRIO_OUT, m.b(B.PRIO_OUT) - 1);
@@ -146,22 +155,25 @@ export class Disk508 implements Processor {
         return 0;
       }
       case Req.STAGE: {
-        if (dry) return c.cost.diskRead(len * bb, 1);
+        if (dry) return c.cost.diskRead(len * bb, 1) + c.cost.cache(len * bb);
         // E1 copied the range first, E2 waited for all of 514: nothing may be pending here.
         // Only the naive demonstration (SPEC.md "The problem" point 2) stages stale blocks,
         // and says how many, so a reader of the log sees why its tape fails the check.
-        const stale = c.diff.pendingIn(lba, len);
         const naive = METHOD_CODES[m.b(B.METHOD)] === 'naive';
-        if (stale !== 0 && !naive) throw new Error(`508: stage of ${lba}+${len} with blocks pending in 514`);
-        try { c.svol.read(lba, len, m.blocksAt(m.stagingPtr(a, 2), len)); } catch (e) { return fail(e); }
-        m.setSb(a, SB.STATE, BufState.READY);
-        c.log('508', 'stage.done', '503', naive ? { lba, n: len, stale } : { lba, n: len });
+        if (!naive && c.diff.pendingIn(lba, len) !== 0) throw new Error(`508: stage of ${lba}+${len} with blocks pending in 514`);
+        try { c.svol.read(lba, len, m.blocksAt(m.L.scratch508, len)); } catch (e) { return fail(e); }
+        for (const k of ks) {
+          const at = m.sb(k, SB.LBA), kn = m.sb(k, SB.N);
+          c.core.copy(m.stagingPtr(k), m.L.scratch508 + (at - lba) * bb, kn * bb);
+          m.setSb(k, SB.STATE, BufState.READY);
+          c.log('508', 'stage.done', '503', naive ? { lba: at, n: kn, stale: c.diff.pendingIn(at, kn) } : { lba: at, n: kn });
+        }
         return 0;
       }
-      case Req.MERGE: return this.merge(a, lba, len, dry, fail);
+      case Req.MERGE: return this.merge(g, dry, fail);
       case Req.WRITE_DEST: {
         if (dry) return c.cost.diskWrite(len * bb, 1);
-        try { c.backupDisk!.write(m.sb(a, SB.DEST), len, m.blocksAt(m.stagingPtr(a, 2), len)); } catch (e) { return fail(e); }
+        try { c.backupDisk!.write(m.sb(a, SB.DEST), len, m.blocksAt(m.stagingPtr(a), len)); } catch (e) { return fail(e); }
         m.setSb(a, SB.STATE, BufState.WRITTEN);
         c.log('508', 'dest.written', '503', { lba: m.sb(a, SB.DEST), n: len });
         return 0;
@@ -173,21 +185,21 @@ export class Disk508 implements Processor {
   /**
    * Embodiment 3 (§0034, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
    * reflected ones from the S-VOL, merged in 515 by the core's stagingMerge. Nothing is
-   * written to the S-VOL.
+   * written to the S-VOL. Each side of the buffers' whole span is read once into the
+   * scratch area, then every unit is merged into its own buffer.
    */
-  private merge(k: number, lba: number, n: number, dry: boolean, fail: (e: unknown) => number): number {
+  private merge({ ks, lba, n }: { ks: number[]; lba: number; n: number }, dry: boolean, fail: (e: unknown) => number): number {
     const { c, m } = this;
-    const d = c.diff, end = lba + n, bb = m.L.blockBytes;
-    const pPtr = m.stagingPtr(k, 0), sPtr = m.stagingPtr(k, 1);
+    const d = c.diff, bb = m.L.blockBytes;
+    const end = lba + n, pPtr = m.L.scratch508, sPtr = pPtr + m.L.scratchBlocks * bb;
     // The S-VOL side is read as one I/O (its stale blocks are masked by the merge), and so
     // is the P-VOL side, from the first pending block to the last: the merge takes only the
     // pending blocks from it, so the clean ones read in between cost nothing but bytes,
     // where a read per pending run cost an I/O each.
     let cost = c.cost.diskRead(n * bb, 1);
-    const fromPvol = n > 0 ? d.pendingIn(lba, n) : 0;
     try {
       if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
-      const first = fromPvol > 0 ? d.nextPending(lba, end) : -1;
+      const first = d.nextPending(lba, end);
       if (first >= 0) {
         let last = first;
         for (let x = first; x >= 0; ) {
@@ -200,10 +212,14 @@ export class Disk508 implements Processor {
     } catch (e) { return fail(e); }
     cost += c.cost.cache(n * bb);
     if (dry) return cost;
-    c.core.stagingMerge(d.diff, lba, n, bb, pPtr, sPtr, m.stagingPtr(k, 2));
-    m.addW(W.STAGED_FROM_PVOL, fromPvol);
-    m.setSb(k, SB.STATE, BufState.READY);
-    c.log('508', 'merge.done', '503', { lba, n, fromPvol, fromSvol: n - fromPvol });
+    for (const k of ks) {
+      const at = m.sb(k, SB.LBA), len = m.sb(k, SB.N), off = (at - lba) * bb;
+      const fromPvol = d.pendingIn(at, len);
+      c.core.stagingMerge(d.diff, at, len, bb, pPtr + off, sPtr + off, m.stagingPtr(k));
+      m.addW(W.STAGED_FROM_PVOL, fromPvol);
+      m.setSb(k, SB.STATE, BufState.READY);
+      c.log('508', 'merge.done', '503', { lba: at, n: len, fromPvol, fromSvol: len - fromPvol });
+    }
     return cost;
   }
 

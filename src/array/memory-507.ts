@@ -71,8 +71,8 @@ export const BackupState = { IDLE: 0, ACCEPTED: 1, HOLDING: 2, RUNNING: 3, DONE:
  * Staging buffers of 515: 508 fills some while 503 streams others. More than two, so that
  * in the live runtime, where 503 and 508 are separate workers that each wake up late now
  * and then, 508 can stage several units ahead and 503 stream several in one go: the handoff
- * latency is paid per burst, not per unit. A buffer is three regions of unitMax blocks
- * (under 64 KiB each, LIMITS.maxTransferBytes), so eight cost under 1.5 MiB of 507.
+ * latency is paid per burst, not per unit. A buffer is one unit of unitMax blocks (under
+ * 64 KiB, LIMITS.maxTransferBytes), so eight cost under 512 KiB of 507.
  */
 export const NBUF = 8;
 /** Words per staging buffer: state, seq, lba, blocks, segment, dest lba. */
@@ -103,7 +103,10 @@ export interface Layout507 {
   slotState: number;
   slotData: number;
   stagingWords: number;
-  /** 515: per buffer three regions of unitMax blocks: P-VOL side, S-VOL side, merged. */
+  /**
+   * 515: per buffer one unit of unitMax blocks, as it goes to the destination. Embodiment
+   * 3 reads its P-VOL and S-VOL sides into scratch508 and merges them into it (disk-508.ts).
+   */
   staging: number;
   cowRing: number;
   reqRing: number;
@@ -135,7 +138,7 @@ export function planLayout(blocks: number, blockBytes: number, slots: number, ba
   const cowRing = take((4 + RING_CAP * RING_RECORD) * 4);
   const reqRing = take((4 + RING_CAP * RING_RECORD) * 4);
   const slotData = take(slots * blockBytes);
-  const staging = take(NBUF * 3 * unitMax * blockBytes);
+  const staging = take(NBUF * unitMax * blockBytes);
   const scratchBlocks = Math.max(unitMax, COPY_CHUNK, LIMITS.maxWriteBlocks);
   const scratch508 = take(2 * scratchBlocks * blockBytes);
   const verify = take(2 * blockBytes);
@@ -176,8 +179,8 @@ export class Mem507 {
   setSb(k: number, i: number, v: number): void { Atomics.store(this.i32, (this.L.stagingWords >> 2) + k * SB_WORDS + i, v); }
   /** Byte view of `blocks` blocks at pointer p. */
   blocksAt(p: number, blocks: number): Uint8Array { return this.u8.subarray(p, p + blocks * this.L.blockBytes); }
-  /** Pointer to region r (0 P-VOL side, 1 S-VOL side, 2 merged) of staging buffer k. */
-  stagingPtr(k: number, r: 0 | 1 | 2): number { return this.L.staging + (k * 3 + r) * this.L.unitMax * this.L.blockBytes; }
+  /** Pointer to staging buffer k. */
+  stagingPtr(k: number): number { return this.L.staging + k * this.L.unitMax * this.L.blockBytes; }
   slotPtr(slot: number): number { return this.L.slotData + slot * this.L.blockBytes; }
 }
 

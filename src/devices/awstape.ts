@@ -59,11 +59,18 @@ export interface AwsTapeWriterOptions {
    * (SSC-3 WRITE FILEMARKS with IMMED = 0), so a backup reported done is on the tape.
    */
   flush?: () => void;
+  /**
+   * Called by commit(): the blocks handed to the sink since the last commit may now reach
+   * the medium in one call, as a fixed-block WRITE of several blocks does (SSC-3 WRITE(6)
+   * with FIXED = 1). A sink that writes at once needs none.
+   */
+  commit?: () => void;
 }
 
 export class AwsTapeWriter {
   private readonly sink: AwsTapeWriterOptions['sink'];
   private readonly flush: AwsTapeWriterOptions['flush'];
+  private readonly onCommit: AwsTapeWriterOptions['commit'];
   private readonly header = new Uint8Array(AWS_HEADER_BYTES);
   /** Without a sink: the image as its segments, joined once by bytes() (no regrowth). */
   private readonly chunks: Uint8Array[] = [];
@@ -76,6 +83,7 @@ export class AwsTapeWriter {
   constructor(opts?: AwsTapeWriterOptions) {
     this.sink = opts?.sink;
     this.flush = opts?.flush;
+    this.onCommit = opts?.commit;
   }
 
   /** Image bytes emitted so far (headers and data). */
@@ -99,6 +107,11 @@ export class AwsTapeWriter {
     }
     this._blocksWritten++;
     this._dataBytes += data.byteLength;
+  }
+
+  /** The blocks written since the last commit may go to the medium together (see the option). */
+  commit(): void {
+    this.onCommit?.();
   }
 
   /** Appends a tapemark: ends the current tape file. */

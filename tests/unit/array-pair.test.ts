@@ -36,6 +36,13 @@ function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return -1;
 }
 
+/**
+ * Most S-VOL reads a backup of 32 units may take while it runs: E3 one per span of eight
+ * units (four; a background copy step begun before it may read once more), E1 a priority
+ * copy's too. One read per unit would be 32.
+ */
+const METHOD_READS = { staging: 6, priority: 12 };
+
 const tape = (lba: number, blocks: number): BackupParams['segments'][number] => ({ lba, blocks, dest: { kind: 'tape' } });
 
 describe('pair commands', () => {
@@ -141,6 +148,25 @@ describe('backups through 502', () => {
     expect(h.segmentsDone).toBe(1);
     expect(h.blocksDone).toBe(150);
     expect(h.bytesDone).toBe(150 * BB);
+  });
+
+  it('stages a span of units with one S-VOL read, not one per unit (E3 and E1)', () => {
+    for (const method of ['staging', 'priority'] as const) {
+      const sim = ext('duplex', 0.5);
+      expect(pair(sim, 'split')).toBeNull();
+      const reads: number[] = [];
+      const read = sim.svol.read.bind(sim.svol);
+      let running = () => false;
+      sim.svol.read = (lba, n, into) => { if (running()) reads.push(n); read(lba, n, into); };
+      const h = sim.controller.startBackup({ method, segments: [tape(0, BLOCKS)], transferBlocks: 8 });
+      running = () => h.state === 'running';
+      settle(sim);
+      expect(h.status).toBe('done');
+      expect(h.blocksDone).toBe(BLOCKS);
+      // 32 units of 8 blocks, eight staging buffers: about a read per eight units.
+      expect(reads.length, method).toBeLessThanOrEqual(METHOD_READS[method]);
+      expect(Math.max(...reads), method).toBeGreaterThan(8);
+    }
   });
 
   it('backs up to a disk at an LBA (segment 02h, §0048) with the split-instant image', () => {

@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const MODES = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
 /** Every figure the issue asks for, spelled out here (not taken from the harness). */
 const FIGURES = [
-  'limit.rawCopyMs', 'limit.rawCopyMBps', 'limit.flushMs',
+  'limit.rawCopyMs', 'limit.rawCopyMBps', 'limit.rawCopySpanMs', 'limit.flushMs',
   ...['p0', 'p10', 'p100'].flatMap((p) => [`split.${p}.clientMs`, `split.${p}.controllerMs`, `split.${p}.durableMs`]),
   ...MODES.flatMap((m) => ['doneMs', 'splitToDoneMs', 'writeP50Ms', 'writeP99Ms'].map((f) => `backup.${m}.${f}`)),
   'alone.E3.doneMs', 'alone.E1.doneMs',

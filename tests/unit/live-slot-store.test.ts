@@ -10,34 +10,7 @@ import fc from 'fast-check';
 import { OpfsSlotStore } from '../../src/runtime/live/opfs-store.ts';
 import { MetadataJournal, recoverMetadata } from '../../src/runtime/live/metadata-journal.ts';
 import { bitmapBytesFor, encodeMetadata, recordBytesFor, type MetadataRecord } from '../../src/runtime/live/metadata-record.ts';
-
-class MemHandle {
-  bytes = new Uint8Array(0);
-  grows = 0;
-  getSize(): number { return this.bytes.length; }
-  read(view: Uint8Array, o: { at: number }): number {
-    const n = Math.max(0, Math.min(view.length, this.bytes.length - o.at));
-    view.set(this.bytes.subarray(o.at, o.at + n));
-    return n;
-  }
-  write(view: Uint8Array, o: { at: number }): number {
-    if (o.at + view.length > this.bytes.length) {
-      this.grows++;
-      const b = new Uint8Array(o.at + view.length);
-      b.set(this.bytes);
-      this.bytes = b;
-    }
-    this.bytes.set(view, o.at);
-    return view.length;
-  }
-  truncate(n: number): void {
-    const b = new Uint8Array(n);
-    b.set(this.bytes.subarray(0, n));
-    this.bytes = b;
-  }
-  flush(): void {}
-  close(): void {}
-}
+import { MemHandle } from './mem-handle.ts';
 
 const BLOCKS = 200;
 const recordArb = fc.record({

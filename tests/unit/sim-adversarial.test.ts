@@ -65,7 +65,9 @@ function attack(method: Method, combined: boolean, seed: number, pending: number
     for (; seen < sim.events.length; seen++) {
       const e = sim.events[seen];
       if (['priority.req', 'merge.req', 'stage.req', 'cow.req'].includes(e.ev) && c.writes.length < 3000) {
-        c.write(Number(e.detail!.lba), Number(e.detail!.n));
+        // A request may cover several units (channel-503.ts assignGroup): one write per unit's worth.
+        const lba = Number(e.detail!.lba), end = lba + Number(e.detail!.n);
+        for (let b = lba; b < end; b += unit) c.write(b, Math.min(unit, end - b));
       }
     }
     // The block the background copy goes for next.

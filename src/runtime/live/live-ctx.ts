@@ -43,6 +43,9 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
   return { name, blocks, blockBytes, read: refuse, write: refuse, flush: refuse };
 }
 
+/** Most bytes gathered for one write to the tape file (eight 64 KiB blocks and their headers). */
+const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
+
 /**
  * The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at each tapemark (the
  * end of a backup's tape file, before 503 reports it done) and when the run closes.
@@ -65,27 +68,45 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): {
     if (handle.write(zeros.subarray(0, len), { at: o }) !== len) throw new Error(`tape-303: short write laying out ${layoutBytes} bytes (quota?)`);
   }
   if (layoutBytes > 0) handle.flush();
-  let at = 0;
-  // One write per segment from one reused buffer: Chromium sends the browser a message for
-  // every write to an OPFS file (its capacity tracker's OnContentsModified), and a fresh
-  // buffer per write made each append several times slower (awstape.ts, the sink).
+  let at = 0, pend = 0;
+  // The segments 503 streams in one step are gathered in one reused buffer and written by
+  // commit() in one call: Chromium sends the browser a message for every write to an OPFS
+  // file (its capacity tracker's OnContentsModified), so a call per 32 KiB block cost more
+  // than its bytes; and a fresh buffer per write made each append several times slower
+  // (awstape.ts, the sink).
   let buf = new Uint8Array(64 * 1024 + AWS_HEADER_BYTES);
+  const commit = () => {
+    if (pend === 0) return;
+    const n = handle.write(buf.subarray(0, pend), { at });
+    if (n !== pend) throw new Error(`tape-303: short write ${n} of ${pend} bytes (quota?)`);
+    at += n;
+    pend = 0;
+  };
   /** The image ends at `at`: laid-out zeros past it are cut before anything reads it. */
   const sync = () => {
+    commit();
     if (handle.getSize() !== at) handle.truncate(at);
     handle.flush();
   };
   const writer = new AwsTapeWriter({
     sink: (header, data) => {
       const len = header.length + data.length;
-      if (len > buf.length) buf = new Uint8Array(len);
-      buf.set(header);
-      buf.set(data, header.length);
-      const n = handle.write(buf.subarray(0, len), { at });
-      if (n !== len) throw new Error(`tape-303: short write ${n} of ${len} bytes (quota?)`);
-      at += n;
+      if (pend + len > buf.length) {
+        if (pend + len <= GATHER_MAX) {
+          const grown = new Uint8Array(Math.min(GATHER_MAX, Math.max(2 * buf.length, pend + len)));
+          grown.set(buf.subarray(0, pend));
+          buf = grown;
+        } else {
+          commit();
+          if (len > buf.length) buf = new Uint8Array(len);
+        }
+      }
+      buf.set(header, pend);
+      buf.set(data, pend + header.length);
+      pend += len;
     },
     flush: sync,
+    commit,
   });
   return { writer, flush: sync };
 }

@@ -1,0 +1,111 @@
+/**
+ * The staging buffers of 515 (SPEC.md parts table; NBUF in memory-507.ts) and the units of
+ * the backup range they hold: which unit comes next at 503's prepare cursor, which buffers
+ * take the next units together, and which hold the units next in order for the tape.
+ * Functions over 507 that 503 (which assigns and streams) and 508 (which fills the
+ * buffers a request names) share.
+ *
+ * Why buffers go in groups: one request to 508 for the free buffers whose units follow on
+ * in LBA moves the whole span with one I/O per volume and side, and one commit writes the
+ * READY units to the tape in one call (live-ctx.ts opfsTape). Chromium's OPFS costs more
+ * per call than per byte (docs/live.md "Shaping the I/O for OPFS"), and per unit the
+ * embodiment 3 backup took three calls. Each buffer still holds one unit, which is one
+ * tape block (SCSI.md: the transfer unit).
+ */
+import { B, BufState, NBUF, SB, type Mem507 } from './memory-507.ts';
+
+/** Word i (first block, blocks, destination kind, destination lba) of segment s in 511. */
+export function segWord(m: Mem507, s: number, i: number): number { return m.b(B.SEG0 + 4 * s + i); }
+
+/** The next unit at the prepare cursor: [lba, n, segment, dest lba, offset in it]. */
+export function peekUnit(m: Mem507): [number, number, number, number, number] {
+  let s = m.b(B.PREP_SEG), off = m.b(B.PREP_OFF);
+  while (off >= segWord(m, s, 1)) { s++; off = 0; }
+  const n = Math.min(m.b(B.UNIT), segWord(m, s, 1) - off);
+  return [segWord(m, s, 0) + off, n, s, segWord(m, s, 3) + off, off];
+}
+
+/** The next unit at the prepare cursor: [lba, n, segment, dest lba]; advances the cursor. */
+export function takeUnit(m: Mem507): [number, number, number, number] {
+  const [lba, n, s, dest, off] = peekUnit(m);
+  m.setB(B.PREP_SEG, s);
+  m.setB(B.PREP_OFF, off + n);
+  m.setB(B.PREP_SEQ, m.b(B.PREP_SEQ) + 1);
+  return [lba, n, s, dest];
+}
+
+/**
+ * The free buffers from k0 on take the next units while they follow on in LBA and fit
+ * 508's scratch area (the span 508 reads at once). Returns the mask of the buffers, the
+ * span's first block and its length.
+ */
+export function assignGroup(m: Mem507, k0: number): [number, number, number] {
+  let mask = 0, first = -1, end = -1;
+  for (let k = k0; k < NBUF && m.b(B.PREP_SEQ) < m.b(B.UNITS); k++) {
+    if (m.sb(k, SB.STATE) !== BufState.FREE) continue;
+    const [lba, n] = peekUnit(m);
+    if (mask !== 0 && (lba !== end || end + n - first > m.L.scratchBlocks)) break;
+    const seq = m.b(B.PREP_SEQ);
+    const [, , s, dest] = takeUnit(m);
+    m.setSb(k, SB.SEQ, seq); m.setSb(k, SB.LBA, lba); m.setSb(k, SB.N, n);
+    m.setSb(k, SB.SEG, s); m.setSb(k, SB.DEST, dest);
+    mask |= 1 << k;
+    if (first < 0) first = lba;
+    end = lba + n;
+  }
+  return [mask, first, end - first];
+}
+
+/** The buffer in `state` holding unit `seq`, or -1. */
+function holding(m: Mem507, state: number, seq: number): number {
+  for (let k = 0; k < NBUF; k++) if (m.sb(k, SB.STATE) === state && m.sb(k, SB.SEQ) === seq) return k;
+  return -1;
+}
+
+/**
+ * The buffers in `state` whose units follow on from the earliest of them, in unit order
+ * and in LBA, within 508's scratch area: a mask, 0 when none is in that state.
+ */
+export function chain(m: Mem507, state: number): number {
+  let k = -1;
+  for (let x = 0; x < NBUF; x++) {
+    if (m.sb(x, SB.STATE) === state && (k < 0 || m.sb(x, SB.SEQ) < m.sb(k, SB.SEQ))) k = x;
+  }
+  if (k < 0) return 0;
+  const first = m.sb(k, SB.LBA);
+  let mask = 0;
+  for (;;) {
+    mask |= 1 << k;
+    const end = m.sb(k, SB.LBA) + m.sb(k, SB.N);
+    k = holding(m, state, m.sb(k, SB.SEQ) + 1);
+    if (k < 0 || m.sb(k, SB.LBA) !== end || end + m.sb(k, SB.N) - first > m.L.scratchBlocks) return mask;
+  }
+}
+
+/** The buffers of `mask` in unit order, and the span their units cover. */
+export function unitsOf(m: Mem507, mask: number): { ks: number[]; lba: number; n: number } {
+  const ks: number[] = [];
+  for (let k = 0; k < NBUF; k++) if (mask & (1 << k)) ks.push(k);
+  ks.sort((x, y) => m.sb(x, SB.SEQ) - m.sb(y, SB.SEQ));
+  let n = 0;
+  for (const k of ks) n += m.sb(k, SB.N);
+  return { ks, lba: m.sb(ks[0], SB.LBA), n };
+}
+
+/** The READY buffer holding the next unit to hand to its destination, or -1. */
+export function sendable(m: Mem507): number {
+  return holding(m, BufState.READY, m.b(B.SENT_SEQ));
+}
+
+/**
+ * The READY buffers that hold the units next in order for the tape, in order: 503 streams
+ * them in one step, and the tape device may write them in one call (commit()).
+ */
+export function streamable(m: Mem507): number[] {
+  const run: number[] = [];
+  for (let seq = m.b(B.SENT_SEQ); ; seq++) {
+    const k = holding(m, BufState.READY, seq);
+    if (k < 0 || segWord(m, m.sb(k, SB.SEG), 2) !== 0) return run;
+    run.push(k);
+  }
+}
