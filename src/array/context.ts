@@ -76,5 +76,9 @@ export interface Ctx {
   log(actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']): void;
 }
 
-/** Requests in reqRing (word 0 of a record). */
+/**
+ * Requests in reqRing (word 0 of a record; then a, n, segment). PRIO, STAGE and MERGE name
+ * staging buffers by a mask in a (staging-515.ts: their units follow on in LBA); PRIO_RANGE
+ * names blocks [a, a+n) of segment `segment`; WRITE_DEST names one buffer in a.
+ */
 export const Req = { PRIO: 1, PRIO_RANGE: 2, STAGE: 3, MERGE: 4, WRITE_DEST: 5 } as const;

@@ -119,7 +119,7 @@ export function charts(doc: BenchDoc): Record<string, string> {
   };
   const raw = bar('limit.rawCopyMs', 'raw OPFS copy (limit)');
   const backup = barChart('Backup command → done, 50% pending, 10% range', 'ms', [
-    { label: 'raw copy', bars: [raw, bar('limit.rawCopySpanMs', 'raw OPFS copy, a call per span of units')] },
+    { label: 'raw copy', bars: [raw, bar('limit.rawCopySpanMs', 'raw copy in span calls')] },
     ...BACKUP_MODES.map((m) => ({ label: m, bars: [bar(`backup.${m}.doneMs`, 'backup'), bar(`backup.${m}.splitToDoneMs`, 'split → backup done'),
       bar(`alone.${m}.doneMs`, 'backup, no client writes')] })),
   ]);
