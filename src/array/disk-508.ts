@@ -118,9 +118,9 @@ export class Disk508 implements Processor {
 
   /**
    * A request from 503, record [type, a, n, segment]; returns its cost. For PRIO, STAGE and
-   * MERGE `a` is a mask of staging buffers whose units follow on in LBA (channel-503.ts
-   * chain): 508 moves the whole span with one I/O per volume and side. For PRIO_RANGE it is
-   * the first block of n; for WRITE_DEST one buffer.
+   * MERGE `a` is a mask of staging buffers whose units follow on in LBA (staging-515.ts):
+   * 508 moves the whole span with one I/O per volume and side. For PRIO_RANGE it is the
+   * first block of n; for WRITE_DEST one buffer.
    */
   private request([type, a, n, seg]: [number, number, number, number], dry: boolean): number {
     const { c, m } = this;
