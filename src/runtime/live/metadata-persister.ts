@@ -22,6 +22,8 @@ import { LB, type LiveBlock } from './processor-host.ts';
 /** What a record says about the run, so a reload can report it and run it again. */
 export type RunLabel = RunInfo;
 
+const EMPTY = new Uint8Array(0);
+
 export class MetadataPersister {
   constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
     private readonly label: RunLabel, private readonly actor: Actor) {}
@@ -88,7 +90,9 @@ export class MetadataPersister {
       pairs: [{
         pvol: 'pvol-601', svol: 'svol-602', blocks: m.L.blocks,
         state516: PAIR_STATES[p], state517: PAIR_STATES[s],
-        diff514: diff.bytesOf(diff.diff), postSplit: diff.bytesOf(diff.post),
+        // An unclean record carries no bitmaps (metadata-record.ts): not copied for nothing
+        // on the ack path (32 KiB each at 1 GiB).
+        diff514: clean ? diff.bytesOf(diff.diff) : EMPTY, postSplit: clean ? diff.bytesOf(diff.post) : EMPTY,
       }],
       inFlight,
       run: this.label,
