@@ -30,6 +30,8 @@ export interface BenchBrowser {
   rawFlush(req: FlushRequest): Promise<number[]>;
   core(mib: number, reps: number): Promise<CoreFigures>;
   available(): Promise<number | null>;
+  /** Removes the playground's files (the last live run's volumes, tape, journal). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
         const e = await bench.evaluate(() => window.splitstreamBench.estimate());
         return e.quota === null ? null : e.quota - (e.usage ?? 0);
       },
+      reset: () => app.evaluate(() => window.splitstream.reset()),
       async close() {
         await app.evaluate(() => window.splitstream.reset()).catch(() => undefined);
         await c.close();

@@ -137,11 +137,15 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
 
   log('scale: backup time and split ack per volume size (E3)');
   for (const size of o.scale) {
+    // The previous point's files go first: the quota is checked against what this one needs.
+    await b.reset();
     const why = scaleRefusal(size, await b.available());
     if (why) { m.skipped.push({ what: `scale ${size} MiB`, why }); log(`  ${size} MiB skipped: ${why}`); continue; }
     const sb = blocksOf(size);
     const sRange = rangeBlocks(sb) * BLOCK_BYTES;
     const runs = (await series([`scale.${size}`], o.scaleReps, (_, rep) => b.live(backupScenario(sb, o.rate, 1 + rep), 'E3')))[`scale.${size}`];
+    // The live run's files are removed before the raw copy writes its own (bytesNeeded).
+    await b.reset();
     const rc = await b.rawCopy({ volumeBytes: sb * BLOCK_BYTES, rangeBytes: sRange, unitBytes, reps: o.scaleReps });
     m.scale.push(size);
     put(`scale.${size}.backupMs`, `${size} MiB: E3 backup command → done (${mib(sRange)} MiB range)`, 'ms', runs.map((r) => r.result.backupDoneMs));

@@ -121,11 +121,15 @@ export function idleScenario(blocks: number, rate: number, seed: number, ms: num
 
 export const BACKUP_MODES: readonly Mode[] = MODES;
 
-/** Bytes a live run at this size stores, plus the raw copy's two files. */
+/**
+ * OPFS bytes a scale point needs at its peak: a live run stores both volumes and the laid-out
+ * tape (plus the journal and metadata, well under 16 MiB); the raw copy, which runs once the
+ * live run's files are gone, a volume-sized source and the copied range.
+ */
 export function bytesNeeded(mib: number): number {
   const vol = blocksOf(mib) * BLOCK_BYTES;
   const range = rangeBlocks(blocksOf(mib)) * BLOCK_BYTES;
-  return 2 * vol + range * 1.01 + vol + range + 16 * MIB;
+  return Math.max(2 * vol + range * 1.01, vol + range) + 16 * MIB;
 }
 
 /** Why a scale point cannot run here, or null when it can. */

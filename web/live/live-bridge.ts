@@ -13,7 +13,7 @@ import type { SimEvent } from '../../src/runtime/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
-import { RESERVE_REFUSED, plannedTapeBytes, reservationRefused } from '../../src/runtime/live/quota.ts';
+import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { Ring } from '../../src/runtime/live/ring.ts';
@@ -87,7 +87,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
   return [
     { name: FILES.pvol, bytes: vol },
     { name: FILES.svol, bytes: vol },
-    { name: FILES.tape, bytes: plannedTapeBytes(s) },
+    { name: FILES.tape, bytes: scriptTapeBytes(s) },
     { name: FILES.journal, bytes: journal },
   ];
 }

@@ -28,17 +28,11 @@ export type QuotaVerdict =
 export const RESERVE_REFUSED = 'splitstream:reserve-refused';
 
 /**
- * The tape image a run may write, at most: the whole volume in the backup's transfer unit,
- * each block behind its 6-byte AWSTAPE header, and a tapemark. Planned against the quota
- * before the run.
+ * The tape image the script's backups write, exactly: each range in its transfer unit, each
+ * block behind its 6-byte AWSTAPE header, and a tapemark per backup. 503 lays it out before
+ * the run (live-ctx.ts opfsTape), and the quota is planned with it: a live run's backups are
+ * the script's (servers-live.ts), so nothing more reaches the tape.
  */
-export function plannedTapeBytes(s: Scenario): number {
-  const { blocks, blockBytes } = s.geometry;
-  const unit = Math.max(1, s.script.find((c) => c.op === 'backup')?.transferBlocks ?? 1);
-  return blocks * blockBytes + Math.ceil(blocks / unit) * 6 + 64;
-}
-
-/** The tape image the script's backups write: what 503 lays out before the run. */
 export function scriptTapeBytes(s: Scenario): number {
   const { blocks, blockBytes } = s.geometry;
   let n = 0;
@@ -47,7 +41,7 @@ export function scriptTapeBytes(s: Scenario): number {
     const len = c.blocks === 0 ? blocks - c.lba : Math.min(c.blocks, blocks - c.lba);
     n += len * blockBytes + Math.ceil(len / Math.max(1, c.transferBlocks)) * 6 + 6;
   }
-  return Math.min(n, plannedTapeBytes(s));
+  return n;
 }
 
 /** Keep some room for the metadata records and the browser's own bookkeeping. */
