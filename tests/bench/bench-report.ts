@@ -71,6 +71,22 @@ function nodeLine(doc: BenchDoc): string {
 const mdTable = (head: string[], body: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
+/**
+ * The scale points side by side (medians): the E3 backup against the raw copy of the same
+ * range at each size. The fixed cost of a backup (its command path, about 10–20 ms) weighs
+ * on a small range and fades on a large one, which the ratio column shows.
+ */
+function scaleTable(doc: BenchDoc): string {
+  const f = doc.figures;
+  const med = (k: string) => f[k]?.median ?? NaN;
+  const rows = doc.options.scale.filter((s) => f[`scale.${s}.backupMs`]).map((s) => {
+    const e3 = med(`scale.${s}.backupMs`), raw = med(`scale.${s}.rawCopyMs`);
+    return [`${s} MiB`, `${fmt(e3)} ms`, `${fmt(raw)} ms`, fmt(e3 / raw), `${fmt(med(`scale.${s}.splitAckMs`))} ms`];
+  });
+  if (rows.length === 0) return 'No scale point ran.';
+  return mdTable(['volume', 'E3 backup (10% range)', 'raw OPFS copy of the range', 'E3 ÷ raw copy', 'split ack (client)'], rows);
+}
+
 export function markdown(doc: BenchDoc): string {
   const { figures, targets } = rows(doc);
   const met = doc.targets.filter((t) => t.met).length;
@@ -91,6 +107,10 @@ Options: volume ${doc.options.mib} MiB, ${doc.options.reps} repetitions (scale: 
 ## Targets
 
 ${mdTable(['target', 'value', 'limit', 'ratio', 'bound', 'met'], targets)}
+
+## Scale
+
+${scaleTable(doc)}
 
 ## Figures
 

@@ -12,6 +12,7 @@ import {
 import { quantile, summarize, targetMax, targetMin } from '../bench/bench-stats.ts';
 import { computeTargets } from '../bench/bench-targets.ts';
 import { barChart, lineChart, niceMax } from '../bench/bench-svg.ts';
+import { markdown, type BenchDoc } from '../bench/bench-report.ts';
 
 const samples = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 40 });
 
@@ -144,5 +145,30 @@ describe('SVG charts', () => {
     }));
     const bars = barChart('t', 'ms', [{ label: 'E1', bars: [{ series: 'a', median: 3, min: 2, max: 4 }, { series: 'b', median: NaN, min: NaN, max: NaN }] }]);
     expect(bars.match(/<rect x=/g)?.length).toBe(1 + 2); // one bar + two legend swatches
+  });
+});
+
+describe('the report', () => {
+  it('sets each scale point\'s E3 backup beside its raw copy, with their ratio', () => {
+    const fig = (median: number) => ({ median, min: median, max: median, q1: median, q3: median, n: 3, unit: 'ms', label: '' });
+    const doc = {
+      tool: 'splitstream bench', version: 1, date: '2026-01-01', smoke: false,
+      options: { ...DEFAULTS, scale: [64, 1024, 4096] },
+      browser: { name: 'chromium', version: '1', userAgent: '' },
+      machine: { os: 'os', arch: 'x64', cpus: 2, cpuModel: 'cpu', memoryBytes: 2 ** 30, node: 'v20' },
+      availableBytes: null,
+      figures: {
+        'scale.64.backupMs': fig(60), 'scale.64.rawCopyMs': fig(15), 'scale.64.splitAckMs': fig(9),
+        'scale.4096.backupMs': fig(1300), 'scale.4096.rawCopyMs': fig(1000), 'scale.4096.splitAckMs': fig(12),
+      },
+      targets: [], verified: {}, core: { node: null, cScanGBps: null, cMemcpyGBps: null, cNote: 'none' },
+      skipped: [{ what: 'scale 1024 MiB', why: 'quota' }], errors: [],
+    } as unknown as BenchDoc;
+    const md = markdown(doc);
+    const table = md.slice(md.indexOf('## Scale'), md.indexOf('## Figures'));
+    expect(table).toContain('| 64 MiB | 60 ms | 15 ms | 4 | 9 ms |');
+    expect(table).toContain('| 4096 MiB | 1300 ms | 1000 ms | 1.3 | 12 ms |');
+    // A point that did not run has no row.
+    expect(table).not.toContain('1024 MiB');
   });
 });
