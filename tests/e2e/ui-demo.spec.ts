@@ -2,7 +2,7 @@
 // the naive preset's verdict names the first bad block; an uploaded volume image runs to a
 // verified tape whose first block is the image's; a bad image is refused with the numbers
 // and changes nothing; the backup form only offers tape units the target accepts.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createRefCore } from '../../src/core/reference.ts';
@@ -111,12 +111,17 @@ test('an uploaded volume image runs to a verified tape that starts with the imag
   expect(errors).toEqual([]);
 });
 
-test('the backup form offers only tape units the target accepts, with the record size', async ({ page }) => {
+/** The playground's command tab, and its backup form's transfer-unit field. */
+async function backupForm(page: Page): Promise<{ errors: string[]; unit: Locator }> {
   const errors = uiErrors(page);
   await page.goto('/');
   await ready(page);
   await page.getByTestId('tab-commands').click();
-  const unit = page.getByTestId('transfer-blocks');
+  return { errors, unit: page.getByTestId('transfer-blocks') };
+}
+
+test('the backup form offers only tape units the target accepts, with the record size', async ({ page }) => {
+  const { errors, unit } = await backupForm(page);
   // 4096-byte blocks: 65535-byte records hold 15; the default is 32 KiB = 8 blocks.
   await expect(unit).toHaveAttribute('max', '15');
   await expect(unit).toHaveAttribute('min', '1');
@@ -135,11 +140,7 @@ test('the backup form offers only tape units the target accepts, with the record
 });
 
 test('what is typed in a number field survives the page re-rendering until it is committed', async ({ page }) => {
-  const errors = uiErrors(page);
-  await page.goto('/');
-  await ready(page);
-  await page.getByTestId('tab-commands').click();
-  const unit = page.getByTestId('transfer-blocks');
+  const { errors, unit } = await backupForm(page);
   await expect(unit).toHaveValue('8');
   // Playing moves the playhead, which re-renders the command panel many times a second.
   await page.getByTestId('play').click();

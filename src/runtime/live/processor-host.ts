@@ -88,10 +88,10 @@ const DEFER_MS = 1;
 /**
  * The processor's next step as seen without the lock. The look is a racy read of 507, so
  * it only decides whether to take the lock (or to put background work off): the step
- * itself is chosen again under it. A
- * null here cannot lose work: whoever makes work rings the doorbell after its step, and
- * the caller read the doorbell's generation before looking, so its sleep ends at once. A
- * look that throws on a half-written state counts as "maybe".
+ * itself is chosen again under it. A null here cannot lose work: whoever makes work rings
+ * the doorbell after its step, and the caller read the doorbell's generation before
+ * looking, so its sleep ends at once. A look that throws on a half-written state counts
+ * as "maybe".
  */
 function look(proc: Processor): Work | 'maybe' | null {
   try {
