@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './tests/browser.ts';
 
+// SPLITSTREAM_PORT lets two checkouts run their e2e tests side by side on one machine.
+const port = Number(process.env.SPLITSTREAM_PORT ?? 4173);
+
 // End-to-end tests against the built app (dist/, made by `npm run build`), served by
 // `vite preview` with the isolation headers. Benchmarks live in tests/bench with their own runner.
 export default defineConfig({
@@ -11,14 +14,14 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173/',
+    baseURL: `http://localhost:${port}/`,
     browserName: 'chromium',
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
     viewport: { width: 1280, height: 800 },
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173/',
+    command: `npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../browser.ts';
 
-export const BASE_URL = process.env.SPLITSTREAM_URL ?? 'http://localhost:4173/';
+export const BASE_URL = process.env.SPLITSTREAM_URL ?? `http://localhost:${process.env.SPLITSTREAM_PORT ?? 4173}/`;
 
 /** Opens the app and waits until it is isolated and window.splitstream answers. */
 export async function openApp(page: Page): Promise<void> {

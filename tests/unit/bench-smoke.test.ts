@@ -37,7 +37,7 @@ describe('npm run bench -- --smoke', () => {
   it('runs every series once and writes a JSON document with every key, every figure a finite number', () => {
     const json = join(dir, 'bench.json');
     const out = join(dir, 'report');
-    const r = spawnSync(process.execPath, ['bin/bench.js', '--smoke', '--port', '4292', '--json', json, '--out', out],
+    const r = spawnSync(process.execPath, ['bin/bench.js', '--smoke', '--port', String(Number(process.env.SPLITSTREAM_PORT ?? 4173) + 119), '--json', json, '--out', out],
       { cwd: root, encoding: 'utf8', timeout: 280_000 });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
