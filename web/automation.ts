@@ -14,9 +14,9 @@ import { deletePlayground, listFiles } from '../src/runtime/live/opfs-store.ts';
 import type { RecoveryReport } from '../src/runtime/live/recovery.ts';
 import type { RunResult } from '../src/runtime/sim-result.ts';
 import { validateScenario } from '../src/scenario/validate.ts';
-import { MODES, type Mode } from '../src/scenario/schema.ts';
+import { DURABILITIES, MODES, type Durability, type Mode } from '../src/scenario/schema.ts';
 import {
-  abortLive, checkAckedLive, lastFigures, liveProgress, recoverLive, runLive, type LiveFigures,
+  abortLive, checkAckedLive, lastFigures, liveAcks, liveProgress, recoverLive, runLive, type LiveFigures,
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
 import { showRecovery } from './live/recovery-banner.ts';
@@ -30,6 +30,10 @@ export interface RunOptions {
    * mode do, so that every volume I/O goes through 508 (the patent's own arrangement).
    */
   handles?: 'shared' | 'exclusive';
+  /** Live runs: overrides the scenario's `durability` ('written' or 'flush', docs/live.md "Durability"). */
+  durability?: Durability;
+  /** Live runs: the processors' workers, 1 (all four in one) or 4 (one each); default by the machine's cores. */
+  arrayWorkers?: 1 | 4;
 }
 
 export interface SplitstreamApi {
@@ -38,6 +42,8 @@ export interface SplitstreamApi {
   reset(): Promise<void>;
   recovery(): Promise<RecoveryReport>;
   liveProgress: typeof liveProgress;
+  /** The writes the running live run's client has had acknowledged, from the `from`-th acknowledgement on (null when none runs). */
+  liveAcks: typeof liveAcks;
   checkAcked: typeof checkAckedLive;
   /** Figures of the last live run; with `withEvents`, its merged event log too (for sequence diagrams). */
   lastLive(withEvents?: boolean): LiveFigures | Omit<LiveFigures, 'events'> | null;
@@ -74,7 +80,16 @@ export function installAutomation(): void {
       if (opts.handles !== undefined && opts.handles !== 'shared' && opts.handles !== 'exclusive') {
         throw new Error("handles: must be 'shared' or 'exclusive'");
       }
-      return opts.runtime === 'live' ? runLive(scenario, opts.mode, { shareHandles: opts.handles !== 'exclusive' }) : runSim(scenario, opts.mode);
+      if (opts.durability !== undefined && !DURABILITIES.includes(opts.durability)) {
+        throw new Error(`durability: must be one of ${DURABILITIES.join(', ')}`);
+      }
+      if (opts.arrayWorkers !== undefined && opts.arrayWorkers !== 1 && opts.arrayWorkers !== 4) throw new Error('arrayWorkers: must be 1 or 4');
+      if (opts.runtime !== 'live') return runSim(scenario, opts.mode);
+      return runLive(scenario, opts.mode, {
+        shareHandles: opts.handles !== 'exclusive',
+        ...(opts.durability ? { durability: opts.durability } : {}),
+        ...(opts.arrayWorkers ? { arrayWorkers: opts.arrayWorkers } : {}),
+      });
     },
     async reset() {
       abortLive();
@@ -87,6 +102,7 @@ export function installAutomation(): void {
       return recovered;
     },
     liveProgress,
+    liveAcks,
     checkAcked: checkAckedLive,
     lastLive(withEvents = false) {
       if (!lastFigures) return null;

@@ -32,6 +32,8 @@ export interface ClientRecord extends AckedWrite { arrival: number; seen?: numbe
 export class Client101 implements Steppable {
   readonly actor = '101';
   readonly writes: ClientRecord[] = [];
+  /** The same records in the order their acknowledgements arrived (the live kill test reads it as it grows). */
+  readonly ackOrder: ClientRecord[] = [];
   outstanding = 0;
   private paused = false;
   private stopped = false;
@@ -63,7 +65,7 @@ export class Client101 implements Steppable {
     const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1 };
     this.writes.push(rec);
     this.outstanding++;
-    this.ctl.submitWrite(w.lba, data, (t, seen = t) => { rec.ack = t; rec.seen = seen; this.outstanding--; });
+    this.ctl.submitWrite(w.lba, data, (t, seen = t) => { rec.ack = t; rec.seen = seen; this.outstanding--; this.ackOrder.push(rec); });
   }
 
   pause(): void { this.paused = true; }

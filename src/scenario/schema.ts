@@ -24,6 +24,16 @@ export type Pattern = (typeof PATTERNS)[number];
 
 export type PairOp = 'create' | 'split' | 'resync' | 'delete';
 
+/**
+ * When the live runtime acknowledges (docs/live.md "Durability"): 'written', once a write,
+ * a split or a state change is written to its OPFS file (it survives a reload, a crashed tab
+ * and a killed browser; flushes run in the background); 'flush', once it is also flushed
+ * (it survives an OS crash or a power loss too), which costs a flush on every ack. The sim
+ * has no files and ignores it.
+ */
+export const DURABILITIES = ['written', 'flush'] as const;
+export type Durability = (typeof DURABILITIES)[number];
+
 export interface Geometry {
   /** Blocks per volume (P-VOL 601 and S-VOL 602 are the same size). */
   blocks: number;
@@ -96,6 +106,8 @@ export interface Scenario {
   seed: number;
   mode: Mode;
   e4Via: E4Via;
+  /** The live runtime's acknowledgement point (DURABILITIES above). */
+  durability: Durability;
   geometry: Geometry;
   initial: Initial;
   workload: Workload;
@@ -147,6 +159,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   seed: 1,
   mode: 'E1',
   e4Via: 'E1',
+  durability: 'written',
   geometry: { blocks: 4096, blockBytes: 4096, cacheSlots: 1024 },
   initial: { pair: 'duplex', pending: 0.25, dirtyInCache: 0.25 },
   workload: { pattern: 'uniform', rate: 5000, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.9 },

@@ -5,7 +5,7 @@
  * `workload.rate: must be ≤ 100000`.
  */
 import {
-  ALL_MODES, DEFAULT_SCENARIO, E4_VIA, LIMITS, PATTERNS,
+  ALL_MODES, DEFAULT_SCENARIO, DURABILITIES, E4_VIA, LIMITS, PATTERNS,
   type BackupCmd, type Costs, type Scenario, type ScriptCmd,
 } from './schema.ts';
 
@@ -60,7 +60,7 @@ export interface ValidateOptions {
 export function validateScenario(json: unknown, opts: ValidateOptions = {}): Scenario {
   const d = DEFAULT_SCENARIO;
   if (!isObj(json)) throw new ScenarioError('scenario', 'must be a JSON object');
-  const top = obj(json, '', ['version', 'name', 'seed', 'mode', 'e4Via', 'geometry', 'initial', 'workload', 'costs', 'script']);
+  const top = obj(json, '', ['version', 'name', 'seed', 'mode', 'e4Via', 'durability', 'geometry', 'initial', 'workload', 'costs', 'script']);
   if (top.version !== 1) throw new ScenarioError('version', 'must be 1');
   const name = top.name === undefined ? d.name : top.name;
   if (typeof name !== 'string' || name.length > 200) throw new ScenarioError('name', 'must be a string of at most 200 characters');
@@ -102,6 +102,7 @@ export function validateScenario(json: unknown, opts: ValidateOptions = {}): Sce
     seed: num(top.seed, 'seed', d.seed, 0, 0xffffffff, true),
     mode: pick(top.mode, 'mode', d.mode, ALL_MODES),
     e4Via: pick(top.e4Via, 'e4Via', d.e4Via, E4_VIA),
+    durability: pick(top.durability, 'durability', d.durability, DURABILITIES),
     geometry: { blocks, blockBytes, cacheSlots },
     initial: {
       pair: pick(i.pair, 'initial.pair', d.initial.pair, ['simplex', 'duplex'] as const),

@@ -32,7 +32,7 @@ test('every mode runs live with a busy client and verifies against the oracle', 
         ((window.splitstream.lastLive(true) as { events?: { t: number; actor: string; ev: string }[] } | null)?.events ?? []));
       const cmd = ev.find((e) => e.actor === '101' && e.ev === 'split.cmd')!;
       const split = ev.find((e) => e.actor === '501' && e.ev === 'split' && e.t >= cmd.t)!;
-      const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.flushed' && e.t >= split.t);
+      const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.durable' && e.t >= split.t);
       expect(durable, `${mode}: 501 flushed the split's record`).toBeDefined();
       expect(r.splitAckMs).toBeGreaterThanOrEqual(durable!.t - cmd.t - CLOCK_SKEW_MS);
     }
@@ -118,12 +118,17 @@ test(`after a completed run and a reload, the pairs are shown as they were, the 
 }
 
 test('a reload in the middle of a backup: acknowledged writes survive, the backup is reported and runs again', async ({ livePage: page }) => {
-  // E2 holds the backup until the whole (large) differential is copied: a wide window.
+  // E2 holds the backup until the whole differential is copied: 460 MiB of a 512 MiB pair
+  // keep it holding far longer than the reload takes to stop the page's workers.
   const scenario = busyScenario({
     mode: 'E2',
-    geometry: { blocks: 8192, blockBytes: 4096, cacheSlots: 512 },
+    geometry: { blocks: 131072, blockBytes: 4096, cacheSlots: 512 },
     initial: { pair: 'duplex', pending: 0.9, dirtyInCache: 0.1 },
     workload: { pattern: 'uniform', rate: 1000, minBlocks: 1, maxBlocks: 4, hotFraction: 0.1, hotWeight: 0.9 },
+    script: [
+      { at: 20, op: 'split' },
+      { at: 20, op: 'backup', lba: 0, blocks: 1024, transferBlocks: 8, check: 'unit' },
+    ],
   });
   const seen = await page.evaluate(async (s) => {
     void window.splitstream.run(s, { runtime: 'live' }).catch(() => undefined);
@@ -145,7 +150,7 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   expect(report.pairs[0].state516).toBe('split');
   // The record was written while I/O ran: its differential counts as all dirty.
   expect(report.bitmapsTrusted).toBe(false);
-  expect(report.pairs[0].pending).toBe(8192);
+  expect(report.pairs[0].pending).toBe(131072);
   // The page itself shows the recovered pair and the interrupted backup.
   const banner = page.getByTestId('live-recovery');
   await expect(banner).toContainText('P-VOL state (516) split');

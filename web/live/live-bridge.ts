@@ -1,9 +1,10 @@
 /**
- * The page side of the live runtime (issue 6): one bridge that lays out the shared memory,
- * starts one module worker per processor (501, 502, 503, 508) and one for the servers
- * (101, 102), hands each the compiled core module and the memory, starts them on one
- * clock, waits for the script to end and the array to go quiet, and returns the same
- * RunResult as the CLI's --json. The page only waits (Atomics.waitAsync); it never blocks.
+ * The page side of the live runtime (docs/live.md): one bridge that lays out the shared
+ * memory, starts the processors' worker (or one per processor, on a machine with many
+ * cores), the flusher's where handles are shared, and one for the servers (101, 102), hands
+ * each the compiled core module and the memory, starts them on one clock, waits for the
+ * script to end and the array to go quiet, and returns the same RunResult as the CLI's
+ * --json. The page only waits (Atomics.waitAsync); it never blocks.
  */
 import * as Comlink from 'comlink';
 import { loadCoreModule } from '../../src/core/load-web.ts';
@@ -14,15 +15,18 @@ import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
 import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
-import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
+import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
+import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
+import type { Role } from '../../src/runtime/live/roles.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, PORT_CAP, PORT_WORDS } from '../../src/runtime/live/live-layout.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
-import type { Mode, Scenario } from '../../src/scenario/schema.ts';
+import type { Durability, Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { ProcessorWorkerApi } from './processor-worker.ts';
 import type { RecoveryWorkerApi } from './recovery-worker.ts';
 import type { ServersWorkerApi } from './servers-worker.ts';
+import type { FlusherWorkerApi } from './flusher-worker.ts';
 
 export class QuotaRefusedError extends Error {
   constructor(message: string, readonly needBytes: number, readonly availableBytes: number) {
@@ -34,17 +38,23 @@ export class QuotaRefusedError extends Error {
 /** Figures of the last live run that the RunResult has no field for. */
 export interface LiveFigures {
   handleMode: string;
+  /** Workers hosting the processors: 1 (all four) or 4 (one each). */
+  arrayWorkers: 1 | 4;
+  durability: Durability;
+  /** Flush rounds the flusher worker ran (0 without one: the array's worker ran them). */
+  flushRounds: number;
   persisted: boolean;
   quota: number | null;
   usage: number | null;
   steps: Record<string, number>;
   busyMs: Record<string, number>;
-  idleWaits: Record<string, number>;
+  /** Times the processors' workers went to sleep with nothing to do. */
+  idleWaits: number;
   wallMs: number;
   events: SimEvent[];
 }
 
-const PROCESSORS = ['508', '501', '502', '503'] as const;
+const PROCESSORS: Role[] = ['508', '501', '502', '503'];
 /** Give up on a run that does not end (a stuck controller must not hang the page). */
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -69,21 +79,20 @@ export let lastFigures: LiveFigures | null = null;
 export let lastTape: Uint8Array | null = null;
 
 /** Each entry spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite bundles as a module worker. */
-function spawn<T>(file: 'processor' | 'servers' | 'recovery', into: Worker[]): Remote<T> {
+function spawn<T>(file: 'processor' | 'servers' | 'recovery' | 'flusher', into: Worker[]): Remote<T> {
   const w = file === 'processor' ? new Worker(new URL('./processor-worker.ts', import.meta.url), { type: 'module' })
     : file === 'servers' ? new Worker(new URL('./servers-worker.ts', import.meta.url), { type: 'module' })
+    : file === 'flusher' ? new Worker(new URL('./flusher-worker.ts', import.meta.url), { type: 'module' })
     : new Worker(new URL('./recovery-worker.ts', import.meta.url), { type: 'module' });
   into.push(w);
   return Comlink.wrap<T>(w);
 }
 
-/** Bytes the run will store: both volumes, the tape image, and the cache journal. */
+/** Bytes the run will store: both volumes, the tape image, and the cache journal (bounded: cache-journal.ts). */
 function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
   const { blocks, blockBytes } = s.geometry;
   const vol = blocks * blockBytes;
-  const lastAt = s.script.reduce((m, c) => Math.max(m, c.at), 0);
-  const avgWrite = ((s.workload.minBlocks + s.workload.maxBlocks) / 2) * blockBytes + 20;
-  const journal = Math.ceil(s.workload.rate * ((lastAt + 1000) / 1000) * avgWrite);
+  const journal = journalFileBytes(s);
   return [
     { name: FILES.pvol, bytes: vol },
     { name: FILES.svol, bytes: vol },
@@ -92,11 +101,33 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
   ];
 }
 
-export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHandles?: boolean } = {}): Promise<RunResult> {
+export interface LiveOptions {
+  /** Ask for 'readwrite-unsafe' handles where the browser has them (default true). */
+  shareHandles?: boolean;
+  /** Workers for the processors: 1 (all four in one) or 4 (one each); default by hardwareConcurrency. */
+  arrayWorkers?: 1 | 4;
+  /** Overrides the scenario's `durability`. */
+  durability?: Durability;
+}
+
+/**
+ * The processors' workers for this machine (docs/live.md "Who runs where"): one worker for
+ * all four where the cores are few (measured on two: a lock shared by four workers cost more
+ * than the parallelism gave), one each from MANY_CORES on, where each can have a core.
+ */
+export function defaultArrayWorkers(hardwareConcurrency: number): 1 | 4 {
+  return hardwareConcurrency >= MANY_CORES ? 4 : 1;
+}
+const MANY_CORES = 8;
+
+export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions = {}): Promise<RunResult> {
   if (current) throw new Error('a live run is already in progress');
   lastTape = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
-  const s: Scenario = mode ? { ...scenario, mode } : scenario;
+  const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
+  const shareHandles = opts.shareHandles ?? true;
+  const arrayWorkers = opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
   const t0 = performance.now();
@@ -112,48 +143,52 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
   const live = new LiveBlock(memory, lay.liveBlock);
   const wiring: Wiring = { blocks, blockBytes, slots: cacheSlots, costs: s.costs };
   const workers: Worker[] = [];
-  const procs = PROCESSORS.map((r) => spawn<ProcessorWorkerApi>('processor', workers));
+  // The worker hosting 508 comes first: it lays 507 out and writes the initial volumes.
+  const groups: Role[][] = arrayWorkers === 1 ? [['508', '501', '502', '503']] : PROCESSORS.map((r) => [r]);
+  const procs = groups.map(() => spawn<ProcessorWorkerApi>('processor', workers));
   const servers = spawn<ServersWorkerApi>('servers', workers);
   const drained: SimEvent[] = [];
   current = { started: false, workers, memory, lay, servers, live, procs, drained };
+  let flusher: Remote<FlusherWorkerApi> | null = null;
   try {
     let handleMode = '';
-    let shareHandles = opts.shareHandles ?? true;
-    // One by one: 508 lays 507 out and writes the initial volumes before anyone attaches,
-    // and its files tell whether this browser shares handles; if not, the others must not
-    // even try to open what another worker holds exclusively.
-    for (const [i, role] of PROCESSORS.entries()) {
-      const r = await procs[i].init({ role, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
+    for (const [i, roles] of groups.entries()) {
+      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
         .catch((e: unknown) => { throw reservation(e, q); });
-      if (role === '508') {
-        handleMode = r.handleMode;
-        shareHandles = handleMode === 'readwrite-unsafe';
-      }
+      handleMode ||= r.handleMode;
+    }
+    // With shared handles the flush rounds run in a worker of their own (flusher.ts).
+    if (handleMode === 'readwrite-unsafe') {
+      flusher = spawn<FlusherWorkerApi>('flusher', workers);
+      await flusher.init({ memory, lay });
     }
     await servers.init({ module, memory, lay, wiring, scenario: s });
     current.started = true;
-    const epoch = performance.timeOrigin + performance.now();
+    // t = 0 a moment ahead, so the client's first writes are not late while the workers start.
+    const epoch = performance.timeOrigin + performance.now() + START_AHEAD_MS;
     await Promise.all(procs.map((p) => p.start(epoch)));
     await servers.start(epoch);
     await withTimeout(servers.finished(), RUN_TIMEOUT_MS, 'the servers did not finish their script');
     await waitQuiescent(live);
     live.stop();
     const stats = await Promise.all(procs.map((p) => p.finished()));
-    // 508 first: its volumes are flushed before 501 empties the cache journal and anyone
-    // writes the CLEAN metadata record.
-    const closed508 = await procs[0].close(true);
-    const closed = [closed508, ...(await Promise.all(procs.slice(1).map((p) => p.close(true))))];
+    const flushRounds = flusher ? await flusher.finished() : 0;
+    // 508's worker first: its volumes are flushed before 501 retires the cache journal and
+    // anyone writes the CLEAN metadata record.
+    const closed = [];
+    for (const p of procs) closed.push(await p.close(true));
+    await flusher?.close();
     // The last drain first: any drain liveEventsSoFar() sent earlier has landed by then.
     const lastDrain = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();
     const arrayEvents = [...drained, ...lastDrain];
-    const tape = closed[PROCESSORS.indexOf('503')];
+    const tape = closed.find((c) => c.tape) ?? {};
     lastTape = tape.tape ?? null;
     const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
     const { eventLog, ...runResult } = result;
     lastFigures = {
-      handleMode, persisted: q.persisted, quota: q.quota, usage: q.usage,
-      steps: figures(stats, (x) => x.steps), busyMs: figures(stats, (x) => Math.round(x.busyMs)),
-      idleWaits: figures(stats, (x) => x.idleWaits), wallMs: Math.round(performance.now() - t0), events: eventLog,
+      handleMode, arrayWorkers, durability: s.durability, flushRounds, persisted: q.persisted, quota: q.quota, usage: q.usage,
+      steps: perRole(live, LB.STEPS0, 1), busyMs: perRole(live, LB.BUSY0, 1e-3),
+      idleWaits: stats.reduce((n, x) => n + x.idleWaits, 0), wallMs: Math.round(performance.now() - t0), events: eventLog,
     };
     return runResult;
   } finally {
@@ -163,6 +198,9 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
   }
 }
 
+/** How far ahead of the servers' start t = 0 is set (the workers' first slices). */
+const START_AHEAD_MS = 20;
+
 /** A sizing refused for quota in 508's worker → the refusal the user reads, with the numbers. */
 function reservation(e: unknown, q: { needBytes: number; availableBytes: number | null }): unknown {
   const m = new RegExp(`${RESERVE_REFUSED} (\\S+) (\\d+)`).exec(String(e));
@@ -170,8 +208,9 @@ function reservation(e: unknown, q: { needBytes: number; availableBytes: number 
   return new QuotaRefusedError(reservationRefused(q.needBytes, m[1], Number(m[2]), q.availableBytes), q.needBytes, Number(m[2]) - 1);
 }
 
-function figures(stats: HostStats[], f: (s: HostStats) => number): Record<string, number> {
-  return Object.fromEntries(PROCESSORS.map((r, i) => [r, f(stats[i])]));
+/** A per-role word of the live block (ROLES order), by processor. */
+function perRole(live: LiveBlock, word: number, scale: number): Record<string, number> {
+  return Object.fromEntries(PROCESSORS.map((r) => [r, Math.round(live.word(word + ROLES.indexOf(r)) * scale)]));
 }
 
 /** Waits until every processor sleeps with nothing to do (doorbell-driven, no polling loop). */
@@ -200,6 +239,13 @@ export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerA
   const p = await c.servers.progress();
   const backupState = Atomics.load(new Int32Array(c.memory.buffer), (c.lay.L.p511 >> 2) + B.STATE);
   return { ...p, backupState, ackedWrites: await c.servers.acked() };
+}
+
+/** The running live run's acknowledged writes from the `from`-th acknowledgement on (null when none runs). */
+export async function liveAcks(from: number): Promise<{ id: number; lba: number; blocks: number }[] | null> {
+  const c = current;
+  if (!c || !c.started) return null;
+  return c.servers.ackedSince(from);
 }
 
 /**

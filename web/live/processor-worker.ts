@@ -1,51 +1,59 @@
 /**
- * One processor of the storage controller in its own dedicated worker (issue 6): 501, 502,
- * 503 or 508, chosen at init. The worker instantiates the page's compiled core over the
- * one shared memory, attaches to 507, opens only the OPFS files its role may touch, and
- * hosts the processor's bounded steps under the shared step lock (processor-host.ts).
+ * The storage controller's processors in a dedicated worker (docs/live.md "Who runs where"):
+ * all four (501, 502, 503, 508) where the machine has few cores, or one of them, chosen at
+ * init. The worker instantiates the page's compiled core over the one shared memory,
+ * attaches to 507, opens the OPFS files its processors own, and runs their bounded steps:
+ * one after the other (array-host.ts), or under the shared step lock (processor-host.ts).
  * Control plane: this Comlink API; data plane: the rings and words in shared memory.
  */
 import { expose } from 'comlink';
 import { instantiateCore } from '../../src/core/wasm-core.ts';
 import type { SimEvent } from '../../src/array/events.ts';
+import { buildArray, type ArrayHost } from '../../src/runtime/live/array-group.ts';
+import { hostArray } from '../../src/runtime/live/array-host.ts';
 import { LiveBlock, ROLES, hostProcessor, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import { buildRole, type ProcessorInit, type RoleHost } from '../../src/runtime/live/roles.ts';
 
-
-let host: RoleHost | null = null;
+let host: { kind: 'array'; h: ArrayHost } | { kind: 'role'; h: RoleHost } | null = null;
 let live: LiveBlock | null = null;
 let epoch = 0;
 let running: Promise<HostStats> | null = null;
 const events: SimEvent[] = [];
 
 const api = {
-  /** Attaches to the run; 508 lays out 507 and writes the initial volumes first. */
+  /** Attaches to the run; the worker hosting 508 lays out 507 and writes the initial volumes first. */
   async init(a: ProcessorInit): Promise<{ handleMode: string }> {
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
     const now = () => performance.timeOrigin + performance.now() - epoch;
-    host = await buildRole(a, core, live, events, now);
-    return { handleMode: host.handleMode };
+    host = a.roles.length > 1
+      ? { kind: 'array', h: await buildArray(a, core, live, events, now) }
+      : { kind: 'role', h: await buildRole(a, core, live, events, now) };
+    return { handleMode: host.h.handleMode };
   },
   /** Starts stepping; t = 0 of the run's clock is `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {
     if (!host || !live) throw new Error('processor worker: init() first');
     epoch = epochMs;
-    const h = host;
-    running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(), h.unlocked ? () => h.unlocked!() : undefined);
+    if (host.kind === 'array') {
+      running = hostArray(host.h.parts, live);
+    } else {
+      const h = host.h;
+      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(), h.unlocked ? () => h.unlocked!() : undefined);
+    }
   },
   /** Resolves when the loop has left (after LiveBlock.stop()). */
   async finished(): Promise<HostStats> {
     if (!running) throw new Error('processor worker: not started');
     return running;
   },
-  /** The events this processor logged (drained). */
+  /** The events these processors logged (drained). */
   drainEvents(): SimEvent[] {
     return events.splice(0);
   },
-  /** Flushes and closes this role's files; 503 hands back the tape image. */
+  /** Flushes and closes the files; the worker hosting 503 hands back the tape image. */
   async close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }> {
-    return host ? host.close(clean) : {};
+    return host ? host.h.close(clean) : {};
   },
 };
 

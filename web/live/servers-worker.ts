@@ -38,6 +38,10 @@ const api = {
   acked(): { id: number; lba: number; blocks: number }[] {
     return run ? run.acked() : [];
   },
+  /** The acknowledged writes from the `from`-th acknowledgement on, in arrival order (the kill test). */
+  ackedSince(from: number): { id: number; lba: number; blocks: number }[] {
+    return run ? run.ackedSince(from) : [];
+  },
   finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[]): RunResult & { eventLog: SimEvent[] } {
     if (!run) throw new Error('servers worker: init() first');
     const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents);

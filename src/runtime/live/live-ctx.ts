@@ -47,8 +47,10 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
 const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
 
 /**
- * The tape 303 as an AWSTAPE image appended to an OPFS file, flushed at each tapemark (the
- * end of a backup's tape file, before 503 reports it done) and when the run closes.
+ * The tape 303 as an AWSTAPE image appended to an OPFS file. At each tapemark (the end of a
+ * backup's tape file, before 503 reports it done) the file is cut to its exact end and made
+ * durable: `atTapemark` asks the flusher for a round (flusher.ts; the backup's end is
+ * answered once it is done), or, without one, the file is flushed there and then.
  * `layoutBytes` (what the script's backups will write) is written as zeros and flushed
  * before the run, and the file is cut to its exact end at each tapemark: a backup then
  * overwrites blocks the file system already placed. Appending instead grows the file
@@ -60,7 +62,7 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): { writer: AwsTapeWriter; flush(): void } {
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void): { writer: AwsTapeWriter; flush(): void } {
   handle.truncate(0);
   const zeros = new Uint8Array(Math.min(layoutBytes, 1 << 20));
   for (let o = 0; o < layoutBytes; o += zeros.length) {
@@ -83,11 +85,11 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): {
     pend = 0;
   };
   /** The image ends at `at`: laid-out zeros past it are cut before anything reads it. */
-  const sync = () => {
+  const cut = () => {
     commit();
     if (handle.getSize() !== at) handle.truncate(at);
-    handle.flush();
   };
+  const sync = () => { cut(); handle.flush(); };
   const writer = new AwsTapeWriter({
     sink: (header, data) => {
       const len = header.length + data.length;
@@ -105,7 +107,7 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): {
       buf.set(data, pend + header.length);
       pend += len;
     },
-    flush: sync,
+    flush: atTapemark ? () => { cut(); atTapemark(); } : sync,
     commit,
   });
   return { writer, flush: sync };

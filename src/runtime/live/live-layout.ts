@@ -7,10 +7,13 @@
  *   port 402  backup server 102 → 502: EXTENDED COPY parameter lists (bytes in the xcopy area)
  *   ans  402  502 → 102: "accepted / refused" and "ended" for each backup
  * Reasons (refusals, failures) travel as UTF-8 in small text areas next to their ring.
+ * The cache journal encodes its records in an area of its own (cache-journal.ts), so the
+ * core's compiled CRC-32C checksums them where they lie.
  */
 import { planLayout, type Layout507 } from '../../array/memory-507.ts';
 import { LIVE_BLOCK_WORDS } from './processor-host.ts';
 import { ringBytes } from './mpmc-ring.ts';
+import { RECORD_HEAD } from './cache-journal.ts';
 
 export const PORT_CAP = 256;
 export const PORT_WORDS = 6;
@@ -42,6 +45,9 @@ export interface LiveLayout {
   /** Text areas: 501's last pair refusal, 502's last backup reason. */
   text501: number;
   text502: number;
+  /** The cache journal's staging area and its size. */
+  journalArea: number;
+  journalBytes: number;
   end: number;
 }
 
@@ -62,7 +68,10 @@ export function planLive(blocks: number, blockBytes: number, slots: number, maxW
   const xcopyArea = take(XCOPY_BYTES);
   const text501 = take(TEXT_BYTES);
   const text502 = take(TEXT_BYTES);
-  return { L, liveBlock, port401, ack401, port402, ans402, writeArea, writeSlots, slotBytes, xcopyArea, text501, text502, end: at };
+  // A batch of writes per call: at least 1 MiB, and four of the largest records.
+  const journalBytes = Math.max(1 << 20, 4 * (RECORD_HEAD + slotBytes));
+  const journalArea = take(journalBytes);
+  return { L, liveBlock, port401, ack401, port402, ans402, writeArea, writeSlots, slotBytes, xcopyArea, text501, text502, journalArea, journalBytes, end: at };
 }
 
 /** Writes a reason into a text area (u32 length, then UTF-8), truncated to fit. */

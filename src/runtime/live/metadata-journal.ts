@@ -21,8 +21,10 @@ import {
 export interface SlotStore {
   /** The slot's bytes, or null if it was never written. */
   read(slot: 0 | 1): Uint8Array | null;
-  /** Replaces the slot's bytes and makes them durable (write, truncate, flush) before returning. */
+  /** Replaces the slot's bytes: written to the file, and flushed unless `flushes` is false. */
   write(slot: 0 | 1, bytes: Uint8Array): void;
+  /** False where a write is only written and a flusher makes it durable later (docs/live.md "Durability"). */
+  readonly flushes?: boolean;
 }
 
 export interface Recovered {

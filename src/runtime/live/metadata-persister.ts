@@ -1,9 +1,10 @@
 /**
  * Keeps the durable metadata record (metadata-record.ts) in step with 507 during a live
- * run (issue 6 "Durability"). Every processor's worker calls maybeCommit() under the step
- * lock after each step: when a step changed a pair state (516/517), the backup state or
- * the split count, a new record is written and flushed before the step's answers are
- * published (port-adapters.ts), so no server ever sees a state the array could forget.
+ * run (docs/live.md "Durability"). The host calls maybeCommit() after each step (under the
+ * step lock where processors have workers of their own): when a step changed a pair state
+ * (516/517), the backup state or the split count, a new record is written (and flushed, in
+ * 'flush' durability) before the step's answers are published (port-adapters.ts), so no
+ * server ever sees a state the array could forget.
  * Records written while I/O runs are not CLEAN (their bitmaps are not trusted after a
  * reload); the bridge writes one CLEAN record at the end, after every volume is flushed.
  *
@@ -53,16 +54,17 @@ export class MetadataPersister {
     return core.checksum(m.L.scratch508, bytes.length) >>> 0;
   };
 
-  maybeCommit(): boolean {
+  /** `actor`: the processor whose step ran (the one worker of all four names it). */
+  maybeCommit(actor: Actor = this.actor): boolean {
     const k = this.key();
     let same = true;
     for (let i = 0; i < k.length; i++) if (this.live.word(LB.KEY0 + i) !== k[i]) same = false;
     if (same) return false;
     const t0 = performance.now();
     const seq = this.commit(false);
-    // The state change is durable from here: its answer may go out (issue 8 measures the
-    // split's ack up to this point, and the flush it cost).
-    this.ctx.log(this.actor, 'record.flushed', undefined, { seq, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
+    // The state change is durable from here: its answer may go out (the bench measures the
+    // split's ack up to this point, and what the record cost).
+    this.ctx.log(actor, 'record.durable', undefined, { seq, ms: Math.round((performance.now() - t0) * 1000) / 1000, flushed: this.store.flushes ?? true });
     k.forEach((v, i) => this.live.setWord(LB.KEY0 + i, v));
     return true;
   }

@@ -98,13 +98,19 @@ async function openSyncOnce(name: string, wantShared: boolean): Promise<{ handle
 }
 
 /**
- * The metadata slots as two OPFS files; each write is flushed (durable) before it returns.
- * A record is written over the slot in place and never grows the file once clear() has
- * reserved it: growing a file is a synchronous call to the browser process (quota), which
- * measured 1–7 ms per record on the split's ack path against 0.1 ms for an overwrite.
+ * The metadata slots as two OPFS files. A write is flushed before it returns unless
+ * `flushes` was turned off ('written' durability: the flusher makes it durable later,
+ * flusher.ts). A record is written over the slot in place and never grows the file once
+ * clear() has reserved it: growing a file is a synchronous call to the browser process
+ * (quota), which measured 1–7 ms per record on the split's ack path against 0.1 ms for an
+ * overwrite.
  */
 export class OpfsSlotStore implements SlotStore {
+  flushes = true;
   private constructor(private readonly h: [FileSystemSyncAccessHandle, FileSystemSyncAccessHandle], readonly mode: HandleMode) {}
+
+  /** Both slot files, for the flush rounds. */
+  get handles(): readonly FileSystemSyncAccessHandle[] { return this.h; }
 
   /** `shared`: ask for 'readwrite-unsafe' so every processor's worker can hold the slots open. */
   static async open(shared: boolean): Promise<OpfsSlotStore> {
@@ -136,7 +142,7 @@ export class OpfsSlotStore implements SlotStore {
     // lengths and the checksum delimit a record, and decodeMetadata ignores what follows.
     const n = h.write(bytes, { at: 0 });
     if (n !== bytes.length) throw new Error(`metadata write short: ${n} of ${bytes.length} bytes (quota?)`);
-    h.flush();
+    if (this.flushes) h.flush();
   }
 
   /**

@@ -2,10 +2,13 @@
  * The channel ports in the live runtime (SPEC.md parts 401–403): in the sim, the servers
  * push commands straight into 501's and 502's JS port queues; here the servers live in
  * another worker, so each port is a shared-memory ring (live-layout.ts) that the channel
- * processor's own worker drains into that same queue. Answers (write acks, pair and backup
- * answers) are held until the step ends and published by `publish()`, which the host calls
- * after the metadata of the step is durable: no server can see an ack the array might
- * forget (issue 6 "Durability").
+ * processor's worker drains into that same queue. The durability points (docs/live.md
+ * "Durability"): a write is queued at 501 only after its journal record is written (and
+ * flushed in 'flush' durability), so 501 never acknowledges one the journal lacks; answers
+ * (write acks, pair and backup answers) are held until the step ends and published by
+ * `publish()`, which the host calls after the step's metadata record is written; a backup's
+ * end waits in addition for its tape's flush (its tapemark's ticket). No server sees an
+ * answer the array could forget.
  */
 import { BackupHandle, type Method } from '../../array/backup.ts';
 import type { Channel501 } from '../../array/channel-501.ts';
@@ -15,22 +18,31 @@ import type { PairResult } from '../../array/pair-state.ts';
 import { PAIR_STATES } from '../../array/pair-state.ts';
 import { K, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
 import { MpmcRing } from './mpmc-ring.ts';
+import { UNAPPLIED_WRITES } from './cache-journal.ts';
 import { decodeBackup } from './xcopy-port.ts';
 
 /** µs since the epoch, as an i32 (runs are far shorter than 35 minutes). */
 const us = (t: number) => Math.round(t * 1000) | 0;
 
-/** Durable log of accepted client writes (cache-journal.ts), appended before any ack. */
+/** The cache journal (cache-journal.ts) as the port uses it. */
 export interface WriteJournal {
   append(id: number, lba: number, blocks: number, data: Uint8Array): void;
-  /** Makes every appended write durable. */
-  sync(): void;
+  /** Writes every appended record (and flushes, in 'flush' durability). */
+  commit(): void;
+  /** 501 took write `id` into cache. */
+  applied(id: number, lba: number, blocks: number): void;
 }
+
+/** Is a flush ticket done (flusher.ts)? Answers that wait for one are held until it is. */
+export type TicketDone = (ticket: number) => boolean;
 
 abstract class Adapter implements Processor {
   abstract readonly actor: '501' | '502';
+  /** Answers not yet published, each with the flush ticket it waits for (0: none). */
   protected readonly out: number[][] = [];
-  constructor(protected readonly inner: Processor, private readonly answers: MpmcRing) {}
+  protected readonly tickets: number[] = [];
+  constructor(protected readonly inner: Processor, private readonly answers: MpmcRing,
+    private readonly ring: () => void, private readonly ticketDone: TicketDone = () => true) {}
 
   abstract hasInput(): boolean;
   abstract drain(): void;
@@ -48,29 +60,55 @@ abstract class Adapter implements Processor {
     return true;
   }
 
-  /** Pushes the step's answers; keeps what does not fit for the next step. */
-  publish(): void {
-    while (this.out.length && this.answers.tryPush(this.out[0])) this.out.shift();
+  protected answer(rec: number[], ticket = 0): void {
+    this.out.push(rec);
+    this.tickets.push(ticket);
+  }
+
+  /** Answers held for a flush ticket (the host stays awake for them: the flusher rings when done). */
+  holding(): boolean {
+    return this.out.length > 0;
+  }
+
+  /**
+   * Pushes the step's answers in order, up to the first whose ticket is not done or that
+   * does not fit, and rings the servers' doorbell if any went out. Returns how many.
+   */
+  publish(): number {
+    let n = 0;
+    while (this.out.length && this.ticketDone(this.tickets[0]) && this.answers.tryPush(this.out[0])) {
+      this.out.shift();
+      this.tickets.shift();
+      n++;
+    }
+    if (n) this.ring();
+    return n;
   }
 }
 
 export class Port401 extends Adapter {
   readonly actor = '501' as const;
   private readonly port: MpmcRing;
+  private readonly rec = new Int32Array(PORT_WORDS);
   constructor(private readonly p501: Channel501, private readonly c: Ctx, private readonly lay: LiveLayout,
-    private readonly journal: WriteJournal | null) {
-    super(p501, MpmcRing.attach(c.core.memory.buffer, lay.ack401));
+    private readonly journal: WriteJournal | null, ring: () => void, private readonly maxQueued = UNAPPLIED_WRITES) {
+    super(p501, MpmcRing.attach(c.core.memory.buffer, lay.ack401), ring);
     this.port = MpmcRing.attach(c.core.memory.buffer, lay.port401);
   }
 
-  hasInput(): boolean { return this.port.size() > 0; }
+  /** Commands wait in the ring while 501 already holds maxQueued (the journal's carry bound, cache-journal.ts). */
+  hasInput(): boolean { return this.port.size() > 0 && this.p501.port.length < this.maxQueued; }
 
-  /** Takes every queued command, journals the writes with one sync, then queues them at 501. */
+  /**
+   * Takes the queued commands (while 501 holds fewer than maxQueued), journals the writes
+   * with one write call, then queues them at 501: none can be acknowledged before its
+   * record is in the journal file.
+   */
   drain(): void {
-    const rec = new Int32Array(PORT_WORDS);
+    const rec = this.rec;
     const cmds: (() => void)[] = [];
     const mem = this.c.core.memory;
-    while (this.port.tryPop(rec)) {
+    while (this.p501.port.length + cmds.length < this.maxQueued && this.port.tryPop(rec)) {
       const [kind, id, lba, blocks, slot, flags] = rec;
       if (kind === K.WRITE) {
         const at = this.lay.writeArea + slot * this.lay.slotBytes;
@@ -78,7 +116,10 @@ export class Port401 extends Adapter {
         this.journal?.append(id, lba, blocks, data);
         cmds.push(() => this.p501.port.push({
           kind: 'write', lba, blocks, data,
-          onAck: (t) => this.out.push([K.WRITE, id, slot, us(t), 1, 0]),
+          onAck: (t) => {
+            this.journal?.applied(id, lba, blocks);
+            this.answer([K.WRITE, id, slot, us(t), 1, 0]);
+          },
         }));
       } else {
         const op = PAIR_OPS[lba];
@@ -87,12 +128,12 @@ export class Port401 extends Adapter {
           onDone: (r: PairResult, t) => {
             if (!r.ok) putText(mem, this.lay.text501, r.reason);
             const states = r.ok ? PAIR_STATES.indexOf(r.p516) | (PAIR_STATES.indexOf(r.s517) << 8) : 0;
-            this.out.push([K.PAIR, id, -1, us(t), r.ok ? 1 : 0, states]);
+            this.answer([K.PAIR, id, -1, us(t), r.ok ? 1 : 0, states]);
           },
         }));
       }
     }
-    this.journal?.sync();
+    this.journal?.commit();
     for (const c of cmds) c();
   }
 }
@@ -100,8 +141,13 @@ export class Port401 extends Adapter {
 export class Port402 extends Adapter {
   readonly actor = '502' as const;
   private readonly port: MpmcRing;
-  constructor(private readonly p502: Channel502, private readonly c: Ctx, private readonly lay: LiveLayout) {
-    super(p502, MpmcRing.attach(c.core.memory.buffer, lay.ans402));
+  /**
+   * `tapeTicket`: the flush ticket of the last tapemark (LB.TAPE_TICKET); a backup's end is
+   * answered once it is done, so a backup reported done has its tape on the disk.
+   */
+  constructor(private readonly p502: Channel502, private readonly c: Ctx, private readonly lay: LiveLayout,
+    ring: () => void, ticketDone?: TicketDone, private readonly tapeTicket: () => number = () => 0) {
+    super(p502, MpmcRing.attach(c.core.memory.buffer, lay.ans402), ring, ticketDone);
     this.port = MpmcRing.attach(c.core.memory.buffer, lay.port402);
   }
 
@@ -115,7 +161,8 @@ export class Port402 extends Adapter {
       const [, id, at, len, method, wholeRange] = rec;
       const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment'>) => {
         if (h.reason) putText(mem, this.lay.text502, h.reason);
-        this.out.push([kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, 0]);
+        const rec = [kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, 0];
+        this.answer(rec, kind === K.END && h.status === 'done' ? this.tapeTicket() : 0);
       };
       let params;
       try {

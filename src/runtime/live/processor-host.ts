@@ -26,6 +26,11 @@ export const LB = {
   META_SEQ: 32, // sequence of the last metadata record (metadata-persister.ts)
   KEY0: 33, // 5 words: the state that record described
   URGENT: 38, // pair and backup commands sent by the servers and not yet answered to them
+  ANSWER_BELL: 40, // doorbell of the servers: the array published answers in port 401's or 402's ring
+  FLUSH_ASK: 41, // flush tickets handed out (flusher.ts)
+  FLUSH_DONE: 42, // the last ticket a completed flush round covered
+  FLUSH_BELL: 43, // wakes the flusher for a ticket
+  TAPE_TICKET: 44, // the ticket of the last tapemark: the backup's end is answered once it is done
 } as const;
 export const LIVE_BLOCK_WORDS = 48;
 export const ROLES = ['501', '502', '503', '508', '101', '102'] as const;
@@ -33,10 +38,14 @@ export const ROLES = ['501', '502', '503', '508', '101', '102'] as const;
 /** The shared words of the live runtime, at a 64-byte aligned offset in the memory. */
 export class LiveBlock {
   readonly lock: Mutex;
+  /** The array's doorbell: a command in a port, a step another processor waits for, a flush done. */
   readonly bell: Doorbell;
+  /** The servers' doorbell: an answer in port 401's or 402's answer ring. */
+  readonly answerBell: Doorbell;
   constructor(readonly memory: WebAssembly.Memory, readonly at: number) {
     this.lock = new Mutex(this.i32, (at >> 2) + LB.LOCK, (at >> 2) + LB.SERVING);
     this.bell = new Doorbell(this.i32, (at >> 2) + LB.BELL);
+    this.answerBell = new Doorbell(this.i32, (at >> 2) + LB.ANSWER_BELL);
   }
   /** A fresh view each time: a grown memory has a new buffer. */
   get i32(): Int32Array {
@@ -54,6 +63,9 @@ export class LiveBlock {
   stop(): void {
     this.setWord(LB.STOP, 1);
     this.bell.ring();
+    this.answerBell.ring();
+    Atomics.add(this.i32, (this.at >> 2) + LB.FLUSH_BELL, 1);
+    Atomics.notify(this.i32, (this.at >> 2) + LB.FLUSH_BELL);
   }
   stopped(): boolean {
     return this.word(LB.STOP) !== 0;

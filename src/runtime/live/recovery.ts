@@ -1,15 +1,16 @@
 /**
- * What the live runtime does when the page comes back after a reload (issue 6
- * "Durability"): read the metadata (the pairs as they were; untrusted differentials count
- * as all dirty), replay the cache journal onto the P-VOL (every acknowledged write reaches
- * the volume), flush, and write the recovered state back as the new record. Splits and
- * backups that were in flight are reported, with the run needed to do them again.
+ * What the live runtime does when the page comes back after a reload, a crash of the tab or
+ * a killed browser (docs/live.md "What survives what"): read the metadata (the pairs as they
+ * were; untrusted differentials count as all dirty), replay the cache journal onto the P-VOL
+ * (every acknowledged write reaches the volume), flush, and write the recovered state back
+ * as the new record. Splits and backups that were in flight are reported, with the run
+ * needed to do them again.
  *
  * The procedure is written over plain interfaces (SlotStore, BlockDevice, journal bytes)
  * so Node tests can drive it; recovery-worker code wires it to OPFS.
  */
 import type { BlockDevice } from '../../devices/block-device.ts';
-import { readJournal } from './cache-journal.ts';
+import { readJournal } from './journal-replay.ts';
 import { MetadataJournal, recoverMetadata, type Recovered, type SlotStore } from './metadata-journal.ts';
 
 export interface PairView {
@@ -57,23 +58,18 @@ export function recover(io: RecoveryIo): RecoveryReport {
   const r = recoverMetadata(io.meta);
   const notes = [...r.notes];
   let replayed = 0;
-  if (io.journal.length > 0) {
-    const scenario = r.run ? safeScenario(r.run.scenario) : null;
-    if (!scenario) {
-      notes.push('a cache journal exists but no readable run says its block size: it was not replayed');
-    } else {
-      const { writes, tornAt } = readJournal(io.journal, scenario.blockBytes, scenario.maxBlocks);
-      if (writes.length) {
-        const pvol = io.pvol(scenario.blockBytes);
-        for (const w of writes) pvol.write(w.lba, w.blocks, w.data);
-        pvol.flush();
-        replayed = writes.length;
-        notes.push(`replayed ${writes.length} acknowledged writes from the cache journal onto the P-VOL`);
-      }
-      if (tornAt !== null) notes.push(`the journal's tail from byte ${tornAt} was cut off by the reload (never acknowledged)`);
-      io.clearJournal();
-    }
+  const j = readJournal(io.journal);
+  notes.push(...j.notes);
+  if (j.writes.length) {
+    // Oldest first: each block ends at its newest acknowledged version (journal-replay.ts).
+    const pvol = io.pvol(j.blockBytes);
+    for (const w of j.writes) pvol.write(w.lba, w.blocks, w.data);
+    pvol.flush();
+    replayed = j.writes.length;
+    notes.push(`replayed ${j.writes.length} journaled writes onto the P-VOL (every acknowledged write is among them)`);
   }
+  if (j.cutOff) notes.push('the journal ended in a record cut off by the reload (never acknowledged)');
+  if (j.found) io.clearJournal();
   if (r.pairs.length) {
     // The recovered state, now with conservative bitmaps and the volumes flushed, becomes
     // the newest record; the interrupted operations stay listed until a new run replaces it.
@@ -91,16 +87,4 @@ export function recover(io: RecoveryIo): RecoveryReport {
     notes,
     ...(r.run ? { run: r.run } : {}),
   };
-}
-
-function safeScenario(json: string): { blockBytes: number; maxBlocks: number } | null {
-  try {
-    const s = JSON.parse(json) as { geometry?: { blockBytes?: unknown }; workload?: { maxBlocks?: unknown } };
-    const bb = s.geometry?.blockBytes;
-    const mb = s.workload?.maxBlocks;
-    if (typeof bb !== 'number' || !(bb > 0)) return null;
-    return { blockBytes: bb, maxBlocks: typeof mb === 'number' && mb > 0 ? mb : 64 };
-  } catch {
-    return null;
-  }
 }

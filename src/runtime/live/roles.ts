@@ -1,15 +1,15 @@
 /**
- * What each processor's worker owns in the live runtime (issue 6; SPEC.md parts table):
+ * One processor per worker (docs/live.md "Who runs where": the placement for machines with
+ * cores to spare; array-group.ts hosts all four in one). What each worker owns (SPEC.md
+ * parts table):
  *   508  the P-VOL and S-VOL files (it lays 507 out and writes the initial volumes first)
  *   501  port 401 and the cache journal (the cache made non-volatile, cache-journal.ts)
  *   502  port 402 (EXTENDED COPY bytes in, answers out)
- *   503  the tape file, and with 'readwrite-unsafe' handles its own reads (and priority
- *        copies) of the volumes for the backup's units (Ctx.serve508, docs/live.md)
- * Every role persists the metadata after its own steps when the browser offers
- * 'readwrite-unsafe' handles (all four workers then share the two slot files, serialised by
- * the step lock); without it only 501, where the pair commands are answered, persists, and
- * every volume I/O goes through 508. `shareHandles: false` asks for exclusive handles even
- * where the browser has the shared mode (window.splitstream.run's `handles: 'exclusive'`).
+ *   503  the tape file, and its own reads (and priority copies) of the volumes for the
+ *        backup's units (Ctx.serve508, docs/live.md)
+ * It needs 'readwrite-unsafe' handles: every worker persists the metadata after its own
+ * steps (the four share the two slot files, serialised by the step lock), 503 opens the
+ * volumes beside 508, and the flusher worker opens every file for its rounds (flusher.ts).
  * Runs in a dedicated worker (sync access handles), never on the page.
  */
 import type { Core } from '../../core/core-api.ts';
@@ -23,24 +23,29 @@ import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
 import { createCostModel } from '../cost-model.ts';
 import type { Actor, SimEvent } from '../../array/events.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { OpfsWriteJournal } from './cache-journal.ts';
-import { attachCtx, opfsTape, type Wiring } from './live-ctx.ts';
+import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
+import { journalDirtySlots, openJournal, openTape } from './live-files.ts';
 import { MetadataPersister } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
-import type { LiveBlock } from './processor-host.ts';
+import { LB, type LiveBlock } from './processor-host.ts';
+import { SharedTickets } from './flusher.ts';
 import { seedLiveVolumes } from './seed-live.ts';
-import { RESERVE_REFUSED, scriptTapeBytes } from './quota.ts';
+import { RESERVE_REFUSED } from './quota.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 
+export type Role = Extract<Actor, '501' | '502' | '503' | '508'>;
+
 export interface ProcessorInit {
-  role: Extract<Actor, '501' | '502' | '503' | '508'>;
+  /** The processors this worker hosts: all four (array-group.ts), or one. */
+  roles: Role[];
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   lay: LiveLayout;
   wiring: Wiring;
+  /** The scenario, its `durability` already the run's (window.splitstream.run may override it). */
   scenario: Scenario;
   mode: string;
   /** Date.now() when the run was created, for the metadata's report after a reload. */
@@ -50,7 +55,7 @@ export interface ProcessorInit {
 }
 
 export interface RoleHost {
-  role: ProcessorInit['role'];
+  role: Role;
   processor: Processor;
   /** 'readwrite-unsafe' or 'readwrite': how this worker's files are open. */
   handleMode: string;
@@ -61,30 +66,27 @@ export interface RoleHost {
 }
 
 export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
-  const { role, wiring: w } = a;
-  // Exclusive handles only (the bridge learned it from 508's files): the slot files are 501's
-  // alone, and no other worker may even open them (an open would fail while 501 holds them).
-  let meta: OpfsSlotStore | null = a.shareHandles || role === '501' || role === '508' ? await OpfsSlotStore.open(a.shareHandles) : null;
-  let handleMode: string = meta?.mode ?? 'readwrite';
-  const label = { scenario: JSON.stringify(a.scenario), mode: a.mode, startedAt: a.startedAt };
+  const role = a.roles[0];
+  const { wiring: w, scenario: s } = a;
+  const meta = await OpfsSlotStore.open(true);
+  if (meta.mode !== 'readwrite-unsafe') {
+    meta.close();
+    throw new Error('a worker per processor needs readwrite-unsafe handles (Chromium 121 and later); this browser hosts all four in one worker');
+  }
+  meta.flushes = s.durability === 'flush';
+  const label = { scenario: JSON.stringify(s), mode: a.mode, startedAt: a.startedAt };
   // Room for the run's largest record: the scenario appears in the run label and in each of
   // the two in-flight operations, and JSON may escape up to every other character.
   const reserve = recordBytesFor(w.blocks, 6 * label.scenario.length + 4096);
-  if (meta && meta.mode !== 'readwrite-unsafe' && role !== '501') {
-    // 508 comes first and finds out; it forgets the old records now (the volumes are about
-    // to be rewritten, see below) and leaves the slot files to 501 (set up after it).
-    if (role === '508') meta.clear(reserve);
-    meta.close();
-    meta = null;
-  }
-  const closers: (() => void)[] = [() => meta?.close()];
-  const persisterOf = (ctx: Ctx) => (meta ? new MetadataPersister(meta, ctx, live, label, role) : null);
-  const base = { role, handleMode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
+  const closers: (() => void)[] = [() => meta.close()];
+  const tickets = new SharedTickets(live);
+  const persisterOf = (ctx: Ctx) => new MetadataPersister(meta, ctx, live, label, role);
+  const base = { role, handleMode: meta.mode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
+  const ring = () => live.answerBell.ring();
 
   if (role === '508') {
-    const pv = await openSync(FILES.pvol, a.shareHandles);
-    const sv = await openSync(FILES.svol, a.shareHandles);
-    handleMode = pv.mode;
+    const pv = await openSync(FILES.pvol, true);
+    const sv = await openSync(FILES.svol, true);
     // Sizing both files reserves their space before a single block is written.
     const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
       try {
@@ -107,21 +109,24 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
       pvol, svol, tape: noTape, now, log: (e) => events.push(e),
     });
     // The volumes are about to be rewritten: no old record may describe them any more.
-    meta?.clear(reserve);
-    seedLiveVolumes(a.scenario, ctl, pvol, svol);
+    meta.clear(reserve);
+    seedLiveVolumes(s, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
     const persister = persisterOf(ctl.ctx);
-    persister?.maybeCommit();
+    persister.maybeCommit();
     return {
-      ...base, handleMode, processor: ctl.p508, afterStep: () => persister?.maybeCommit(),
+      ...base, processor: ctl.p508, afterStep: () => persister.maybeCommit(),
       close: async (clean) => {
         pvol.flush();
         svol.flush();
         pvol.close();
         svol.close();
         // Quiet and flushed: the bitmaps now describe the volumes exactly (a CLEAN record).
-        if (clean) persister?.commit(true);
+        if (clean) {
+          meta.flushes = true;
+          persister.commit(true);
+        }
         closers.forEach((c) => c());
         return {};
       },
@@ -129,51 +134,42 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   }
 
   const dev: Parameters<typeof attachCtx>[3] = {};
-  let tapeFile: { handle: FileSystemSyncAccessHandle; flush(): void; writer: AwsTapeWriter } | null = null;
+  let tape: Awaited<ReturnType<typeof openTape>> | null = null;
   if (role === '503') {
-    const t = await openSync(FILES.tape, false);
-    const tapeBytes = scriptTapeBytes(a.scenario);
-    try {
-      tapeFile = { handle: t.handle, ...opfsTape(t.handle, tapeBytes) };
-    } catch (e) {
-      t.handle.close();
-      closers.forEach((c) => c());
-      if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${tapeBytes}`);
-      throw e;
-    }
-    dev.tape = tapeFile.writer;
-    if (handleMode === 'readwrite-unsafe') {
-      // Shared handles: 503 reads (and, for a priority copy, writes) the volumes itself
-      // with 508's code (Ctx.serve508), so a unit is staged without waking 508's worker.
-      // 508 laid the files out first (workers are set up in order, 508 first).
-      for (const [key, file, name] of [['pvol', FILES.pvol, 'pvol-601'], ['svol', FILES.svol, 'svol-602']] as const) {
-        const h = await openSync(file, true);
-        closers.push(() => { h.handle.flush(); h.handle.close(); });
-        if (h.mode !== 'readwrite-unsafe') throw new Error(`503: ${file} opened as ${h.mode}, expected readwrite-unsafe`);
-        dev[key] = new OpfsBlockDevice({ name, handle: h.handle, blockBytes: w.blockBytes, blocks: w.blocks });
-      }
+    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
+    dev.tape = tape.writer;
+    // 503 reads (and, for a priority copy, writes) the volumes itself with 508's code
+    // (Ctx.serve508), so a unit is staged without waking 508's worker. 508 laid the files
+    // out first (workers are set up in order, 508 first).
+    for (const [key, file, name] of [['pvol', FILES.pvol, 'pvol-601'], ['svol', FILES.svol, 'svol-602']] as const) {
+      const h = await openSync(file, true);
+      closers.push(() => { h.handle.flush(); h.handle.close(); });
+      dev[key] = new OpfsBlockDevice({ name, handle: h.handle, blockBytes: w.blockBytes, blocks: w.blocks });
     }
   }
   const ctx = attachCtx(core, role, w, dev, events, now);
   if (dev.pvol) {
     const d508 = new Disk508(ctx);
-    ctx.serve508 = (type, a, n, seg) => d508.serve(type, a, n, seg);
+    ctx.serve508 = (type, x, n, seg) => d508.serve(type, x, n, seg);
   }
   const persister = persisterOf(ctx);
 
   if (role === '501') {
-    const j = await openSync(FILES.journal, false);
-    const journal = new OpfsWriteJournal(j.handle, w.blockBytes, true);
-    const port = new Port401(new Channel501(ctx), ctx, a.lay, journal);
+    const j = await openSync(FILES.journal, true);
+    const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets);
+    journalDirtySlots(journal, ctx);
+    j.handle.flush();
+    const port = new Port401(new Channel501(ctx), ctx, a.lay, journal, ring);
     return {
       ...base, processor: port,
-      afterStep: () => { persister?.maybeCommit(); port.publish(); },
+      afterStep: () => { persister.maybeCommit(); port.publish(); },
       unlocked: () => port.pull(),
       close: async (clean) => {
         // After a clean end every acknowledged write is on the flushed P-VOL (508 closes first).
         if (clean) {
-          journal.reset();
-          persister?.commit(true);
+          journal.retire();
+          meta.flushes = true;
+          persister.commit(true);
         }
         j.handle.close();
         closers.forEach((c) => c());
@@ -184,15 +180,21 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   if (role === '502') {
     // 502 asks 501 whether a combined split is allowed and 503 why a backup failed: both
     // answers come from 507, so local instances over the same memory serve.
-    const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay);
-    return { ...base, processor: port, afterStep: () => { persister?.maybeCommit(); port.publish(); }, unlocked: () => port.pull() };
+    const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
+    const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
+    return {
+      ...base, processor: port,
+      afterStep: () => { persister.maybeCommit(); port.publish(); },
+      // Draining, and publishing a backup's end once its tape's flush is done.
+      unlocked: () => port.pull() || (port.holding() && port.publish() > 0),
+    };
   }
   const p503 = new Channel503(ctx);
+  const t = tape!;
   return {
     ...base, processor: p503,
-    afterStep: () => persister?.maybeCommit(),
+    afterStep: () => persister.maybeCommit(),
     close: async () => {
-      const t = tapeFile!;
       t.flush();
       const image = new Uint8Array(t.handle.getSize());
       t.handle.read(image, { at: 0 });
@@ -203,4 +205,3 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     },
   };
 }
-

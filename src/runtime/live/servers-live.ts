@@ -16,12 +16,14 @@ import { buildResult, type RunResult } from '../sim-result.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { LB, LiveBlock } from './processor-host.ts';
+import { yieldTask } from './mpmc-ring.ts';
 import { RemoteController } from './remote-controller.ts';
 
-/** How long the servers keep acting before letting their worker's event loop run. */
-const SLICE_MS = 8;
-/** Longest sleep between looks at the clock when nothing is due (a timer, not a spin). */
-const MAX_SLEEP_MS = 50;
+/**
+ * How long the servers keep acting before letting their worker's event loop run (their
+ * control plane: the page asks for progress and acknowledged writes while a run goes).
+ */
+const SLICE_MS = 4;
 
 export interface ServersRun {
   /** Plays the script to its end (the backup's end report included). */
@@ -32,6 +34,8 @@ export interface ServersRun {
   progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string };
   /** Acknowledged writes so far, in issue order. */
   acked(): { id: number; lba: number; blocks: number }[];
+  /** The writes acknowledged from the `from`-th acknowledgement on, in the order the acks arrived. */
+  ackedSince(from: number): { id: number; lba: number; blocks: number }[];
   /** The merged event log of the last finish(). */
   eventLog(): SimEvent[];
   readonly events: SimEvent[];
@@ -70,25 +74,29 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
     events,
     eventLog: () => merged,
     acked: () => client.writes.filter((w) => w.ack >= 0).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
+    ackedSince: (from) => client.ackOrder.slice(from).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
     async run() {
       // The script's end is not the client's: it still takes the acknowledgements of the
-      // writes it has in flight, so each write's latency is the one it saw (issue 8).
+      // writes it has in flight, so each write's latency is the one it saw.
       const finished = () => servers.done && client.outstanding === 0;
+      await yieldTask(); // the caller's answer (start) goes out first
       while (!finished() && !live.stopped()) {
-        const seen = live.bell.generation();
         const sliceEnd = performance.now() + SLICE_MS;
-        let soonest = Infinity;
-        do {
+        while (!finished() && !live.stopped()) {
+          const seen = live.answerBell.generation();
           remote.poll();
-          soonest = due();
-        } while (!finished() && performance.now() < sliceEnd && soonest <= now());
-        // A command the last step queued (an EXTENDED COPY) goes out now, not at the next
-        // wake: the servers may sleep until the next doorbell or MAX_SLEEP_MS.
-        remote.flush();
-        if (finished()) break;
-        const sleep = Math.max(0, Math.min(MAX_SLEEP_MS, soonest - now()));
-        // Wakes on the array's doorbell (an answer was published) or when the next step is due.
-        await live.bell.waitAsync(seen, sleep);
+          const soonest = due();
+          // A command the last step queued (an EXTENDED COPY) goes out now.
+          remote.flush();
+          const left = sliceEnd - performance.now();
+          if (finished() || left <= 0) break;
+          const wait = soonest - now();
+          if (wait <= 0) continue;
+          // Sleeps (Atomics.wait: no trip through the event loop) until the array's answer
+          // (its doorbell) or the next arrival, whichever is first.
+          live.answerBell.wait(seen, Math.min(wait, left));
+        }
+        await yieldTask();
       }
       remote.poll();
     },

@@ -1,0 +1,128 @@
+/**
+ * The four processors in one worker (array-host.ts says why): the Controller itself, as the
+ * sim builds it, over the run's OPFS files, with the channel ports of the live runtime
+ * around 501 and 502, the cache journal, and the metadata persister. This worker opens every
+ * file of the run; with shared handles the flusher worker opens them too and runs the flush
+ * rounds (flusher.ts), without them this worker runs them itself.
+ *
+ * 503 serves its requests to 508 within its own step (Ctx.serve508): in one thread a hop
+ * through reqRing would only cost a round. The sim's tests run both arrangements.
+ */
+import type { Core } from '../../core/core-api.ts';
+import { Controller } from '../../array/controller.ts';
+import type { SimEvent } from '../../array/events.ts';
+import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
+import { createCostModel } from '../cost-model.ts';
+import type { ArrayParts } from './array-host.ts';
+import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
+import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
+import { journalDirtySlots, openJournal, openTape } from './live-files.ts';
+import { MetadataPersister } from './metadata-persister.ts';
+import { recordBytesFor } from './metadata-record.ts';
+import { Port401, Port402 } from './port-adapters.ts';
+import { LB, ROLES, type LiveBlock } from './processor-host.ts';
+import { RESERVE_REFUSED } from './quota.ts';
+import type { ProcessorInit } from './roles.ts';
+import { seedLiveVolumes } from './seed-live.ts';
+
+export interface ArrayHost {
+  parts: ArrayParts;
+  handleMode: string;
+  close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }>;
+}
+
+export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<ArrayHost> {
+  const { wiring: w, scenario: s } = a;
+  const closers: (() => void)[] = [];
+  const fail = (e: unknown): never => { closers.forEach((c) => { try { c(); } catch { /* closing after a failure */ } }); throw e; };
+  const pv = await openSync(FILES.pvol, a.shareHandles);
+  closers.push(() => pv.handle.close());
+  const shared = pv.mode === 'readwrite-unsafe';
+  const sv = await openSync(FILES.svol, shared);
+  closers.push(() => sv.handle.close());
+  // Sizing both files reserves their space before a single block is written.
+  const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
+    try {
+      return new OpfsBlockDevice({ name, handle, blockBytes: w.blockBytes, blocks: w.blocks });
+    } catch (e) {
+      pv.handle.truncate(0);
+      sv.handle.truncate(0);
+      return fail(String(e).includes('QuotaExceededError') ? new Error(`${RESERVE_REFUSED} ${file} ${w.blocks * w.blockBytes}`) : e);
+    }
+  };
+  const pvol = sized('pvol-601', FILES.pvol, pv.handle);
+  const svol = sized('svol-602', FILES.svol, sv.handle);
+  const meta = await OpfsSlotStore.open(shared).catch(fail);
+  closers.push(() => meta.close());
+  meta.flushes = s.durability === 'flush';
+  const j = await openSync(FILES.journal, shared).catch(fail);
+  closers.push(() => j.handle.close());
+  let files: Flushable[] = [];
+  const inline = shared ? null : new InlineFlusher(() => files, live);
+  const tickets = inline ?? new SharedTickets(live);
+  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch(fail);
+  closers.push(() => tape.handle.close());
+  files = [pv.handle, sv.handle, j.handle, tape.handle, ...meta.handles];
+
+  const ctl = new Controller({
+    core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
+    pvol, svol, tape: tape.writer, now, log: (e) => events.push(e),
+  });
+  const ctx = ctl.ctx;
+  ctx.serve508 = (type, x, n, seg) => ctl.p508.serve(type, x, n, seg);
+  const label = { scenario: JSON.stringify(s), mode: a.mode, startedAt: a.startedAt };
+  // The volumes are about to be rewritten: no old record may describe them any more. Room
+  // for the run's largest record: the scenario appears in the run label and in each of the
+  // two in-flight operations, and JSON may escape up to every other character.
+  meta.clear(recordBytesFor(w.blocks, 6 * label.scenario.length + 4096));
+  seedLiveVolumes(s, ctl, pvol, svol);
+  pvol.flush();
+  svol.flush();
+  const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets);
+  journalDirtySlots(journal, ctx);
+  j.handle.flush();
+  const persister = new MetadataPersister(meta, ctx, live, label, '501');
+  persister.maybeCommit();
+
+  const ring = () => live.answerBell.ring();
+  const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
+  const p401 = new Port401(ctl.p501, ctx, a.lay, journal, ring);
+  const p402 = new Port402(ctl.p502, ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
+  const members = [
+    { proc: p401, roleIndex: ROLES.indexOf('501'), front: true },
+    { proc: p402, roleIndex: ROLES.indexOf('502'), front: true },
+    { proc: ctl.p508, roleIndex: ROLES.indexOf('508'), front: false },
+    { proc: ctl.p503, roleIndex: ROLES.indexOf('503'), front: false },
+  ];
+  const parts: ArrayParts = {
+    members,
+    pull: () => { const a = p401.pull(); const b = p402.pull(); return a || b; },
+    afterStep: (actor) => {
+      persister.maybeCommit(actor);
+      p401.publish();
+      p402.publish();
+    },
+    holding: () => p401.holding() || p402.holding(),
+    ...(inline ? { tick: () => inline.tick() } : {}),
+  };
+  return {
+    parts,
+    handleMode: pv.mode,
+    async close(clean) {
+      tape.flush();
+      const image = new Uint8Array(tape.handle.getSize());
+      tape.handle.read(image, { at: 0 });
+      pvol.flush();
+      svol.flush();
+      // Quiet and flushed: every acknowledged write is on the P-VOL (the journal may start
+      // over) and the bitmaps describe the volumes exactly (a CLEAN record).
+      if (clean) {
+        journal.retire();
+        meta.flushes = true;
+        persister.commit(true);
+      }
+      closers.forEach((c) => c());
+      return { tape: image, tapeBlocks: tape.writer.blocksWritten };
+    },
+  };
+}

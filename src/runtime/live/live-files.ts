@@ -1,0 +1,73 @@
+/**
+ * Opening a live run's files, for whichever worker hosts the processor that owns each
+ * (roles.ts: a worker per processor; array-group.ts: one worker for all four): the tape
+ * laid out for the script's backups, the cache journal over its staging area in shared
+ * memory, and the blocks seeded dirty in cache journaled before t = 0.
+ */
+import type { Core } from '../../core/core-api.ts';
+import type { Ctx } from '../../array/context.ts';
+import { SlotState } from '../../array/memory-507.ts';
+import type { AwsTapeWriter } from '../../devices/awstape.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { CacheJournal, journalBytes, type FlushTickets, type JournalGeometry } from './cache-journal.ts';
+import { opfsTape } from './live-ctx.ts';
+import type { LiveLayout } from './live-layout.ts';
+import { FILES, openSync } from './opfs-store.ts';
+import { RESERVE_REFUSED, scriptTapeBytes } from './quota.ts';
+
+export interface TapeFile { handle: FileSystemSyncAccessHandle; writer: AwsTapeWriter; flush(): void }
+
+/** The tape 303, laid out for the script's backups; a refused size becomes the quota message. */
+export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void): Promise<TapeFile> {
+  const t = await openSync(FILES.tape, shared);
+  const bytes = scriptTapeBytes(s);
+  try {
+    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark) };
+  } catch (e) {
+    t.handle.close();
+    if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${bytes}`);
+    throw e;
+  }
+}
+
+export function journalGeometry(s: Scenario): JournalGeometry {
+  return { blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes, cacheSlots: s.geometry.cacheSlots, maxWriteBlocks: Math.max(1, s.workload.maxBlocks) };
+}
+
+/** The journal file's size for a scenario (the quota plan counts it). */
+export function journalFileBytes(s: Scenario): number {
+  return journalBytes(journalGeometry(s));
+}
+
+/**
+ * The cache journal of a run over `handle`, encoding in the live layout's staging area so
+ * that the core's compiled CRC-32C checksums each record where it lies.
+ */
+export function openJournal(handle: FileSystemSyncAccessHandle, core: Core, lay: LiveLayout, s: Scenario, ctx: Ctx,
+  flushes: FlushTickets): CacheJournal {
+  const buf = new Uint8Array(core.memory.buffer, lay.journalArea, lay.journalBytes);
+  const staging = { buf, crc: (at: number, len: number) => core.checksum(lay.journalArea + at, len) >>> 0 };
+  try {
+    return new CacheJournal(handle, journalGeometry(s), staging, { dirty: (b) => ctx.cache.isDirty(b), flushes, flushEach: s.durability === 'flush' });
+  } catch (e) {
+    if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.journal} ${journalFileBytes(s)}`);
+    throw e;
+  }
+}
+
+/**
+ * Journals every block dirty in cache before the run starts (the scenario's seeded cache,
+ * whose newest data the P-VOL does not hold yet), as writes of id -1: a crash before 508
+ * destages them must not lose them either.
+ */
+export function journalDirtySlots(j: CacheJournal, ctx: Ctx): number {
+  const { m, cache } = ctx;
+  let n = 0;
+  for (let s = 0; s < m.L.slots; s++) {
+    if (cache.stateOf(s) !== SlotState.DIRTY) continue;
+    j.append(-1, cache.lbaOfSlot(s), 1, m.u8.subarray(m.slotPtr(s), m.slotPtr(s) + m.L.blockBytes));
+    n++;
+  }
+  j.commit();
+  return n;
+}
