@@ -16,7 +16,7 @@ import type { RunResult } from '../src/runtime/sim-result.ts';
 import { validateScenario } from '../src/scenario/validate.ts';
 import { DURABILITIES, MODES, type Durability, type Mode } from '../src/scenario/schema.ts';
 import {
-  abortLive, checkAckedLive, lastFigures, liveAcks, liveProgress, recoverLive, runLive, type LiveFigures,
+  abortLive, checkAckedLive, lastFigures, liveAcks, liveProgress, recoverLive, runLive, streamLiveAcks, type LiveFigures,
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
 import { showRecovery } from './live/recovery-banner.ts';
@@ -44,6 +44,8 @@ export interface SplitstreamApi {
   liveProgress: typeof liveProgress;
   /** The writes the running live run's client has had acknowledged, from the `from`-th acknowledgement on (null when none runs). */
   liveAcks: typeof liveAcks;
+  /** Streams the running live run's acknowledgements to `cb` as they arrive; false when none runs. */
+  streamLiveAcks: typeof streamLiveAcks;
   checkAcked: typeof checkAckedLive;
   /** Figures of the last live run; with `withEvents`, its merged event log too (for sequence diagrams). */
   lastLive(withEvents?: boolean): LiveFigures | Omit<LiveFigures, 'events'> | null;
@@ -103,6 +105,7 @@ export function installAutomation(): void {
     },
     liveProgress,
     liveAcks,
+    streamLiveAcks,
     checkAcked: checkAckedLive,
     lastLive(withEvents = false) {
       if (!lastFigures) return null;

@@ -33,6 +33,12 @@ export interface Work {
    * ignores it.
    */
   background?: boolean;
+  /**
+   * Nobody waits for this step and it gets cheaper by waiting (508's idle destage: a block
+   * written again while dirty is destaged once, and dirty blocks close up into longer runs):
+   * a runtime may hold it until the processors have been idle a while. The sim ignores it.
+   */
+  lazy?: boolean;
 }
 
 export interface Processor {

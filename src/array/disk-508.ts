@@ -44,7 +44,7 @@ export class Disk508 implements Processor {
       const run = this.nextPendingRun();
       return { cost: this.copyToSvol(run[0], run[1], true), run: () => this.background(), background: true };
     }
-    if (c.cache.dirty() > 0) return { ...this.destageWork(), background: true };
+    if (c.cache.dirty() > 0) return { ...this.destageWork(), background: true, lazy: true };
     return null;
   }
 

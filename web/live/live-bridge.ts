@@ -26,6 +26,7 @@ import type { Durability, Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { ProcessorWorkerApi } from './processor-worker.ts';
 import type { RecoveryWorkerApi } from './recovery-worker.ts';
 import type { ServersWorkerApi } from './servers-worker.ts';
+import type { LiveAcks } from '../../src/runtime/live/servers-live.ts';
 import type { FlusherWorkerApi } from './flusher-worker.ts';
 
 export class QuotaRefusedError extends Error {
@@ -241,11 +242,26 @@ export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerA
   return { ...p, backupState, ackedWrites: await c.servers.acked() };
 }
 
-/** The running live run's acknowledged writes from the `from`-th acknowledgement on (null when none runs). */
-export async function liveAcks(from: number): Promise<{ id: number; lba: number; blocks: number }[] | null> {
+/**
+ * The running live run's acknowledged writes from the `from`-th acknowledgement on, in the
+ * order they arrived, and the splits answered so far (null when none runs).
+ */
+export async function liveAcks(from: number): Promise<LiveAcks | null> {
   const c = current;
   if (!c || !c.started) return null;
   return c.servers.ackedSince(from);
+}
+
+/**
+ * Calls `cb` with the running live run's acknowledgements as they arrive (from now on), and
+ * its splits answered so far; false when no run is going. Each call is one message from the
+ * servers' worker, sent the moment they have the acks (the kill test, tests/e2e/live-kill.spec.ts).
+ */
+export async function streamLiveAcks(cb: (acks: LiveAcks) => void): Promise<boolean> {
+  const c = current;
+  if (!c || !c.started) return false;
+  await c.servers.streamAcks(Comlink.proxy(cb));
+  return true;
 }
 
 /**

@@ -8,7 +8,7 @@ import { instantiateCore } from '../../src/core/wasm-core.ts';
 import type { SimEvent } from '../../src/array/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
-import { createServersRun, type ServersRun } from '../../src/runtime/live/servers-live.ts';
+import { createServersRun, type LiveAcks, type ServersRun } from '../../src/runtime/live/servers-live.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 
@@ -39,8 +39,12 @@ const api = {
     return run ? run.acked() : [];
   },
   /** The acknowledged writes from the `from`-th acknowledgement on, in arrival order (the kill test). */
-  ackedSince(from: number): { id: number; lba: number; blocks: number }[] {
-    return run ? run.ackedSince(from) : [];
+  ackedSince(from: number): LiveAcks {
+    return run ? run.ackedSince(from) : { writes: [], splitsAcked: 0 };
+  },
+  /** Streams every acknowledgement as it arrives to `cb` (a Comlink proxy from the page). */
+  streamAcks(cb: (acks: LiveAcks) => void): void {
+    run?.streamAcks(cb);
   },
   finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[]): RunResult & { eventLog: SimEvent[] } {
     if (!run) throw new Error('servers worker: init() first');

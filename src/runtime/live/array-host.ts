@@ -45,6 +45,12 @@ const SLICE_MS = 4;
 const FRONT_BURST = 64;
 /** How long an idle worker looks at the doorbell before it sleeps (a syscall each way). */
 const SPIN_MS = 0.02;
+/**
+ * Lazy steps (508's idle destage, Work.lazy) wait until nothing else ran for this long: while
+ * the client writes, dirty blocks stay in cache until 508's own threshold destages them, so
+ * a block written again is destaged once and runs grow longer.
+ */
+const LAZY_AFTER_MS = 2;
 
 export async function hostArray(parts: ArrayParts, live: LiveBlock): Promise<HostStats> {
   const stats: HostStats = { steps: 0, busyMs: 0, idleWaits: 0 };
@@ -60,17 +66,19 @@ export async function hostArray(parts: ArrayParts, live: LiveBlock): Promise<Hos
     busy.fill(0);
   };
   await yieldTask(); // the caller's answer (start) goes out first
+  let lastWork = performance.now();
   while (!live.stopped()) {
     const sliceEnd = performance.now() + SLICE_MS;
     while (!live.stopped() && performance.now() < sliceEnd) {
       const seen = live.bell.generation();
       parts.tick?.();
-      let did = parts.pull();
+      let did = parts.pull(), held = false;
       for (let i = 0; i < members.length; i++) {
         const m = members[i];
         for (let k = 0; k < (m.front ? FRONT_BURST : 1); k++) {
           const w = m.proc.next();
           if (!w) break;
+          if (w.lazy && performance.now() - lastWork < LAZY_AFTER_MS) { held = true; break; }
           const t0 = performance.now();
           w.run();
           parts.afterStep(m.proc.actor);
@@ -84,15 +92,18 @@ export async function hostArray(parts: ArrayParts, live: LiveBlock): Promise<Hos
       }
       if (did) {
         for (const m of members) live.setWord(LB.IDLE0 + m.roleIndex, 0);
+        lastWork = performance.now();
         continue;
       }
-      // Nothing to do: idle (unless answers wait for a flush), a short spin, then sleep.
-      if (!parts.holding()) for (const m of members) live.setWord(LB.IDLE0 + m.roleIndex, seen + 1);
+      // Nothing to do: idle (unless answers wait for a flush or a lazy step waits), a short
+      // spin, then sleep.
+      if (!parts.holding() && !held) for (const m of members) live.setWord(LB.IDLE0 + m.roleIndex, seen + 1);
       const spinEnd = performance.now() + SPIN_MS;
       while (live.bell.generation() === seen && performance.now() < spinEnd) { /* spin */ }
       if (live.bell.generation() !== seen) continue;
       stats.idleWaits++;
-      live.bell.wait(seen, Math.max(0.05, sliceEnd - performance.now()));
+      const until = held ? Math.min(sliceEnd, lastWork + LAZY_AFTER_MS) : sliceEnd;
+      live.bell.wait(seen, Math.max(0.05, until - performance.now()));
     }
     flushCounts();
     await yieldTask();

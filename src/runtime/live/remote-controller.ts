@@ -29,7 +29,9 @@ export class RemoteController implements ControllerPorts {
   private readonly port402: MpmcRing;
   private readonly ans402: MpmcRing;
   private readonly freeSlots: number[] = [];
-  private readonly backlog: Pending[] = [];
+  /** Commands not yet in a port, from `head` on (a queue without shift(), which is O(n) on a long backlog). */
+  private backlog: Pending[] = [];
+  private head = 0;
   private readonly acks = new Map<number, Ack>();
   private readonly pairs = new Map<number, { done?: PairDone; urgent: number }>();
   private readonly backups = new Map<number, BackupHandle>();
@@ -74,8 +76,8 @@ export class RemoteController implements ControllerPorts {
 
   private pump(): void {
     let sent = false;
-    while (this.backlog.length) {
-      const p = this.backlog[0];
+    while (this.head < this.backlog.length) {
+      const p = this.backlog[this.head];
       const id = this.nextId;
       if (p.kind === 'pair') {
         const urgent = p.sync ? 0 : 1;
@@ -91,8 +93,12 @@ export class RemoteController implements ControllerPorts {
         this.acks.set(id, p.onAck ?? (() => {}));
       }
       this.nextId++;
-      this.backlog.shift();
+      this.head++;
       sent = true;
+    }
+    if (this.head > 1024 && this.head * 2 > this.backlog.length) {
+      this.backlog = this.backlog.slice(this.head);
+      this.head = 0;
     }
     if (sent) this.wakeArray();
   }

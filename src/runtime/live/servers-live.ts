@@ -25,6 +25,8 @@ import { RemoteController } from './remote-controller.ts';
  */
 const SLICE_MS = 4;
 
+export interface LiveAcks { writes: { id: number; lba: number; blocks: number }[]; splitsAcked: number }
+
 export interface ServersRun {
   /** Plays the script to its end (the backup's end report included). */
   run(): Promise<void>;
@@ -34,8 +36,16 @@ export interface ServersRun {
   progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string };
   /** Acknowledged writes so far, in issue order. */
   acked(): { id: number; lba: number; blocks: number }[];
-  /** The writes acknowledged from the `from`-th acknowledgement on, in the order the acks arrived. */
-  ackedSince(from: number): { id: number; lba: number; blocks: number }[];
+  /**
+   * The writes acknowledged from the `from`-th acknowledgement on, in the order the acks
+   * arrived, and how many splits the array has answered with success so far.
+   */
+  ackedSince(from: number): LiveAcks;
+  /**
+   * Calls `cb` with every acknowledgement as it arrives (from the next poll on): the kill
+   * test learns of them within a message's time, and so kills closer behind the array.
+   */
+  streamAcks(cb: (acks: LiveAcks) => void): void;
   /** The merged event log of the last finish(). */
   eventLog(): SimEvent[];
   readonly events: SimEvent[];
@@ -70,11 +80,33 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
   };
 
   let merged: SimEvent[] = [];
+  let stream: ((acks: LiveAcks) => void) | null = null;
+  let streamed = 0, splitsStreamed = 0;
+  const ackedSince = (from: number): LiveAcks => ({
+    writes: client.ackOrder.slice(from).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
+    splitsAcked: servers.splits.filter((x) => x.ackAt >= 0 && x.ok).length,
+  });
+  /** Polls the array's answers, and streams the new acknowledgements to whoever asked. */
+  const poll = () => {
+    remote.poll();
+    if (!stream) return;
+    const splits = servers.splits.filter((x) => x.ackAt >= 0 && x.ok).length;
+    if (client.ackOrder.length > streamed || splits !== splitsStreamed) {
+      stream(ackedSince(streamed));
+      streamed = client.ackOrder.length;
+      splitsStreamed = splits;
+    }
+  };
   return {
     events,
     eventLog: () => merged,
     acked: () => client.writes.filter((w) => w.ack >= 0).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
-    ackedSince: (from) => client.ackOrder.slice(from).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
+    ackedSince,
+    streamAcks(cb) {
+      stream = cb;
+      streamed = client.ackOrder.length;
+      splitsStreamed = 0;
+    },
     async run() {
       // The script's end is not the client's: it still takes the acknowledgements of the
       // writes it has in flight, so each write's latency is the one it saw.
@@ -84,7 +116,7 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
         const sliceEnd = performance.now() + SLICE_MS;
         while (!finished() && !live.stopped()) {
           const seen = live.answerBell.generation();
-          remote.poll();
+          poll();
           const soonest = due();
           // A command the last step queued (an EXTENDED COPY) goes out now.
           remote.flush();

@@ -1,0 +1,115 @@
+/**
+ * The durability points of the live runtime's ports (src/runtime/live/port-adapters.ts), in
+ * Node over the real controller: no write is acknowledged before its journal record has been
+ * written to the file (the kill test in the browser can only catch an ack that runs ahead of
+ * the journal by more than the time the ack takes to reach the test), and a backup's end is
+ * not answered before the flush its tapemark asked for is done.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Controller } from '../../src/array/controller.ts';
+import { AwsTapeWriter } from '../../src/devices/awstape.ts';
+import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
+import { loadCoreNode } from '../../src/core/load-node.ts';
+import { createSharedMemory } from '../../src/core/memory.ts';
+import { fillBlock } from '../../src/core/prng.ts';
+import { createCostModel } from '../../src/runtime/cost-model.ts';
+import { CacheJournal, RECORD_HEAD } from '../../src/runtime/live/cache-journal.ts';
+import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, K, PORT_CAP, PORT_WORDS, planLive } from '../../src/runtime/live/live-layout.ts';
+import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
+import { Port401, Port402 } from '../../src/runtime/live/port-adapters.ts';
+import { encodeBackup } from '../../src/runtime/live/xcopy-port.ts';
+import { DEFAULT_COSTS } from '../../src/scenario/schema.ts';
+import { MemHandle } from './mem-handle.ts';
+
+const BLOCKS = 256, BB = 512, SLOTS = 32, MAXW = 4;
+
+/** A journal file that notes the write ids of every record once its write() has returned. */
+class WatchedFile extends MemHandle {
+  readonly written = new Set<number>();
+  write(view: Uint8Array, o: { at: number }): number {
+    const n = super.write(view, o);
+    for (let at = 0; at + RECORD_HEAD <= view.length;) {
+      const dv = new DataView(view.buffer, view.byteOffset + at, RECORD_HEAD);
+      if (dv.getUint32(4, true) !== 0x32525353) break; // not a record (the header)
+      this.written.add(dv.getInt32(16, true));
+      at += RECORD_HEAD + dv.getUint32(24, true) * BB;
+    }
+    return n;
+  }
+}
+
+async function rig() {
+  const lay = planLive(BLOCKS, BB, SLOTS, MAXW);
+  const memory = createSharedMemory(lay.end);
+  const core = await loadCoreNode(memory);
+  const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks: BLOCKS, blockBytes: BB });
+  const svol = new MemoryBlockDevice({ name: 'svol-602', blocks: BLOCKS, blockBytes: BB });
+  const ctl = new Controller({
+    core, blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, cost: createCostModel(DEFAULT_COSTS),
+    pvol, svol, tape: new AwsTapeWriter({ sink: () => {} }), now: () => 0, log: () => {},
+  });
+  ctl.seedDuplex([]);
+  const buf = memory.buffer;
+  MpmcRing.init(buf, lay.port401, PORT_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.ack401, ACK_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.port402, BACKUP_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.ans402, ANSWER_CAP, ANSWER_WORDS);
+  return { lay, memory, core, ctl, port401: MpmcRing.attach(buf, lay.port401), ack401: MpmcRing.attach(buf, lay.ack401), buf };
+}
+
+describe('live ports: the durability points', () => {
+  it('501 acknowledges no write whose journal record is not yet written', async () => {
+    const { lay, core, ctl, port401, ack401, buf } = await rig();
+    const file = new WatchedFile();
+    const staging = new Uint8Array(buf, lay.journalArea, lay.journalBytes);
+    const journal = new CacheJournal(file, { blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, maxWriteBlocks: MAXW, minSegmentBytes: 0 },
+      { buf: staging, crc: (at, len) => core.checksum(lay.journalArea + at, len) >>> 0 },
+      { dirty: (b) => ctl.ctx.cache.isDirty(b), flushes: { request: () => 0, wait: () => {} }, flushEach: false });
+    const p401 = new Port401(ctl.p501, ctl.ctx, lay, journal, () => {});
+    const steps = [ctl.p501, ctl.p508];
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ lba: fc.nat(BLOCKS - MAXW), n: fc.integer({ min: 1, max: MAXW }), steps: fc.nat(6) }), { minLength: 1, maxLength: 200 }),
+      async (ws) => {
+        let id = 1;
+        const rec = new Int32Array(PORT_WORDS);
+        const acked: number[] = [];
+        const take = () => { while (ack401.tryPop(rec)) if (rec[0] === K.WRITE) acked.push(rec[1]); };
+        for (const w of ws) {
+          const slot = id % lay.writeSlots, data = new Uint8Array(buf, lay.writeArea + slot * lay.slotBytes, w.n * BB);
+          for (let i = 0; i < w.n; i++) fillBlock(data.subarray(i * BB, (i + 1) * BB), 1, id, w.lba + i);
+          port401.tryPush([K.WRITE, id++, w.lba, w.n, slot, 0]);
+          p401.pull();
+          for (let s = 0; s < w.steps; s++) for (const p of steps) { const x = p.next(); if (x) { x.run(); p401.publish(); } }
+          take();
+          for (const a of acked) expect([a, file.written.has(a)]).toEqual([a, true]);
+        }
+      }), { numRuns: 30 });
+  });
+
+  it("a backup's end is answered once its tapemark's flush ticket is done, not before", async () => {
+    const { lay, ctl, buf } = await rig();
+    let done = 0;
+    const p402 = new Port402(ctl.p502, ctl.ctx, lay, () => {}, (t) => t <= done, () => 7);
+    const port402 = MpmcRing.attach(buf, lay.port402), ans = MpmcRing.attach(buf, lay.ans402);
+    ctl.submitPair('split');
+    const bytes = encodeBackup({ method: 'staging', segments: [{ lba: 0, blocks: 16, dest: { kind: 'tape' } }], transferBlocks: 8 }, BB, 1);
+    new Uint8Array(buf).set(bytes, lay.xcopyArea);
+    port402.tryPush([K.BACKUP, 1, lay.xcopyArea, bytes.length, 2, 0]);
+    p402.pull();
+    const answers: number[] = [];
+    const rec = new Int32Array(ANSWER_WORDS);
+    for (let i = 0; i < 200; i++) {
+      for (const p of [ctl.p501, p402, ctl.p503, ctl.p508]) { const x = p.next(); if (x) x.run(); }
+      p402.publish();
+      while (ans.tryPop(rec)) answers.push(rec[0]);
+    }
+    // Accepted at once; the end is held while ticket 7 is not done.
+    expect(answers).toEqual([K.ANSWER]);
+    expect(p402.holding()).toBe(true);
+    done = 7;
+    expect(p402.publish()).toBe(1);
+    while (ans.tryPop(rec)) answers.push(rec[0]);
+    expect(answers).toEqual([K.ANSWER, K.END]);
+  });
+});
