@@ -12,22 +12,26 @@ import { CHROMIUM_ARGS, findChromium } from '../browser.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { CoreFigures } from '../../web/bench/core-measure.ts';
-import type { CopyRequest, FlushRequest } from '../../web/bench/opfs-copy-worker.ts';
+import type { CopyRequest, IoRequest } from '../../web/bench/opfs-copy-worker.ts';
 
 export interface LiveRun {
   result: RunResult;
   /** 501 applying the split (its 'split' event) → 501 answering it ('split.ack'), ms. */
   controllerSplitAckMs: number;
-  /** From 501's split to its metadata record flushed: when 501 may answer. */
+  /** From 501's split to its metadata record written (and flushed in 'flush' durability): when 501 may answer. */
   durableSplitAckMs: number;
 }
+
+/** Options of a live run (window.splitstream.run's). */
+export interface LiveRunOptions { durability?: 'written' | 'flush'; arrayWorkers?: 1 | 4 }
 
 export interface BenchBrowser {
   userAgent: string;
   version: string;
-  live(s: Scenario, mode: Mode): Promise<LiveRun>;
-  rawCopy(req: CopyRequest): Promise<number[]>;
-  rawFlush(req: FlushRequest): Promise<number[]>;
+  live(s: Scenario, mode: Mode, opts?: LiveRunOptions): Promise<LiveRun>;
+  rawCopy(req: Omit<CopyRequest, 'kind'>): Promise<number[]>;
+  io(req: Omit<IoRequest, 'kind'>): Promise<number[]>;
+  hop(trips: number): Promise<number[]>;
   core(mib: number, reps: number): Promise<CoreFigures>;
   available(): Promise<number | null>;
   /** Removes the playground's files (the last live run's volumes, tape, journal). */
@@ -52,9 +56,10 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
     const c = ctx;
     return {
       userAgent, version,
-      live: (s, mode) => liveRun(app, s, mode),
-      rawCopy: (req) => bench.evaluate((r) => window.splitstreamBench.opfsCopy(r), req),
-      rawFlush: (req) => bench.evaluate((r) => window.splitstreamBench.opfsFlush(r), req),
+      live: (s, mode, opts) => liveRun(app, s, mode, opts ?? {}),
+      rawCopy: (req) => bench.evaluate((r) => window.splitstreamBench.opfsCopy({ kind: 'copy', ...r }), req),
+      io: (req) => bench.evaluate((r) => window.splitstreamBench.opfsIo({ kind: 'io', ...r }), req),
+      hop: (trips) => bench.evaluate((n) => window.splitstreamBench.hop(n), trips),
       core: (mib, reps) => bench.evaluate(([m, r]) => window.splitstreamBench.core(m, r), [mib, reps] as const),
       async available() {
         const e = await bench.evaluate(() => window.splitstreamBench.estimate());
@@ -74,17 +79,17 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
   }
 }
 
-async function liveRun(app: Page, s: Scenario, mode: Mode): Promise<LiveRun> {
+async function liveRun(app: Page, s: Scenario, mode: Mode, opts: LiveRunOptions): Promise<LiveRun> {
   // Each run starts from an empty playground (no files left from the previous run).
   await app.evaluate(() => window.splitstream.reset());
-  const result = await app.evaluate(([sc, m]) => window.splitstream.run(sc, { runtime: 'live', mode: m }), [s, mode] as const);
+  const result = await app.evaluate(([sc, m, o]) => window.splitstream.run(sc, { runtime: 'live', mode: m, ...o }), [s, mode, opts] as const);
   const [controllerSplitAckMs, durableSplitAckMs] = await app.evaluate(() => {
     const ev = (window.splitstream.lastLive(true) as { events?: { t: number; actor: string; ev: string }[] } | null)?.events ?? [];
     const split = ev.find((e) => e.actor === '501' && e.ev === 'split');
     if (!split) return [NaN, NaN];
     const ack = ev.find((e) => e.actor === '501' && e.ev === 'split.ack' && e.t >= split.t);
-    // 501 answers once the split's metadata record is flushed (metadata-persister.ts).
-    const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.flushed' && e.t >= split.t);
+    // 501 answers once the split's metadata record is written (metadata-persister.ts).
+    const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.durable' && e.t >= split.t);
     return [ack ? ack.t - split.t : NaN, durable ? durable.t - split.t : NaN];
   });
   const { dbg: _dbg, ...clean } = result as RunResult & { dbg?: unknown };

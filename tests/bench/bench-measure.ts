@@ -1,26 +1,31 @@
 /**
- * The measurement series of `npm run bench` (issue 8), each repeated and summarised:
- *   limit   a small record flushed (what every durable answer waits for); the raw OPFS
- *           copy of the backup's range in its transfer unit (the backups' limit)
- *   split   split ack at 0%, 10%, 100% pending, as the client sees it and in 501
- *   backup  every mode and the prior art, 50% pending, 10% range, the client writing
- *   alone   E3 and E1 again with no client writes (the array's own cost)
- * Figures compared with each other are measured rep by rep in turn (series below).
- *   idle    client write latency with no backup
- *   scale   backup time, split ack and raw copy per volume size
- *   core    the core benchmark's figures in the browser
- * A run that throws is recorded as an error and its sample left out: one broken mode
- * must not hide every other figure (benchmarks never fail, issue 8).
+ * The measurement series of `npm run bench`, each repeated and summarised:
+ *   limit     this machine's limits, in the same run: a hop between two workers, single OPFS
+ *             calls (a 4 KiB write, a 256 KiB write, a 4 KiB read, a flush), and the raw OPFS
+ *             copy of the backup's range, fair (into a laid-out file, in the backup's calls)
+ *             and in the transfer unit (a figure)
+ *   split     split ack at 0 %, 25 %, 100 % pending, the client writing, as the client sees it
+ *   backup    every mode and the prior art, 50 % pending, 10 % range, the client writing
+ *   alone     E3 and E1 again with no client writes (the array's own cost)
+ *   ack       client write acks at the default preset's geometry: no backup, in 'flush'
+ *             durability for contrast, and during the preset's E3 and E1 backups
+ *   capacity  the highest rate of single-block writes with p99 ≤ 5 ms, idle and during backups
+ *   scale     backup time, split ack and raw copy per volume size
+ *   core      the core benchmark's figures in the browser
+ * Figures compared with each other are measured rep by rep in turn (series below). A run that
+ * throws is recorded as an error and its sample left out: one broken mode must not hide every
+ * other figure (benchmarks never fail).
  */
 
-import type { Mode } from '../../src/scenario/schema.ts';
+import type { Mode, Scenario } from '../../src/scenario/schema.ts';
 import { NBUF } from '../../src/array/memory-507.ts';
-import type { BenchBrowser, LiveRun } from './bench-browser-node.ts';
+import type { BenchBrowser, LiveRun, LiveRunOptions } from './bench-browser-node.ts';
+import { CAPACITY, searchCapacity, type Probe } from './bench-capacity.ts';
 import {
-  BACKUP_MODES, BLOCK_BYTES, SPLIT_PENDING, TRANSFER_BLOCKS, backupScenario, blocksOf, idleScenario,
-  rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
+  BACKUP_MODES, BLOCK_BYTES, PRESET_BLOCKS, SPLIT_PENDING, TRANSFER_BLOCKS, backupLoadScenario, backupScenario, blocksOf,
+  idleScenario, presetScenario, rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
 } from './bench-plan.ts';
-import { summarize, type Summary } from './bench-stats.ts';
+import { quantile, summarize, type Summary } from './bench-stats.ts';
 
 export interface Figure extends Summary { label: string; unit: string }
 
@@ -28,6 +33,8 @@ export interface Measured {
   figures: Record<string, Figure>;
   /** Runs whose tape the oracle verified, per series. */
   verified: Record<string, { ok: number; runs: number }>;
+  /** The capacity searches' probes, per search. */
+  searches: Record<string, Probe[]>;
   skipped: { what: string; why: string }[];
   errors: string[];
   scale: number[];
@@ -35,14 +42,14 @@ export interface Measured {
 }
 
 const ALONE_MODES = ['E3', 'E1'] as const;
-/** The size of a metadata record written while I/O runs (metadata-record.ts), and how often it is timed. */
-const FLUSH_BYTES = 2048;
-const FLUSH_REPS = 40;
-/** Idle client runs last this long before the split that ends them (ms). */
-const IDLE_MS = 1000;
+/** Write-ack runs last this long before the split that ends them (ms); capacity probes, CAPACITY_MS. */
+const ACK_MS = 1000;
+const CAPACITY_MS = 500;
+
+interface Plan { scenario: (rep: number) => Scenario; mode: Mode; opts?: LiveRunOptions }
 
 export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: string) => void): Promise<Measured> {
-  const m: Measured = { figures: {}, verified: {}, skipped: [], errors: [], scale: [], availableBytes: await b.available() };
+  const m: Measured = { figures: {}, verified: {}, searches: {}, skipped: [], errors: [], scale: [], availableBytes: await b.available() };
   const put = (key: string, label: string, unit: string, samples: number[]) => {
     m.figures[key] = { label, unit, ...summarize(samples.filter(Number.isFinite)) };
   };
@@ -50,71 +57,88 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
    * `reps` live runs of each key, rep by rep across the keys: figures that are compared
    * with each other (0 % against 100 % pending, E3 against sync) meet any drift of this
    * noisy machine alike. `beforeRep` measures what goes with each rep (the raw copy).
-   * Returns per key the results that completed, and counts the verified ones.
+   * Returns per key the results that completed, and counts the verified ones (a run with no
+   * backup has nothing to verify, `check: false`).
    */
-  const series = async (keys: readonly string[], reps: number, run: (key: string, rep: number) => Promise<LiveRun>,
-    beforeRep?: (rep: number) => Promise<void>): Promise<Record<string, LiveRun[]>> => {
+  const series = async (plans: Record<string, Plan>, reps: number, beforeRep?: (rep: number) => Promise<void>, check = true): Promise<Record<string, LiveRun[]>> => {
+    const keys = Object.keys(plans);
     const out: Record<string, LiveRun[]> = {};
     for (const key of keys) { out[key] = []; m.verified[key] = { ok: 0, runs: 0 }; }
     for (let rep = 0; rep < reps; rep++) {
       await beforeRep?.(rep);
       for (const key of keys) {
-        const v = m.verified[key];
+        const v = m.verified[key], p = plans[key];
         try {
-          const r = await run(key, rep);
+          const r = await b.live(p.scenario(rep), p.mode, p.opts);
           out[key].push(r);
           v.runs++;
-          if (r.result.verified) v.ok++;
+          if (r.result.verified || !check) v.ok++;
           else m.errors.push(`${key} rep ${rep + 1}: not verified: ${r.result.reason ?? '?'}`);
         } catch (e) {
           m.errors.push(`${key} rep ${rep + 1}: ${(e as Error).message.split('\n')[0]}`);
         }
       }
     }
-    for (const key of keys) log(`  ${key}: ${out[key].length}/${reps} runs, ${m.verified[key].ok} verified`);
+    for (const key of keys) log(`  ${key}: ${out[key].length}/${reps} runs${check ? `, ${m.verified[key].ok} verified` : ''}`);
+    if (!check) for (const key of keys) delete m.verified[key];
     return out;
   };
   const blocks = blocksOf(o.mib);
   const rangeBytes = rangeBlocks(blocks) * BLOCK_BYTES;
   const unitBytes = TRANSFER_BLOCKS * BLOCK_BYTES;
 
-  log('limit: a small record flushed');
-  // Every answer the array gives waits for a metadata record like this one to be durable.
-  put('limit.flushMs', `a ${FLUSH_BYTES / 1024} KiB record overwritten and flushed`, 'ms', await b.rawFlush({ flushBytes: FLUSH_BYTES, reps: o.smoke ? 1 : FLUSH_REPS }));
+  log('limit: a hop between two workers, single OPFS calls');
+  const tails = (key: string, label: string, unit: string, runs: number[][], scale = 1) => {
+    const sorted = runs.map((r) => [...r].sort((x, y) => x - y));
+    put(`${key}.p50`, `${label}, p50`, unit, sorted.map((r) => quantile(r, 0.5) * scale));
+    put(`${key}.p99`, `${label}, p99`, unit, sorted.map((r) => quantile(r, 0.99) * scale));
+  };
+  const n = (full: number) => (o.smoke ? Math.max(5, Math.round(full / 100)) : full);
+  const limits = { hop: [] as number[][], w4k: [] as number[][], w256k: [] as number[][], r4k: [] as number[][], flush: [] as number[][] };
+  for (let rep = 0; rep < o.reps; rep++) {
+    limits.hop.push(await b.hop(n(5000)));
+    limits.w4k.push(await b.io({ op: 'write4k', reps: n(2000) }));
+    limits.w256k.push(await b.io({ op: 'write256k', reps: n(500) }));
+    limits.r4k.push(await b.io({ op: 'read4k', reps: n(2000) }));
+    limits.flush.push(await b.io({ op: 'flush', reps: n(100) }));
+  }
+  tails('limit.hopUs', 'worker → worker → worker round trip, Atomics.wait/notify', 'µs', limits.hop, 1000);
+  tails('limit.opfsWrite4kUs', '4 KiB OPFS write into a laid-out file', 'µs', limits.w4k, 1000);
+  tails('limit.opfsWrite256kUs', '256 KiB OPFS write into a laid-out file', 'µs', limits.w256k, 1000);
+  tails('limit.opfsRead4kUs', '4 KiB OPFS read', 'µs', limits.r4k, 1000);
+  tails('limit.flushMs', 'OPFS flush after a 4 KiB write', 'ms', limits.flush);
 
-  log('split: ack at 0%, 10%, 100% pending');
-  const pendingOf = new Map(SPLIT_PENDING.map((p) => [`split.p${Math.round(p * 100)}`, p]));
-  const splits = await series([...pendingOf.keys()], o.reps,
-    (key, rep) => b.live(splitScenario(blocks, pendingOf.get(key)!, 1 + rep), 'E3'));
-  for (const [key, p] of pendingOf) {
-    const runs = splits[key];
-    const pct = Math.round(p * 100);
-    put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending`, 'ms', runs.map((r) => r.result.splitAckMs));
-    put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending`, 'ms', runs.map((r) => r.controllerSplitAckMs));
-    put(`split.p${pct}.durableMs`, `split in 501 to its metadata record flushed, ${pct}% pending`, 'ms', runs.map((r) => r.durableSplitAckMs));
+  log(`split: ack at 0%, 25%, 100% pending, client at ${o.rate} writes/s`);
+  const splitPlans = Object.fromEntries(SPLIT_PENDING.map((p) => [`split.p${Math.round(p * 100)}`,
+    { scenario: (rep: number) => splitScenario(blocks, p, 1 + rep, o.rate), mode: 'E3' as Mode }]));
+  const splits = await series(splitPlans, o.reps);
+  for (const p of SPLIT_PENDING) {
+    const pct = Math.round(p * 100), runs = splits[`split.p${pct}`];
+    put(`split.p${pct}.clientMs`, `split ack as the client sees it, ${pct}% pending, client writing`, 'ms', runs.map((r) => r.result.splitAckMs));
+    put(`split.p${pct}.controllerMs`, `split ack in 501, ${pct}% pending (two log entries in one step)`, 'ms', runs.map((r) => r.controllerSplitAckMs));
+    put(`split.p${pct}.durableMs`, `split in 501 to its metadata record written, ${pct}% pending`, 'ms', runs.map((r) => r.durableSplitAckMs));
+    put(`split.p${pct}.pendingAtSplit`, `blocks pending at the split ÷ the volume, ${pct}% pending at t = 0 (508 copies meanwhile)`, '', runs.map((r) => r.result.pendingAtSplit / blocks));
   }
 
-  // The backups rep by rep with the raw copy they are measured against, and with E3 and E1
+  // The backups rep by rep with the raw copies they are measured against, and with E3 and E1
   // again while the client is idle: what the array's own path costs, apart from the client's
   // share of the two cores (docs/live.md "What the benchmark shows").
-  log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copy; E3 and E1 alone`);
-  const raw: number[] = [], rawSpan: number[] = [];
-  // The backup moves up to NBUF units per I/O call (staging-515.ts); the issue's limit copies
-  // in the transfer unit. Both are measured, so the report shows what the bigger calls buy.
+  log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copies; E3 and E1 alone`);
+  const raw: number[] = [], rawUnit: number[] = [];
+  // The fair copy moves what the backup moves per call: a span of NBUF units (staging-515.ts),
+  // into a file laid out as the tape is (live-ctx.ts opfsTape).
   const spanBytes = NBUF * unitBytes;
-  const plan = new Map<string, { mode: Mode; rate: number }>([
-    ...BACKUP_MODES.map((mode) => [`backup.${mode}`, { mode, rate: o.rate }] as const),
-    ...ALONE_MODES.map((mode) => [`alone.${mode}`, { mode, rate: 0 }] as const),
+  const backupPlans: Record<string, Plan> = Object.fromEntries([
+    ...BACKUP_MODES.map((mode) => [`backup.${mode}`, { scenario: (rep: number) => backupScenario(blocks, o.rate, 1 + rep), mode }] as const),
+    ...ALONE_MODES.map((mode) => [`alone.${mode}`, { scenario: (rep: number) => backupScenario(blocks, 0, 1 + rep), mode }] as const),
   ]);
-  const backups = await series([...plan.keys()], o.reps,
-    (key, rep) => b.live(backupScenario(blocks, plan.get(key)!.rate, 1 + rep), plan.get(key)!.mode),
-    async () => {
-      raw.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, reps: 1 }));
-      rawSpan.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes: spanBytes, reps: 1 }));
-    });
-  put('limit.rawCopyMs', `raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${unitBytes / 1024} KiB units)`, 'ms', raw);
-  put('limit.rawCopySpanMs', `raw OPFS copy of the range in ${spanBytes / 1024} KiB calls (the most the backup moves per call)`, 'ms', rawSpan);
-  put('limit.rawCopyMBps', 'raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
+  const backups = await series(backupPlans, o.reps, async () => {
+    raw.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes: spanBytes, laidOut: true, reps: 1 }));
+    rawUnit.push(...await b.rawCopy({ volumeBytes: blocks * BLOCK_BYTES, rangeBytes, unitBytes, laidOut: false, reps: 1 }));
+  });
+  put('limit.rawCopyMs', `fair raw OPFS copy of the range (${mib(rangeBytes)} MiB in ${spanBytes / 1024} KiB calls into a laid-out file)`, 'ms', raw);
+  put('limit.rawCopyUnitMs', `raw OPFS copy of the range in ${unitBytes / 1024} KiB calls into a fresh file (a figure)`, 'ms', rawUnit);
+  put('limit.rawCopyMBps', 'fair raw OPFS copy throughput', 'MB/s', raw.map((ms) => rangeBytes / (ms * 1000)));
   for (const mode of BACKUP_MODES) {
     const runs = backups[`backup.${mode}`];
     const at = (r: LiveRun) => r.result.at;
@@ -123,17 +147,41 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`backup.${mode}.writeP50Ms`, `${mode}: client write latency p50 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p50));
     put(`backup.${mode}.writeP99Ms`, `${mode}: client write latency p99 during split + backup`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
   }
-
   for (const mode of ALONE_MODES) {
     put(`alone.${mode}.doneMs`, `${mode}: backup command → backup done, no client writes`, 'ms', backups[`alone.${mode}`].map((r) => r.result.backupDoneMs));
   }
 
-  log('idle: client write latency with no backup');
-  const idle = (await series(['idle'], o.reps, (_, rep) => b.live(idleScenario(blocks, o.rate, 1 + rep, o.smoke ? 200 : IDLE_MS), 'E3'))).idle;
-  // The idle run has no backup, so the oracle has nothing to verify: not an error.
-  m.errors = m.errors.filter((e) => !e.startsWith('idle rep') || !e.includes('no split and backup'));
-  put('idle.writeP50Ms', 'client write latency p50, no backup', 'ms', idle.map((r) => r.result.writeLatencyMs.p50));
-  put('idle.writeP99Ms', 'client write latency p99, no backup', 'ms', idle.map((r) => r.result.writeLatencyMs.p99));
+  log(`ack: client write acks at the default preset's geometry, ${o.rate} writes/s`);
+  const ackMs = o.smoke ? 200 : ACK_MS;
+  const acks = await series({
+    'ack.idle': { scenario: (rep) => idleScenario(PRESET_BLOCKS, o.rate, 1 + rep, ackMs), mode: 'E3' },
+    'ack.flush': { scenario: (rep) => idleScenario(PRESET_BLOCKS, o.rate, 1 + rep, ackMs), mode: 'E3', opts: { durability: 'flush' } },
+  }, o.reps, undefined, false);
+  const during = await series({
+    'ack.backupE3': { scenario: (rep) => presetScenario(o.rate, 1 + rep), mode: 'E3' },
+    'ack.backupE1': { scenario: (rep) => presetScenario(o.rate, 1 + rep), mode: 'E1' },
+  }, o.reps);
+  for (const [key, runs, what] of [['idle', acks['ack.idle'], 'no backup'], ['flush', acks['ack.flush'], "no backup, 'flush' durability"],
+    ['backupE3', during['ack.backupE3'], 'the preset in E3 (split and backup of the whole volume)'], ['backupE1', during['ack.backupE1'], 'the preset in E1']] as const) {
+    put(`live.writeAck.${key}.p50Ms`, `client write ack p50, ${what}`, 'ms', runs.map((r) => r.result.writeLatencyMs.p50));
+    put(`live.writeAck.${key}.p99Ms`, `client write ack p99, ${what}`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
+  }
+
+  log('capacity: single-block writes, p99 ≤ 5 ms, a search over offered rates');
+  const plan = o.smoke ? { ...CAPACITY, start: 500, max: 1000, steps: 1, grain: 250 } : CAPACITY;
+  let probeRep = 0;
+  const p99Of = async (s: Scenario) => {
+    const r = await b.live(s, 'E3');
+    if (s.script.some((c) => c.op === 'backup') && !r.result.verified) m.errors.push(`capacity probe at ${s.workload.rate}/s: not verified: ${r.result.reason ?? '?'}`);
+    return r.result.writeLatencyMs.p99;
+  };
+  for (const [key, make] of [['idle', (rate: number) => idleScenario(PRESET_BLOCKS, rate, 1 + probeRep++, o.smoke ? 100 : CAPACITY_MS, 1)],
+    ['backup', (rate: number) => backupLoadScenario(rate, 1 + probeRep++)]] as const) {
+    const found = await searchCapacity(plan, (rate) => p99Of(make(rate)));
+    m.searches[key] = found.probes;
+    log(`  ${key}: ${found.rate} writes/s (${found.probes.map((p) => `${p.rate}: ${Number.isFinite(p.p99Ms) ? p.p99Ms.toFixed(2) : 'failed'}`).join(', ')})`);
+    put(`live.capacity.${key}`, `highest rate of single-block writes with p99 ≤ ${plan.boundMs} ms, ${key === 'idle' ? 'no backup' : 'during E3 backups'}`, 'writes/s', [found.rate]);
+  }
 
   log('scale: backup time and split ack per volume size (E3)');
   for (const size of o.scale) {
@@ -143,14 +191,14 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     if (why) { m.skipped.push({ what: `scale ${size} MiB`, why }); log(`  ${size} MiB skipped: ${why}`); continue; }
     const sb = blocksOf(size);
     const sRange = rangeBlocks(sb) * BLOCK_BYTES;
-    const runs = (await series([`scale.${size}`], o.scaleReps, (_, rep) => b.live(backupScenario(sb, o.rate, 1 + rep), 'E3')))[`scale.${size}`];
+    const runs = (await series({ [`scale.${size}`]: { scenario: (rep) => backupScenario(sb, o.rate, 1 + rep), mode: 'E3' } }, o.scaleReps))[`scale.${size}`];
     // The live run's files are removed before the raw copy writes its own (bytesNeeded).
     await b.reset();
-    const rc = await b.rawCopy({ volumeBytes: sb * BLOCK_BYTES, rangeBytes: sRange, unitBytes, reps: o.scaleReps });
+    const rc = await b.rawCopy({ volumeBytes: sb * BLOCK_BYTES, rangeBytes: sRange, unitBytes: spanBytes, laidOut: true, reps: o.scaleReps });
     m.scale.push(size);
     put(`scale.${size}.backupMs`, `${size} MiB: E3 backup command → done (${mib(sRange)} MiB range)`, 'ms', runs.map((r) => r.result.backupDoneMs));
     put(`scale.${size}.splitAckMs`, `${size} MiB: split ack as the client sees it`, 'ms', runs.map((r) => r.result.splitAckMs));
-    put(`scale.${size}.rawCopyMs`, `${size} MiB: raw OPFS copy of the range`, 'ms', rc);
+    put(`scale.${size}.rawCopyMs`, `${size} MiB: fair raw OPFS copy of the range`, 'ms', rc);
   }
 
   log(`core: the core benchmark in the browser (${o.coreMib} MiB, best of ${o.coreReps})`);

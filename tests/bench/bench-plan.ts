@@ -32,13 +32,17 @@ export interface BenchOptions {
 export const BLOCK_BYTES = 4096;
 /** The backup's transfer unit in blocks: the scenario format's default tape block (32 KiB). */
 export const TRANSFER_BLOCKS = Math.max(1, Math.floor(LIMITS.defaultTransferBytes / BLOCK_BYTES));
-export const SPLIT_PENDING = [0, 0.1, 1] as const;
+export const SPLIT_PENDING = [0, 0.25, 1] as const;
+/** The split is sent this long after the client started writing (so it lands in a stream of writes). */
+export const SPLIT_AT_MS = 20;
+/** Blocks of the default preset's volume (DEFAULT_SCENARIO: 4096 × 4 KiB, 1024 cache slots): the write-ack and capacity targets are taken there. */
+export const PRESET_BLOCKS = 4096;
 export const BACKUP_PENDING = 0.5;
 export const RANGE_FRACTION = 0.1;
 const MIB = 1 << 20;
 
 export const DEFAULTS: BenchOptions = {
-  smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 500,
+  smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 5000,
   coreMib: 64, coreReps: 15, nodeCore: true, json: null, out: 'bench/results', port: 4291,
 };
 
@@ -84,29 +88,55 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 export const blocksOf = (mib: number) => Math.max(16, Math.round((mib * MIB) / BLOCK_BYTES));
 export const rangeBlocks = (blocks: number) => Math.max(TRANSFER_BLOCKS, Math.round(blocks * RANGE_FRACTION));
 
-interface Shape { blocks: number; pending: number; rate: number; seed: number; name: string; script: Scenario['script'] }
+interface Shape {
+  blocks: number; pending: number; rate: number; seed: number; name: string; script: Scenario['script'];
+  /** Blocks per client write at most (1: single-block writes); 8 by default, as the preset. */
+  maxBlocks?: number; dirtyInCache?: number;
+}
 
 function scenario(x: Shape): Scenario {
+  const maxBlocks = x.maxBlocks ?? 8;
   return validateScenario({
     version: 1, name: x.name, seed: x.seed, mode: 'E3',
     geometry: { blocks: x.blocks, blockBytes: BLOCK_BYTES, cacheSlots: Math.min(1024, x.blocks) },
-    initial: { pair: 'duplex', pending: x.pending, dirtyInCache: 0.25 },
-    workload: { pattern: 'uniform', rate: x.rate, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.9 },
+    initial: { pair: 'duplex', pending: x.pending, dirtyInCache: x.dirtyInCache ?? 0.25 },
+    workload: { pattern: 'uniform', rate: x.rate, minBlocks: Math.min(1, maxBlocks), maxBlocks, hotFraction: 0.1, hotWeight: 0.9 },
     script: x.script,
   }, { runtime: 'live' });
 }
 
-/** Split at t = 0 (so the pending fraction is exact at the split), then back up 10%. */
-function splitThenBackup(blocks: number): Scenario['script'] {
+/** Split at `at`, then back up 10% (or the whole volume). */
+function splitThenBackup(blocks: number, at = 0, whole = false): Scenario['script'] {
   return [
-    { at: 0, op: 'split' },
-    { at: 0, op: 'backup', lba: 0, blocks: rangeBlocks(blocks), transferBlocks: TRANSFER_BLOCKS, check: 'unit' },
+    { at, op: 'split' },
+    { at, op: 'backup', lba: 0, blocks: whole ? 0 : rangeBlocks(blocks), transferBlocks: TRANSFER_BLOCKS, check: 'unit' },
   ];
 }
 
-/** Split acknowledgement: no client I/O, so the ack measures the split and nothing queued before it. */
-export function splitScenario(blocks: number, pending: number, seed: number): Scenario {
-  return scenario({ blocks, pending, rate: 0, seed, name: `bench: split ack, ${pending * 100}% pending`, script: splitThenBackup(blocks) });
+/**
+ * Split acknowledgement as the client sees it: the client writes at `rate` from t = 0 and
+ * the split goes out SPLIT_AT_MS later, into the stream of writes (at rate 0, at t = 0).
+ * 508 copies the differential meanwhile, so the run reports the fraction left at the split.
+ */
+export function splitScenario(blocks: number, pending: number, seed: number, rate = 0): Scenario {
+  return scenario({ blocks, pending, rate, seed, name: `bench: split ack, ${pending * 100}% pending`, script: splitThenBackup(blocks, rate > 0 ? SPLIT_AT_MS : 0) });
+}
+
+/** The default preset (the split and a backup of the whole volume at t = 0, 25 % pending) at `rate`. */
+export function presetScenario(rate: number, seed: number, maxBlocks = 8): Scenario {
+  return scenario({ blocks: PRESET_BLOCKS, pending: 0.25, rate, seed, maxBlocks, name: 'bench: the default preset', script: splitThenBackup(PRESET_BLOCKS, 0, true) });
+}
+
+/**
+ * Client writes during backups: the preset's volume backed up three times in a row (resync,
+ * split, back up), the client writing `maxBlocks`-block writes at `rate` throughout.
+ */
+export function backupLoadScenario(rate: number, seed: number, maxBlocks = 1): Scenario {
+  const once = splitThenBackup(PRESET_BLOCKS, 0, true);
+  return scenario({
+    blocks: PRESET_BLOCKS, pending: 0.25, rate, seed, maxBlocks, name: 'bench: writes during E3 backups',
+    script: [...once, { at: 0, op: 'resync' }, ...once, { at: 0, op: 'resync' }, ...once],
+  });
 }
 
 /** The backup measurement: 50% pending, 10% range, the client writing throughout. */
@@ -115,8 +145,8 @@ export function backupScenario(blocks: number, rate: number, seed: number): Scen
 }
 
 /** Client latency with no backup: the pair duplex and in sync, a split after `ms` ends the run. */
-export function idleScenario(blocks: number, rate: number, seed: number, ms: number): Scenario {
-  return scenario({ blocks, pending: 0, rate, seed, name: 'bench: client idle', script: [{ at: ms, op: 'split' }] });
+export function idleScenario(blocks: number, rate: number, seed: number, ms: number, maxBlocks = 8): Scenario {
+  return scenario({ blocks, pending: 0, dirtyInCache: 0, rate, seed, maxBlocks, name: 'bench: client idle', script: [{ at: ms, op: 'split' }] });
 }
 
 export const BACKUP_MODES: readonly Mode[] = MODES;

@@ -32,7 +32,11 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-/** A target checked as a ratio against a limit measured in the same run. */
+/**
+ * A target: a figure, the limit of this machine it was measured against in the same run,
+ * their ratio, and a bound on the ratio or on the figure itself (the issue's absolute bounds,
+ * such as a write ack ≤ 0.2 ms). A 'report' has no bound: it is there to be read.
+ */
 export interface Target {
   id: string;
   text: string;
@@ -40,26 +44,41 @@ export interface Target {
   value: number;
   limit: number;
   ratio: number;
-  bound: number;
-  /** 'max': ratio ≤ bound is met (a time against a limit); 'min': ratio ≥ bound is met (a speed-up). */
-  kind: 'max' | 'min';
-  met: boolean;
+  bound: number | null;
+  /** 'max': at most the bound (a time); 'min': at least (a speed-up, a rate); 'report': no bound. */
+  kind: 'max' | 'min' | 'report';
+  /** What the bound applies to: the ratio, or the value itself. */
+  on: 'ratio' | 'value';
+  met: boolean | null;
   unit: string;
 }
 
-function target(kind: 'max' | 'min', id: string, text: string, value: number, limit: number, bound: number, unit: string): Target {
+function target(kind: 'max' | 'min', on: 'ratio' | 'value', id: string, text: string, value: number, limit: number, bound: number, unit: string): Target {
   const ratio = value / limit;
-  const met = Number.isFinite(ratio) && (kind === 'max' ? ratio <= bound : ratio >= bound);
-  return { id, text, value, limit, ratio, bound, kind, met, unit };
+  const x = on === 'ratio' ? ratio : value;
+  const met = Number.isFinite(x) && (kind === 'max' ? x <= bound : x >= bound);
+  return { id, text, value, limit, ratio, bound, kind, on, met, unit };
 }
 
 /** value / limit ≤ bound, e.g. a backup time against the raw copy time. */
 export const targetMax = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
-  target('max', id, text, value, limit, bound, unit);
+  target('max', 'ratio', id, text, value, limit, bound, unit);
 
 /** value / limit ≥ bound, e.g. the prior art's time over E3's, or WASM's throughput over C's. */
 export const targetMin = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
-  target('min', id, text, value, limit, bound, unit);
+  target('min', 'ratio', id, text, value, limit, bound, unit);
+
+/** value ≤ bound (an absolute bound), shown beside the limit it was measured against. */
+export const absMax = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
+  target('max', 'value', id, text, value, limit, bound, unit);
+
+/** value ≥ bound (an absolute bound), shown beside the limit it was measured against. */
+export const absMin = (id: string, text: string, value: number, limit: number, bound: number, unit = 'ms') =>
+  target('min', 'value', id, text, value, limit, bound, unit);
+
+/** A figure reported with its ratio to another, with no bound. */
+export const reported = (id: string, text: string, value: number, limit: number, unit = 'ms'): Target =>
+  ({ id, text, value, limit, ratio: value / limit, bound: null, kind: 'report', on: 'ratio', met: null, unit });
 
 /** Formats a figure for the table: 3 significant digits, no exponent for ordinary sizes. */
 export function fmt(x: number | null | undefined): string {

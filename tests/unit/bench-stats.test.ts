@@ -5,11 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import { LIMITS } from '../../src/scenario/schema.ts';
+import { DEFAULT_SCENARIO, LIMITS } from '../../src/scenario/schema.ts';
 import {
-  BACKUP_PENDING, DEFAULTS, backupScenario, blocksOf, idleScenario, parseArgs, rangeBlocks, scaleRefusal, splitScenario,
+  BACKUP_PENDING, DEFAULTS, SPLIT_AT_MS, backupLoadScenario, backupScenario, blocksOf, idleScenario, parseArgs, presetScenario,
+  rangeBlocks, scaleRefusal, splitScenario,
 } from '../bench/bench-plan.ts';
-import { quantile, summarize, targetMax, targetMin } from '../bench/bench-stats.ts';
+import { absMax, absMin, quantile, reported, summarize, targetMax, targetMin } from '../bench/bench-stats.ts';
+import { searchCapacity } from '../bench/bench-capacity.ts';
 import { computeTargets } from '../bench/bench-targets.ts';
 import { barChart, lineChart, niceMax } from '../bench/bench-svg.ts';
 import { markdown, type BenchDoc } from '../bench/bench-report.ts';
@@ -60,10 +62,15 @@ describe('targets', () => {
     expect(targetMin('x', 'x', 3, NaN, 2).met).toBe(false);
   });
 
-  it('checks the issue\'s targets against the figures given', () => {
+  it('checks the targets against the figures given: bounds on ratios, absolute bounds on figures, reports without a bound', () => {
     const figs: Record<string, number> = {
-      'split.p0.clientMs': 2, 'split.p100.clientMs': 2.5, 'split.p0.controllerMs': 0.1, 'split.p100.controllerMs': 0.5,
-      'limit.rawCopyMs': 100, 'backup.E3.doneMs': 120, 'backup.E1.doneMs': 160,
+      'limit.hopUs.p50': 10, 'limit.hopUs.p99': 100, 'limit.opfsWrite4kUs.p50': 20, 'limit.opfsWrite4kUs.p99': 200,
+      'limit.flushMs.p50': 0.3, 'limit.flushMs.p99': 40,
+      'live.writeAck.idle.p50Ms': 0.15, 'live.writeAck.idle.p99Ms': 3, 'live.writeAck.flush.p99Ms': 45,
+      'live.writeAck.backupE3.p50Ms': 0.3, 'live.writeAck.backupE3.p99Ms': 2, 'live.writeAck.backupE1.p50Ms': 0.6, 'live.writeAck.backupE1.p99Ms': 4,
+      'split.p0.clientMs': 0.4, 'split.p25.clientMs': 0.7, 'split.p100.clientMs': 0.55,
+      'live.capacity.idle': 40000, 'live.capacity.backup': 25000,
+      'limit.rawCopyMs': 100, 'backup.E3.doneMs': 190, 'backup.E1.doneMs': 260,
       'backup.E3.splitToDoneMs': 130, 'backup.sync.splitToDoneMs': 1000,
       'scale.64.backupMs': 100, 'scale.256.backupMs': 480, 'scale.64.splitAckMs': 2, 'scale.256.splitAckMs': 2,
       'core.browser.scanGBps': 40, 'core.browser.scanRefGBps': 4, 'core.browser.copyGBps': 12, 'core.browser.summaryScanMs': 0.3,
@@ -71,29 +78,85 @@ describe('targets', () => {
     const t = computeTargets((k) => figs[k] ?? NaN, [64, 256], { cScanGBps: 10, cMemcpyGBps: 15 });
     const met = Object.fromEntries(t.map((x) => [x.id, x.met]));
     expect(met).toEqual({
-      'split.flat.client': true, 'split.under1ms.client': false, 'split.flat.controller': false, 'split.under1ms.controller': true,
+      'live.writeAck.idle.p50': true, 'live.writeAck.idle.p99': false,
+      // The worse of E3 and E1: E1's p50 (0.6 ms) is over 0.5.
+      'live.writeAck.backup.p50': false, 'live.writeAck.backup.p99': true,
+      'live.splitAck.client': true, 'live.splitAck.flat': true,
+      'live.capacity.idle': false, 'live.capacity.backup': true,
       'backup.E3.vsRaw': true, 'backup.E1.vsRaw': false, 'backup.E3.vsSync': true,
+      'live.writeAck.flush.p99': null,
+      'limit.hopUs.p50': null, 'limit.hopUs.p99': null, 'limit.opfsWrite4kUs.p50': null, 'limit.opfsWrite4kUs.p99': null,
+      'limit.flushMs.p50': null, 'limit.flushMs.p99': null,
       'scale.backupLinear': true, 'scale.splitFlat': true,
       'core.scanVsRef': true, 'core.scanVsC': true, 'core.copyVsC': true, 'core.walk16TiB': true,
     });
+    const by = Object.fromEntries(t.map((x) => [x.id, x]));
+    // An ack's limit: a hop there and back and a 4 KiB write (10 + 20 µs at p50).
+    expect(by['live.writeAck.idle.p50'].limit).toBeCloseTo(0.03, 9);
+    expect(by['live.splitAck.client'].value).toBe(0.7);
+    expect(by['live.writeAck.flush.p99'].ratio).toBe(15);
+    expect(by['limit.flushMs.p99'].ratio).toBeCloseTo(40 / 0.3, 9);
     // With one scale point there is nothing to compare sizes with.
     expect(computeTargets((k) => figs[k] ?? NaN, [64], { cScanGBps: null, cMemcpyGBps: null }).some((x) => x.id.startsWith('scale'))).toBe(false);
+  });
+
+  it('an absolute bound applies to the figure whatever its limit', () => {
+    fc.assert(fc.property(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+      fc.double({ min: 0.1, max: 10, noNaN: true }), (v, l, b) => {
+        expect(absMax('x', 'x', v, l, b).met).toBe(v <= b);
+        expect(absMin('x', 'x', v, l, b).met).toBe(v >= b);
+        expect(reported('x', 'x', v, l).met).toBeNull();
+      }));
+  });
+});
+
+describe('the capacity search', () => {
+  it('finds the highest rate that keeps the bound to within its grain, on any machine that keeps it up to a rate', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 120000 }), async (knee) => {
+      const plan = { start: 5000, max: 100000, steps: 8, grain: 1000, boundMs: 5 };
+      const found = await searchCapacity(plan, async (rate) => (rate <= knee ? 1 : 9));
+      // Below the start too: the first halvings go under it.
+      expect(found.rate).toBeLessThanOrEqual(Math.min(knee, plan.max));
+      expect(found.rate).toBeGreaterThan(Math.min(knee, plan.max) - plan.grain * 1.5);
+      for (const p of found.probes) expect(p.ok).toBe(p.rate <= knee);
+    }));
+  });
+
+  it('counts a run that fails as over the bound', async () => {
+    const found = await searchCapacity({ start: 1000, max: 8000, steps: 2, grain: 500, boundMs: 5 },
+      async (rate) => { if (rate > 2000) throw new Error('the run did not end'); return 1; });
+    expect(found.rate).toBe(2000);
+    expect(found.probes.find((p) => p.rate === 4000)).toEqual({ rate: 4000, p99Ms: NaN, ok: false });
   });
 });
 
 describe('the scenarios the bench runs', () => {
-  it('are valid scenarios with the split at t = 0 and a 10% range inside the volume', () => {
+  it('are valid scenarios with the split and a 10% range inside the volume', () => {
     fc.assert(fc.property(fc.integer({ min: 16, max: 1 << 16 }), fc.integer({ min: 1, max: 9 }), (blocks, seed) => {
-      for (const s of [splitScenario(blocks, 1, seed), backupScenario(blocks, 500, seed)]) {
-        expect(validateScenario(s)).toEqual(s);
-        expect(s.script[0]).toEqual({ at: 0, op: 'split' });
+      for (const s of [splitScenario(blocks, 1, seed), splitScenario(blocks, 1, seed, 5000), backupScenario(blocks, 500, seed)]) {
+        expect(validateScenario(s, { runtime: 'live' })).toEqual(s);
+        // With the client writing, the split lands in its stream of writes.
+        expect(s.script[0]).toEqual({ at: s.workload.rate > 0 && s.name.includes('split') ? SPLIT_AT_MS : 0, op: 'split' });
         const b = s.script[1];
         expect(b.op === 'backup' && b.lba + b.blocks <= blocks && b.blocks === rangeBlocks(blocks)).toBe(true);
       }
       expect(splitScenario(blocks, 0.1, seed).workload.rate).toBe(0);
       expect(backupScenario(blocks, 500, seed).initial.pending).toBe(BACKUP_PENDING);
       expect(idleScenario(blocks, 500, seed, 1000).script).toEqual([{ at: 1000, op: 'split' }]);
+      expect(idleScenario(blocks, 500, seed, 1000, 1).workload).toMatchObject({ minBlocks: 1, maxBlocks: 1 });
     }));
+  });
+
+  it("take the default preset's geometry for the acks and the capacity, backing its whole volume up", () => {
+    for (const s of [presetScenario(5000, 1), backupLoadScenario(20000, 1)]) {
+      expect(validateScenario(s, { runtime: 'live' })).toEqual(s);
+      expect(s.geometry).toEqual(DEFAULT_SCENARIO.geometry);
+      expect(s.script.filter((c) => c.op === 'backup').every((c) => c.op === 'backup' && c.lba === 0 && c.blocks === 0)).toBe(true);
+    }
+    expect(presetScenario(5000, 1).initial.pending).toBe(DEFAULT_SCENARIO.initial.pending);
+    // Three backups in a row, with single-block writes throughout.
+    expect(backupLoadScenario(20000, 1).script.map((c) => c.op)).toEqual(['split', 'backup', 'resync', 'split', 'backup', 'resync', 'split', 'backup']);
+    expect(backupLoadScenario(20000, 1).workload.maxBlocks).toBe(1);
   });
 
   it('skips scale points past the format\'s cap or the quota, saying why', () => {
@@ -161,7 +224,7 @@ describe('the report', () => {
         'scale.64.backupMs': fig(60), 'scale.64.rawCopyMs': fig(15), 'scale.64.splitAckMs': fig(9),
         'scale.4096.backupMs': fig(1300), 'scale.4096.rawCopyMs': fig(1000), 'scale.4096.splitAckMs': fig(12),
       },
-      targets: [], verified: {}, core: { node: null, cScanGBps: null, cMemcpyGBps: null, cNote: 'none' },
+      targets: [], verified: {}, searches: {}, core: { node: null, cScanGBps: null, cMemcpyGBps: null, cNote: 'none' },
       skipped: [{ what: 'scale 1024 MiB', why: 'quota' }], errors: [],
     } as unknown as BenchDoc;
     const md = markdown(doc);

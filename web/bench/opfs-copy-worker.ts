@@ -1,25 +1,29 @@
 /**
- * The limit the backup is measured against (issue 8 "The limit"): the raw OPFS copy
- * throughput of this browser on this disk. Read one file and write another through
- * FileSystemSyncAccessHandle, in the backup's transfer unit, over the backup's range,
- * into shared memory as the live runtime's 508 does (src/devices/opfs-device.ts), then
- * flush the destination (the tape is flushed at the end of a backup, live-ctx.ts).
- * Runs in a dedicated worker: sync access handles exist nowhere else.
+ * The limits the live runtime is measured against, taken in the same run (docs/live.md
+ * "What the benchmark shows"), in a dedicated worker (sync access handles exist nowhere
+ * else):
+ *   copy    the raw OPFS copy of a backup's range: read the source (a volume) and write a
+ *           destination, then flush it. The fair one is laid out as the tape is (written as
+ *           zeros and flushed before the clock starts, live-ctx.ts opfsTape) and moved in the
+ *           calls the backup makes (a span of NBUF units, staging-515.ts); the one in the
+ *           transfer unit into a fresh file is a figure.
+ *   io      single calls, each timed: a 4 KiB write into a laid-out file (what a write's
+ *           ack waits for: its journal record), a 256 KiB write, a 4 KiB read, and a flush
+ *           after a 4 KiB write (what 'flush' durability adds to every ack).
  */
 export interface CopyRequest {
+  kind: 'copy';
   /** Size of the source file (the volume). */
   volumeBytes: number;
   /** Bytes copied per repetition (the backup range), from offset 0. */
   rangeBytes: number;
-  /** Bytes per read and per write (the backup's transfer unit). */
+  /** Bytes per read and per write. */
   unitBytes: number;
+  /** Lay the destination out (zeros, flushed) before the clock starts, as the tape is. */
+  laidOut: boolean;
   reps: number;
 }
-/**
- * The limit of every durable answer (issue 8 "split acknowledgement"): overwrite a small
- * record in a file and flush it, as the metadata persister does before 501 may answer.
- */
-export interface FlushRequest { flushBytes: number; reps: number }
+export interface IoRequest { kind: 'io'; op: 'write4k' | 'write256k' | 'read4k' | 'flush'; reps: number }
 export interface CopyAnswer { ms: number[]; error?: string }
 
 const DIR = 'splitstream-bench';
@@ -38,20 +42,25 @@ async function withFiles<T>(names: readonly string[], f: (h: FileSystemSyncAcces
   }
 }
 
+/** Fills `h` with `bytes` of data (not a sparse hole) and flushes it, before any timing. */
+function fillFile(h: FileSystemSyncAccessHandle, bytes: number, zeros = false): void {
+  const fill = new Uint8Array(Math.min(bytes, 1 << 20));
+  let s = 0x2545f491;
+  if (!zeros) for (let i = 0; i < fill.length; i += 4) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; fill[i] = s & 0xff; }
+  h.truncate(0);
+  for (let at = 0; at < bytes; at += fill.length) h.write(fill.subarray(0, Math.min(fill.length, bytes - at)), { at });
+  h.flush();
+}
+
 function copy(r: CopyRequest): Promise<number[]> {
   return withFiles(['source.img', 'dest.img'], ([src, dst]) => {
-    // The source holds data (not a sparse hole), written and flushed before any timing.
-    const fill = new Uint8Array(Math.min(r.volumeBytes, 1 << 20));
-    let s = 0x2545f491;
-    for (let i = 0; i < fill.length; i += 4) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; fill[i] = s & 0xff; }
-    src.truncate(0);
-    for (let at = 0; at < r.volumeBytes; at += fill.length) src.write(fill.subarray(0, Math.min(fill.length, r.volumeBytes - at)), { at });
-    src.flush();
+    fillFile(src, r.volumeBytes);
+    // Shared memory, as the live runtime reads into 507 and writes the tape from it.
     const buf = new Uint8Array(new SharedArrayBuffer(r.unitBytes));
     const out: number[] = [];
     for (let rep = 0; rep < r.reps; rep++) {
-      dst.truncate(0);
-      dst.flush();
+      if (r.laidOut) fillFile(dst, r.rangeBytes, true);
+      else { dst.truncate(0); dst.flush(); }
       const t0 = performance.now();
       for (let at = 0; at < r.rangeBytes; at += r.unitBytes) {
         const view = buf.subarray(0, Math.min(r.unitBytes, r.rangeBytes - at));
@@ -65,26 +74,32 @@ function copy(r: CopyRequest): Promise<number[]> {
   });
 }
 
-function flush(r: FlushRequest): Promise<number[]> {
-  return withFiles(['record.bin'], ([h]) => {
-    const rec = new Uint8Array(r.flushBytes).fill(0x5a);
-    // Laid out first, as the slots are (opfs-store.ts): each timed write overwrites in place.
-    h.write(rec, { at: 0 });
-    h.flush();
+/** A file laid out before the clock starts, as the journal and the volumes are. */
+const IO_FILE_BYTES = 64 << 20;
+
+function io(r: IoRequest): Promise<number[]> {
+  return withFiles(['io.bin'], ([h]) => {
+    fillFile(h, IO_FILE_BYTES);
+    const big = new Uint8Array(new SharedArrayBuffer(256 << 10)).fill(0x5a);
+    const small = big.subarray(0, 4096);
     const out: number[] = [];
     for (let rep = 0; rep < r.reps; rep++) {
-      rec[rep % rec.length] ^= 1;
+      // Appending through the laid-out file, as the journal does; a read from anywhere in it.
+      const at = (rep * (r.op === 'write256k' ? big.length : small.length)) % IO_FILE_BYTES;
+      if (r.op === 'flush') h.write(small, { at });
       const t0 = performance.now();
-      h.write(rec, { at: 0 });
-      h.flush();
+      if (r.op === 'write4k') h.write(small, { at });
+      else if (r.op === 'write256k') h.write(big, { at });
+      else if (r.op === 'read4k') h.read(small, { at: ((rep * 7919) % (IO_FILE_BYTES / 4096)) * 4096 });
+      else h.flush();
       out.push(performance.now() - t0);
     }
     return out;
   });
 }
 
-self.onmessage = (e: MessageEvent<CopyRequest | FlushRequest>) => {
-  ('flushBytes' in e.data ? flush(e.data) : copy(e.data)).then(
+self.onmessage = (e: MessageEvent<CopyRequest | IoRequest>) => {
+  (e.data.kind === 'io' ? io(e.data) : copy(e.data)).then(
     (ms) => postMessage({ ms } satisfies CopyAnswer),
     (err: unknown) => postMessage({ ms: [], error: String(err) } satisfies CopyAnswer),
   );
