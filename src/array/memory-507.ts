@@ -161,8 +161,12 @@ export class Mem507 {
   private _i32 = new Int32Array(0);
   constructor(readonly core: Core, readonly L: Layout507) {}
 
-  get u8(): Uint8Array { this.refresh(); return this._u8; }
-  get i32(): Int32Array { this.refresh(); return this._i32; }
+  // A view that still covers the layout needs no refresh: 507 lies in [0, L.end), and a
+  // grown shared memory's old buffer stays valid over its old length (a grown unshared one
+  // is detached: its views read as empty and are rebuilt). Asking memory.buffer on every
+  // access cost a builtin call per word in the controller's hottest loops.
+  get u8(): Uint8Array { if (this._u8.byteLength < this.L.end) this.refresh(); return this._u8; }
+  get i32(): Int32Array { if (this._i32.byteLength < this.L.end) this.refresh(); return this._i32; }
 
   private refresh(): void {
     const b = this.core.memory.buffer;

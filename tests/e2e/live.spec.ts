@@ -34,6 +34,7 @@ test('every mode runs live with a busy client and verifies against the oracle', 
       const split = ev.find((e) => e.actor === '501' && e.ev === 'split' && e.t >= cmd.t)!;
       const durable = ev.find((e) => e.actor === '501' && e.ev === 'record.durable' && e.t >= split.t);
       expect(durable, `${mode}: 501 flushed the split's record`).toBeDefined();
+      if (r.splitAckMs < durable!.t - cmd.t - CLOCK_SKEW_MS) console.log('DBG', mode, r.splitAckMs, JSON.stringify(ev.filter((e) => e.t >= cmd.t - 1 && e.t <= durable!.t + 1).slice(0, 40)));
       expect(r.splitAckMs).toBeGreaterThanOrEqual(durable!.t - cmd.t - CLOCK_SKEW_MS);
     }
   }

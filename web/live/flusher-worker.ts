@@ -10,13 +10,15 @@ import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { yieldTask } from '../../src/runtime/live/mpmc-ring.ts';
 import { FILES, openSync } from '../../src/runtime/live/opfs-store.ts';
 import { LiveBlock } from '../../src/runtime/live/processor-host.ts';
+import { WriteBehindQueue } from '../../src/runtime/live/write-behind.ts';
 
 let handles: FileSystemSyncAccessHandle[] = [];
 let running: Promise<number> | null = null;
 
 const api = {
   /** Opens the run's files (after the processors laid them out). */
-  async init(a: { memory: WebAssembly.Memory; lay: LiveLayout }): Promise<void> {
+  /** `writeBehind`: 508's P-VOL writes are queued for the disk writer (a round waits for them). */
+  async init(a: { memory: WebAssembly.Memory; lay: LiveLayout; blockBytes: number; writeBehind: boolean }): Promise<void> {
     const names = [FILES.journal, FILES.pvol, FILES.svol, FILES.tape, ...FILES.meta];
     for (const n of names) {
       const h = await openSync(n, true);
@@ -27,7 +29,8 @@ const api = {
       handles.push(h.handle);
     }
     const live = new LiveBlock(a.memory, a.lay.liveBlock);
-    running = runFlusher(handles, live, yieldTask);
+    const behind = a.writeBehind ? new WriteBehindQueue(a.memory, a.lay.wbArea, a.lay.L.blocks, a.lay.wbRingBytes, a.blockBytes) : null;
+    running = runFlusher(handles, live, yieldTask, behind);
   },
   /** Resolves with the rounds run once the run stops (LiveBlock.stop()). */
   async finished(): Promise<number> {

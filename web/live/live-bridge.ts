@@ -28,6 +28,7 @@ import type { RecoveryWorkerApi } from './recovery-worker.ts';
 import type { ServersWorkerApi } from './servers-worker.ts';
 import type { LiveAcks } from '../../src/runtime/live/servers-live.ts';
 import type { FlusherWorkerApi } from './flusher-worker.ts';
+import type { DiskWriterWorkerApi } from './disk-writer-worker.ts';
 
 export class QuotaRefusedError extends Error {
   constructor(message: string, readonly needBytes: number, readonly availableBytes: number) {
@@ -80,10 +81,11 @@ export let lastFigures: LiveFigures | null = null;
 export let lastTape: Uint8Array | null = null;
 
 /** Each entry spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite bundles as a module worker. */
-function spawn<T>(file: 'processor' | 'servers' | 'recovery' | 'flusher', into: Worker[]): Remote<T> {
+function spawn<T>(file: 'processor' | 'servers' | 'recovery' | 'flusher' | 'disk-writer', into: Worker[]): Remote<T> {
   const w = file === 'processor' ? new Worker(new URL('./processor-worker.ts', import.meta.url), { type: 'module' })
     : file === 'servers' ? new Worker(new URL('./servers-worker.ts', import.meta.url), { type: 'module' })
     : file === 'flusher' ? new Worker(new URL('./flusher-worker.ts', import.meta.url), { type: 'module' })
+    : file === 'disk-writer' ? new Worker(new URL('./disk-writer-worker.ts', import.meta.url), { type: 'module' })
     : new Worker(new URL('./recovery-worker.ts', import.meta.url), { type: 'module' });
   into.push(w);
   return Comlink.wrap<T>(w);
@@ -152,16 +154,20 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   current = { started: false, workers, memory, lay, servers, live, procs, drained };
   let flusher: Remote<FlusherWorkerApi> | null = null;
   try {
-    let handleMode = '';
+    let handleMode = '', writeBehind = false;
     for (const [i, roles] of groups.entries()) {
       const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
         .catch((e: unknown) => { throw reservation(e, q); });
       handleMode ||= r.handleMode;
+      writeBehind ||= r.writeBehind;
     }
+    // 508's P-VOL writes behind it (write-behind.ts), where one worker hosts all four.
+    const diskWriter = writeBehind ? spawn<DiskWriterWorkerApi>('disk-writer', workers) : null;
+    await diskWriter?.init({ memory, lay, blockBytes });
     // With shared handles the flush rounds run in a worker of their own (flusher.ts).
     if (handleMode === 'readwrite-unsafe') {
       flusher = spawn<FlusherWorkerApi>('flusher', workers);
-      await flusher.init({ memory, lay });
+      await flusher.init({ memory, lay, blockBytes, writeBehind });
     }
     await servers.init({ module, memory, lay, wiring, scenario: s });
     current.started = true;
@@ -178,6 +184,8 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     // anyone writes the CLEAN metadata record.
     const closed = [];
     for (const p of procs) closed.push(await p.close(true));
+    await diskWriter?.finished();
+    await diskWriter?.close();
     await flusher?.close();
     // The last drain first: any drain liveEventsSoFar() sent earlier has landed by then.
     const lastDrain = (await Promise.all(procs.map((p) => p.drainEvents()))).flat();

@@ -22,14 +22,14 @@ const events: SimEvent[] = [];
 
 const api = {
   /** Attaches to the run; the worker hosting 508 lays out 507 and writes the initial volumes first. */
-  async init(a: ProcessorInit): Promise<{ handleMode: string }> {
+  async init(a: ProcessorInit): Promise<{ handleMode: string; writeBehind: boolean }> {
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
     const now = () => performance.timeOrigin + performance.now() - epoch;
     host = a.roles.length > 1
       ? { kind: 'array', h: await buildArray(a, core, live, events, now) }
       : { kind: 'role', h: await buildRole(a, core, live, events, now) };
-    return { handleMode: host.h.handleMode };
+    return { handleMode: host.h.handleMode, writeBehind: host.kind === 'array' && host.h.writeBehind };
   },
   /** Starts stepping; t = 0 of the run's clock is `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {

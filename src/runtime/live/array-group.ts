@@ -24,10 +24,13 @@ import { LB, ROLES, type LiveBlock } from './processor-host.ts';
 import { RESERVE_REFUSED } from './quota.ts';
 import type { ProcessorInit } from './roles.ts';
 import { seedLiveVolumes } from './seed-live.ts';
+import { WriteBehindDevice, WriteBehindQueue } from './write-behind.ts';
 
 export interface ArrayHost {
   parts: ArrayParts;
   handleMode: string;
+  /** 508's P-VOL writes go behind it, to the disk writer's worker (write-behind.ts). */
+  writeBehind: boolean;
   close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }>;
 }
 
@@ -64,9 +67,12 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   closers.push(() => tape.handle.close());
   files = [pv.handle, sv.handle, j.handle, tape.handle, ...meta.handles];
 
+  // With shared handles 508's writes to the P-VOL go behind it, to the disk writer's worker.
+  const behind = shared ? new WriteBehindQueue(core.memory, a.lay.wbArea, w.blocks, a.lay.wbRingBytes, w.blockBytes) : null;
+  behind?.init();
   const ctl = new Controller({
     core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
-    pvol, svol, tape: tape.writer, now, log: (e) => events.push(e),
+    pvol: behind ? new WriteBehindDevice(pvol, behind) : pvol, svol, tape: tape.writer, now, log: (e) => events.push(e),
   });
   const ctx = ctl.ctx;
   ctx.serve508 = (type, x, n, seg) => ctl.p508.serve(type, x, n, seg);
@@ -108,10 +114,12 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   return {
     parts,
     handleMode: pv.mode,
+    writeBehind: behind !== null,
     async close(clean) {
       tape.flush();
       const image = new Uint8Array(tape.handle.getSize());
       tape.handle.read(image, { at: 0 });
+      ctx.pvol.flush(); // waits for the disk writer first
       pvol.flush();
       svol.flush();
       // Quiet and flushed: every acknowledged write is on the P-VOL (the journal may start

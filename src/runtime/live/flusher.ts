@@ -18,6 +18,7 @@
  */
 import type { FlushTickets } from './cache-journal.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
+import type { WriteBehindQueue } from './write-behind.ts';
 
 /** The longest an OS crash may take back: writes acknowledged before the last round began survive it. */
 export const FLUSH_INTERVAL_MS = 100;
@@ -51,9 +52,13 @@ export class SharedTickets implements FlushTickets {
   }
 }
 
-/** One round over `files`, covering every ticket asked for before it began. */
-export function flushRound(files: readonly Flushable[], live: LiveBlock): void {
+/**
+ * One round over `files`, covering every ticket asked for before it began. With 508's writes
+ * behind (write-behind.ts), the round first waits for those queued before it began.
+ */
+export function flushRound(files: readonly Flushable[], live: LiveBlock, behind?: WriteBehindQueue | null): void {
   const covers = live.word(LB.FLUSH_ASK);
+  behind?.waitWritten(() => live.stopped());
   for (const f of files) f.flush();
   const i = (live.at >> 2) + LB.FLUSH_DONE;
   Atomics.store(live.i32, i, covers);
@@ -67,7 +72,7 @@ export function flushRound(files: readonly Flushable[], live: LiveBlock): void {
  * Sleeps in Atomics.wait on its bell between rounds; `yieldNow` lets its worker's event
  * loop run (its control plane) once per wake.
  */
-export async function runFlusher(files: readonly Flushable[], live: LiveBlock, yieldNow: () => Promise<void>): Promise<number> {
+export async function runFlusher(files: readonly Flushable[], live: LiveBlock, yieldNow: () => Promise<void>, behind: WriteBehindQueue | null): Promise<number> {
   let rounds = 0, last = performance.now();
   const bell = (live.at >> 2) + LB.FLUSH_BELL;
   await yieldNow(); // the caller's answer (init) goes out first
@@ -75,7 +80,7 @@ export async function runFlusher(files: readonly Flushable[], live: LiveBlock, y
     const seen = Atomics.load(live.i32, bell);
     const asked = ((live.word(LB.FLUSH_ASK) - live.word(LB.FLUSH_DONE)) | 0) > 0;
     if (asked || performance.now() - last >= FLUSH_INTERVAL_MS) {
-      flushRound(files, live);
+      flushRound(files, live, behind);
       rounds++;
       last = performance.now();
       continue;

@@ -10,10 +10,11 @@
  * The cache journal encodes its records in an area of its own (cache-journal.ts), so the
  * core's compiled CRC-32C checksums them where they lie.
  */
-import { planLayout, type Layout507 } from '../../array/memory-507.ts';
+import { COPY_CHUNK, planLayout, type Layout507 } from '../../array/memory-507.ts';
 import { LIVE_BLOCK_WORDS } from './processor-host.ts';
 import { ringBytes } from './mpmc-ring.ts';
 import { RECORD_HEAD } from './cache-journal.ts';
+import { writeBehindBytes } from './write-behind.ts';
 
 export const PORT_CAP = 256;
 export const PORT_WORDS = 6;
@@ -48,6 +49,9 @@ export interface LiveLayout {
   /** The cache journal's staging area and its size. */
   journalArea: number;
   journalBytes: number;
+  /** 508's write-behind queue (write-behind.ts) and its data ring's size. */
+  wbArea: number;
+  wbRingBytes: number;
   end: number;
 }
 
@@ -71,7 +75,10 @@ export function planLive(blocks: number, blockBytes: number, slots: number, maxW
   // A batch of writes per call: at least 1 MiB, and four of the largest records.
   const journalBytes = Math.max(1 << 20, 4 * (RECORD_HEAD + slotBytes));
   const journalArea = take(journalBytes);
-  return { L, liveBlock, port401, ack401, port402, ans402, writeArea, writeSlots, slotBytes, xcopyArea, text501, text502, journalArea, journalBytes, end: at };
+  // Room for the cache's worth of destage (at most 16 MiB), and at least four of 508's largest runs.
+  const wbRingBytes = Math.max(4 * COPY_CHUNK * blockBytes, Math.min(slots * blockBytes, 16 << 20));
+  const wbArea = take(writeBehindBytes(blocks, wbRingBytes));
+  return { L, liveBlock, port401, ack401, port402, ans402, writeArea, writeSlots, slotBytes, xcopyArea, text501, text502, journalArea, journalBytes, wbArea, wbRingBytes, end: at };
 }
 
 /** Writes a reason into a text area (u32 length, then UTF-8), truncated to fit. */
