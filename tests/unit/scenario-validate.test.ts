@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_MODES, DEFAULT_SCENARIO, PATTERNS } from '../../src/scenario/schema.ts';
+import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
 import { ScenarioError, validateScenario, withOverrides } from '../../src/scenario/validate.ts';
 import { WorkloadGen } from '../../src/scenario/workload.ts';
 
@@ -31,6 +32,7 @@ describe('validateScenario', () => {
     expect(bad(withField('geometry.blocks', 1 << 20))).toBe('geometry.blocks: must be ≤ 65536');
     expect(bad(withField('geometry.colour', 'red'))).toBe('geometry.colour: unknown field');
     expect(bad(withField('mode', 'E5'))).toBe(`mode: must be one of ${ALL_MODES.join(', ')}`);
+    expect(bad(withField('durability', 'fsync'))).toBe('durability: must be one of written, flush');
     expect(bad(withField('initial.pending', 1.5))).toBe('initial.pending: must be ≤ 1');
     expect(bad(withField('seed', 1.5))).toBe('seed: must be an integer');
     expect(bad(withField('costs.tapeMBps', 0))).toMatch(/^costs\.tapeMBps: must be ≥/);
@@ -40,6 +42,14 @@ describe('validateScenario', () => {
     expect(bad({ version: 1, script: [{ at: 0, op: 'split', lba: 3 }] })).toBe('script[0].lba: unknown field');
     expect(bad({ version: 1, geometry: { cacheSlots: 16 }, workload: { maxBlocks: 32 } })).toBe('workload.maxBlocks: must be ≤ geometry.cacheSlots (16)');
     expect(bad([])).toBe('scenario: must be a JSON object');
+  });
+
+  it("takes the live runtime's durability, 'written' by default, and keeps it through a permalink", () => {
+    expect(DEFAULT_SCENARIO.durability).toBe('written');
+    const strict = validateScenario({ version: 1, durability: 'flush' });
+    expect(strict.durability).toBe('flush');
+    const back = decodePermalink('#' + encodePermalink(strict), (j) => validateScenario(j), DEFAULT_SCENARIO);
+    expect(back).toEqual({ ok: true, scenario: strict, empty: false });
   });
 
   it('caps a volume at 256 MiB whatever the block size', () => {
