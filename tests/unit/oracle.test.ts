@@ -18,6 +18,21 @@ const arbWrites = (blocks: number) => fc.array(fc.record({
   ack: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 1000 })),
 }), { maxLength: 60 }).map((ws) => ws.map((w, id): AckedWrite => ({ id, lba: w.lba, blocks: Math.min(w.n, blocks - w.lba), ack: w.ack })));
 
+describe('block content (fillBlock)', () => {
+  it('is the same bytes from an aligned view (the fast path) and an unaligned one, and stamps lba and generation', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: -3, max: 1 << 20 }), fc.nat(1 << 20),
+      fc.constantFrom(64, 512, 4096), (seed, gen, lba, bb) => {
+        const aligned = new Uint8Array(bb);
+        const odd = new Uint8Array(bb + 1).subarray(1);
+        fillBlock(aligned, seed, gen, lba);
+        fillBlock(odd, seed, gen, lba);
+        expect(Array.from(odd)).toEqual(Array.from(aligned));
+        const dv = new DataView(aligned.buffer);
+        expect([dv.getUint32(0, true), dv.getInt32(4, true)]).toEqual([lba, gen]);
+      }), { numRuns: 50 });
+  });
+});
+
 describe('image model', () => {
   it('matches a naive per-block search for the last write acknowledged before the split', () => {
     fc.assert(fc.property(arbWrites(40), fc.integer({ min: 0, max: 1000 }), (writes, split) => {

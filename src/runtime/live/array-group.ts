@@ -90,7 +90,8 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   const persister = new MetadataPersister(meta, ctx, live, label, '501');
   persister.maybeCommit();
 
-  const ring = () => live.answerBell.ring();
+  let answered = false;
+  const ring = () => { answered = true; };
   const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
   const p401 = new Port401(ctl.p501, ctx, a.lay, journal, ring);
   const p402 = new Port402(ctl.p502, ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
@@ -102,13 +103,25 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   ];
   const parts: ArrayParts = {
     members,
-    pull: () => { const a = p401.pull(); const b = p402.pull(); return a || b; },
+    pull: () => {
+      const a = p401.pull(), b = p402.pull();
+      // Answers held for a flush ticket (a backup's end) or for room in a full ring go out
+      // as soon as they may, steps or none; a drain may answer by itself (a refused list).
+      if (p401.holding()) p401.publish();
+      if (p402.holding()) p402.publish();
+      parts.endBurst();
+      return a || b;
+    },
     afterStep: (actor) => {
       persister.maybeCommit(actor);
       p401.publish();
       p402.publish();
     },
     holding: () => p401.holding() || p402.holding(),
+    endBurst: () => {
+      if (answered) live.answerBell.ring();
+      answered = false;
+    },
     ...(inline ? { tick: () => inline.tick() } : {}),
   };
   return {

@@ -37,6 +37,11 @@ export interface ArrayParts {
   holding(): boolean;
   /** The inline flusher's periodic round (exclusive handles only). */
   tick?(): void;
+  /**
+   * After a processor's steps in a round: rings the servers' doorbell if answers went out
+   * (once per burst, not per answer: each ring may be a futex wake of the servers' worker).
+   */
+  endBurst(): void;
 }
 
 /** How long the worker keeps stepping before it lets its event loop run. */
@@ -98,6 +103,7 @@ export async function hostArray(parts: ArrayParts, live: LiveBlock): Promise<Hos
           stats.steps++;
           did = true;
         }
+        parts.endBurst();
       }
       if (did) {
         for (const m of members) live.setWord(LB.IDLE0 + m.roleIndex, 0);
