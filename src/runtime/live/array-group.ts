@@ -11,17 +11,15 @@
 import type { Core } from '../../core/core-api.ts';
 import { Controller } from '../../array/controller.ts';
 import type { SimEvent } from '../../array/events.ts';
-import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
 import { createCostModel } from '../cost-model.ts';
 import type { ArrayParts } from './array-host.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
-import { journalDirtySlots, openJournal, openTape } from './live-files.ts';
+import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
 import { MetadataPersister } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, ROLES, type LiveBlock } from './processor-host.ts';
-import { RESERVE_REFUSED } from './quota.ts';
 import type { ProcessorInit } from './roles.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { WriteBehindDevice, WriteBehindQueue } from './write-behind.ts';
@@ -38,23 +36,10 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   const { wiring: w, scenario: s } = a;
   const closers: (() => void)[] = [];
   const fail = (e: unknown): never => { closers.forEach((c) => { try { c(); } catch { /* closing after a failure */ } }); throw e; };
-  const pv = await openSync(FILES.pvol, a.shareHandles);
-  closers.push(() => pv.handle.close());
-  const shared = pv.mode === 'readwrite-unsafe';
-  const sv = await openSync(FILES.svol, shared);
-  closers.push(() => sv.handle.close());
-  // Sizing both files reserves their space before a single block is written.
-  const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
-    try {
-      return new OpfsBlockDevice({ name, handle, blockBytes: w.blockBytes, blocks: w.blocks });
-    } catch (e) {
-      pv.handle.truncate(0);
-      sv.handle.truncate(0);
-      return fail(String(e).includes('QuotaExceededError') ? new Error(`${RESERVE_REFUSED} ${file} ${w.blocks * w.blockBytes}`) : e);
-    }
-  };
-  const pvol = sized('pvol-601', FILES.pvol, pv.handle);
-  const svol = sized('svol-602', FILES.svol, sv.handle);
+  const vols = await openVolumes(a.shareHandles, w);
+  const { pvol, svol } = vols;
+  closers.push(() => vols.close());
+  const shared = vols.mode === 'readwrite-unsafe';
   const meta = await OpfsSlotStore.open(shared).catch(fail);
   closers.push(() => meta.close());
   meta.flushes = s.durability === 'flush';
@@ -65,7 +50,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   const tickets = inline ?? new SharedTickets(live);
   const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch(fail);
   closers.push(() => tape.handle.close());
-  files = [pv.handle, sv.handle, j.handle, tape.handle, ...meta.handles];
+  files = [pvol, svol, j.handle, tape.handle, ...meta.handles];
 
   // With shared handles 508's writes to the P-VOL go behind it, to the disk writer's worker.
   const behind = shared ? new WriteBehindQueue(core.memory, a.lay.wbArea, w.blocks, a.lay.wbRingBytes, w.blockBytes) : null;
@@ -126,7 +111,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   };
   return {
     parts,
-    handleMode: pv.mode,
+    handleMode: vols.mode,
     writeBehind: behind !== null,
     async close(clean) {
       tape.flush();

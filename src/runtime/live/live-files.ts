@@ -1,8 +1,8 @@
 /**
  * Opening a live run's files, for whichever worker hosts the processor that owns each
- * (roles.ts: a worker per processor; array-group.ts: one worker for all four): the tape
- * laid out for the script's backups, the cache journal over its staging area in shared
- * memory, and the blocks seeded dirty in cache journaled before t = 0.
+ * (roles.ts: a worker per processor; array-group.ts: one worker for all four): the volumes
+ * sized at once, the tape laid out for the script's backups, the cache journal over its
+ * staging area in shared memory, and the blocks seeded dirty in cache journaled before t = 0.
  */
 import type { Core } from '../../core/core-api.ts';
 import type { Ctx } from '../../array/context.ts';
@@ -12,10 +12,44 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { CacheJournal, journalBytes, type FlushTickets, type JournalGeometry } from './cache-journal.ts';
 import { opfsTape } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
-import { FILES, openSync } from './opfs-store.ts';
+import { FILES, openSync, type HandleMode } from './opfs-store.ts';
+import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
+import type { Wiring } from './live-ctx.ts';
 import { RESERVE_REFUSED, scriptTapeBytes } from './quota.ts';
 
 export interface TapeFile { handle: FileSystemSyncAccessHandle; writer: AwsTapeWriter; flush(): void }
+
+export interface Volumes {
+  pvol: OpfsBlockDevice;
+  svol: OpfsBlockDevice;
+  /** How the files are open: 'readwrite-unsafe' or 'readwrite'. */
+  mode: HandleMode;
+  close(): void;
+}
+
+/**
+ * The P-VOL and the S-VOL, sized at once so their space is reserved before a single block is
+ * written; a size the browser refuses leaves both files empty and closed, and becomes the
+ * quota message (RESERVE_REFUSED).
+ */
+export async function openVolumes(wantShared: boolean, w: Wiring): Promise<Volumes> {
+  const pv = await openSync(FILES.pvol, wantShared);
+  const sv = await openSync(FILES.svol, pv.mode === 'readwrite-unsafe');
+  const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
+    try {
+      return new OpfsBlockDevice({ name, handle, blockBytes: w.blockBytes, blocks: w.blocks });
+    } catch (e) {
+      pv.handle.truncate(0);
+      sv.handle.truncate(0);
+      pv.handle.close();
+      sv.handle.close();
+      throw String(e).includes('QuotaExceededError') ? new Error(`${RESERVE_REFUSED} ${file} ${w.blocks * w.blockBytes}`) : e;
+    }
+  };
+  const pvol = sized('pvol-601', FILES.pvol, pv.handle);
+  const svol = sized('svol-602', FILES.svol, sv.handle);
+  return { pvol, svol, mode: pv.mode, close: () => { pvol.close(); svol.close(); } };
+}
 
 /** The tape 303, laid out for the script's backups; a refused size becomes the quota message. */
 export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void): Promise<TapeFile> {

@@ -1,13 +1,15 @@
 /**
- * Runs one processor of the controller (501, 502, 503 or 508) inside its own worker
- * (issue 6): take the step lock, ask the processor for its next bounded step, run it, ring
- * the doorbell so the others look for work, repeat; with nothing to do, sleep on the
- * doorbell (Atomics.waitAsync, so the worker's Comlink control plane keeps answering
- * status calls) until another processor or a server changes shared memory 507.
- * No busy spinning when idle (issue 6).
+ * Runs one processor of the controller (501, 502, 503 or 508) inside its own worker, the
+ * placement for machines with cores to spare (docs/live.md "Who runs where"; array-host.ts
+ * runs all four in one): take the step lock, ask the processor for its next bounded step,
+ * run it, ring the doorbell so the others look for work, repeat; with nothing to do, sleep
+ * on the doorbell (Atomics.waitAsync, so the worker's Comlink control plane keeps answering
+ * status calls) until another processor or a server changes shared memory 507. No busy
+ * spinning when idle.
  *
  * Coordination words sit in a small live control block after the 507 layout
- * (LiveBlock below), never inside the core's page or the controller's own layout.
+ * (LiveBlock below), never inside the core's page or the controller's own layout: the
+ * step lock, the doorbells, the flush tickets (flusher.ts), per-role counts.
  */
 import type { Processor, Work } from '../../array/context.ts';
 import { yieldTask } from './mpmc-ring.ts';

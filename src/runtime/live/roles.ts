@@ -25,7 +25,7 @@ import type { Actor, SimEvent } from '../../array/events.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
-import { journalDirtySlots, openJournal, openTape } from './live-files.ts';
+import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
 import { MetadataPersister } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
@@ -33,7 +33,6 @@ import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
 import { SharedTickets } from './flusher.ts';
 import { seedLiveVolumes } from './seed-live.ts';
-import { RESERVE_REFUSED } from './quota.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 
 export type Role = Extract<Actor, '501' | '502' | '503' | '508'>;
@@ -85,24 +84,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   const ring = () => live.answerBell.ring();
 
   if (role === '508') {
-    const pv = await openSync(FILES.pvol, true);
-    const sv = await openSync(FILES.svol, true);
-    // Sizing both files reserves their space before a single block is written.
-    const sized = (name: string, file: string, handle: FileSystemSyncAccessHandle) => {
-      try {
-        return new OpfsBlockDevice({ name, handle, blockBytes: w.blockBytes, blocks: w.blocks });
-      } catch (e) {
-        pv.handle.truncate(0);
-        sv.handle.truncate(0);
-        pv.handle.close();
-        sv.handle.close();
-        closers.forEach((c) => c());
-        if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${file} ${w.blocks * w.blockBytes}`);
-        throw e;
-      }
-    };
-    const pvol = sized('pvol-601', FILES.pvol, pv.handle);
-    const svol = sized('svol-602', FILES.svol, sv.handle);
+    const { pvol, svol } = await openVolumes(true, w).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     const noTape = new AwsTapeWriter({ sink: () => { throw new Error('508 does not write the tape'); } });
     const ctl = new Controller({
       core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
