@@ -60,6 +60,7 @@ export const B = {
   ID: 15,
   FAILURE: 16, // why it failed: index into FAILURE_REASONS (channel-503.ts)
   SENT_SEQ: 17, // units handed to their destination (streamed to tape, or disk write asked)
+  ABORT: 18, // 1: its issuer aborted it (SCSI ABORT TASK); 503 ends it at its next step
   SEG0: 20, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
 } as const;
 export const MAX_SEGMENTS = 256;

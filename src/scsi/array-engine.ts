@@ -9,14 +9,16 @@
  *   A job of that kind the controller cannot express (a tape record that is not whole
  *   S-VOL blocks, a P-VOL source mixed in, …) is refused before anything moves: reading
  *   a quick-split S-VOL directly would copy blocks that 508 has not brought up to date.
- * - Anything else (the P-VOL to tape, an unpaired S-VOL): the fallback engine, a copy
- *   manager without the patent's modes, reading the P-VOL through 501.
- * A copy never writes the P-VOL (its host writes it through 501) nor a paired S-VOL.
+ * - Anything else (the P-VOL to tape or to any disk LU, a disk LU onto the P-VOL, an
+ *   unpaired S-VOL): the fallback engine, a copy manager without the patent's modes,
+ *   reading the P-VOL through 501 and writing it through 501 like a host (so copies before
+ *   write and 514 stay exact, §0016).
+ * A copy never writes a paired S-VOL (07/27/00): its image must stay the split instant's.
  */
 import type { Controller } from '../array/controller.ts';
 import type { BackupFailure, BackupParams, BackupSegment, Method } from '../array/backup.ts';
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
-import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
+import type { CopyControl, CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
 import { SENSE, type SenseCode, type SenseData } from './sense.ts';
 import type { SplitMode } from './xcopy-types.ts';
 
@@ -28,8 +30,9 @@ export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 /** COPY ABORTED sense for a backup that 503 ended early (SCSI.md "Sense codes"). */
 export function senseOfFailure(f: BackupFailure): SenseCode {
   if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
-  // The S-VOL stopped being a frozen image under the copy (a pair command changed it).
-  if (f === 'pair-state') return SENSE.COPY_ABORTED_BY_USER; // 0A/2F/02
+  // The S-VOL stopped being a frozen image under the copy (a pair command changed it), or
+  // the copy was aborted (ABORT TASK): commands cleared by the device server.
+  if (f === 'pair-state' || f === 'aborted') return SENSE.COPY_ABORTED_BY_USER; // 0A/2F/02
   return SENSE.INTERNAL_TARGET_FAILURE;
 }
 
@@ -55,7 +58,6 @@ export class ArrayEngine implements CopyEngine {
     let readsSvol = false;
     for (const rs of job.segments) {
       if (rs.seg.type === 0xc0) continue;
-      if (rs.dst.kind === 'disk' && rs.dst.role === 'pvol-601') return { kind: 'refuse', sense: invalidAt(rs, 6) };
       if (rs.dst.kind === 'disk' && rs.dst.role === 'svol-602' && (paired || split)) return { kind: 'refuse', sense: WRITE_PROTECTED };
       if (rs.src.kind === 'disk' && rs.src.role === 'svol-602') readsSvol = true;
     }
@@ -105,15 +107,16 @@ export class ArrayEngine implements CopyEngine {
     return this.controller.checkBackup(r.params) === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
   }
 
-  start(job: CopyJob, hooks: CopyHooks): void {
+  start(job: CopyJob, hooks: CopyHooks): CopyControl | void {
     const r = this.route(job);
     if (r.kind === 'refuse') { hooks.finish({ segment: 0, sense: r.sense }); return; }
-    if (r.kind === 'fallback') { this.fallback.start(job, hooks); return; }
+    if (r.kind === 'fallback') return this.fallback.start(job, hooks);
     const p = r.params;
     // Segment numbers in the job count the C0h descriptor; the controller's do not.
     const offset = job.segments[0]?.seg.type === 0xc0 ? 1 : 0;
+    let aborted = false;
     const h = this.controller.startBackup(p, (h) => {
-      if (h.status === 'refused') hooks.finish({ segment: 0, sense: SENSE.COMMAND_SEQUENCE_ERROR });
+      if (h.status === 'refused') hooks.finish({ segment: 0, sense: aborted ? SENSE.COPY_ABORTED_BY_USER : SENSE.COMMAND_SEQUENCE_ERROR });
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();
@@ -123,5 +126,6 @@ export class ArrayEngine implements CopyEngine {
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),
       bytes: h.bytesDone,
     }));
+    return { abort: () => { aborted = true; this.controller.abortBackup(h); } };
   }
 }

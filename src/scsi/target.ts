@@ -34,6 +34,8 @@ export interface TargetOptions {
 /** A submitted command; result is set once it completes (at once for most commands). */
 export class PendingCommand {
   result: ScsiResult | undefined;
+  /** Set by a command that can stop early (EXTENDED COPY): see abort(). */
+  stopper: ((stopped: () => void) => void) | undefined;
   private readonly waiters: ((r: ScsiResult) => void)[] = [];
   complete(r: ScsiResult): void {
     if (this.result) return;
@@ -42,6 +44,17 @@ export class PendingCommand {
   }
   onDone(cb: (r: ScsiResult) => void): void {
     if (this.result) cb(this.result); else this.waiters.push(cb);
+  }
+  /**
+   * ABORT TASK (SAM-5 7.2): `ended` is called once the command has no more effect to come:
+   * a copy stops between chunks (its record then says COPY ABORTED 0A/2F/02); any other
+   * command runs to its end (a write already queued at 501 is not recalled), since what
+   * the transport must not do is report its status. `ended(true)` if it was still running.
+   */
+  abort(ended: (wasRunning: boolean) => void): void {
+    if (this.result) { ended(false); return; }
+    if (this.stopper) this.stopper(() => ended(true));
+    else this.onDone(() => ended(true));
   }
 }
 
@@ -67,11 +80,15 @@ export class ScsiTarget {
   luns(): number[] { return [...this.lus.keys()].sort((a, b) => a - b); }
   lu(lun: number): Lu | undefined { return this.lus.get(lun); }
 
-  /** Starts a command; never throws. */
-  submit(lun: number, cdb: Uint8Array, dataOut?: Uint8Array): PendingCommand {
+  /**
+   * Starts a command; never throws. `nexus` names the I_T nexus it came on (an iSCSI
+   * session's initiator port and target port): list identifiers and held copy results are
+   * scoped to it (docs/scsi.md "RECEIVE COPY RESULTS").
+   */
+  submit(lun: number, cdb: Uint8Array, dataOut?: Uint8Array, nexus = ''): PendingCommand {
     const p = new PendingCommand();
     try {
-      const r = this.dispatch(lun, decodeCdb(cdb), dataOut ?? new Uint8Array(0), p);
+      const r = this.dispatch(lun, decodeCdb(cdb), dataOut ?? new Uint8Array(0), p, nexus);
       if (r) p.complete(r);
     } catch (e) {
       p.complete(this.errorResult(e));
@@ -97,7 +114,7 @@ export class ScsiTarget {
   }
 
   /** Returns the result, or undefined when it will come through p later. */
-  private dispatch(lun: number, cdb: Cdb, dataOut: Uint8Array, p: PendingCommand): ScsiResult | undefined {
+  private dispatch(lun: number, cdb: Cdb, dataOut: Uint8Array, p: PendingCommand, nexus: string): ScsiResult | undefined {
     const lu = this.lus.get(lun);
     if (cdb.op === 'INQUIRY') return this.inquiry(lu, cdb);
     if (cdb.op === 'REPORT LUNS') return { status: 'GOOD', dataIn: truncate(this.reportLuns(), cdb.allocationLength) };
@@ -110,8 +127,8 @@ export class ScsiTarget {
     if (!lu) fail(SENSE.LU_NOT_SUPPORTED);
     switch (cdb.op) {
       case 'TEST UNIT READY': return { status: 'GOOD' };
-      case 'EXTENDED COPY': return this.extendedCopy(lun, lu, cdb.parameterListLength, dataOut, p);
-      case 'RECEIVE COPY RESULTS': return this.receiveCopyResults(cdb);
+      case 'EXTENDED COPY': return this.extendedCopy(lun, lu, cdb.parameterListLength, dataOut, p, nexus);
+      case 'RECEIVE COPY RESULTS': return this.receiveCopyResults(cdb, nexus);
       case 'PAIR OPERATION': return this.pairOperation(lu, cdb, p);
       default: break;
     }
@@ -173,22 +190,23 @@ export class ScsiTarget {
     return b;
   }
 
-  private extendedCopy(lun: number, lu: Lu, pll: number, dataOut: Uint8Array, p: PendingCommand): ScsiResult | undefined {
+  private extendedCopy(lun: number, lu: Lu, pll: number, dataOut: Uint8Array, p: PendingCommand, nexus: string): ScsiResult | undefined {
     // SPC-4 6.4.1: a parameter list length of zero is not an error and changes nothing.
     if (pll === 0) return { status: 'GOOD' };
     if (dataOut.length < pll) fail(SENSE.PARAM_LIST_LENGTH, undefined, 'data-out shorter than the parameter list');
     const plan = parseXcopyParams(dataOut.subarray(0, pll), this.limits);
     const segments = resolvePlan(plan, [...this.lus.values()], lu, this.limits, this.copyManager.supportsSplit);
     if (segments.length === 0) return { status: 'GOOD' };
-    this.copyManager.start({ listId: plan.listId, plan, segments, lun }, (r) => p.complete(r));
+    const copy = this.copyManager.start({ listId: plan.listId, plan, segments, lun }, (r) => p.complete(r), nexus);
+    p.stopper = (stopped) => copy.abort(stopped);
     return undefined;
   }
 
-  private receiveCopyResults(cdb: Extract<Cdb, { op: 'RECEIVE COPY RESULTS' }>): ScsiResult {
+  private receiveCopyResults(cdb: Extract<Cdb, { op: 'RECEIVE COPY RESULTS' }>, nexus: string): ScsiResult {
     const cm = this.copyManager;
     const data = cdb.serviceAction === RCR_SA.OPERATING_PARAMETERS ? cm.operatingParameters()
-      : cdb.serviceAction === RCR_SA.COPY_STATUS ? cm.copyStatus(cdb.listId)
-        : cm.failedSegmentDetails(cdb.listId);
+      : cdb.serviceAction === RCR_SA.COPY_STATUS ? cm.copyStatus(cdb.listId, nexus)
+        : cm.failedSegmentDetails(cdb.listId, nexus);
     return { status: 'GOOD', dataIn: truncate(data, cdb.allocationLength) };
   }
 

@@ -94,12 +94,13 @@ describe('ExtendedCopy', () => {
     expect(t.svol.data.every((x) => x === 0)).toBe(true); // resolved before any data moved
   });
 
-  it('ValidSegDescr: a range past the end is 05/21/00 before any data moves (SCSI.md)', () => {
-    // libiscsi expects COPY ABORTED here; the lead's decision (docs/scsi.md "Differences
-    // from libiscsi"): SCSI.md's table, ranges are checked before any data moves.
+  it('ValidSegDescr: a range past the end is COPY ABORTED 0A/0D/02 before any data moves', () => {
+    // libiscsi accepts COPY ABORTED with 00/00, 08/04 or 0D/02 here; LIO answers 0D/02 and
+    // so does this target, with the segment number, having checked the whole list first.
     const t = setup();
     const r = t.xcopy(t.list(1, [t.self], [t.b2b(), t.b2b({ dstLba: BigInt(t.blocks - 1) })]));
-    expect(code(r)).toEqual([CHECK, 5, 0x21, 0]);
+    expect(code(r)).toEqual([CHECK, 0x0a, 0x0d, 0x02]);
+    expect(r.sense!.commandSpecific).toBe(1);
     expect(t.svol.data.every((x) => x === 0)).toBe(true); // segment 0 did not run either
   });
 });
