@@ -6,13 +6,14 @@
  * completes in virtual time (Clock); execute() drives the clock until it has answered.
  */
 import { DeviceError } from '../devices/block-device.ts';
-import { put32, put64, truncate } from './bytes.ts';
+import { put16, put32, put64, truncate } from './bytes.ts';
 import { type Cdb, RCR_SA, decodeCdb } from './cdb.ts';
 import type { Clock } from './clock.ts';
 import type { CopyEngine } from './copy-engine.ts';
 import { type CopyLimits, DEFAULT_COPY_LIMITS } from './copy-limits.ts';
 import { CopyManager } from './copy-manager.ts';
 import { standardInquiry, vpdPage } from './inquiry.ts';
+import { blockCharacteristicsPage, blockLimitsPage, modeSenseData } from './mode-sense.ts';
 import type { Lu, PairPort, ScsiResult } from './lu.ts';
 import { PAIR_QUERY_LENGTH, encodePairQuery, type PairCdb } from './pair-cdb.ts';
 import { SENSE, ScsiError, type SenseData, encodeSense, fail } from './sense.ts';
@@ -78,6 +79,21 @@ export class ScsiTarget {
   }
 
   luns(): number[] { return [...this.lus.keys()].sort((a, b) => a - b); }
+
+  /**
+   * Bytes of data-out the command takes: a WRITE its blocks, an EXTENDED COPY its
+   * parameter list; 0 for anything else, or a CDB submit() will refuse anyway. A transport
+   * sizes its data transfer by it (iSCSI residuals, RFC 7143 §11.4.5).
+   */
+  dataOutLength(lun: number, cdb: Uint8Array): number {
+    try {
+      const c = decodeCdb(cdb);
+      const lu = this.lus.get(lun);
+      if (c.op === 'EXTENDED COPY') return c.parameterListLength;
+      if (c.op === 'WRITE' && lu?.kind === 'disk') return c.blocks * lu.device.blockBytes;
+    } catch { /* submit() answers it */ }
+    return 0;
+  }
   lu(lun: number): Lu | undefined { return this.lus.get(lun); }
 
   /**
@@ -127,6 +143,15 @@ export class ScsiTarget {
     if (!lu) fail(SENSE.LU_NOT_SUPPORTED);
     switch (cdb.op) {
       case 'TEST UNIT READY': return { status: 'GOOD' };
+      // PRGENERATION 0, no keys, no reservation (8 bytes for both service actions).
+      case 'PERSISTENT RESERVE IN': return { status: 'GOOD', dataIn: truncate(new Uint8Array(8), cdb.allocationLength) };
+      case 'MODE SENSE': {
+        const data = modeSenseData(cdb, {
+          disk: lu.kind === 'disk' ? { blocks: lu.device.blocks, blockBytes: lu.device.blockBytes } : undefined,
+          writeProtected: lu.kind === 'disk' && (lu.writeProtected?.() ?? false),
+        });
+        return { status: 'GOOD', dataIn: truncate(data, cdb.allocationLength) };
+      }
       case 'EXTENDED COPY': return this.extendedCopy(lun, lu, cdb.parameterListLength, dataOut, p, nexus);
       case 'RECEIVE COPY RESULTS': return this.receiveCopyResults(cdb, nexus);
       case 'PAIR OPERATION': return this.pairOperation(lu, cdb, p);
@@ -146,6 +171,13 @@ export class ScsiTarget {
         put64(b, 0, Math.max(0, dev.blocks - 1));
         put32(b, 8, dev.blockBytes);
         return { status: 'GOOD', dataIn: truncate(b, cdb.allocationLength) };
+      }
+      case 'SYNCHRONIZE CACHE': {
+        // The array's cache (507) is its durable point, as a battery-backed cache is: what
+        // 501 acknowledged stays; the volumes' files are flushed too (docs/scsi.md).
+        if (cdb.lba + BigInt(cdb.blocks) > BigInt(dev.blocks)) fail(SENSE.LBA_OUT_OF_RANGE);
+        dev.flush();
+        return { status: 'GOOD' };
       }
       case 'READ': case 'WRITE': {
         const lenField = cdb.size === 10 ? 7 : 10;
@@ -173,6 +205,16 @@ export class ScsiTarget {
   private inquiry(lu: Lu | undefined, cdb: Extract<Cdb, { op: 'INQUIRY' }>): ScsiResult {
     if (!cdb.evpd) return { status: 'GOOD', dataIn: truncate(standardInquiry(lu?.id ?? null), cdb.allocationLength) };
     if (!lu) fail(SENSE.LU_NOT_SUPPORTED);
+    const disk = lu.kind === 'disk' ? lu.device : undefined;
+    if (disk && (cdb.pageCode === 0xb0 || cdb.pageCode === 0xb1)) {
+      const body = cdb.pageCode === 0xb0
+        ? blockLimitsPage(Math.floor(this.maxTransfer / disk.blockBytes)) : blockCharacteristicsPage();
+      const b = new Uint8Array(4 + body.length);
+      b[1] = cdb.pageCode;
+      put16(b, 2, body.length);
+      b.set(body, 4);
+      return { status: 'GOOD', dataIn: truncate(b, cdb.allocationLength) };
+    }
     const page = vpdPage(lu.id, cdb.pageCode, this.limits);
     if (!page) fail(SENSE.INVALID_FIELD_IN_CDB, { cdb: true, byte: 2 });
     return { status: 'GOOD', dataIn: truncate(page, cdb.allocationLength) };

@@ -78,10 +78,10 @@ describe('ExtendedCopy', () => {
     expect(code(t.xcopy(l2))).toEqual([CHECK, 5, 0x26, 0x09]);
   });
 
-  it('ValidTgtDescr: a reserved LU ID TYPE is an invalid field; NUL is COPY ABORTED', () => {
+  it('ValidTgtDescr: a reserved LU ID TYPE is INVALID FIELD IN CDB (what libiscsi 1.19 takes); NUL is COPY ABORTED', () => {
     const t = setup();
     const r = t.xcopy(t.list(1, [{ ...t.self, luIdType: 2 }], [t.b2b()]));
-    expect(code(r)).toEqual([CHECK, 5, 0x26, 0]);
+    expect(code(r)).toEqual([CHECK, 5, 0x24, 0]);
     const n = t.xcopy(t.list(1, [{ ...t.self, nul: true }], [t.b2b()]));
     expect(code(n)).toEqual([CHECK, 0x0a, 0x0d, 0x02]);
   });
