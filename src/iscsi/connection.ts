@@ -37,6 +37,8 @@ export interface ServerSide extends LoginTarget {
   closed(c: Connection): void;
   coldReset(): void;
   readonly limits: TargetLimits;
+  /** A bug met while handling a PDU (the connection is then closed); default: logged. */
+  internalError?(e: unknown): void;
 }
 
 const LOGIN_MAX_RECV = 8192; // RFC 7143 §13.12: the default until negotiated
@@ -81,7 +83,10 @@ export class Connection implements TaskLink, TmfLink {
       }
     } catch (e) {
       // A stream that cannot be framed, or a bug: the connection cannot be trusted further.
-      if (!(e instanceof PduFormatError)) console.error('iscsi: connection closed after an internal error:', e);
+      if (!(e instanceof PduFormatError)) {
+        if (this.server.internalError) this.server.internalError(e);
+        else console.error('iscsi: connection closed after an internal error:', e);
+      }
       this.close();
     }
   }

@@ -21,6 +21,8 @@ export interface IscsiServerOptions {
   limits?: TargetLimits;
   /** CmdSN window per session. */
   window?: number;
+  /** A bug met while handling a PDU (its connection is closed); default: logged to stderr. */
+  internalError?: (e: unknown) => void;
 }
 
 export class IscsiServer implements ServerSide {
@@ -36,12 +38,14 @@ export class IscsiServer implements ServerSide {
   private nextTsih = 1;
   private server: net.Server | null = null;
   private pendingLogin: { r: LoginResult; tsih: number } | null = null;
+  readonly internalError?: (e: unknown) => void;
 
   constructor(private readonly o: IscsiServerOptions) {
     this.port = o.port;
     this.targetName = o.targetName;
     this.limits = o.limits ?? TARGET_LIMITS;
     this.window = o.window ?? 128;
+    this.internalError = o.internalError;
   }
 
   /** Starts listening; resolves with the address (port 0 → the one the system chose). */
