@@ -27,6 +27,10 @@ export interface BenchOptions {
   /** Folder of the Markdown report and SVG charts; null: none. */
   out: string | null;
   port: number;
+  /** The iSCSI throughput series against tgtd (tests/bench/bench-iscsi.ts). */
+  iscsi: boolean;
+  /** Only that series: no browser, no report folder (its figures print, and go to --json). */
+  onlyIscsi: boolean;
 }
 
 export const BLOCK_BYTES = 4096;
@@ -39,17 +43,19 @@ const MIB = 1 << 20;
 
 export const DEFAULTS: BenchOptions = {
   smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 500,
-  coreMib: 64, coreReps: 15, nodeCore: true, json: null, out: 'bench/results', port: 4291,
+  coreMib: 64, coreReps: 15, nodeCore: true, json: null, out: 'bench/results', port: 4291, iscsi: true, onlyIscsi: false,
 };
 
 /** The smoke version `npm test` runs: every code path once, on tiny volumes. */
 export const SMOKE: Partial<BenchOptions> = {
   smoke: true, reps: 1, scaleReps: 1, mib: 1, scale: [1, 2], rate: 200, coreMib: 2, coreReps: 1, nodeCore: false, out: null,
+  iscsi: false,
 };
 
 export const USAGE = `npm run bench -- [--reps N] [--scale-reps N] [--mib N] [--scale 64,256,1024,4096]
                      [--rate N] [--core-mib N] [--core-reps N] [--no-node-core]
-                     [--json FILE] [--out DIR | --no-report] [--port N] [--smoke]`;
+                     [--json FILE] [--out DIR | --no-report] [--port N] [--smoke]
+                     [--no-iscsi | --only-iscsi]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--smoke') ? SMOKE : {}) };
@@ -75,6 +81,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--out': if (!v) throw new Error('--out: expected a folder'); o.out = v; i++; break;
       case '--no-report': o.out = null; break;
       case '--port': o.port = Math.round(num(a, v, 1)); i++; break;
+      case '--no-iscsi': o.iscsi = false; break;
+      case '--only-iscsi': o.iscsi = true; o.onlyIscsi = true; o.out = null; break;
       default: throw new Error(`unknown option ${a}\nusage: ${USAGE}`);
     }
   }
