@@ -1,5 +1,5 @@
 /**
- * Channel processor 501 (SPEC.md parts table, §0016): client I/O into cache with an
+ * Channel processor 501 (docs/patent.md#parts, §0016): client I/O into cache with an
  * immediate acknowledgement, and the pair commands, the split above all. It handles its
  * port's commands in arrival order, so the split is one point in the stream of writes:
  * every write acknowledged before the split ack is in the image, none after it.
@@ -147,7 +147,7 @@ export class Channel501 implements Processor {
     return { ok: true, p516: PAIR_STATES[this.m.w(W.P_STATE)], s517: PAIR_STATES[this.m.w(W.S_STATE)] };
   }
 
-  /** The pair state machine's effects (SPEC.md "Pair states"); refusals change nothing. */
+  /** The pair state machine's effects (docs/patent.md#pair-states); refusals change nothing. */
   private apply(op: PairOp): PairResult {
     const { c, m } = this;
     const why = this.check(op);
