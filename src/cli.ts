@@ -150,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run': return await run(rest);
       case 'scsi': {
         const a = parseScsiArgs(rest);
-        const { runWire } = await import('./scsi/wire.ts');
+        const { runWire } = await import('./cli/wire.ts');
         await runWire({ ...a, input: process.stdin, output: process.stdout });
         return 0;
       }

@@ -3,7 +3,6 @@
  * through which its issuer (the sim's backup server 102, or the SCSI copy manager for
  * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
  */
-import type { E4Via, Mode } from '../scenario/schema.ts';
 import { B, BackupState, type Mem507 } from './memory-507.ts';
 
 /**
@@ -12,6 +11,17 @@ import { B, BackupState, type Mem507 } from './memory-507.ts';
  * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
  * live runtime's EXTENDED COPY split modes name (SCSI.md).
  */
+/**
+ * Backup modes (docs/patent.md#the-flows): the four embodiments, the Fig. 7 polling variant
+ * of embodiment 2 (E2h), the prior art's first weakness (a split that answers only once the
+ * differential is copied, 'sync'), and its second weakness ('naive', docs/patent.md#the-problem
+ * point 2: a quick split plus an EXTENDED COPY that streams the S-VOL as it is, with no check
+ * of 514, so blocks still pending reach the tape stale).
+ */
+export type Mode = 'E1' | 'E2' | 'E2h' | 'E3' | 'E4' | 'sync' | 'naive';
+/** How embodiment 4 makes the range consistent after its combined split (Fig. 11). */
+export type E4Via = 'E1' | 'E2' | 'E3';
+
 export type Method = 'priority' | 'wait' | 'staging';
 export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
 

@@ -9,12 +9,12 @@
 import type { Core } from '../core/core-api.ts';
 import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
-import type { Actor, SimEvent } from '../runtime/events.ts';
-import type { CostModel } from '../runtime/cost-model.ts';
+import type { Actor, SimEvent } from './events.ts';
+import type { CostModel } from './cost.ts';
 import type { Cache } from './cache.ts';
 import type { Differential } from './differential-514.ts';
 import type { Mem507 } from './memory-507.ts';
-import type { Ring } from './queues.ts';
+import type { SpscQueue } from './queues.ts';
 
 export interface Work {
   /** Duration of the step in ms (from the cost model). */
@@ -60,9 +60,9 @@ export interface Ctx {
   tape: AwsTapeWriter;
   backupDisk?: BlockDevice;
   /** 501 → 508 copy-before-write requests. */
-  cowRing: Ring;
+  cowRing: SpscQueue;
   /** 503 → 508 backup requests (priority copy, stage, merge, write to a disk target). */
-  reqRing: Ring;
+  reqRing: SpscQueue;
   /**
    * Set only where 503's worker holds its own handles on the volumes (the live runtime with
    * 'readwrite-unsafe', issue 6): 503 then performs its requests to 508 itself, with 508's

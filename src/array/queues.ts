@@ -8,7 +8,7 @@ import { RING_RECORD, type Mem507 } from './memory-507.ts';
 
 const HEAD = 0, TAIL = 1, CAP = 2;
 
-export class Ring {
+export class SpscQueue {
   constructor(private readonly m: Mem507, private readonly at: number) {}
 
   /** Called once on a zeroed layout. */

@@ -11,12 +11,12 @@
  */
 import type { BackupHandle, BackupParams } from '../array/backup.ts';
 import { methodOf } from '../array/backup.ts';
-import type { Controller } from '../array/controller.ts';
-import type { AckedWrite } from '../array/oracle.ts';
-import { fillBlock } from '../scenario/prng.ts';
+import type { ControllerPorts } from '../array/controller.ts';
+import type { AckedWrite } from '../oracle/oracle.ts';
+import { fillBlock } from '../core/prng.ts';
 import type { BackupCmd, Scenario } from '../scenario/schema.ts';
 import type { ClientWrite, WorkloadGen } from '../scenario/workload.ts';
-import type { Actor, SimEvent } from './events.ts';
+import type { Actor, SimEvent } from '../array/events.ts';
 import type { Steppable } from './sim-scheduler.ts';
 import type { Work } from '../array/context.ts';
 
@@ -38,7 +38,7 @@ export class Client101 implements Steppable {
   private backlog: ClientWrite[] = [];
   private upcoming: ClientWrite | null;
 
-  constructor(private readonly gen: WorkloadGen, private readonly ctl: Controller,
+  constructor(private readonly gen: WorkloadGen, private readonly ctl: ControllerPorts,
     private readonly seed: number, private readonly blockBytes: number, private readonly now: () => number) {
     this.upcoming = gen.next();
   }
@@ -96,7 +96,7 @@ export class Servers implements Steppable {
   private readonly flow: Generator<Wait, void, void>;
   private wait: Wait | null = null;
 
-  constructor(private readonly s: Scenario, private readonly ctl: Controller, private readonly client: Client101,
+  constructor(private readonly s: Scenario, private readonly ctl: ControllerPorts, private readonly client: Client101,
     private readonly now: () => number, private readonly log: Log) {
     this.flow = this.script();
     this.advance();

@@ -3,25 +3,21 @@
  * documents every field). A scenario fixes everything a run depends on, so the same JSON and
  * seed always give the same event log and result.
  */
+import { ARRAY_LIMITS } from '../array/memory-507.ts';
+import type { E4Via, Mode } from '../array/backup.ts';
 
-/**
- * Backup modes (SPEC.md "The flows"): the four embodiments, the Fig. 7 polling variant of
- * embodiment 2, the prior art's first weakness (a split that answers only once the
- * differential is copied, 'sync'), and its second weakness ('naive', SPEC.md "The problem"
- * point 2: a quick split plus an EXTENDED COPY that streams the S-VOL as it is, with no
- * check of 514, so blocks still pending reach the tape stale).
- */
-export type Mode = 'E1' | 'E2' | 'E2h' | 'E3' | 'E4' | 'sync' | 'naive';
-/** The modes whose every backup must verify (issue 4): the patent's, and the prior art's sync split. */
+export type { E4Via, Mode };
+
+/** Backup modes: their meaning is the controller's (src/array/backup.ts). */
+/** The modes whose every backup must verify: the patent's, and the prior art's sync split. */
 export const MODES: readonly Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
 /** Demonstrations of the problem: expected to fail the point-in-time check whenever a block was pending when streamed. */
 export const DEMO_MODES: readonly Mode[] = ['naive'];
 /** Every mode a scenario may name (validation, Compare, the CLI's --compare). */
 export const ALL_MODES: readonly Mode[] = [...MODES, ...DEMO_MODES];
 
-/** How embodiment 4 makes the range consistent after its combined split (SPEC.md, Fig. 11). */
-export const E4_VIA = ['E1', 'E2', 'E3'] as const;
-export type E4Via = (typeof E4_VIA)[number];
+/** How embodiment 4 makes the range consistent after its combined split (Fig. 11). */
+export const E4_VIA: readonly E4Via[] = ['E1', 'E2', 'E3'];
 
 export const PATTERNS = ['uniform', 'hotspot', 'sequential'] as const;
 export type Pattern = (typeof PATTERNS)[number];
@@ -120,12 +116,12 @@ export const LIMITS = {
   maxBlocks: 1 << 20,
   maxCacheSlots: 65536,
   maxRate: 100000,
-  maxWriteBlocks: 64,
+  maxWriteBlocks: ARRAY_LIMITS.maxWriteBlocks,
   /**
    * One tape transfer unit is one tape record: AWSTAPE readers (Hercules' tapemap, hetget)
    * take records up to 65535 bytes, so a unit never exceeds that.
    */
-  maxTransferBytes: 65535,
+  maxTransferBytes: ARRAY_LIMITS.maxTransferBytes,
   /** The default unit when a backup names none: 32 KiB records, a common tape block. */
   defaultTransferBytes: 32768,
   maxScript: 64,

@@ -3,7 +3,7 @@
  * sequential). Open loop: arrival times do not depend on how fast the array answers, so
  * every mode sees the same writes and their latencies compare fairly.
  */
-import { Prng } from './prng.ts';
+import { Prng } from '../core/prng.ts';
 import type { Workload } from './schema.ts';
 
 export interface ClientWrite {

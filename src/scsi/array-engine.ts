@@ -29,7 +29,7 @@ export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 export function senseOfFailure(f: BackupFailure): SenseCode {
   if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
   // The S-VOL stopped being a frozen image under the copy (a pair command changed it).
-  if (f === 'pair-state') return SENSE.COPY_ABORTED_BY_USER; // 0A/2F/02
+  if (f === 'pair-state') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
   return SENSE.INTERNAL_TARGET_FAILURE;
 }
 

@@ -47,7 +47,11 @@ export const SENSE = {
   OPERATION_IN_PROGRESS: code(0x5, 0x00, 0x16),
   TARGET_NOT_REACHABLE: code(0xa, 0x0d, 0x02),
   THIRD_PARTY_DEVICE_FAILURE: code(0xa, 0x0d, 0x01),
-  COPY_ABORTED_BY_USER: code(0xa, 0x2f, 0x02),
+  /**
+   * 2F/02 COMMANDS CLEARED BY DEVICE SERVER (SPC-4): the device server itself ended the
+   * command, here a copy whose S-VOL stopped being a frozen image (a pair command changed it).
+   */
+  COMMANDS_CLEARED_BY_DEVICE_SERVER: code(0xa, 0x2f, 0x02),
   INTERNAL_TARGET_FAILURE: code(0x4, 0x44, 0x00),
   UNRECOVERED_READ_ERROR: code(0x3, 0x11, 0x00),
   WRITE_ERROR: code(0x3, 0x0c, 0x00),

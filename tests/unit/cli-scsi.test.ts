@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseScsiArgs } from '../../src/cli.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario/schema.ts';
 import { fromHex, toHex } from '../../src/scsi/bytes.ts';
 import { extendedCopyCdb, inquiryCdb, receiveCopyResultsCdb, rwCdb } from '../../src/scsi/cdb.ts';

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runWire } from '../../src/scsi/wire.ts';
+import { runWire } from '../../src/cli/wire.ts';
 import { toHex } from '../../src/scsi/bytes.ts';
 import { extendedCopyCdb, inquiryCdb, readCapacity16Cdb, receiveCopyResultsCdb } from '../../src/scsi/cdb.ts';
 import { encodeXcopyParams } from '../../src/scsi/xcopy-encode.ts';

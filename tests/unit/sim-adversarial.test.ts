@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Method } from '../../src/array/backup.ts';
 import { W } from '../../src/array/memory-507.ts';
-import { verifyBackup, type AckedWrite } from '../../src/array/oracle.ts';
+import { verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createSim, type Sim } from '../../src/runtime/sim.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 
 let core: Core;

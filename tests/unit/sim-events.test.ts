@@ -2,7 +2,7 @@
 // draws as sequence diagrams).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import { createSim } from '../../src/runtime/sim.ts';
 import type { Mode } from '../../src/scenario/schema.ts';
 import { coreForTests, small } from './sim-helpers.ts';

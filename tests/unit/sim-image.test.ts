@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
-import { verifyBackup } from '../../src/array/oracle.ts';
+import { verifyBackup } from '../../src/oracle/oracle.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createSim } from '../../src/runtime/sim.ts';
-import { Prng } from '../../src/scenario/prng.ts';
+import { Prng } from '../../src/core/prng.ts';
 import { MODES } from '../../src/scenario/schema.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 

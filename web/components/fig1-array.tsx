@@ -5,7 +5,7 @@
  * area 510: 511–517), volumes 601–604, and the tape 303. A part lights up while it works
  * (the frame's busy actors); the pair states 516 and 517 are written into 507.
  */
-import type { Actor } from '../../src/runtime/events.ts';
+import type { Actor } from '../../src/array/events.ts';
 import { ACTOR_ROLES } from '../ui/actors.ts';
 
 interface Props {

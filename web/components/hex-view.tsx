@@ -4,15 +4,7 @@
  * focusing a field highlights its bytes, so the SCSI.md layouts can be read off the wire.
  */
 import { useState } from 'preact/hooks';
-
-export interface HexField {
-  name: string;
-  /** First byte of the field. */
-  offset: number;
-  /** Length in bytes (a bit field inside one byte has length 1). */
-  length: number;
-  value: string;
-}
+import type { HexField } from '../ui/scsi-fields.ts';
 
 interface Props {
   title: string;

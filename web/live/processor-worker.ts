@@ -7,7 +7,7 @@
  */
 import { expose } from 'comlink';
 import { instantiateCore } from '../../src/core/wasm-core.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import { LiveBlock, ROLES, hostProcessor, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import { buildRole, type ProcessorInit, type RoleHost } from '../../src/runtime/live/roles.ts';
 

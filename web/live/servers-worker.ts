@@ -5,7 +5,7 @@
  */
 import { expose } from 'comlink';
 import { instantiateCore } from '../../src/core/wasm-core.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { createServersRun, type ServersRun } from '../../src/runtime/live/servers-live.ts';

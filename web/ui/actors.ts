@@ -2,7 +2,7 @@
  * Names of the lanes the event log uses (src/runtime/events.ts), from SPEC.md's parts
  * table, so every view labels a part the way the patent does.
  */
-import type { Actor } from '../../src/runtime/events.ts';
+import type { Actor } from '../../src/array/events.ts';
 
 /** Left to right: servers, processors, then devices, as in Figs. 4, 6, 9 and 11. */
 export const LANES: readonly Actor[] = ['101', '102', '501', '502', '503', '508', '601', '602', '303'];

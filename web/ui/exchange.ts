@@ -8,7 +8,7 @@
  * no copy with that list identifier exists yet.
  */
 import type { Snapshot } from '../../src/runtime/sim.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { encodeSense, SENSE } from '../../src/scsi/sense.ts';
 import { encodeCopyStatus, type CopyState } from '../../src/scsi/receive-copy-results.ts';

@@ -4,7 +4,7 @@
  * a Snapshot.
  */
 import type { RunResult, Snapshot } from '../../src/runtime/sim.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import type { BitmapView, FrameView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';

@@ -6,7 +6,7 @@
  * events near the playhead, the backup's progress from the tape writes (SPEC.md 503 → 303).
  * Pure functions, so the same code serves the running view and scrubbing afterwards.
  */
-import type { Actor, SimEvent } from '../../src/runtime/events.ts';
+import type { Actor, SimEvent } from '../../src/array/events.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { backupRange } from './frame-adapter.ts';
 import type { ProgressView } from './view-model.ts';

@@ -13,7 +13,7 @@ import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { ALL_MODES, type Scenario } from '../../src/scenario/schema.ts';
 import type { Core } from '../../src/core/core-api.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import { loadCoreModule } from '../../src/core/load-web.ts';
 import { instantiateCore } from '../../src/core/wasm-core.ts';
 import { createRefCore } from '../../src/core/reference.ts';

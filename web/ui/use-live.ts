@@ -6,7 +6,7 @@
  * and the servers' progress. After the run, the recorded log is scrubbed like the sim's.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { abortLive, lastFigures, liveEventsSoFar, liveProgress, runLive } from '../live/live-bridge.ts';

@@ -3,7 +3,7 @@
  * STYLE.md): the sim worker turns the runtime's Snapshot into these, the components only
  * read them. Kept structured-clone friendly (it crosses the worker boundary).
  */
-import type { Actor, SimEvent } from '../../src/runtime/events.ts';
+import type { Actor, SimEvent } from '../../src/array/events.ts';
 
 /** A bitmap (514 or the post-split change bitmap): raw bits, LSB-first per byte as the
  * core lays them out (src/core/core-api.ts), or bucket counts when the volume is large. */

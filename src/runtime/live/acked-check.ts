@@ -5,7 +5,7 @@
  * writes in order), and the block must be intact: exactly fillBlock(seed, gen, lba) for
  * the generation it carries (src/scenario/prng.ts stamps lba and generation in words 0–1).
  */
-import { fillBlock } from '../../scenario/prng.ts';
+import { fillBlock } from '../../core/prng.ts';
 
 export interface AckedBlockError {
   lba: number;

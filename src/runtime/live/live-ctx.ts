@@ -17,9 +17,9 @@ import { Cache } from '../../array/cache.ts';
 import type { Ctx } from '../../array/context.ts';
 import { Differential } from '../../array/differential-514.ts';
 import { Mem507, planLayout } from '../../array/memory-507.ts';
-import { Ring } from '../../array/queues.ts';
+import { SpscQueue } from '../../array/queues.ts';
 import { createCostModel } from '../cost-model.ts';
-import type { Actor, SimEvent } from '../events.ts';
+import type { Actor, SimEvent } from '../../array/events.ts';
 import type { Costs } from '../../scenario/schema.ts';
 
 /** Everything a worker needs to attach to the run (plain data: it crosses postMessage). */
@@ -133,8 +133,8 @@ export function attachCtx(core: Core, role: Actor, w: Wiring, dev: LiveDevices, 
     pvol: dev.pvol ?? forbiddenDevice('pvol-601', role, w.blocks, w.blockBytes),
     svol: dev.svol ?? forbiddenDevice('svol-602', role, w.blocks, w.blockBytes),
     tape: dev.tape ?? noTape,
-    cowRing: new Ring(m, L.cowRing),
-    reqRing: new Ring(m, L.reqRing),
+    cowRing: new SpscQueue(m, L.cowRing),
+    reqRing: new SpscQueue(m, L.reqRing),
     now,
     log: (actor, ev, to, detail) => {
       const e: SimEvent = { t: now(), actor, ev };

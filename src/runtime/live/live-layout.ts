@@ -10,7 +10,7 @@
  */
 import { planLayout, type Layout507 } from '../../array/memory-507.ts';
 import { LIVE_BLOCK_WORDS } from './processor-host.ts';
-import { ringBytes } from './ring.ts';
+import { ringBytes } from './mpmc-ring.ts';
 
 export const PORT_CAP = 256;
 export const PORT_WORDS = 6;

@@ -11,7 +11,7 @@
  * the four workers write one sequence of records between them.
  */
 import type { Ctx } from '../../array/context.ts';
-import type { Actor } from '../events.ts';
+import type { Actor } from '../../array/events.ts';
 import { B, BackupState, W } from '../../array/memory-507.ts';
 import { PAIR_STATES, PS } from '../../array/pair-state.ts';
 import { MetadataJournal, type SlotStore } from './metadata-journal.ts';

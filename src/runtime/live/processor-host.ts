@@ -10,7 +10,7 @@
  * (LiveBlock below), never inside the core's page or the controller's own layout.
  */
 import type { Processor, Work } from '../../array/context.ts';
-import { yieldTask } from './ring.ts';
+import { yieldTask } from './mpmc-ring.ts';
 import { Doorbell, Mutex } from './step-lock.ts';
 
 /** Int32 word indices inside the live control block. */

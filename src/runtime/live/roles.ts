@@ -21,7 +21,7 @@ import { Controller } from '../../array/controller.ts';
 import { Disk508 } from '../../array/disk-508.ts';
 import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
 import { createCostModel } from '../cost-model.ts';
-import type { Actor, SimEvent } from '../events.ts';
+import type { Actor, SimEvent } from '../../array/events.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OpfsWriteJournal } from './cache-journal.ts';
 import { attachCtx, opfsTape, type Wiring } from './live-ctx.ts';

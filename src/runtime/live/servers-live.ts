@@ -8,11 +8,9 @@
  * so the live run answers with the same object as the CLI's --json.
  */
 import type { Core } from '../../core/core-api.ts';
-import type { Controller } from '../../array/controller.ts';
-import type { AwsTapeWriter } from '../../devices/awstape.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { WorkloadGen } from '../../scenario/workload.ts';
-import type { SimEvent } from '../events.ts';
+import type { SimEvent } from '../../array/events.ts';
 import { Client101, Servers } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
@@ -44,10 +42,9 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
   const live = new LiveBlock(core.memory, lay.liveBlock);
   const ctx = attachCtx(core, '102', wiring, {}, events, now);
   const remote = new RemoteController(ctx, lay, () => live.bell.ring(), (d) => live.addWord(LB.URGENT, d));
-  const ctl = remote as unknown as Controller; // the subset the servers call (see remote-controller.ts)
   const s = scenario;
-  const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), ctl, s.seed, s.geometry.blockBytes, now);
-  const servers = new Servers(s, ctl, client, now, ctx.log);
+  const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), remote, s.seed, s.geometry.blockBytes, now);
+  const servers = new Servers(s, remote, client, now, ctx.log);
   const actors = [servers, client];
 
   /**
@@ -99,8 +96,8 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
       remote.poll();
       const all = [...arrayEvents, ...events].sort((a, b) => a.t - b.t);
       merged = all;
-      const tapeLike = { bytes: () => tape.bytes, bytesWritten: tape.bytes.length, blocksWritten: tape.blocks } as unknown as AwsTapeWriter;
-      return buildResult({ s, core, ctl, tape: tapeLike, events: all, client, servers, end: now() });
+      const tapeLike = { bytes: () => tape.bytes, bytesWritten: tape.bytes.length, blocksWritten: tape.blocks };
+      return buildResult({ s, core, ctl: remote, tape: tapeLike, events: all, client, servers, end: now() });
     },
     progress() {
       const h = remote.lastBackup;

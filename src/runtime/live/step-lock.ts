@@ -16,7 +16,7 @@
  * Doorbell: a generation counter; ring() bumps it and wakes all sleepers; a sleeper reads
  * the generation before looking for work and sleeps only if nobody rang since.
  */
-import { waitAsync } from './ring.ts';
+import { waitAsync } from './mpmc-ring.ts';
 
 export class Mutex {
   /** `ticket`: next ticket to hand out; `serving`: the ticket that holds the lock. */

@@ -8,7 +8,7 @@
  * the volumes or the controller's counters.
  */
 import type { Core } from '../core/core-api.ts';
-import { fillBlock } from '../scenario/prng.ts';
+import { fillBlock } from '../core/prng.ts';
 import { Sha256 } from './sha256.ts';
 
 export interface AckedWrite {

@@ -45,7 +45,7 @@ function checkShape(capacity: number, recordWords: number): void {
 /** Outcome of a wait: woken or ready ('ok'), or the timeout ran out. */
 export type WaitResult = 'ok' | 'timed-out';
 
-export class Ring {
+export class MpmcRing {
   readonly capacity: number;
   readonly recordWords: number;
   private readonly w: Int32Array;
@@ -65,19 +65,19 @@ export class Ring {
   }
 
   /** Lays out an empty ring at `at` (once, by whoever owns the memory map). */
-  static init(buffer: ArrayBufferLike, at: number, capacity: number, recordWords: number): Ring {
+  static init(buffer: ArrayBufferLike, at: number, capacity: number, recordWords: number): MpmcRing {
     checkShape(capacity, recordWords);
     const w = new Int32Array(buffer, at, ringBytes(capacity, recordWords) >> 2);
     w.fill(0);
     Atomics.store(w, CAP, capacity);
     Atomics.store(w, REC, recordWords);
     for (let i = 0; i < capacity; i++) Atomics.store(w, HEADER_WORDS + i * (1 + recordWords), i);
-    return new Ring(buffer, at);
+    return new MpmcRing(buffer, at);
   }
 
   /** Attaches to a ring another thread laid out at `at` in the same shared buffer. */
-  static attach(buffer: ArrayBufferLike, at: number): Ring {
-    return new Ring(buffer, at);
+  static attach(buffer: ArrayBufferLike, at: number): MpmcRing {
+    return new MpmcRing(buffer, at);
   }
 
   private seqIndex(pos: number): number {

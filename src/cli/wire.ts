@@ -9,8 +9,8 @@ import type { Core } from '../core/core-api.ts';
 import { createSharedMemory } from '../core/memory.ts';
 import { createRefCore } from '../core/reference.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario/schema.ts';
-import { createSimTarget } from './sim-target.ts';
-import { WireSession } from './wire-session.ts';
+import { createSimTarget } from '../runtime/sim-target.ts';
+import { WireSession } from '../scsi/wire-session.ts';
 
 export interface WireOptions {
   scenarioPath?: string;

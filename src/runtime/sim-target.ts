@@ -8,13 +8,13 @@
  */
 import type { Core } from '../core/core-api.ts';
 import { MemoryBlockDevice } from '../devices/memory-device.ts';
-import { createSimHost, type SimHost } from '../runtime/sim-host.ts';
+import { createSimHost, type SimHost } from './sim-host.ts';
 import type { Mode, Scenario } from '../scenario/schema.ts';
-import { createArrayTarget } from './array-lus.ts';
-import type { CopyLimits } from './copy-limits.ts';
-import { awsTapeSink } from './lu-layout.ts';
-import type { ScsiTarget } from './target.ts';
-import type { WireHost } from './wire-session.ts';
+import { createArrayTarget } from '../scsi/array-lus.ts';
+import type { CopyLimits } from '../scsi/copy-limits.ts';
+import { awsTapeSink } from '../scsi/lu-layout.ts';
+import type { ScsiTarget } from '../scsi/target.ts';
+import type { WireHost } from '../scsi/wire-session.ts';
 
 export interface SimTargetOptions {
   core: Core;
