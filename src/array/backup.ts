@@ -9,7 +9,8 @@ import { B, BackupState, type Mem507 } from './memory-507.ts';
  * How 503 makes the streamed data equal the split-instant image (docs/patent.md#the-flows):
  * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
  * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
- * live runtime's EXTENDED COPY split modes name (docs/scsi.md "C0h SPLIT AND COPY").
+ * live runtime's EXTENDED COPY split modes name
+ * (docs/scsi.md#c0h-split-and-copy-vendor-segment-descriptor).
  */
 /**
  * Backup modes (docs/patent.md#the-flows): the four embodiments, the Fig. 7 polling variant

@@ -21,7 +21,8 @@ export interface StreamSink {
 }
 
 /**
- * Pair operations as the vendor CDB on 603 drives them (docs/scsi.md "Pair operations").
+ * Pair operations as the vendor CDB on 603 drives them
+ * (docs/scsi.md#pair-operation-vendor-cdb-c1h).
  * The controller's 501 answers in virtual time: done gets the refusal sense (05/2C/00 for a
  * state conflict), or nothing when the operation succeeded.
  */
