@@ -4,7 +4,7 @@
  * port's commands in arrival order, so the split is one point in the stream of writes:
  * every write acknowledged before the split ack is in the image, none after it.
  *
- * Quick split (§0020–0022): 516 := split, 517 := split-pending, ack at once; the pending
+ * Quick split (§0024, §0026): 516 := split, 517 := split-pending, ack at once; the pending
  * bits stay in 514 and new writes go to the post-split bitmap (O(1), differential-514.ts).
  * Copy before write: a post-split write to a block still pending in 514 first asks 508 to
  * copy that block to the S-VOL, then goes to cache. The prior art ('sync' split) holds the
@@ -155,7 +155,7 @@ export class Channel501 implements Processor {
     const set = (p: number, s: number) => { m.setW(W.P_STATE, p); m.setW(W.S_STATE, s); };
     switch (op) {
       case 'create':
-        c.diff.setAll(); // formation copy: every block (§0019)
+        c.diff.setAll(); // formation copy: every block (§0020)
         set(PS.DUPLEX_PENDING, PS.DUPLEX_PENDING);
         break;
       case 'split': {

@@ -1,6 +1,6 @@
 /**
  * Channel processor 503 (docs/patent.md#parts): executes the backup parsed into 511. It
- * checks 514 over each transfer unit (or over the whole range first, §0026) and makes the
+ * checks 514 over each transfer unit (or over the whole range first, §0028) and makes the
  * unit consistent before any of it reaches the destination:
  *   priority (embodiment 1, Figs. 3–4): pending blocks → 508 copies them with priority,
  *     then 508 stages the S-VOL unit into 515, then 503 streams it;

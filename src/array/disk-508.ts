@@ -2,9 +2,9 @@
  * Disk processor 508 (docs/patent.md#parts): the only processor that touches the volumes.
  * Its steps, most urgent first: copy before write for a waiting client write (501),
  * destage when 501 waits for a cache slot, the backup's requests from 503 (priority copy
- * §0029, staging the S-VOL, the staging merge of embodiment 3 §0034, writing to a disk
+ * §0028, staging the S-VOL, the staging merge of embodiment 3 §0035–0037, writing to a disk
  * target §0048), the background differential copy (formation, update and post-split
- * copies, §0019–0024), then plain destage (§0016). Each step is bounded (one request, or one
+ * copies, §0020–0024), then plain destage (§0016). Each step is bounded (one request, or one
  * span of at most COPY_CHUNK blocks).
  *
  * The point-in-time rule (docs/patent.md#the-point-in-time-rule): while a block's bit
@@ -184,7 +184,7 @@ export class Disk508 implements Processor {
   }
 
   /**
-   * Embodiment 3 (§0034, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
+   * Embodiment 3 (§0035–0037, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
    * reflected ones from the S-VOL, merged in 515 by the core's stagingMerge. Nothing is
    * written to the S-VOL. Each side of the buffers' whole span is read once into the
    * scratch area, then every unit is merged into its own buffer.

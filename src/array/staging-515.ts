@@ -10,7 +10,7 @@
  * READY units to the tape in one call (live-ctx.ts opfsTape). Chromium's OPFS costs more
  * per call than per byte (docs/live.md "Shaping the I/O for OPFS"), and per unit the
  * embodiment 3 backup took three calls. Each buffer still holds one unit, which is one
- * tape block (the transfer unit, §0026).
+ * tape block (the transfer unit, §0028).
  */
 import { B, BufState, NBUF, SB, type Mem507 } from './memory-507.ts';
 

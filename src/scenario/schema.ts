@@ -82,9 +82,9 @@ export interface BackupCmd {
   lba: number;
   /** Blocks in the range; 0 = to the end of the volume. */
   blocks: number;
-  /** Blocks per tape block (the unit the patent checks 514 for, §0026). */
+  /** Blocks per tape block (the unit the patent checks 514 for, §0028). */
   transferBlocks: number;
-  /** Check 514 per transfer unit or for the whole range first (§0026, embodiment 1). */
+  /** Check 514 per transfer unit or for the whole range first (§0028, embodiment 1). */
   check: 'unit' | 'range';
 }
 

@@ -61,7 +61,7 @@ export type SplitMode = 'pair' | 'priority' | 'wait' | 'staging';
 export const SPLIT_MODES: readonly SplitMode[] = ['pair', 'priority', 'wait', 'staging'];
 
 /**
- * C0h vendor "split and copy" (embodiment 4, §0036–0038; bytes in docs/scsi.md): split
+ * C0h vendor "split and copy" (embodiment 4, §0038–0043; bytes in docs/scsi.md): split
  * the pair formed by the src (P-VOL) and dst (S-VOL) CSCDs, then run the following
  * segments; with early = true the EXTENDED COPY answers as soon as the split is done.
  */

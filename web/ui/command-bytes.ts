@@ -6,7 +6,7 @@
  * to the backup processing volume 604 with E4h CSCDs naming the S-VOL and the tape by
  * their NAA designators and one 00h block→stream segment per ≤ 65535 blocks and ≤ the copy
  * manager's MAXIMUM SEGMENT LENGTH (docs/scsi.md#receive-copy-results, 03h);
- * embodiment 4 prepends the C0h split-and-copy segment (§0036–0038). A poll is RECEIVE
+ * embodiment 4 prepends the C0h split-and-copy segment (§0038–0043). A poll is RECEIVE
  * COPY RESULTS 00h COPY STATUS.
  */
 import { encodePairCdb, type PairAction } from '../../src/scsi/pair-cdb.ts';
