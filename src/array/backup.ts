@@ -1,23 +1,34 @@
 /**
- * The parsed backup command (backup parameter info 511, SPEC.md parts table) and the handle
+ * The parsed backup command (backup parameter info 511, docs/patent.md#parts) and the handle
  * through which its issuer (the sim's backup server 102, or the SCSI copy manager for
  * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
  */
-import type { E4Via, Mode } from '../scenario/schema.ts';
 import { B, BackupState, type Mem507 } from './memory-507.ts';
 
 /**
- * How 503 makes the streamed data equal the split-instant image (SPEC.md "The flows"):
+ * How 503 makes the streamed data equal the split-instant image (docs/patent.md#the-flows):
  * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
  * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
- * live runtime's EXTENDED COPY split modes name (SCSI.md).
+ * live runtime's EXTENDED COPY split modes name
+ * (docs/scsi.md#c0h-split-and-copy-vendor-segment-descriptor).
  */
+/**
+ * Backup modes (docs/patent.md#the-flows): the four embodiments, the Fig. 7 polling variant
+ * of embodiment 2 (E2h), the prior art's first weakness (a split that answers only once the
+ * differential is copied, 'sync'), and its second weakness ('naive', docs/patent.md#the-problem
+ * point 2: a quick split plus an EXTENDED COPY that streams the S-VOL as it is, with no check
+ * of 514, so blocks still pending reach the tape stale).
+ */
+export type Mode = 'E1' | 'E2' | 'E2h' | 'E3' | 'E4' | 'sync' | 'naive';
+/** How embodiment 4 makes the range consistent after its combined split (Fig. 11). */
+export type E4Via = 'E1' | 'E2' | 'E3';
+
 export type Method = 'priority' | 'wait' | 'staging';
 export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
 
 /**
  * 511's B.METHOD codes: the three methods, then 'naive', which is no method of the patent
- * but the prior art's second weakness (SPEC.md "The problem", point 2): 503 streams the
+ * but the prior art's second weakness (docs/patent.md#the-problem): 503 streams the
  * S-VOL range as it is, never looking at 514. Only the sim's demonstration mode asks for it
  * (BackupParams.naive); it comes last so the patent's three keep their codes.
  */
@@ -27,7 +38,7 @@ export type MethodCode = (typeof METHOD_CODES)[number];
 export interface BackupSegment {
   /** First S-VOL block. */
   lba: number;
-  /** Blocks (0 moves nothing and is not an error, SCSI.md). */
+  /** Blocks (0 moves nothing and is not an error, as in SPC-4). */
   blocks: number;
   /** Tape (segment 00h) or a disk at an LBA (segment 02h, §0048). */
   dest: { kind: 'tape' } | { kind: 'disk'; lba: number };
@@ -60,8 +71,8 @@ export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'runn
 
 /**
  * Why a backup failed, as a code its issuer can act on (the SCSI adapter answers COPY
- * ABORTED 0A/0D/01 only for 'device', docs/scsi.md "Sense codes"): a volume or the backup
- * disk failed; the pair left the split state under it; its issuer aborted it; anything else.
+ * ABORTED 0A/0D/01 only for 'device', docs/scsi.md#sense-codes): a volume or the backup disk
+ * failed; the pair left the split state under it; its issuer aborted it; anything else.
  */
 export type BackupFailure = 'none' | 'device' | 'pair-state' | 'aborted' | 'other';
 

@@ -1,5 +1,5 @@
 /**
- * The storage controller 301 (SPEC.md parts table), written once with no DOM and no Worker
+ * The storage controller 301 (docs/patent.md#parts), written once with no DOM and no Worker
  * in it: shared memory 507 and processors 501, 502, 503, 508 that talk only through it.
  * A runtime drives it by asking each processor for its next bounded step (context.ts):
  * the sim runtime (src/runtime/sim.ts) in virtual time, the live runtime in workers.
@@ -10,8 +10,8 @@
 import type { Core } from '../core/core-api.ts';
 import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
-import type { Actor, SimEvent } from '../runtime/events.ts';
-import type { CostModel } from '../runtime/cost-model.ts';
+import type { Actor, SimEvent } from './events.ts';
+import type { CostModel } from './cost.ts';
 import { BackupHandle, type BackupParams } from './backup.ts';
 import { Cache } from './cache.ts';
 import { Channel501 } from './channel-501.ts';
@@ -22,7 +22,7 @@ import { Differential } from './differential-514.ts';
 import { Disk508 } from './disk-508.ts';
 import { B, RING_CAP, W, createMem507 } from './memory-507.ts';
 import { PAIR_STATES, PS, type PairOp, type PairResult, type PairState } from './pair-state.ts';
-import { Ring } from './queues.ts';
+import { SpscQueue } from './queues.ts';
 
 export interface ControllerOptions {
   core: Core;
@@ -78,7 +78,25 @@ export function readCounters(m: Ctx['m']): Counters {
   };
 }
 
-export class Controller {
+/**
+ * The controller as its servers drive it (the client server 101 and the backup server 102,
+ * src/runtime/sim-servers.ts): the commands they send through the channel ports and the
+ * states they read. The Controller is one; the live runtime's servers, in a worker of their
+ * own, reach it through RemoteController (src/runtime/live/remote-controller.ts), which
+ * carries the same commands over shared-memory ports.
+ */
+export interface ControllerPorts {
+  readonly ctx: Ctx;
+  lastBackup: BackupHandle | null;
+  /** `t`: the array's time of the acknowledgement; `seen`: when the client received it. */
+  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void;
+  submitPair(op: PairOp, opts?: { sync?: boolean; onDone?: (r: PairResult, t: number, seen?: number) => void }): void;
+  startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
+  status(): PairStatus;
+  counters(): Counters;
+}
+
+export class Controller implements ControllerPorts {
   readonly ctx: Ctx;
   readonly p501: Channel501;
   readonly p502: Channel502;
@@ -97,8 +115,8 @@ export class Controller {
       }
     }
     const m = createMem507(o.core, o.blocks, o.blockBytes, o.cacheSlots);
-    const cowRing = new Ring(m, m.L.cowRing);
-    const reqRing = new Ring(m, m.L.reqRing);
+    const cowRing = new SpscQueue(m, m.L.cowRing);
+    const reqRing = new SpscQueue(m, m.L.reqRing);
     cowRing.init(RING_CAP);
     reqRing.init(RING_CAP);
     this.ctx = {

@@ -1,5 +1,5 @@
 /**
- * Shared memory 507 (SPEC.md parts table), laid out by this one module above the core's
+ * Shared memory 507 (docs/patent.md#parts), laid out by this one module above the core's
  * reserved page (src/core/memory.ts). Everything the processors share lives here: the
  * backup management area 510 (control words with 512/513/516/517 and the counters, the
  * backup parameters 511, the two bitmaps: 514 and the post-split changes), the staging
@@ -10,7 +10,13 @@
 import type { Core } from '../core/core-api.ts';
 import { bitmapBytes, initBitmap } from '../core/bitmap-layout.ts';
 import { CORE_RESERVED_BYTES, ensureBytes } from '../core/memory.ts';
-import { LIMITS } from '../scenario/schema.ts';
+
+/**
+ * The controller's own bounds, which the scenario format's caps repeat (src/scenario/schema.ts
+ * LIMITS): one tape transfer unit is one AWSTAPE record, which the format's readers take up
+ * to 65535 bytes (docs/architecture.md#the-tape); one client write spans at most 64 blocks.
+ */
+export const ARRAY_LIMITS = { maxTransferBytes: 65535, maxWriteBlocks: 64 } as const;
 
 /** Control words of 510 (Int32 indices). */
 export const W = {
@@ -73,7 +79,7 @@ export const BackupState = { IDLE: 0, ACCEPTED: 1, HOLDING: 2, RUNNING: 3, DONE:
  * in the live runtime, where 503 and 508 are separate workers that each wake up late now
  * and then, 508 can stage several units ahead and 503 stream several in one go: the handoff
  * latency is paid per burst, not per unit. A buffer is one unit of unitMax blocks (under
- * 64 KiB, LIMITS.maxTransferBytes), so eight cost under 512 KiB of 507.
+ * 64 KiB, ARRAY_LIMITS.maxTransferBytes), so eight cost under 512 KiB of 507.
  */
 export const NBUF = 8;
 /** Words per staging buffer: state, seq, lba, blocks, segment, dest lba. */
@@ -81,13 +87,16 @@ export const SB = { STATE: 0, SEQ: 1, LBA: 2, N: 3, SEG: 4, DEST: 5 } as const;
 const SB_WORDS = 8;
 export const BufState = { FREE: 0, COPY_REQ: 1, COPIED: 2, STAGE_REQ: 3, READY: 4, WRITE_REQ: 5, FAILED: 6, WRITTEN: 7 } as const;
 
-/** Ring records (queues.ts): 4 words each. */
+/** SpscQueue records (queues.ts): 4 words each. */
 export const RING_RECORD = 4;
 export const RING_CAP = 64;
 
 export const SlotState = { FREE: 0, CLEAN: 1, DIRTY: 2 } as const;
 
-/** Largest run 508 moves in one background step (a bounded step, DESIGN.md). */
+/**
+ * Largest run 508 moves in one background step (every step is bounded,
+ * docs/architecture.md#one-controller-two-runtimes).
+ */
 export const COPY_CHUNK = 64;
 
 export interface Layout507 {
@@ -125,7 +134,7 @@ export interface Layout507 {
 const align = (x: number, a = 64) => Math.ceil(x / a) * a;
 
 export function planLayout(blocks: number, blockBytes: number, slots: number, base = CORE_RESERVED_BYTES): Layout507 {
-  const unitMax = Math.max(1, Math.min(blocks, Math.floor(LIMITS.maxTransferBytes / blockBytes)));
+  const unitMax = Math.max(1, Math.min(blocks, Math.floor(ARRAY_LIMITS.maxTransferBytes / blockBytes)));
   let at = align(base);
   const take = (bytes: number) => { const p = at; at = align(at + bytes); return p; };
   const control = take(CONTROL_WORDS * 4);
@@ -140,7 +149,7 @@ export function planLayout(blocks: number, blockBytes: number, slots: number, ba
   const reqRing = take((4 + RING_CAP * RING_RECORD) * 4);
   const slotData = take(slots * blockBytes);
   const staging = take(NBUF * unitMax * blockBytes);
-  const scratchBlocks = Math.max(unitMax, COPY_CHUNK, LIMITS.maxWriteBlocks);
+  const scratchBlocks = Math.max(unitMax, COPY_CHUNK, ARRAY_LIMITS.maxWriteBlocks);
   const scratch508 = take(2 * scratchBlocks * blockBytes);
   const verify = take(2 * blockBytes);
   return {

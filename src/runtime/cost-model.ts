@@ -1,30 +1,15 @@
 /**
- * The sim's cost model (issue 4 "The sim runtime"): how long each bounded step of a
+ * The sim's cost model (docs/scenario.md "Cost model"): how long each bounded step of a
  * processor takes in virtual time. Bandwidths are MB/s (10^6 bytes/s = 1000 bytes/ms),
  * latencies are per I/O. The controller asks these functions for a step's duration; the
  * live runtime ignores them and lets the wall clock decide.
  */
+import type { CostModel } from '../array/cost.ts';
 import { DEFAULT_COSTS, type Costs } from '../scenario/schema.ts';
-
-export interface CostModel {
-  readonly costs: Costs;
-  /** Reading `bytes` from a volume in `ios` separate I/Os (contiguous runs). */
-  diskRead(bytes: number, ios: number): number;
-  diskWrite(bytes: number, ios: number): number;
-  /** Writing `bytes` to tape as `blocks` tape blocks. */
-  tape(bytes: number, blocks: number): number;
-  /** Moving `bytes` through cache memory (write into a slot, read from one). */
-  cache(bytes: number): number;
-  /** One command handled by a processor. */
-  cmd(): number;
-  /** One message between servers over the LAN. */
-  lan(): number;
-  poll(): number;
-}
 
 const rate = (bytes: number, mbps: number) => bytes / (mbps * 1000);
 
-export function createCostModel(c: Costs = DEFAULT_COSTS): CostModel {
+export function createCostModel(c: Costs = DEFAULT_COSTS): CostModel & { readonly costs: Costs } {
   return {
     costs: c,
     diskRead: (bytes, ios) => ios * c.diskLatencyMs + rate(bytes, c.diskReadMBps),

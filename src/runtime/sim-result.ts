@@ -1,17 +1,21 @@
 /**
- * The run result (issue 4 "CLI": the --json object, one per mode). Times are virtual ms:
- * splitAckMs from the client sending the split to its ack; backupAcceptedMs from the backup
- * command to 502's answer; backupDoneMs from the backup server's decision to back up (so
- * E2h's polling and E4's pause count) to 502's end report; splitCompleteMs from the split
- * command to 517 reading split. The `at` object has the absolute times.
+ * The run result (the CLI's --json object, one per mode, docs/scenario.md#splitstream-run).
+ * Times are virtual ms: splitAckMs from the client sending the split to its ack;
+ * backupAcceptedMs from the backup command to 502's answer; backupDoneMs from the backup
+ * server's decision to back up (so E2h's polling and E4's pause count) to 502's end report;
+ * splitCompleteMs from the split command to 517 reading split. The `at` object has the
+ * absolute times.
  */
 import type { Core } from '../core/core-api.ts';
-import type { Controller } from '../array/controller.ts';
-import { verifyBackup, type Mismatch, type Verdict } from '../array/oracle.ts';
-import { sha256Hex } from '../array/sha256.ts';
+import type { ControllerPorts } from '../array/controller.ts';
+import { verifyBackup, type Mismatch, type Verdict } from '../oracle/oracle.ts';
+import { sha256Hex } from '../oracle/sha256.ts';
 import { readAwsTape, type AwsTapeWriter } from '../devices/awstape.ts';
+
+/** What a result needs of a tape: its image and its counts (the sim's writer, or the live tape's bytes). */
+export type TapeImage = Pick<AwsTapeWriter, 'bytes' | 'bytesWritten' | 'blocksWritten'>;
 import type { Mode, Scenario } from '../scenario/schema.ts';
-import type { SimEvent } from './events.ts';
+import type { SimEvent } from '../array/events.ts';
 import type { BackupRecord, Client101, Servers, SplitRecord } from './sim-servers.ts';
 
 export interface RunResult {
@@ -49,7 +53,7 @@ export interface RunResult {
 }
 
 export interface ResultInput {
-  s: Scenario; core: Core; ctl: Controller; tape: AwsTapeWriter; events: readonly SimEvent[];
+  s: Scenario; core: Core; ctl: ControllerPorts; tape: TapeImage; events: readonly SimEvent[];
   client: Client101; servers: Servers | null; end: number;
   /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
   image?: Uint8Array;

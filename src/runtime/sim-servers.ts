@@ -1,22 +1,23 @@
 /**
- * The two servers of the sim (SPEC.md parts 101, 102): the client server's seeded write
- * stream, and the command script both servers follow, with the LAN messages between them
- * (§0013) and the mode-specific flows of SPEC.md "The flows":
+ * The two servers of the sim (101, 102, docs/patent.md#parts): the client server's seeded
+ * write stream, and the command script both servers follow, with the LAN messages between
+ * them (§0013) and the mode-specific flows (docs/patent.md#the-flows):
  *   E1/E2/E3: backup server asks, client splits (quick ack), tells it, backup command;
  *   sync:     the client's split answers only when complete; its I/O waits meanwhile;
  *   E2h:      the backup server polls 517 until it reads split, then sends the backup (Fig. 7);
  *   E4:       pause the client's I/O, one combined split + backup command, resume, poll the
  *             copy results until done (Figs. 10–11);
- *   naive:    E1's flow, but the backup streams the S-VOL as it is (SPEC.md "The problem" 2).
+ *   naive:    E1's flow, but the backup streams the S-VOL unchecked
+ *             (docs/patent.md#the-problem).
  */
 import type { BackupHandle, BackupParams } from '../array/backup.ts';
 import { methodOf } from '../array/backup.ts';
-import type { Controller } from '../array/controller.ts';
-import type { AckedWrite } from '../array/oracle.ts';
-import { fillBlock } from '../scenario/prng.ts';
+import type { ControllerPorts } from '../array/controller.ts';
+import type { AckedWrite } from '../oracle/oracle.ts';
+import { fillBlock } from '../core/prng.ts';
 import type { BackupCmd, Scenario } from '../scenario/schema.ts';
 import type { ClientWrite, WorkloadGen } from '../scenario/workload.ts';
-import type { Actor, SimEvent } from './events.ts';
+import type { Actor, SimEvent } from '../array/events.ts';
 import type { Steppable } from './sim-scheduler.ts';
 import type { Work } from '../array/context.ts';
 
@@ -38,7 +39,7 @@ export class Client101 implements Steppable {
   private backlog: ClientWrite[] = [];
   private upcoming: ClientWrite | null;
 
-  constructor(private readonly gen: WorkloadGen, private readonly ctl: Controller,
+  constructor(private readonly gen: WorkloadGen, private readonly ctl: ControllerPorts,
     private readonly seed: number, private readonly blockBytes: number, private readonly now: () => number) {
     this.upcoming = gen.next();
   }
@@ -96,7 +97,7 @@ export class Servers implements Steppable {
   private readonly flow: Generator<Wait, void, void>;
   private wait: Wait | null = null;
 
-  constructor(private readonly s: Scenario, private readonly ctl: Controller, private readonly client: Client101,
+  constructor(private readonly s: Scenario, private readonly ctl: ControllerPorts, private readonly client: Client101,
     private readonly now: () => number, private readonly log: Log) {
     this.flow = this.script();
     this.advance();
@@ -167,7 +168,7 @@ export class Servers implements Steppable {
     const blocks = c.blocks || this.s.geometry.blocks - c.lba;
     return {
       method: methodOf(this.s.mode, this.s.e4Via),
-      // SPEC.md "The problem", point 2: the demonstration streams without the guarantee.
+      // docs/patent.md#the-problem: the demonstration streams without the guarantee.
       ...(this.s.mode === 'naive' ? { naive: true } : {}),
       segments: [{ lba: c.lba, blocks, dest: { kind: 'tape' } }],
       transferBlocks: c.transferBlocks,

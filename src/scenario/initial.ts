@@ -3,7 +3,7 @@
  * src/runtime/sim.ts, the live runtime's src/runtime/live/seed-live.ts), so a scenario starts
  * from the same pending set in both and their results compare.
  */
-import { Prng } from './prng.ts';
+import { Prng } from '../core/prng.ts';
 import type { Scenario } from './schema.ts';
 
 /** The pending blocks (sorted) and how many of them start dirty in cache, as the sim picks them. */

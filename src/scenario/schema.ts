@@ -1,27 +1,23 @@
 /**
- * The one versioned scenario type (DESIGN.md "Scenarios and permalinks"; docs/scenario.md
- * documents every field). A scenario fixes everything a run depends on, so the same JSON and
- * seed always give the same event log and result.
+ * The one versioned scenario type (docs/architecture.md#scenarios-and-permalinks;
+ * docs/scenario.md documents every field). A scenario fixes everything a run depends on, so
+ * the same JSON and seed always give the same event log and result.
  */
+import { ARRAY_LIMITS } from '../array/memory-507.ts';
+import type { E4Via, Mode } from '../array/backup.ts';
 
-/**
- * Backup modes (SPEC.md "The flows"): the four embodiments, the Fig. 7 polling variant of
- * embodiment 2, the prior art's first weakness (a split that answers only once the
- * differential is copied, 'sync'), and its second weakness ('naive', SPEC.md "The problem"
- * point 2: a quick split plus an EXTENDED COPY that streams the S-VOL as it is, with no
- * check of 514, so blocks still pending reach the tape stale).
- */
-export type Mode = 'E1' | 'E2' | 'E2h' | 'E3' | 'E4' | 'sync' | 'naive';
-/** The modes whose every backup must verify (issue 4): the patent's, and the prior art's sync split. */
+export type { E4Via, Mode };
+
+/** Backup modes: their meaning is the controller's (src/array/backup.ts). */
+/** The modes whose every backup must verify: the patent's, and the prior art's sync split. */
 export const MODES: readonly Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
 /** Demonstrations of the problem: expected to fail the point-in-time check whenever a block was pending when streamed. */
 export const DEMO_MODES: readonly Mode[] = ['naive'];
 /** Every mode a scenario may name (validation, Compare, the CLI's --compare). */
 export const ALL_MODES: readonly Mode[] = [...MODES, ...DEMO_MODES];
 
-/** How embodiment 4 makes the range consistent after its combined split (SPEC.md, Fig. 11). */
-export const E4_VIA = ['E1', 'E2', 'E3'] as const;
-export type E4Via = (typeof E4_VIA)[number];
+/** How embodiment 4 makes the range consistent after its combined split (Fig. 11). */
+export const E4_VIA: readonly E4Via[] = ['E1', 'E2', 'E3'];
 
 export const PATTERNS = ['uniform', 'hotspot', 'sequential'] as const;
 export type Pattern = (typeof PATTERNS)[number];
@@ -73,7 +69,7 @@ export interface Costs {
   cacheLatencyMs: number;
   /** A processor handling one command (parse, state change, bitmap check). */
   cmdMs: number;
-  /** One message between the servers over the LAN (SPEC.md §0013). */
+  /** One message between the servers over the LAN (§0013). */
   lanMs: number;
   /** Interval of the backup server's polls (517 state in E2h, copy results in E4). */
   pollMs: number;
@@ -86,9 +82,9 @@ export interface BackupCmd {
   lba: number;
   /** Blocks in the range; 0 = to the end of the volume. */
   blocks: number;
-  /** Blocks per tape block (the unit the patent checks 514 for, §0026). */
+  /** Blocks per tape block (the unit the patent checks 514 for, §0028). */
   transferBlocks: number;
-  /** Check 514 per transfer unit or for the whole range first (SPEC.md embodiment 1). */
+  /** Check 514 per transfer unit or for the whole range first (§0028, embodiment 1). */
   check: 'unit' | 'range';
 }
 
@@ -120,12 +116,12 @@ export const LIMITS = {
   maxBlocks: 1 << 20,
   maxCacheSlots: 65536,
   maxRate: 100000,
-  maxWriteBlocks: 64,
+  maxWriteBlocks: ARRAY_LIMITS.maxWriteBlocks,
   /**
    * One tape transfer unit is one tape record: AWSTAPE readers (Hercules' tapemap, hetget)
    * take records up to 65535 bytes, so a unit never exceeds that.
    */
-  maxTransferBytes: 65535,
+  maxTransferBytes: ARRAY_LIMITS.maxTransferBytes,
   /** The default unit when a backup names none: 32 KiB records, a common tape block. */
   defaultTransferBytes: 32768,
   maxScript: 64,

@@ -1,7 +1,8 @@
 /**
  * The copy engine that runs EXTENDED COPY through the controller's backup path: 502
  * parses the job into 511 and answers, 503 executes it in the pair's backup mode
- * (SPEC.md embodiments 1–3; the C0h descriptor is embodiment 4's combined split).
+ * (embodiments 1–3, docs/patent.md#the-flows; the C0h descriptor is embodiment 4's
+ * combined split).
  *
  * Which path a job takes (docs/scsi.md "Which engine runs a copy"):
  * - C0h split-and-copy, or any read of the S-VOL 602 while a pair exists: the patent's
@@ -27,12 +28,12 @@ const METHOD_OF: Record<Exclude<SplitMode, 'pair'>, Method> = { priority: 'prior
 /** 07/27/00 WRITE PROTECTED (DATA PROTECT): the S-VOL while paired. */
 export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 
-/** COPY ABORTED sense for a backup that 503 ended early (SCSI.md "Sense codes"). */
+/** COPY ABORTED sense for a backup that 503 ended early (docs/scsi.md#sense-codes). */
 export function senseOfFailure(f: BackupFailure): SenseCode {
   if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
   // The S-VOL stopped being a frozen image under the copy (a pair command changed it), or
   // the copy was aborted (ABORT TASK): commands cleared by the device server.
-  if (f === 'pair-state' || f === 'aborted') return SENSE.COPY_ABORTED_BY_USER; // 0A/2F/02
+  if (f === 'pair-state' || f === 'aborted') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
   return SENSE.INTERNAL_TARGET_FAILURE;
 }
 
@@ -116,7 +117,7 @@ export class ArrayEngine implements CopyEngine {
     const offset = job.segments[0]?.seg.type === 0xc0 ? 1 : 0;
     let aborted = false;
     const h = this.controller.startBackup(p, (h) => {
-      if (h.status === 'refused') hooks.finish({ segment: 0, sense: aborted ? SENSE.COPY_ABORTED_BY_USER : SENSE.COMMAND_SEQUENCE_ERROR });
+      if (h.status === 'refused') hooks.finish({ segment: 0, sense: aborted ? SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER : SENSE.COMMAND_SEQUENCE_ERROR });
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();

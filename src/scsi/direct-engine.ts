@@ -2,7 +2,7 @@
  * A copy engine that moves data directly between BlockDevices and a StreamSink in bounded
  * steps of virtual time: segment 02h block → block (a disk as backup device, §0048) and
  * 00h block → stream (to the tape). It has no pair and no differential, so it is exactly
- * the prior-art copy manager the patent improves on (SPEC.md "The problem", point 2). The
+ * the prior-art copy manager the patent improves on (docs/patent.md#the-problem). The
  * array adapter (array-engine.ts) sends it only copies that involve no pair: from the P-VOL,
  * or from an unpaired S-VOL; backups of a split S-VOL run through 502/503. A destination LU
  * with writeAsync (the P-VOL) takes each chunk through it, so a copy onto the P-VOL goes
@@ -41,7 +41,7 @@ export class DirectEngine implements CopyEngine {
     const records = new RecordAssembler();
 
     const fail = (rs: ResolvedSegment, e: unknown): void => {
-      // A device failing mid-copy is COPY ABORTED, third-party device failure (SCSI.md);
+      // A device failing mid-copy is COPY ABORTED, third-party device failure (0A/0D/01);
       // a LU refusing the write keeps its own sense (07/27/00 on a paired S-VOL).
       const sense = e instanceof ScsiError ? e.sense
         : e instanceof DeviceError ? SENSE.THIRD_PARTY_DEVICE_FAILURE : SENSE.INTERNAL_TARGET_FAILURE;
@@ -50,8 +50,8 @@ export class DirectEngine implements CopyEngine {
     const step = (): void => {
       const rs = job.segments[segIdx];
       if (!rs) { hooks.finish(); return; }
-      // Stopped between chunks, so no write is half done (docs/scsi.md "ABORT TASK").
-      if (aborted) { hooks.finish({ segment: rs.index, sense: SENSE.COPY_ABORTED_BY_USER }); return; }
+      // Stopped between chunks, so no write is half done (docs/iscsi.md#task-management).
+      if (aborted) { hooks.finish({ segment: rs.index, sense: SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER }); return; }
       try {
         this.runChunk(rs, blockPos, records, (r, err) => {
           if (err) { fail(rs, err); return; }

@@ -3,11 +3,11 @@
 // a failing backup naming its segment, and a disk as the backup device (§0048).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackupParams } from '../../src/array/backup.ts';
-import { imageGenerations } from '../../src/array/oracle.ts';
+import { imageGenerations } from '../../src/oracle/oracle.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
 import { createSim, type Sim } from '../../src/runtime/sim.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 
 let core: Core;

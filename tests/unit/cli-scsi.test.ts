@@ -1,7 +1,7 @@
-// `npx splitstream scsi` as a backup server would drive it (issue 5, "A wire for tools and
-// tests"): JSON lines on stdin against the controller in the sim runtime, the tape image
-// written with --tape-out, and that image checked against the point-in-time oracle built
-// here from the scenario's seed and the writes this test sent (never from the array).
+// `npx splitstream scsi` as a backup server would drive it (docs/scsi.md#the-wire): JSON
+// lines on stdin against the controller in the sim runtime, the tape image written with
+// --tape-out, and that image checked against the point-in-time oracle built here from the
+// scenario's seed and the writes this test sent (never from the array).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseScsiArgs } from '../../src/cli.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario/schema.ts';
 import { fromHex, toHex } from '../../src/scsi/bytes.ts';
 import { extendedCopyCdb, inquiryCdb, receiveCopyResultsCdb, rwCdb } from '../../src/scsi/cdb.ts';

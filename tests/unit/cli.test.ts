@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/array/sha256.ts';
+import { sha256Hex } from '../../src/oracle/sha256.ts';
 import { parseRunArgs } from '../../src/cli.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { ALL_MODES, MODES } from '../../src/scenario/schema.ts';

@@ -6,6 +6,19 @@ const WORKER = new URL('./live-host-worker-node.mjs', import.meta.url);
 
 interface Stats { steps: number; busyMs: number; idleWaits: number }
 
+/**
+ * Waits until `cond` holds. A host counts its steps in LB.STEPS0 after each slice, not after
+ * each step, so an empty budget does not yet mean the steps are counted: tests wait for the
+ * counts themselves.
+ */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > 30_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('processor host (one processor per worker, steps under the shared lock)', () => {
   it('two hosts never interleave steps, sleep when idle, and wake when work appears', async () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
@@ -20,17 +33,18 @@ describe('processor host (one processor per worker, steps under the shared lock)
     };
     const done = [start('501'), start('508')];
     // Work arrives in two bursts; between them the hosts must sleep, not spin.
+    const stepsDone = () => live.word(LB.STEPS0) + live.word(LB.STEPS0 + 1);
     Atomics.store(i32, budgetIndex, 400);
     live.bell.ring();
-    while (Atomics.load(i32, budgetIndex) > 0) await new Promise((r) => setTimeout(r, 10));
-    const stepsAfterFirst = live.word(LB.STEPS0) + live.word(LB.STEPS0 + 1);
+    await until(() => stepsDone() === 400, '400 steps counted');
+    const stepsAfterFirst = stepsDone();
     await new Promise((r) => setTimeout(r, 300));
     // Nothing to do for 300 ms: no steps happened (a spinning host would still not step,
     // so idle waits are checked below from the hosts' own counts).
-    expect(live.word(LB.STEPS0) + live.word(LB.STEPS0 + 1)).toBe(stepsAfterFirst);
+    expect(stepsDone()).toBe(stepsAfterFirst);
     Atomics.store(i32, budgetIndex, 300);
     live.bell.ring();
-    while (Atomics.load(i32, budgetIndex) > 0) await new Promise((r) => setTimeout(r, 10));
+    await until(() => stepsDone() === 700, '700 steps counted');
     live.stop();
     const [a, b] = await Promise.all(done);
     // Mutual exclusion: no lost update of the non-atomic counter.
@@ -47,27 +61,22 @@ describe('processor host (one processor per worker, steps under the shared lock)
     const live = new LiveBlock(memory, at);
     const w = new Worker(WORKER, { workerData: { memory, at, counterIndex, budgetIndex, role: '508', background: true } });
     const done = new Promise<Stats>((res, rej) => { w.once('message', res); w.once('error', rej); });
-    const drained = async () => {
-      const t0 = Date.now();
-      while (Atomics.load(i32, budgetIndex) > 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
-    };
+    const steps = () => live.word(LB.STEPS0 + 1);
     // The host is up and steps background work while no command waits.
     Atomics.store(i32, budgetIndex, 5);
     live.bell.ring();
-    await drained();
-    expect(Atomics.load(i32, budgetIndex)).toBe(0);
-    const before = live.word(LB.STEPS0 + 1);
+    await until(() => steps() === 5, 'the first 5 background steps counted');
+    const before = steps();
     live.addWord(LB.URGENT, 1); // a split sent to port 401, its answer not yet with the servers
     Atomics.store(i32, budgetIndex, 50);
     live.bell.ring();
     await new Promise((r) => setTimeout(r, 150));
     expect(Atomics.load(i32, budgetIndex)).toBe(50);
-    expect(live.word(LB.STEPS0 + 1)).toBe(before);
+    expect(steps()).toBe(before);
     // Put off is not idle: the run must not look quiescent while work is pending.
     expect(live.quiescent([1])).toBe(false);
     live.addWord(LB.URGENT, -1); // the servers have the answer; no doorbell: the short re-look finds out
-    await drained();
-    expect(Atomics.load(i32, budgetIndex)).toBe(0);
+    await until(() => steps() === 55, 'the put-off steps taken');
     live.stop();
     expect((await done).steps).toBe(55);
     expect(i32[counterIndex]).toBe(55);
@@ -84,7 +93,8 @@ describe('processor host (one processor per worker, steps under the shared lock)
       Atomics.store(i32, budgetIndex, 60);
       live.bell.ring();
       const rung = live.bell.generation();
-      while (Atomics.load(i32, budgetIndex) > 0) await new Promise((r) => setTimeout(r, 5));
+      // Counted after the slice's rings, and before stop(), which rings too.
+      await until(() => live.word(LB.STEPS0 + 1) === 60, '60 steps counted'); // the worker's role index: 1
       const after = live.bell.generation();
       live.stop();
       expect((await done).steps).toBe(60);

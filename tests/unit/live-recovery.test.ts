@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { journalRecord, readJournal } from '../../src/runtime/live/cache-journal.ts';
 import { MemorySlotStore, MetadataJournal } from '../../src/runtime/live/metadata-journal.ts';
 import { bitmapBytesFor } from '../../src/runtime/live/metadata-record.ts';

@@ -3,9 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
-const { Ring } = await tsImport('../../src/runtime/live/ring.ts', import.meta.url);
+const { MpmcRing } = await tsImport('../../src/runtime/live/mpmc-ring.ts', import.meta.url);
 const { buffer, at, role, producer, count } = workerData;
-const ring = Ring.attach(buffer, at);
+const ring = MpmcRing.attach(buffer, at);
 if (role === 'producer') {
   // Record = [producer id, sequence number within that producer].
   for (let i = 0; i < count; i++) ring.push([producer, i]);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Worker } from 'node:worker_threads';
-import { Ring, ringBytes } from '../../src/runtime/live/ring.ts';
+import { MpmcRing, ringBytes } from '../../src/runtime/live/mpmc-ring.ts';
 
 const WORKER = new URL('./live-ring-worker-node.mjs', import.meta.url);
 
-function newRing(capacity: number, words: number, at = 64): Ring {
+function newRing(capacity: number, words: number, at = 64): MpmcRing {
   const sab = new SharedArrayBuffer(at + ringBytes(capacity, words));
-  return Ring.init(sab, at, capacity, words);
+  return MpmcRing.init(sab, at, capacity, words);
 }
 
-describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () => {
+describe('MpmcRing (shared-memory MPMC queue, data plane of the live runtime)', () => {
   it('behaves as a bounded FIFO under any sequence of pushes and pops (model check)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 5 }).map((k) => 1 << k),
@@ -38,7 +38,7 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
 
   it('keeps working past 32-bit position wrap-around', () => {
     const sab = new SharedArrayBuffer(64 + ringBytes(4, 1));
-    Ring.init(sab, 64, 4, 1);
+    MpmcRing.init(sab, 64, 4, 1);
     // Put both positions and the slot sequences just below the i32 wrap point.
     const w = new Int32Array(sab, 64);
     const start = 2 ** 31 - 3;
@@ -48,7 +48,7 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
       const pos = (start + ((i - (start & 3) + 4) & 3)) | 0;
       w[8 + (pos & 3) * 2] = pos;
     }
-    const ring = Ring.attach(sab, 64);
+    const ring = MpmcRing.attach(sab, 64);
     const out = [0];
     for (let i = 0; i < 20; i++) {
       expect(ring.tryPush([i])).toBe(true);
@@ -59,9 +59,9 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
 
   it('rejects misaligned offsets and bad shapes', () => {
     const sab = new SharedArrayBuffer(4096);
-    expect(() => Ring.init(sab, 4, 4, 1)).toThrow(/aligned/);
-    expect(() => Ring.init(sab, 0, 3, 1)).toThrow(/power of two/);
-    expect(() => Ring.init(sab, 0, 4, 0)).toThrow(/words/);
+    expect(() => MpmcRing.init(sab, 4, 4, 1)).toThrow(/aligned/);
+    expect(() => MpmcRing.init(sab, 0, 3, 1)).toThrow(/power of two/);
+    expect(() => MpmcRing.init(sab, 0, 4, 0)).toThrow(/words/);
   });
 
   it('a timed pop on an empty ring returns false instead of spinning', () => {
@@ -71,7 +71,7 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
 
   it('popAsync wakes when another thread pushes (Atomics.waitAsync)', async () => {
     const sab = new SharedArrayBuffer(64 + ringBytes(8, 2));
-    const ring = Ring.init(sab, 64, 8, 2);
+    const ring = MpmcRing.init(sab, 64, 8, 2);
     const out: number[] = [0, 0];
     const waiting = ring.popAsync(out, 20_000);
     const w = new Worker(WORKER, { workerData: { buffer: sab, at: 64, role: 'producer', producer: 7, count: 1 } });
@@ -85,7 +85,7 @@ describe('Ring (shared-memory MPMC queue, data plane of the live runtime)', () =
     const capacity = 16;
     const per = 3000;
     const sab = new SharedArrayBuffer(64 + ringBytes(capacity, 2));
-    Ring.init(sab, 64, capacity, 2);
+    MpmcRing.init(sab, 64, capacity, 2);
     const consumer = new Worker(WORKER, { workerData: { buffer: sab, at: 64, role: 'consumer', count: 3 * per } });
     const result = new Promise<{ got: number[] }>((res, rej) => { consumer.once('message', res); consumer.once('error', rej); });
     const producers = [0, 1, 2].map((p) => new Worker(WORKER, { workerData: { buffer: sab, at: 64, role: 'producer', producer: p, count: per } }));

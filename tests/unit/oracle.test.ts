@@ -1,13 +1,14 @@
-// The oracle (issue 4 "The oracle") must itself be right: its image model against a naive
-// one, and it must name the first block where a tape differs from the split-instant image.
+// The oracle (docs/patent.md#the-point-in-time-rule) must itself be right: its image model
+// against a naive one, and it must name the first block where a tape differs from the
+// split-instant image.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { imageGenerations, verifyBackup, type AckedWrite } from '../../src/array/oracle.ts';
-import { sha256Hex } from '../../src/array/sha256.ts';
+import { imageGenerations, verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';
+import { sha256Hex } from '../../src/oracle/sha256.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createSim } from '../../src/runtime/sim.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 
 let core: Core;

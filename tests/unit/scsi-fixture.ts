@@ -8,7 +8,7 @@ import { createRefCore } from '../../src/core/reference.ts';
 import { DEFAULT_SCENARIO, type Mode } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { LUN } from '../../src/scsi/lu-layout.ts';
-import { createSimTarget } from '../../src/scsi/sim-target.ts';
+import { createSimTarget } from '../../src/runtime/sim-target.ts';
 import { decodeSense, type SenseCode } from '../../src/scsi/sense.ts';
 import type { ScsiResult } from '../../src/scsi/lu.ts';
 import type { CopyLimits } from '../../src/scsi/copy-limits.ts';

@@ -1,7 +1,7 @@
 // libiscsi's iscsi-test-cu suites ExtendedCopy.* and ReceiveCopyResults.* (the cases that
 // apply to a LID1 copy manager), rebuilt as JSON lines over the wire session, against the
 // controller in the sim runtime. Each case names the libiscsi test it comes from; the
-// expected sense is SCSI.md's.
+// expected sense is the one docs/scsi.md#sense-codes lists.
 import { describe, expect, it } from 'vitest';
 import { LUN, makeArray } from './scsi-fixture.ts';
 import { WireSession } from '../../src/scsi/wire-session.ts';

@@ -1,11 +1,11 @@
-// The JSON-lines wire end to end through runWire (issue 5, "A wire for tools and tests"),
+// The JSON-lines wire end to end through runWire (docs/scsi.md#the-wire),
 // answering from the controller in the sim runtime.
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runWire } from '../../src/scsi/wire.ts';
+import { runWire } from '../../src/cli/wire.ts';
 import { toHex } from '../../src/scsi/bytes.ts';
 import { extendedCopyCdb, inquiryCdb, readCapacity16Cdb, receiveCopyResultsCdb } from '../../src/scsi/cdb.ts';
 import { encodeXcopyParams } from '../../src/scsi/xcopy-encode.ts';

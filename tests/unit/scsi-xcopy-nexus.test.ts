@@ -98,7 +98,7 @@ describe('ABORT TASK of a running copy', () => {
     expect(st.bytes).toBeGreaterThan(0);
     expect(st.bytes).toBeLessThan(4096 * 512);
     const fail = decodeFailedSegment(expectGood(t.run(LUN.BACKUP_DISK, receiveCopyResultsCdb(4, 9), undefined, 'A')));
-    expect(decodeSense(fail!.sense)).toMatchObject(SENSE.COPY_ABORTED_BY_USER);
+    expect(decodeSense(fail!.sense)).toMatchObject(SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER);
     // Aborting a command that has ended reports it was not running.
     let late: boolean | undefined;
     p.abort((r) => { late = r; });
@@ -121,7 +121,7 @@ describe('ABORT TASK of a running copy', () => {
     expect(ended).toBe(true);
     expect(t.controller.lastBackup).toMatchObject({ status: 'failed', failure: 'aborted' });
     expect(t.controller.lastBackup!.blocksDone).toBeLessThan(t.blocks);
-    expect(decodeSense(p.result!.sense!)).toMatchObject(SENSE.COPY_ABORTED_BY_USER);
+    expect(decodeSense(p.result!.sense!)).toMatchObject(SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER);
     const l2 = toTape(2);
     expectGood(t.run(LUN.CMD_604, extendedCopyCdb(l2.length), l2));
     expect(t.controller.lastBackup).toMatchObject({ status: 'done' });

@@ -1,15 +1,16 @@
-// Adversarial point-in-time tests (issue 4 "Tests"): client writes aimed at exactly the
-// blocks the controller is copying, merging or staging, submitted in the same step as the
-// request, and at the block the background copy goes for next. Checked by the oracle.
+// Adversarial point-in-time tests (docs/patent.md#the-point-in-time-rule): client writes
+// aimed at exactly the blocks the controller is copying, merging or staging, submitted in
+// the same step as the request, and at the block the background copy goes for next. Checked
+// by the oracle.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Method } from '../../src/array/backup.ts';
 import { W } from '../../src/array/memory-507.ts';
-import { verifyBackup, type AckedWrite } from '../../src/array/oracle.ts';
+import { verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createSim, type Sim } from '../../src/runtime/sim.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 
 let core: Core;

@@ -1,13 +1,13 @@
-// A run that starts from an uploaded volume image (issue 7 "upload of a volume image"):
+// A run that starts from an uploaded volume image:
 // the P-VOL (and the S-VOL mirror of a duplex pair) start from the image, and the oracle,
 // handed the same bytes, still checks every mode's tape against the split-instant image.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
-import { verifyBackup } from '../../src/array/oracle.ts';
+import { verifyBackup } from '../../src/oracle/oracle.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createSim } from '../../src/runtime/sim.ts';
-import { Prng } from '../../src/scenario/prng.ts';
+import { Prng } from '../../src/core/prng.ts';
 import { MODES } from '../../src/scenario/schema.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 

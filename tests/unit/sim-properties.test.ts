@@ -1,10 +1,10 @@
-// Property tests of the whole sim (issue 4 "Tests"): random geometry, workload, timing of
+// Property tests of the whole sim: random geometry, workload, timing of
 // split and backup, and mode; every backup must verify against the independent oracle.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
 import { createSim } from '../../src/runtime/sim.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import { E4_VIA, MODES, PATTERNS, type Scenario } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { coreForTests } from './sim-helpers.ts';

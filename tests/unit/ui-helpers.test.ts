@@ -1,15 +1,14 @@
-// The playground's pure helpers (issue 7, web/ui/*): heat-map bucketing, the event log's
+// The playground's pure helpers (web/ui/*): heat-map bucketing, the event log's
 // binary search and stepping, the backup form's tape-unit bounds and the upload's checks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketFractions, type BitmapView } from '../../web/ui/view-model.ts';
-import { lastEventAtOrBefore } from '../../web/components/sequence-diagram.tsx';
-import { stepTime } from '../../web/ui/seek.ts';
+import { lastEventAtOrBefore, stepTime } from '../../web/ui/seek.ts';
 import { clampTransfer, transferBounds } from '../../web/ui/backup-form.ts';
 import { checkImage, MIN_VOLUME_BLOCKS } from '../../web/ui/volume-image.ts';
 import { DEFAULT_SCENARIO, LIMITS } from '../../src/scenario/schema.ts';
 import { validateScenario, withOverrides } from '../../src/scenario/validate.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 
 /** Bits as booleans → the LSB-first bytes the core lays out. */
 function pack(bits: boolean[]): Uint8Array {

@@ -12,7 +12,7 @@ import { DEFAULT_COPY_LIMITS } from '../../src/scsi/copy-limits.ts';
 import { encodeSense, SENSE } from '../../src/scsi/sense.ts';
 import { ALL_MODES, DEFAULT_SCENARIO, E4_VIA, LIMITS, type BackupCmd } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import type { HexField } from '../../web/components/hex-view.tsx';
+import type { HexField } from '../../web/ui/scsi-fields.ts';
 
 const value = (fields: readonly HexField[], name: string) => fields.find((x) => x.name === name)?.value;
 const inside = (fields: readonly HexField[], len: number) =>

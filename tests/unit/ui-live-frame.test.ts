@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_SCENARIO } from '../../src/scenario/schema.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import { LIT_MS, endTime, liveFrameAt } from '../../web/ui/live-frame.ts';
 
 const s = { ...DEFAULT_SCENARIO, geometry: { ...DEFAULT_SCENARIO.geometry, blocks: 64 },

@@ -1,15 +1,16 @@
 /**
- * The event log drawn as a sequence diagram (issue 7 "timeline"): one lane per actor and
+ * The event log drawn as a sequence diagram (the timeline): one lane per actor and
  * processor, time flowing down, as in the patent's Figs. 4, 6, 9 and 11. One row per
  * event; an event with a receiver (SimEvent.to) is an arrow between lanes.
  *
- * Virtualised (DESIGN.md: long logs): only the rows inside the scrolled window are drawn,
+ * Virtualised, because logs run long: only the rows inside the scrolled window are drawn,
  * so a log of 100 000 events costs the same as one of 50. Rows at or before the playhead
  * are solid, later ones faded; clicking a row seeks there.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Actor, SimEvent } from '../../src/runtime/events.ts';
+import type { Actor, SimEvent } from '../../src/array/events.ts';
 import { ACTOR_NAMES, LANES } from '../ui/actors.ts';
+import { lastEventAtOrBefore } from '../ui/seek.ts';
 
 const ROW = 20;
 const TIME_COL = 54;
@@ -18,16 +19,6 @@ const HEAD = 34;
 const WIDTH = TIME_COL + LANES.length * LANE_W;
 
 const laneX = (a: Actor) => TIME_COL + LANES.indexOf(a) * LANE_W + LANE_W / 2;
-
-/** Index of the last event with t <= time (-1 if none): binary search, events are sorted. */
-export function lastEventAtOrBefore(events: readonly SimEvent[], time: number): number {
-  let lo = 0, hi = events.length - 1, ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (events[mid].t <= time) { ans = mid; lo = mid + 1; } else hi = mid - 1;
-  }
-  return ans;
-}
 
 function detailText(e: SimEvent): string {
   if (!e.detail) return '';

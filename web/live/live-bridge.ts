@@ -1,22 +1,22 @@
 /**
- * The page side of the live runtime (issue 6): one bridge that lays out the shared memory,
- * starts one module worker per processor (501, 502, 503, 508) and one for the servers
- * (101, 102), hands each the compiled core module and the memory, starts them on one
- * clock, waits for the script to end and the array to go quiet, and returns the same
+ * The page side of the live runtime (docs/live.md): one bridge that lays out the shared
+ * memory, starts one module worker per processor (501, 502, 503, 508) and one for the
+ * servers (101, 102), hands each the compiled core module and the memory, starts them on
+ * one clock, waits for the script to end and the array to go quiet, and returns the same
  * RunResult as the CLI's --json. The page only waits (Atomics.waitAsync); it never blocks.
  */
 import * as Comlink from 'comlink';
 import { loadCoreModule } from '../../src/core/load-web.ts';
 import { createSharedMemory } from '../../src/core/memory.ts';
 import { B } from '../../src/array/memory-507.ts';
-import type { SimEvent } from '../../src/runtime/events.ts';
+import type { SimEvent } from '../../src/array/events.ts';
 import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import { planLive, type LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/opfs-store.ts';
 import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 import { LiveBlock, type HostStats } from '../../src/runtime/live/processor-host.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
-import { Ring } from '../../src/runtime/live/ring.ts';
+import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, PORT_CAP, PORT_WORDS } from '../../src/runtime/live/live-layout.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Mode, Scenario } from '../../src/scenario/schema.ts';
@@ -105,10 +105,10 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
   const lay = planLive(blocks, blockBytes, cacheSlots, Math.max(1, s.workload.maxBlocks));
   const memory = createSharedMemory(lay.end);
   const buf = memory.buffer;
-  Ring.init(buf, lay.port401, PORT_CAP, PORT_WORDS);
-  Ring.init(buf, lay.ack401, ACK_CAP, PORT_WORDS);
-  Ring.init(buf, lay.port402, BACKUP_CAP, PORT_WORDS);
-  Ring.init(buf, lay.ans402, ANSWER_CAP, ANSWER_WORDS);
+  MpmcRing.init(buf, lay.port401, PORT_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.ack401, ACK_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.port402, BACKUP_CAP, PORT_WORDS);
+  MpmcRing.init(buf, lay.ans402, ANSWER_CAP, ANSWER_WORDS);
   const live = new LiveBlock(memory, lay.liveBlock);
   const wiring: Wiring = { blocks, blockBytes, slots: cacheSlots, costs: s.costs };
   const workers: Worker[] = [];
@@ -205,8 +205,8 @@ export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerA
 /**
  * The array's events logged so far in the running live run (null when none is going), in
  * time order: the processors' logs are drained into the run's store and a copy returned,
- * so the final event log still holds every event (issue 7: the live timeline fills as
- * things happen).
+ * so the final event log still holds every event (the live timeline fills as things
+ * happen).
  */
 export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
   const c = current;

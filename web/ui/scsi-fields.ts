@@ -1,6 +1,6 @@
 /**
  * Field maps for the hex view: which bytes of a CDB, parameter list, data-in or sense
- * buffer are which field, with the decoded value (layouts from SCSI.md; the PAIR
+ * buffer are which field, with the decoded value (layouts from docs/scsi.md; the PAIR
  * OPERATION CDB from src/scsi/pair-cdb.ts). Values are read with the SCSI engineer's
  * decoders where one exists, so the UI and the target agree on every field.
  */
@@ -8,7 +8,16 @@ import { get8, get16, get24, get32, get64, toHex } from '../../src/scsi/bytes.ts
 import { decodeSense } from '../../src/scsi/sense.ts';
 import { decodeCopyStatus } from '../../src/scsi/receive-copy-results.ts';
 import { SPLIT_MODES } from '../../src/scsi/xcopy-types.ts';
-import type { HexField } from '../components/hex-view.tsx';
+
+/** One decoded field of a byte string: what the hex view highlights. */
+export interface HexField {
+  name: string;
+  /** First byte of the field. */
+  offset: number;
+  /** Length in bytes (a bit field inside one byte has length 1). */
+  length: number;
+  value: string;
+}
 
 // Bytes are read with get8 (0 past the end): a field map must describe any buffer, even a
 // short or malformed one, since the hex view shows whatever is on the wire.
@@ -132,14 +141,14 @@ export function pairQueryFields(d: Uint8Array): HexField[] {
 
 const KEYS = ['NO SENSE', '1h', 'NOT READY', 'MEDIUM ERROR', 'HARDWARE ERROR', 'ILLEGAL REQUEST',
   'UNIT ATTENTION', '7h', '8h', '9h', 'COPY ABORTED', 'ABORTED COMMAND'];
-/** The sense codes SCSI.md lists, by key/ASC/ASCQ. */
+/** The sense codes of docs/scsi.md#sense-codes, by key/ASC/ASCQ. */
 const ASC_TEXT: Record<string, string> = {
   '05/1A/00': 'PARAMETER LIST LENGTH ERROR', '05/24/00': 'INVALID FIELD IN CDB',
   '05/26/00': 'INVALID FIELD IN PARAMETER LIST', '05/26/06': 'TOO MANY TARGET DESCRIPTORS',
   '05/26/07': 'UNSUPPORTED TARGET DESCRIPTOR TYPE', '05/26/08': 'TOO MANY SEGMENT DESCRIPTORS',
   '05/26/09': 'UNSUPPORTED SEGMENT DESCRIPTOR TYPE', '05/26/0B': 'INLINE DATA LENGTH EXCEEDED',
   '05/00/16': 'OPERATION IN PROGRESS', '05/21/00': 'LBA OUT OF RANGE', '0A/0D/02': 'COPY TARGET DEVICE NOT REACHABLE',
-  '0A/0D/01': 'THIRD PARTY DEVICE FAILURE', '0A/2F/02': 'COPY ABORTED BY USER', '05/20/00': 'INVALID COMMAND OPERATION CODE',
+  '0A/0D/01': 'THIRD PARTY DEVICE FAILURE', '0A/2F/02': 'COMMANDS CLEARED BY DEVICE SERVER', '05/20/00': 'INVALID COMMAND OPERATION CODE',
   '05/2C/00': 'COMMAND SEQUENCE ERROR', '05/55/03': 'INSUFFICIENT RESOURCES', '00/00/00': 'NO ADDITIONAL SENSE',
 };
 

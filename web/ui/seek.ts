@@ -1,10 +1,19 @@
 /**
- * Stepping the playhead through the event log (issue 7: the timeline "can be played,
- * paused, stepped and scrubbed"; Raft Scope's step, STYLE.md). Pure, over the sorted log,
- * with the sequence diagram's binary search, so the keys and the tests agree.
+ * Stepping the playhead through the event log, so the timeline can be played, paused,
+ * stepped and scrubbed. Pure, over the sorted log, with the binary search the
+ * sequence diagram also uses, so the keys and the tests agree.
  */
-import type { SimEvent } from '../../src/runtime/events.ts';
-import { lastEventAtOrBefore } from '../components/sequence-diagram.tsx';
+import type { SimEvent } from '../../src/array/events.ts';
+
+/** Index of the last event with t <= time (-1 if none): binary search, events are sorted. */
+export function lastEventAtOrBefore(events: readonly SimEvent[], time: number): number {
+  let lo = 0, hi = events.length - 1, ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].t <= time) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return ans;
+}
 
 /**
  * The time of the next event strictly after `time` (dir 1; `time` itself at the end of the

@@ -1,11 +1,11 @@
 /**
- * The channel ports in the live runtime (SPEC.md parts 401–403): in the sim, the servers
- * push commands straight into 501's and 502's JS port queues; here the servers live in
- * another worker, so each port is a shared-memory ring (live-layout.ts) that the channel
+ * The channel ports in the live runtime (401–403, docs/patent.md#parts): in the sim, the
+ * servers push commands straight into 501's and 502's JS port queues; here the servers live
+ * in another worker, so each port is a shared-memory ring (live-layout.ts) that the channel
  * processor's own worker drains into that same queue. Answers (write acks, pair and backup
  * answers) are held until the step ends and published by `publish()`, which the host calls
  * after the metadata of the step is durable: no server can see an ack the array might
- * forget (issue 6 "Durability").
+ * forget (docs/live.md#durability-points).
  */
 import { BackupHandle, type Method } from '../../array/backup.ts';
 import type { Channel501 } from '../../array/channel-501.ts';
@@ -14,7 +14,7 @@ import type { Ctx, Processor, Work } from '../../array/context.ts';
 import type { PairResult } from '../../array/pair-state.ts';
 import { PAIR_STATES } from '../../array/pair-state.ts';
 import { K, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
-import { Ring } from './ring.ts';
+import { MpmcRing } from './mpmc-ring.ts';
 import { decodeBackup } from './xcopy-port.ts';
 
 /** µs since the epoch, as an i32 (runs are far shorter than 35 minutes). */
@@ -30,7 +30,7 @@ export interface WriteJournal {
 abstract class Adapter implements Processor {
   abstract readonly actor: '501' | '502';
   protected readonly out: number[][] = [];
-  constructor(protected readonly inner: Processor, private readonly answers: Ring) {}
+  constructor(protected readonly inner: Processor, private readonly answers: MpmcRing) {}
 
   abstract hasInput(): boolean;
   abstract drain(): void;
@@ -56,11 +56,11 @@ abstract class Adapter implements Processor {
 
 export class Port401 extends Adapter {
   readonly actor = '501' as const;
-  private readonly port: Ring;
+  private readonly port: MpmcRing;
   constructor(private readonly p501: Channel501, private readonly c: Ctx, private readonly lay: LiveLayout,
     private readonly journal: WriteJournal | null) {
-    super(p501, Ring.attach(c.core.memory.buffer, lay.ack401));
-    this.port = Ring.attach(c.core.memory.buffer, lay.port401);
+    super(p501, MpmcRing.attach(c.core.memory.buffer, lay.ack401));
+    this.port = MpmcRing.attach(c.core.memory.buffer, lay.port401);
   }
 
   hasInput(): boolean { return this.port.size() > 0; }
@@ -99,10 +99,10 @@ export class Port401 extends Adapter {
 
 export class Port402 extends Adapter {
   readonly actor = '502' as const;
-  private readonly port: Ring;
+  private readonly port: MpmcRing;
   constructor(private readonly p502: Channel502, private readonly c: Ctx, private readonly lay: LiveLayout) {
-    super(p502, Ring.attach(c.core.memory.buffer, lay.ans402));
-    this.port = Ring.attach(c.core.memory.buffer, lay.port402);
+    super(p502, MpmcRing.attach(c.core.memory.buffer, lay.ans402));
+    this.port = MpmcRing.attach(c.core.memory.buffer, lay.port402);
   }
 
   hasInput(): boolean { return this.port.size() > 0; }

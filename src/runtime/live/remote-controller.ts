@@ -1,18 +1,18 @@
 /**
- * The controller as the servers see it from their own worker in the live runtime (issue 6:
- * "the client server 101 and the backup server 102 are actors of their own ... driving the
- * controller through the same commands as in the sim"). It offers the part of
- * src/array/controller.ts that the sim's servers (src/runtime/sim-servers.ts) call,
- * carrying each command over the channel ports in shared memory (live-layout.ts): writes
- * and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status and
- * counters are read straight from 507, as a server reading the pair state would.
+ * The controller as the servers see it from their own worker in the live runtime, where the
+ * client server 101 and the backup server 102 are actors of their own that drive the
+ * controller with the same commands as in the sim (docs/live.md#who-runs-where). It offers
+ * the part of src/array/controller.ts that the sim's servers (src/runtime/sim-servers.ts)
+ * call, carrying each command over the channel ports in shared memory (live-layout.ts):
+ * writes and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status
+ * and counters are read straight from 507, as a server reading the pair state would.
  */
 import { BackupHandle, type BackupParams } from '../../array/backup.ts';
-import { readCounters, readPairStatus, type Counters, type PairStatus } from '../../array/controller.ts';
+import { readCounters, readPairStatus, type ControllerPorts, type Counters, type PairStatus } from '../../array/controller.ts';
 import type { Ctx } from '../../array/context.ts';
 import { PAIR_STATES, type PairOp, type PairResult } from '../../array/pair-state.ts';
 import { K, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
-import { Ring } from './ring.ts';
+import { MpmcRing } from './mpmc-ring.ts';
 import { encodeBackup } from './xcopy-port.ts';
 
 type Pending =
@@ -23,11 +23,11 @@ type Ack = (t: number, seen: number) => void;
 type PairDone = (r: PairResult, t: number, seen: number) => void;
 const METHOD_CODE = { priority: 0, wait: 1, staging: 2 } as const;
 
-export class RemoteController {
-  private readonly port401: Ring;
-  private readonly ack401: Ring;
-  private readonly port402: Ring;
-  private readonly ans402: Ring;
+export class RemoteController implements ControllerPorts {
+  private readonly port401: MpmcRing;
+  private readonly ack401: MpmcRing;
+  private readonly port402: MpmcRing;
+  private readonly ans402: MpmcRing;
   private readonly freeSlots: number[] = [];
   private readonly backlog: Pending[] = [];
   private readonly acks = new Map<number, Ack>();
@@ -47,10 +47,10 @@ export class RemoteController {
   constructor(readonly ctx: Ctx, private readonly lay: LiveLayout, private readonly wakeArray: () => void,
     private readonly urgent: (delta: number) => void = () => {}) {
     const buf = ctx.core.memory.buffer;
-    this.port401 = Ring.attach(buf, lay.port401);
-    this.ack401 = Ring.attach(buf, lay.ack401);
-    this.port402 = Ring.attach(buf, lay.port402);
-    this.ans402 = Ring.attach(buf, lay.ans402);
+    this.port401 = MpmcRing.attach(buf, lay.port401);
+    this.ack401 = MpmcRing.attach(buf, lay.ack401);
+    this.port402 = MpmcRing.attach(buf, lay.port402);
+    this.ans402 = MpmcRing.attach(buf, lay.ans402);
     for (let i = lay.writeSlots - 1; i >= 0; i--) this.freeSlots.push(i);
   }
 
@@ -127,7 +127,8 @@ export class RemoteController {
   /**
    * Applies every answer the array published; true if there was any. The servers get both
    * the array's time of each answer and the time they received it: the figures "as the
-   * client sees it" (issue 8) are the second, the oracle orders writes by the first.
+   * client sees it" (the benchmark's, docs/live.md) are the second, the oracle orders
+   * writes by the first.
    */
   poll(): boolean {
     this.flush();

@@ -9,7 +9,7 @@
 import type { Controller } from '../../array/controller.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { initialPending } from '../../scenario/initial.ts';
-import { fillBlock } from '../../scenario/prng.ts';
+import { fillBlock } from '../../core/prng.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
 const CHUNK_BLOCKS = 256;

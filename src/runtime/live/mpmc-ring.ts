@@ -1,7 +1,8 @@
 /**
- * The live runtime's data plane (DESIGN.md "Concurrency"): a bounded queue of fixed-size
- * records in shared memory, reachable by every worker and the page, so a client write into
- * cache, a copy request from 503 to 508 or a completion never goes through postMessage.
+ * The live runtime's data plane (docs/architecture.md#concurrency): a bounded queue of
+ * fixed-size records in shared memory, reachable by every worker and the page, so a client
+ * write into cache, a copy request from 503 to 508 or a completion never goes through
+ * postMessage.
  *
  * Algorithm: Dmitry Vyukov's bounded MPMC queue (every slot carries a sequence word that
  * says whose turn it is), written with Atomics on an Int32Array. Positions are 32-bit and
@@ -11,7 +12,7 @@
  * Waiting: a consumer with nothing to do sleeps in Atomics.wait (workers) or awaits
  * Atomics.waitAsync (the page, where blocking is forbidden) on the `pushes` counter, which
  * every push bumps and notifies. Producers facing a full ring wait on `pops` the same way.
- * No busy spinning when idle (issue 6).
+ * No busy spinning when idle: the workers share the cores with the page and the browser.
  *
  * Layout at byte offset `at` (16-byte aligned), all i32:
  *   [0] enqueue position   [1] dequeue position   [2] capacity (power of two)
@@ -45,7 +46,7 @@ function checkShape(capacity: number, recordWords: number): void {
 /** Outcome of a wait: woken or ready ('ok'), or the timeout ran out. */
 export type WaitResult = 'ok' | 'timed-out';
 
-export class Ring {
+export class MpmcRing {
   readonly capacity: number;
   readonly recordWords: number;
   private readonly w: Int32Array;
@@ -65,19 +66,19 @@ export class Ring {
   }
 
   /** Lays out an empty ring at `at` (once, by whoever owns the memory map). */
-  static init(buffer: ArrayBufferLike, at: number, capacity: number, recordWords: number): Ring {
+  static init(buffer: ArrayBufferLike, at: number, capacity: number, recordWords: number): MpmcRing {
     checkShape(capacity, recordWords);
     const w = new Int32Array(buffer, at, ringBytes(capacity, recordWords) >> 2);
     w.fill(0);
     Atomics.store(w, CAP, capacity);
     Atomics.store(w, REC, recordWords);
     for (let i = 0; i < capacity; i++) Atomics.store(w, HEADER_WORDS + i * (1 + recordWords), i);
-    return new Ring(buffer, at);
+    return new MpmcRing(buffer, at);
   }
 
   /** Attaches to a ring another thread laid out at `at` in the same shared buffer. */
-  static attach(buffer: ArrayBufferLike, at: number): Ring {
-    return new Ring(buffer, at);
+  static attach(buffer: ArrayBufferLike, at: number): MpmcRing {
+    return new MpmcRing(buffer, at);
   }
 
   private seqIndex(pos: number): number {

@@ -1,6 +1,6 @@
 /**
  * The SCSI target over the controller in the sim runtime: what `splitstream scsi` answers
- * from (issue 5, "A wire for tools and tests"), and what the tests drive. The sim is built
+ * from (docs/scsi.md#the-wire), and what the tests drive. The sim is built
  * with `external: true` (src/runtime/sim-host.ts), so every command comes from here: pair
  * CDBs and READ/WRITE of the P-VOL go through 501, EXTENDED COPY of the split S-VOL through
  * 502/503 in the pair's backup mode (array-engine.ts), and {"step": …} lines run the
@@ -8,15 +8,15 @@
  */
 import type { Core } from '../core/core-api.ts';
 import { MemoryBlockDevice } from '../devices/memory-device.ts';
-import { createSimHost, type SimHost, type SimHostOptions } from '../runtime/sim-host.ts';
+import { createSimHost, type SimHost, type SimHostOptions } from './sim-host.ts';
 import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import type { Mode, Scenario } from '../scenario/schema.ts';
-import { type ArrayTargetOptions, createArrayTarget } from './array-lus.ts';
-import type { CopyLimits } from './copy-limits.ts';
-import { awsTapeSink } from './lu-layout.ts';
-import type { ScsiTarget } from './target.ts';
-import type { WireHost } from './wire-session.ts';
+import { type ArrayTargetOptions, createArrayTarget } from '../scsi/array-lus.ts';
+import type { CopyLimits } from '../scsi/copy-limits.ts';
+import { awsTapeSink } from '../scsi/lu-layout.ts';
+import type { ScsiTarget } from '../scsi/target.ts';
+import type { WireHost } from '../scsi/wire-session.ts';
 
 export interface SimTargetOptions {
   core: Core;
