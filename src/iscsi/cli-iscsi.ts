@@ -4,7 +4,7 @@
  * map, and serves until SIGINT or SIGTERM, then closes its files cleanly.
  */
 import type { Scenario } from '../scenario/schema.ts';
-import { loadScenarioFile } from '../scsi/scenario-file-node.ts';
+import { loadScenarioFile } from '../cli/scenario-file-node.ts';
 import { ISCSI_DEFAULT_SCENARIO, startIscsiHost, type IscsiHost } from './iscsi-host.ts';
 
 export interface IscsiArgs { scenarioPath?: string; host: string; port: number; dir?: string }

@@ -20,7 +20,7 @@ import { FileBlockDevice } from '../devices/file-device-node.ts';
 import { WallClockDriver } from '../runtime/wall-clock.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario/schema.ts';
 import { DEFAULT_ARRAY_SERIAL } from '../scsi/lu-layout.ts';
-import { createSimTarget, type SimTarget } from '../scsi/sim-target.ts';
+import { createSimTarget, type SimTarget } from '../runtime/sim-target.ts';
 import type { ScsiPort } from './scsi-task.ts';
 import { IscsiServer } from './target-server.ts';
 

@@ -225,6 +225,7 @@ export class ScsiTask {
 function blocksOf(cdb: Uint8Array): number {
   const op = cdb[0];
   if (op === 0x28 || op === 0x2a) return (cdb[7]! << 8) | cdb[8]!;
+  if (op === 0xa8 || op === 0xaa) return u32(cdb, 6);
   if (op === 0x88 || op === 0x8a) return u32(cdb, 10);
   return 0;
 }

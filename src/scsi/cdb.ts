@@ -26,6 +26,8 @@ export const OP = {
   EXTENDED_COPY: 0x83,
   RECEIVE_COPY_RESULTS: 0x84,
   READ_16: 0x88,
+  READ_12: 0xa8,
+  WRITE_12: 0xaa,
   WRITE_16: 0x8a,
   SERVICE_ACTION_IN_16: 0x9e,
   REPORT_LUNS: 0xa0,
@@ -43,7 +45,7 @@ export type Cdb =
   | { op: 'INQUIRY'; evpd: boolean; pageCode: number; allocationLength: number }
   | { op: 'READ CAPACITY(10)' }
   | { op: 'READ CAPACITY(16)'; allocationLength: number }
-  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 12 | 16 }
   | { op: 'MODE SENSE'; ten: boolean; dbd: boolean; pageControl: number; pageCode: number; subpage: number; allocationLength: number }
   | { op: 'SYNCHRONIZE CACHE'; lba: bigint; blocks: number; size: 10 | 16 }
   | { op: 'PERSISTENT RESERVE IN'; serviceAction: number; allocationLength: number }
@@ -128,14 +130,13 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
       if (cdb[1]! & 0xe0) bad(1, 7);
       if ((cdb[14]! & 1) === 0) zero(cdb, 2, 9);
       return { op: 'READ CAPACITY(16)', allocationLength: get32(cdb, 10) };
-    case OP.READ_10: case OP.WRITE_10: case OP.READ_16: case OP.WRITE_16: {
+    case OP.READ_10: case OP.WRITE_10: case OP.READ_12: case OP.WRITE_12: case OP.READ_16: case OP.WRITE_16: {
       // RDPROTECT/WRPROTECT need protection information, which these LUs do not have.
       if (cdb[1]! & 0xe0) bad(1, 7);
-      const ten = opcode === OP.READ_10 || opcode === OP.WRITE_10;
-      const isRead = opcode === OP.READ_10 || opcode === OP.READ_16;
-      return ten
-        ? { op: isRead ? 'READ' : 'WRITE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
-        : { op: isRead ? 'READ' : 'WRITE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+      const op = opcode === OP.READ_10 || opcode === OP.READ_12 || opcode === OP.READ_16 ? 'READ' : 'WRITE';
+      if (opcode === OP.READ_10 || opcode === OP.WRITE_10) return { op, lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 };
+      if (opcode === OP.READ_12 || opcode === OP.WRITE_12) return { op, lba: BigInt(get32(cdb, 2)), blocks: get32(cdb, 6), size: 12 };
+      return { op, lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
     }
     case OP.REPORT_LUNS: {
       if (cdb[2]! > 0x02) bad(2);
@@ -170,6 +171,7 @@ export function withTransferBlocks(cdb: Uint8Array, blocks: number): Uint8Array 
   const op = cdb[0];
   const out = cdb.slice();
   if ((op === OP.READ_10 || op === OP.WRITE_10) && cdb.length >= 10) put16(out, 7, blocks);
+  else if ((op === OP.READ_12 || op === OP.WRITE_12) && cdb.length >= 12) put32(out, 6, blocks);
   else if ((op === OP.READ_16 || op === OP.WRITE_16) && cdb.length >= 16) put32(out, 10, blocks);
   else return null;
   return out;

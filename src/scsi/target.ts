@@ -180,7 +180,7 @@ export class ScsiTarget {
         return { status: 'GOOD' };
       }
       case 'READ': case 'WRITE': {
-        const lenField = cdb.size === 10 ? 7 : 10;
+        const lenField = cdb.size === 10 ? 7 : cdb.size === 12 ? 6 : 10;
         if (cdb.blocks * dev.blockBytes > this.maxTransfer) fail(SENSE.INVALID_FIELD_IN_CDB, { cdb: true, byte: lenField });
         if (cdb.lba + BigInt(cdb.blocks) > BigInt(dev.blocks)) fail(SENSE.LBA_OUT_OF_RANGE);
         const buf = new Uint8Array(cdb.blocks * dev.blockBytes);

@@ -6,12 +6,12 @@
 // #testing), and Hercules' tapemap must read it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import { verifyBackup, type AckedWrite } from '../../src/array/oracle.ts';
+import { verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';
 import { CORE_RESERVED_BYTES, createSharedMemory } from '../../src/core/memory.ts';
 import { createRefCore } from '../../src/core/reference.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { IscsiInitiator } from '../../src/iscsi/initiator.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import { extendedCopyCdb, receiveCopyResultsCdb, rwCdb } from '../../src/scsi/cdb.ts';
 import { LUN } from '../../src/scsi/lu-layout.ts';
 import { decodePairQuery, encodePairCdb } from '../../src/scsi/pair-cdb.ts';

@@ -106,6 +106,15 @@ describe('block commands', () => {
     expect(ms10.length).toBe(8); // header only
     expectGood(target.execute(LUN.PVOL, Uint8Array.of(0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
   });
+  it('READ(12) and WRITE(12) move the blocks their 32-bit length names', () => {
+    const { target, backupDisk } = makeArray();
+    const data = new Uint8Array(3 * 512).map((_, i) => (i * 5) & 0xff);
+    const rw12 = (op: number, lba: number, n: number) => Uint8Array.of(op, 0, 0, 0, lba >> 8, lba & 0xff, 0, 0, 0, n, 0, 0);
+    expectGood(target.execute(LUN.BACKUP_DISK, rw12(0xaa, 7, 3), data));
+    expect(Buffer.compare(backupDisk.data.subarray(7 * 512, 10 * 512), data)).toBe(0);
+    expect(Buffer.compare(expectGood(target.execute(LUN.BACKUP_DISK, rw12(0xa8, 7, 3))), data)).toBe(0);
+    expectSense(target.execute(LUN.BACKUP_DISK, rw12(0xa8, 4095, 2)), SENSE.LBA_OUT_OF_RANGE);
+  });
   it('an unknown opcode is 05/20/00', () => {
     const { target } = makeArray();
     for (const op of [0x01, 0x1b, 0x2f, 0x55, 0xc5, 0xff]) {

@@ -7,16 +7,16 @@
 // piece 501 acknowledged, with the bytes the test itself wrote to the backup disk.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyBackup, type AckedWrite } from '../../src/array/oracle.ts';
+import { verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
-import { fillBlock } from '../../src/scenario/prng.ts';
+import { fillBlock } from '../../src/core/prng.ts';
 import type { Mode } from '../../src/scenario/schema.ts';
 import { extendedCopyCdb } from '../../src/scsi/cdb.ts';
 import { LUN } from '../../src/scsi/lu-layout.ts';
 import { encodePairCdb } from '../../src/scsi/pair-cdb.ts';
-import { createSimTarget } from '../../src/scsi/sim-target.ts';
+import { createSimTarget } from '../../src/runtime/sim-target.ts';
 import { encodeXcopyParams, type CscdInput } from '../../src/scsi/xcopy-encode.ts';
 import { scsiScenario } from './scsi-fixture.ts';
 import { coreForTests } from './sim-helpers.ts';
