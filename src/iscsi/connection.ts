@@ -4,7 +4,7 @@
  * by ITT), Task Management, Text (SendTargets, renegotiation), NOP-Out, Logout. It speaks
  * to the network only through a Wire, so tests and fuzzers drive it without a socket.
  *
- * Robustness (docs/iscsi.md "Errors"): any byte string is answered by a Reject or by
+ * Robustness (docs/iscsi.md#errors): any byte string is answered by a Reject or by
  * closing the connection, never by an exception leaving this class. A PDU that cannot be
  * framed (a data segment over MaxRecvDataSegmentLength) or a login error closes the
  * connection; a PDU with a bad field, an unknown opcode or a PDU out of place is

@@ -6,7 +6,7 @@
  * MaxRecvDataSegmentLength is answered with this side's own value. A key it does not know
  * is answered NotUnderstood; a value out of range or malformed, Reject (the key then keeps
  * its default). Every offered key that is negotiated gets an answer, HeaderDigest=None
- * included (docs/iscsi.md "Login").
+ * included (docs/iscsi.md#login).
  */
 
 export type KeyValues = [key: string, value: string][];

@@ -2,7 +2,7 @@
  * Task management functions (RFC 7143 §11.5–11.6, SAM-5 7): the response goes out once
  * every task the function ends has no more effect to come, and no status is ever sent for
  * an aborted task. ABORT TASK of a running EXTENDED COPY stops the copy between chunks
- * (docs/iscsi.md "Task management"); of a READ or WRITE, lets it end and suppresses its
+ * (docs/iscsi.md#task-management); of a READ or WRITE, lets it end and suppresses its
  * status. An ABORT TASK for a task that has not arrived yet, whose CmdSN is inside the
  * window and before the function's own, marks that CmdSN so the task is dropped when it
  * comes (§11.5.1: "Function complete"); a task already ended "does not exist".

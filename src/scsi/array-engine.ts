@@ -4,7 +4,7 @@
  * (embodiments 1–3, docs/patent.md#the-flows; the C0h descriptor is embodiment 4's
  * combined split).
  *
- * Which path a job takes (docs/scsi.md "Which engine runs a copy"):
+ * Which path a job takes (docs/scsi.md#which-engine-runs-a-copy):
  * - C0h split-and-copy, or any read of the S-VOL 602 while a pair exists: the patent's
  *   backup, through 502/503, so the destination gets exactly the split-instant image.
  *   A job of that kind the controller cannot express (a tape record that is not whole

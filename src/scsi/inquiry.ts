@@ -57,7 +57,7 @@ export function standardInquiry(lu: LuIdentity | null): Uint8Array {
   b[1] = lu?.peripheralType === 1 ? 0x80 : 0; // tape media are removable (RMB)
   // VERSION 05h, SPC-3: the copy manager is SPC-3's EXTENDED COPY (LID1 in SPC-4) with its
   // LU ID TYPE and NUL fields, which SPC-4 made obsolete; libiscsi's ValidTgtDescr tests
-  // them only on an SPC-3 target (docs/scsi.md "Differences from libiscsi").
+  // them only on an SPC-3 target (docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
   b[2] = 0x05;
   b[3] = 0x12; // HISUP, response data format 2
   b[4] = STANDARD_INQUIRY_LENGTH - 5;

@@ -4,7 +4,7 @@
  * to learn its write protection, whether DPO/FUA are taken, its transfer limits.
  *
  * Disk LUs report the Caching page (08h: WCE 0, the array's cache is the durable point,
- * docs/scsi.md "Logical units") and the Control page (0Ah); the device-specific byte has
+ * docs/scsi.md#commands) and the Control page (0Ah); the device-specific byte has
  * WP for a LU that refuses host writes now (the S-VOL while paired) and DPOFUA (DPO and
  * FUA are accepted). Other LUs report the header only. Saved values do not exist
  * (05/39/00); changeable values are all zero.

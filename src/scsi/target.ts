@@ -99,7 +99,7 @@ export class ScsiTarget {
   /**
    * Starts a command; never throws. `nexus` names the I_T nexus it came on (an iSCSI
    * session's initiator port and target port): list identifiers and held copy results are
-   * scoped to it (docs/scsi.md "RECEIVE COPY RESULTS").
+   * scoped to it (docs/scsi.md#list-identifiers-and-completion).
    */
   submit(lun: number, cdb: Uint8Array, dataOut?: Uint8Array, nexus = ''): PendingCommand {
     const p = new PendingCommand();

@@ -1,5 +1,5 @@
 /**
- * The iSCSI series of `npm run bench` (docs/iscsi.md "Throughput"): MB/s (10^6 bytes per
+ * The iSCSI series of `npm run bench` (docs/iscsi.md#throughput): MB/s (10^6 bytes per
  * second) over loopback of a READ(16) and a WRITE(16) loop — 64 KiB commands, 16 in flight,
  * the whole 64 MiB LU per run — by the TypeScript initiator (src/iscsi/initiator.ts), and of
  * libiscsi's iscsi-perf (reads, 32 in flight), against three LUs measured rep by rep in

@@ -1,5 +1,5 @@
 // Any byte string on an iSCSI connection gets a Reject or a closed connection, never an
-// exception (docs/iscsi.md "Errors"): random bytes before and after login, random PDUs of
+// exception (docs/iscsi.md#errors): random bytes before and after login, random PDUs of
 // every opcode, a valid session's bytes mutated, truncated or oversized PDUs; and a valid
 // stream cut into random reads is answered exactly as the whole stream is.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Login and text negotiation (RFC 7143 §6, §13; docs/iscsi.md "Login"): every offered key
+// Login and text negotiation (RFC 7143 §6, §13; docs/iscsi.md#login): every offered key
 // is answered with the RFC's result function, HeaderDigest=None explicitly; login errors
 // end with the RFC's status and a closed connection; Discovery sessions answer SendTargets.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// EXTENDED COPY as real initiators use it (docs/scsi.md "EXTENDED COPY"): libiscsi's
+// EXTENDED COPY as real initiators use it (docs/scsi.md#which-engine-runs-a-copy): libiscsi's
 // ExtendedCopy.Simple on every disk LU, the P-VOL included (its copy goes through 501);
 // list identifiers and held results scoped to the I_T nexus the copy came on; and ABORT
 // TASK of a running copy, on the plain engine and on 502/503.
