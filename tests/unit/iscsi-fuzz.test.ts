@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { BHS_LENGTH, OP, encodePduBytes, type Pdu } from '../../src/iscsi/pdu.ts';
 import { rwCdb, inquiryCdb } from '../../src/scsi/cdb.ts';
 import { LUN } from '../../src/scsi/lu-layout.ts';
-import { harness, loginPdu, INITIATOR, TARGET } from './iscsi-wire.ts';
+import { cut, harness, loginPdu, INITIATOR, TARGET } from './iscsi-wire.ts';
 
 const TARGET_OPCODES = new Set<number>([OP.NOP_IN, OP.SCSI_RESPONSE, OP.TASK_MGMT_RESPONSE, OP.LOGIN_RESPONSE,
   OP.TEXT_RESPONSE, OP.DATA_IN, OP.LOGOUT_RESPONSE, OP.R2T, OP.ASYNC_MESSAGE, OP.REJECT]);
@@ -20,13 +20,6 @@ function wellFormed(out: Pdu[]): void {
   }
 }
 
-function cut(b: Uint8Array, points: number[]): Uint8Array[] {
-  const at = [...new Set(points.map((p) => p % (b.length + 1)))].sort((x, y) => x - y);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...at, b.length]) { out.push(b.slice(prev, p)); prev = p; }
-  return out;
-}
 
 const arbBhs = fc.record({
   op: fc.oneof(fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10), fc.nat({ max: 0x3f })),

@@ -6,20 +6,13 @@ import {
   BHS_LENGTH, PduFormatError, PduReader, decodeLun, encodeLun, encodePdu, encodePduBytes, pad4,
 } from '../../src/iscsi/pdu.ts';
 import { KeyError, encodeKeys, parseKeys, parseNumber } from '../../src/iscsi/text-keys.ts';
+import { cut } from './iscsi-wire.ts';
 
 const arbPdu = fc.record({
   bhs: fc.uint8Array({ minLength: BHS_LENGTH, maxLength: BHS_LENGTH }),
   data: fc.uint8Array({ maxLength: 300 }),
 });
 
-/** Cuts bytes at the given points (a TCP stream's reads). */
-function cut(b: Uint8Array, points: number[]): Uint8Array[] {
-  const at = [...new Set(points.map((p) => p % (b.length + 1)))].sort((x, y) => x - y);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...at, b.length]) { out.push(b.slice(prev, p)); prev = p; }
-  return out;
-}
 
 describe('PDU framing', () => {
   it('header and data come back whole, padding dropped, however the stream is cut', () => {

@@ -83,3 +83,12 @@ export const opOf = (p: Pdu) => p.bhs[0]! & 0x3f;
 export const ittOf = (p: Pdu) => u32(p.bhs, 16);
 export const statSnOf = (p: Pdu) => u32(p.bhs, 24);
 export const keyOf = (kv: KeyValues, k: string) => kv.find(([key]) => key === k)?.[1];
+
+/** Cuts bytes at the given points, as a TCP stream's reads would. */
+export function cut(b: Uint8Array, points: number[]): Uint8Array[] {
+  const at = [...new Set(points.map((p) => p % (b.length + 1)))].sort((x, y) => x - y);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...at, b.length]) { out.push(b.slice(prev, p)); prev = p; }
+  return out;
+}
