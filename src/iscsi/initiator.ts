@@ -7,7 +7,7 @@
  */
 import * as net from 'node:net';
 import { STATUS_BYTE, type ScsiStatus } from '../scsi/lu.ts';
-import { OP, PduReader, RESERVED_TAG, encodeLun, encodePdu, isFinal, newBhs, set32, u32 } from './pdu.ts';
+import { OP, PduReader, RESERVED_TAG, encodeLun, encodePdu, newBhs, set32, u32 } from './pdu.ts';
 import { type KeyValues, encodeKeys, parseKeys, parseNumber } from './text-keys.ts';
 
 export interface InitiatorOptions {
@@ -258,7 +258,6 @@ export class IscsiInitiator {
           break;
         default: break;
       }
-      void isFinal;
     }
   }
 

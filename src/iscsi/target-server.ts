@@ -12,6 +12,9 @@ import type { ScsiPort, ScsiTask } from './scsi-task.ts';
 import { Session } from './session.ts';
 import { RFC_DEFAULTS, TARGET_LIMITS, type KeyValues, type SessionParams, type TargetLimits } from './text-keys.ts';
 
+/** Bytes queued to a socket past which its commands wait (see accept()). */
+const BACKLOG_BYTES = 32 * 1024 * 1024;
+
 export interface IscsiServerOptions {
   /** The SCSI target the sessions' commands go to. */
   port: ScsiPort;
@@ -89,6 +92,12 @@ export class IscsiServer implements ServerSide {
         if (chunks.length > 1) socket.cork();
         for (const ch of chunks) socket.write(ch);
         if (chunks.length > 1) socket.uncork();
+        // An initiator that sends commands but does not read their data: stop taking its
+        // commands until it has (else 128 READs of 64 MiB each would sit in memory).
+        if (socket.writableLength > BACKLOG_BYTES && !socket.isPaused()) {
+          socket.pause();
+          socket.once('drain', () => socket.resume());
+        }
       },
       close: () => { socket.end(); },
     }, local);
