@@ -25,6 +25,27 @@ const S = ISCSI_DEFAULT_SCENARIO;
 const BB = S.geometry.blockBytes;
 const BLOCKS = S.geometry.blocks;
 
+describe('the controller on the wall clock', () => {
+  it('the duplex pair\'s background copy drains 514 as time passes, with no command to drive it', async () => {
+    const t = await startTarget();
+    try {
+      const ini = await IscsiInitiator.connect({ host: '127.0.0.1', port: t.port, targetName: t.targetName });
+      const query = async () => decodePairQuery((await ini.command(LUN.CMD_603, encodePairCdb('query', 0, 8), { readLength: 8 })).data);
+      const first = await query();
+      expect(first.pvolState).toBe('duplex');
+      // The scenario starts a quarter pending; 508 copies it in the background.
+      expect(first.pendingBlocks).toBeGreaterThan(0);
+      let q = first;
+      // Poll until the pair is in sync: each answer only reads 514, which 508 empties by itself.
+      while (q.pendingBlocks > 0) { await new Promise((r) => setTimeout(r, 5)); q = await query(); }
+      expect(t.sim.host.sim.controller.counters().backgroundCopies).toBeGreaterThan(0);
+      await ini.logout();
+    } finally {
+      await t.cleanup();
+    }
+  }, 60_000);
+});
+
 describe('split and server-free backup over iSCSI (default scenario: duplex pair, E1)', () => {
   let t: Target;
   let client: IscsiInitiator;
