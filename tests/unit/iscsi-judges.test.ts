@@ -7,7 +7,7 @@ import { run, simplexScenario, startTarget } from './iscsi-helpers.ts';
 
 type Target = Awaited<ReturnType<typeof startTarget>>;
 
-/** The suites the issue names: tgt passes 58 of them and skips every copy test. */
+/** The suites of docs/iscsi.md#the-judges: tgt passes 58 of them and skips every copy test. */
 const SUITES = [
   'SCSI.Inquiry', 'SCSI.ReadCapacity10', 'SCSI.ReadCapacity16', 'SCSI.Read10', 'SCSI.Read16',
   'SCSI.Write10', 'SCSI.Write16', 'SCSI.TestUnitReady', 'SCSI.Mandatory', 'iSCSI',
