@@ -17,7 +17,7 @@ import { WorkloadGen } from '../scenario/workload.ts';
 import { createCostModel } from './cost-model.ts';
 import type { Actor, SimEvent } from '../array/events.ts';
 import { Scheduler } from './sim-scheduler.ts';
-import { Client101, Servers } from './sim-servers.ts';
+import { Client101, Servers, type ClientRecord } from './sim-servers.ts';
 import { buildResult, type RunResult } from './sim-result.ts';
 
 export type { RunResult } from './sim-result.ts';
@@ -67,6 +67,10 @@ export interface Sim {
   readonly pvol: MemoryBlockDevice;
   readonly svol: MemoryBlockDevice;
   readonly tape: AwsTapeWriter;
+  /** The backup disk (§0048), when the options or the script's restores asked for one. */
+  readonly backupDisk?: BlockDevice;
+  /** The client's writes so far, with their acknowledgement times (the oracle's input). */
+  readonly writes: readonly ClientRecord[];
   /** Runs one step; false when the run is finished. */
   step(): boolean;
   /** Virtual time of the next step, or Infinity when nothing is left to do (sim-host.ts). */
@@ -123,7 +127,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
 
   const sim: Sim = {
     get now() { return sc.now; },
-    events, scenario: s, controller: ctl, pvol, svol, tape,
+    events, scenario: s, controller: ctl, pvol, svol, tape, backupDisk, writes: client.writes,
     step,
     nextTime: () => sc.nextTime(),
     runUntil(t: number) {
