@@ -109,7 +109,7 @@ export class Channel502 implements Processor {
     if (why) {
       h.status = 'refused';
       h.reason = why;
-      c.log('502', 'backup.refused', '102', { reason: why });
+      c.log('502', isRestore(h.params) ? 'restore.refused' : 'backup.refused', '102', { reason: why });
       h.onAnswer?.(h);
       return;
     }

@@ -46,7 +46,7 @@ export class Restore503 {
       plan = { why: MISMATCH, detail: e.message };
     }
     if (!Array.isArray(plan)) {
-      c.log('503', 'restore.refused', undefined, { reason: plan.detail });
+      c.log('503', 'restore.plan.error', undefined, { reason: plan.detail });
       this.units = [];
       this.fail(0, plan.why);
       return;

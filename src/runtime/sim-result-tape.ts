@@ -93,7 +93,8 @@ export function checkTape(i: ResultInput): TapeVerdicts {
     const h = r.handle;
     const pt = points[r.point];
     const v = h.status !== 'done' ? failed(`restore ${h.status}: ${h.reason}`)
-      : !pt || !r.range || !r.readBack ? failed(`restore point ${r.point}: the servers made no such catalogued backup`)
+      : !pt || !r.range ? failed(`restore point ${r.point}: the servers made no such catalogued backup`)
+        : !r.readBack ? failed(`restore of point ${r.point} not read back: its destination could not be read (the live runtime reads it through a shared OPFS handle)`)
         : verifyRestore({ ...base, splitAckAt: pt.sp.ackAt, range: r.range, restored: r.readBack });
     judge(v);
     return { point: r.point, to: r.to, verified: v.verified, blocks: h.blocksDone, ...(v.reason ? { reason: v.reason } : {}) };

@@ -87,7 +87,7 @@ export class ArrayEngine implements CopyEngine {
         if (transferBlocks !== 0 && transferBlocks !== rec / bb) return { kind: 'refuse', sense: invalidAt(rs, 9) };
         transferBlocks = rec / bb;
         segments.push({ lba: Number(seg.lba), blocks: seg.blocks, dest: { kind: 'tape' } });
-      } else {
+      } else if (seg.type === 0x02) {
         if (rs.dst.kind !== 'disk' || rs.dst.role !== 'disk') return { kind: 'refuse', sense: invalidAt(rs, 6) };
         segments.push({ lba: Number(seg.srcLba), blocks: seg.blocks, dest: { kind: 'disk', lba: Number(seg.dstLba) } });
       }

@@ -57,6 +57,7 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = {
 
 /** Descriptor type codes this copy manager implements, ascending (03h byte 44 on). */
 export const SEG_BLOCK_TO_STREAM = 0x00;
+export const SEG_STREAM_TO_BLOCK = 0x01;
 export const SEG_BLOCK_TO_BLOCK = 0x02;
 /** Vendor segment descriptor: split the pair, then copy (embodiment 4; docs/scsi.md). */
 export const SEG_SPLIT_AND_COPY = 0xc0;
