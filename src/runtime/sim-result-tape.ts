@@ -18,8 +18,11 @@ import type { ResultInput } from './sim-result.ts';
 export interface RestoreResult { point: number; to: 'disk' | 'svol'; verified: boolean; blocks: number; reason?: string }
 export interface PointResult {
   point: number; level: 'full' | 'incremental'; file: number; split: number; splitAt: number;
-  /** Blocks its tape file holds. */
+  /** Blocks its tape file holds, and in how many runs. */
   blocks: number;
+  runs: number;
+  /** The backup server deciding to back up → 502 reporting the end (ms). */
+  backupMs: number;
   /** The point rebuilt from the tape (its full, then its incrementals) is the image of its split. */
   verified: boolean;
   reason?: string;
@@ -86,7 +89,9 @@ export function checkTape(i: ResultInput): TapeVerdicts {
     const e = pt.entry;
     return {
       point: k, level: pt.p.level!, file: e?.file ?? 0, split: e?.split ?? 0, splitAt: e?.splitAt ?? -1,
-      blocks: e ? runBlocks(e.runs) : 0, verified: v.verified, ...(v.reason ? { reason: v.reason } : {}),
+      blocks: e ? runBlocks(e.runs) : 0, runs: e?.runs.length ?? 0,
+      backupMs: Math.round((pt.b.handle.doneAt - pt.b.requestedAt) * 1000) / 1000,
+      verified: v.verified, ...(v.reason ? { reason: v.reason } : {}),
     };
   });
   const restores = (servers?.restores ?? []).map((r): RestoreResult => {
