@@ -103,7 +103,7 @@ export class Restore503 {
       let block = segWord(m, seg, 1), left = segWord(m, seg, 2), lba = segWord(m, seg, 3);
       while (left > 0) {
         const n = blocksOf(file, block);
-        // A record that runs past its segment would need held data (SCSI.md: none here).
+        // A record that runs past its segment would need held data (docs/scsi.md: this copy manager holds none).
         if (n === null || n > left) return { why: MISMATCH, detail: `record ${block} of tape file ${file} is missing, not whole blocks, or longer than the ${left} blocks left` };
         const bad = add({ file, block, lba, n, seg });
         if (bad) return { why: MISMATCH, detail: bad };

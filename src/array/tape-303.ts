@@ -1,5 +1,5 @@
 /**
- * The tape 303 as 503 reads it back (SPEC.md parts table: 503 streams to the tape): an
+ * The tape 303 as 503 reads it back (docs/patent.md#parts: 503 streams to the tape): an
  * index of its files (src/devices/tape-index.ts) and its catalog (tape-catalog.ts). A
  * catalogued backup starts a file of its own and appends the catalog after it; a restore
  * reads the catalog and the files it names. Only 503 holds one: the tape is its device.
