@@ -88,7 +88,8 @@ export class Channel502 implements Processor {
     const dest = p.to === 'disk' ? c.backupDisk : c.svol;
     if (p.to === 'disk' && !dest) return 'restore refused: no backup disk';
     if (p.to === 'svol') {
-      if (m.w(W.P_STATE) !== PS.SPLIT) return 'restore to the S-VOL refused: the pair is not split (a paired S-VOL takes no writes)';
+      const p516 = m.w(W.P_STATE);
+      if (p516 !== PS.SPLIT && p516 !== PS.SIMPLEX) return 'restore to the S-VOL refused: the pair is not split (a paired S-VOL takes no writes)';
     }
     if (p.point !== undefined && (!Number.isInteger(p.point) || p.point < 0)) return 'restore point must be a whole number ≥ 0';
     if (p.point === undefined && !p.extents) return 'restore needs a catalog point or tape extents';

@@ -294,7 +294,7 @@ export class Channel503 implements Processor {
     const point = this.tape303.appendCatalog({
       file: m.b(B.TAPE_FILE), level: full ? 'full' : 'incremental', base: full ? null : m.w(W.BASE_POINT),
       split: m.w(W.SPLIT_SEQ), splitAt: m.wf(W.SPLIT_AT), lba, blocks, blockBytes: m.L.blockBytes,
-      records: m.b(B.UNITS), runs: this.runs,
+      records: m.b(B.UNITS), recordBlocks: m.b(B.UNIT), runs: this.runs,
     });
     m.setB(B.POINT, point);
     m.setW(W.BASE_SEQ, m.w(W.SPLIT_SEQ));

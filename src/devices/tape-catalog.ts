@@ -40,8 +40,9 @@ export interface CatalogEntry {
   lba: number;
   blocks: number;
   blockBytes: number;
-  /** Tape blocks of the file. */
+  /** Tape blocks of the file, and the volume blocks of a whole one (a run's last may be shorter). */
   records: number;
+  recordBlocks: number;
   /** The blocks the file holds, as [first LBA, count] in file order. */
   runs: [number, number][];
 }
@@ -113,8 +114,8 @@ function checkEntry(e: unknown, i: number): string | null {
   if (typeof e !== 'object' || e === null) return 'not an object';
   const x = e as Record<string, unknown>;
   if (x.point !== i) return `point ${String(x.point)} is not its index`;
-  if (!isInt(x.file, 1) || !isInt(x.split) || !isInt(x.lba) || !isInt(x.blocks) || !isInt(x.blockBytes, 1) || !isInt(x.records)) {
-    return 'file, split, lba, blocks, blockBytes and records must be whole numbers';
+  if (!isInt(x.file, 1) || !isInt(x.split) || !isInt(x.lba) || !isInt(x.blocks) || !isInt(x.blockBytes, 1) || !isInt(x.records) || !isInt(x.recordBlocks, 1)) {
+    return 'file, split, lba, blocks, blockBytes, records and recordBlocks must be whole numbers';
   }
   if (typeof x.splitAt !== 'number' || !Number.isFinite(x.splitAt)) return 'splitAt must be a number';
   if (x.level !== 'full' && x.level !== 'incremental') return 'level must be full or incremental';

@@ -95,7 +95,7 @@ describe('splitstream tape', () => {
     const t = new AwsTapeWriter();
     const entry = (point: number, file: number) => ({
       point, file, level: point ? 'incremental' as const : 'full' as const, base: point ? point - 1 : null, split: point + 1,
-      splitAt: point * 2.5, lba: 0, blocks: 8, blockBytes: 512, records: 1, runs: point ? [[2, 1], [5, 1]] as [number, number][] : [[0, 8]] as [number, number][],
+      splitAt: point * 2.5, lba: 0, blocks: 8, blockBytes: 512, records: 1, recordBlocks: 8, runs: point ? [[2, 1], [5, 1]] as [number, number][] : [[0, 8]] as [number, number][],
     });
     const put = (blocks: Uint8Array[]) => { blocks.forEach((x) => t.writeBlock(x)); t.writeTapemark(); };
     put([new Uint8Array(4096)]);

@@ -12,7 +12,7 @@ import { TapeIndex } from '../../src/devices/tape-index.ts';
 
 const entry = (point: number, file: number, over: Partial<CatalogEntry> = {}): CatalogEntry => ({
   point, file, level: point === 0 ? 'full' : 'incremental', base: point === 0 ? null : point - 1,
-  split: point + 1, splitAt: point * 10.5, lba: 0, blocks: 64, blockBytes: 512, records: 1, runs: [[0, 64]], ...over,
+  split: point + 1, splitAt: point * 10.5, lba: 0, blocks: 64, blockBytes: 512, records: 1, recordBlocks: 8, runs: [[0, 64]], ...over,
 });
 const cat = (entries: CatalogEntry[]): Catalog => ({ ...emptyCatalog(), entries });
 

@@ -14,7 +14,7 @@ import { encodeSense, SENSE } from '../../src/scsi/sense.ts';
 import { encodeCopyStatus, type CopyState } from '../../src/scsi/receive-copy-results.ts';
 import { backupParams, checkParams, LIST_ID, pairCdb, pollCdb, xcopyCdb } from './command-bytes.ts';
 import type { Catalog } from '../../src/devices/tape-catalog.ts';
-import { restoreLists } from './restore-bytes.ts';
+import { restoreLists } from '../../src/scsi/restore-lists.ts';
 import type { ExchangeView } from './view-model.ts';
 
 const ms = (t: number) => `${t.toFixed(3)} ms`;
@@ -55,8 +55,8 @@ function pollExchange(s: Scenario, snap: Snapshot, t: number): ExchangeView {
   };
 }
 
-/** What a restore's bytes need of the run's tape: its catalog and each file's longest record. */
-export interface TapeFacts { catalog: Catalog; maxRecord: (file: number) => number }
+/** What a restore's bytes need of the run's tape: its catalog. */
+export interface TapeFacts { catalog: Catalog }
 
 export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot | null, events: readonly SimEvent[], tape?: TapeFacts): ExchangeView | null {
   if (index < 0) return snap ? pollExchange(s, snap, t) : null;
@@ -124,7 +124,7 @@ function restoreExchange(cmd: Extract<Scenario['script'][number], { op: 'restore
   const dest = cmd.to === 'disk' ? 'the backup disk (LUN 5)' : 'the S-VOL (LUN 1)';
   let lists: ReturnType<typeof restoreLists> = [];
   let why = '';
-  try { if (tape) lists = restoreLists(tape.catalog, cmd.point, cmd.to, tape.maxRecord); } catch (e) { why = e instanceof Error ? e.message : String(e); }
+  try { if (tape) lists = restoreLists(tape.catalog, cmd.point, cmd.to, LIST_ID); } catch (e) { why = e instanceof Error ? e.message : String(e); }
   const first = lists[0];
   const failed = end?.detail && end.detail.ok === false;
   // Why 503 failed it (a point the catalog lacks, a tape that does not match), if it did.

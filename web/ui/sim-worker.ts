@@ -55,14 +55,12 @@ let image: Uint8Array | null = null;
 let endT = 0;
 /** The whole run's event log, for finding a command's answer. */
 let events: readonly SimEvent[] = [];
-/** The run's tape as a restore's bytes need it (its catalog, each file's longest record). */
+/** The run's tape as a restore's bytes need it (its catalog). */
 let tapeFacts: TapeFacts | undefined;
 
 function factsOf(image: Uint8Array): TapeFacts | undefined {
   try {
-    const index = new TapeIndex(bytesSource(image)).refresh();
-    const longest = (file: number) => Math.max(0, ...(index.files[file - 1]?.blocks.map((b) => b.length) ?? []));
-    return { catalog: readCatalog(index).catalog, maxRecord: longest };
+    return { catalog: readCatalog(new TapeIndex(bytesSource(image))).catalog };
   } catch {
     return undefined; // a malformed tape: the restore's view says it has no lists
   }

@@ -4,15 +4,14 @@
  * incremental, tape-catalog.ts chainOf) the host positions the tape at the file (SPACE(6)
  * over filemarks on the tape LU) and sends EXTENDED COPY lists of 01h segments, one per
  * run of blocks the catalog names, at most the copy manager's MAXIMUM SEGMENT DESCRIPTOR
- * COUNT per list. Built only with the SCSI layer's encoders and LU layout, as
- * command-bytes.ts does for backups.
+ * COUNT per list. What an initiator builds (tests, the page's hex view of a restore,
+ * web/ui/exchange.ts), from the catalog it read off the tape (READ(6) on the tape LU).
  */
-import { chainOf, type Catalog } from '../../src/devices/tape-catalog.ts';
-import { DEFAULT_COPY_LIMITS } from '../../src/scsi/copy-limits.ts';
-import { naa6 } from '../../src/scsi/inquiry.ts';
-import { DEFAULT_ARRAY_SERIAL, LUN } from '../../src/scsi/lu-layout.ts';
-import { encodeXcopyParams, type SegmentInput } from '../../src/scsi/xcopy-encode.ts';
-import { LIST_ID } from './command-bytes.ts';
+import { chainOf, type Catalog } from '../devices/tape-catalog.ts';
+import { DEFAULT_COPY_LIMITS } from './copy-limits.ts';
+import { naa6 } from './inquiry.ts';
+import { DEFAULT_ARRAY_SERIAL, LUN } from './lu-layout.ts';
+import { encodeXcopyParams, type SegmentInput } from './xcopy-encode.ts';
 
 export interface RestoreList {
   /** The tape file the host positions the tape at before this list (1-based). */
@@ -26,17 +25,17 @@ export interface RestoreList {
 }
 
 /**
- * The lists for restore point `point` to `to`. `maxRecord(file)` is the longest record of a
- * tape file: the segments' STREAM DEVICE TRANSFER LENGTH (variable blocks: each record read
- * is at most that long). Throws RangeError when the catalog has no such point.
+ * The lists for restore point `point` to `to`. Each file's whole record (the catalog's
+ * recordBlocks) is the segments' STREAM DEVICE TRANSFER LENGTH (variable blocks: each record
+ * read is at most that long). Throws RangeError when the catalog has no such point.
  */
-export function restoreLists(catalog: Catalog, point: number, to: 'disk' | 'svol', maxRecord: (file: number) => number): RestoreList[] {
+export function restoreLists(catalog: Catalog, point: number, to: 'disk' | 'svol', listId = 1, serial = DEFAULT_ARRAY_SERIAL): RestoreList[] {
   const out: RestoreList[] = [];
   const limits = DEFAULT_COPY_LIMITS;
   for (const e of chainOf(catalog, point)) {
     const bb = e.blockBytes;
-    const stl = Math.max(bb, maxRecord(e.file));
-    const unit = Math.max(1, Math.floor(stl / bb));
+    const unit = e.recordBlocks;
+    const stl = unit * bb;
     // NUMBER OF BLOCKS is 16 bits and a segment moves at most MAXIMUM SEGMENT LENGTH bytes; a
     // piece of a run ends on a record boundary (records hold `unit` blocks from the run's start).
     const most = Math.min(0xffff, Math.floor(limits.maxSegmentLength / bb));
@@ -48,8 +47,8 @@ export function restoreLists(catalog: Catalog, point: number, to: 'disk' | 'svol
       }
     }
     const cscds = [
-      { peripheralType: 1 as const, designator: naa6(DEFAULT_ARRAY_SERIAL, LUN.TAPE), blockLength: 0, fixed: false },
-      { peripheralType: 0 as const, designator: naa6(DEFAULT_ARRAY_SERIAL, to === 'disk' ? LUN.BACKUP_DISK : LUN.SVOL), blockLength: bb },
+      { peripheralType: 1 as const, designator: naa6(serial, LUN.TAPE), blockLength: 0, fixed: false },
+      { peripheralType: 0 as const, designator: naa6(serial, to === 'disk' ? LUN.BACKUP_DISK : LUN.SVOL), blockLength: bb },
     ];
     const per = limits.maxSegmentCount;
     const parts = Math.max(1, Math.ceil(segs.length / per));
@@ -57,7 +56,7 @@ export function restoreLists(catalog: Catalog, point: number, to: 'disk' | 'svol
       const chunk = segs.slice(p * per, (p + 1) * per);
       out.push({
         file: e.file, point: e.point, part: p, parts, segments: chunk.length,
-        list: encodeXcopyParams({ listId: LIST_ID, listIdUsage: 'hold', cscds, segments: chunk }),
+        list: encodeXcopyParams({ listId, listIdUsage: 'hold', cscds, segments: chunk }),
       });
     }
   }
