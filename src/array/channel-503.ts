@@ -18,7 +18,7 @@ import { B, BackupState, BufState, JobKind, NBUF, SB, W, type Mem507 } from './m
 import { METHOD_CODES, type BackupFailure } from './backup.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
-import { assignGroup, chain, incrementalUnits, segWord, sendable, streamable, takeUnit } from './staging-515.ts';
+import { assignGroup, chain, incrementalUnits, segWord, sendable, settled, streamable, takeUnit } from './staging-515.ts';
 import { Tape303 } from './tape-303.ts';
 import { Restore503 } from './restore-503.ts';
 
@@ -71,12 +71,9 @@ export class Channel503 implements Processor {
     // done at B.STREAM_SEQ once written. Bookkeeping and preparing come before streaming,
     // so that a runtime holding the step lock does all of them in one hold and streams the
     // READY units after letting it go (nextOwn).
-    for (let k = 0; k < NBUF; k++) {
-      const s = m.sb(k, SB.STATE);
-      // A failed unit fails the backup once every unit before it has gone to its destination.
-      if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
-      if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { cost: cmd, run: () => this.progress(k) };
-    }
+    // A failed unit fails the backup once every unit before it has gone to its destination.
+    const done = settled(m);
+    if (done) return { cost: cmd, run: () => (done.failed ? this.fail(m.sb(done.k, SB.SEG), 'device error') : this.progress(done.k)) };
     const send = sendable(m);
     if (send >= 0 && segWord(m, m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
     const copied = chain(m, BufState.COPIED);

@@ -15,7 +15,7 @@ import { AwsTapeError } from '../devices/awstape.ts';
 import { chainOf, readCatalog } from '../devices/tape-catalog.ts';
 import { B, BackupState, BufState, JobKind, NBUF, SB, type Mem507 } from './memory-507.ts';
 import { Req, type Ctx, type Work } from './context.ts';
-import { sendable, segWord } from './staging-515.ts';
+import { sendable, segWord, settled } from './staging-515.ts';
 import type { Tape303 } from './tape-303.ts';
 
 /** One tape record to put back: [tape file, record in it, destination LBA, blocks, segment]. */
@@ -119,11 +119,8 @@ export class Restore503 {
     const cmd = c.cost.cmd();
     if (m.b(B.STATE) !== BackupState.RUNNING) return null;
     if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), 'device error') };
-    for (let k = 0; k < NBUF; k++) {
-      const s = m.sb(k, SB.STATE);
-      if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), 'device error') };
-      if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { cost: cmd, run: () => this.progress(k) };
-    }
+    const done = settled(m);
+    if (done) return { cost: cmd, run: () => (done.failed ? this.fail(m.sb(done.k, SB.SEG), 'device error') : this.progress(done.k)) };
     const send = sendable(m);
     if (send >= 0) return { cost: cmd, run: () => this.write(send) };
     if (m.b(B.PREP_SEQ) < m.b(B.UNITS)) {

@@ -127,6 +127,19 @@ export function unitsOf(m: Mem507, mask: number): { ks: number[]; lba: number; n
   return { ks, lba: m.sb(ks[0], SB.LBA), n };
 }
 
+/**
+ * A buffer whose unit is settled: FAILED once every unit before it went to its destination
+ * (the job fails there), or WRITTEN and next in order (it is counted done). Null if none.
+ */
+export function settled(m: Mem507): { k: number; failed: boolean } | null {
+  for (let k = 0; k < NBUF; k++) {
+    const s = m.sb(k, SB.STATE);
+    if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { k, failed: true };
+    if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { k, failed: false };
+  }
+  return null;
+}
+
 /** The READY buffer holding the next unit to hand to its destination, or -1. */
 export function sendable(m: Mem507): number {
   return holding(m, BufState.READY, m.b(B.SENT_SEQ));

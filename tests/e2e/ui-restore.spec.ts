@@ -1,17 +1,9 @@
 // Incremental backups and restore in the playground (docs/scenario.md "Incremental backups
 // and restore"): the preset's tape shows its files and catalog with every restore point
 // verified from the tape and every restore read back; a restore of a point, from the tape
-// panel, joins the script at the playhead and shows its EXTENDED COPY 01h bytes.
+// panel, joins the end of the script and shows its EXTENDED COPY 01h bytes.
 import { expect, test, type Page } from '@playwright/test';
-
-function uiErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return errors;
-}
-
-const ready = (page: Page) => expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+import { ready, uiErrors } from './page-helpers.ts';
 
 test.describe.configure({ timeout: 180_000 });
 

@@ -30,7 +30,7 @@ function catalogued() {
     images.push(expectGood(run(LUN.SVOL, rwCdb('READ', 0, BLOCKS))).slice());
     // Writes after the split go to the post-split bitmap, not into this image.
     write(200, 4, 0xee);
-    expect(a.step({ op: 'backup', transferBlocks: 8, level })).toMatchObject({ status: 'done' });
+    expect(a.host.step({ op: 'backup', transferBlocks: 8, level })).toMatchObject({ status: 'done' });
     expectGood(run(LUN.CMD_603, encodePairCdb('resync')));
     a.clock.advance(1000);
   };
