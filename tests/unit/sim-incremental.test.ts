@@ -14,6 +14,7 @@ import { createSim } from '../../src/runtime/sim.ts';
 import { MODES, type Scenario, type ScriptCmd } from '../../src/scenario/schema.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { coreForTests } from './sim-helpers.ts';
+import { scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 
 let core: Core;
 beforeAll(async () => { core = await coreForTests(); });
@@ -75,6 +76,8 @@ describe('incremental backups and restores, random sequences', () => {
       const restores = s.script.filter((c) => c.op === 'restore');
       expect(r.restores?.length ?? 0).toBe(restores.length);
       for (const x of r.restores ?? []) expect(x.verified).toBe(true);
+      // The live runtime lays the tape out with this bound before a run (quota.ts).
+      expect(sim.tape.bytesWritten).toBeLessThanOrEqual(scriptTapeBytes(s));
       // From the tape's catalog and the client's own writes, not the oracle's code.
       const { catalog } = readCatalog(new TapeIndex(bytesSource(sim.tape.bytes())));
       expect(catalog.entries.length).toBe(r.points?.length ?? 0);
