@@ -9,7 +9,7 @@ import type { Lu } from './lu.ts';
 import type { SenseCode, SenseData } from './sense.ts';
 import type { CopyPlan, SegmentDescriptor } from './xcopy-types.ts';
 
-/** A segment with its CSCDs resolved to our LUs and ranges already checked (05/21/00). */
+/** A segment with its CSCDs resolved to our LUs and ranges already checked (0A/0D/02). */
 export interface ResolvedSegment {
   readonly index: number;
   readonly seg: SegmentDescriptor;

@@ -8,6 +8,7 @@ import type { BlockDevice } from '../devices/block-device.ts';
 import type { LuIdentity } from './inquiry.ts';
 import type { PairQuery } from './pair-cdb.ts';
 import type { SenseData } from './sense.ts';
+import type { TapeDrive } from './tape-drive.ts';
 
 /**
  * A tape as the copy manager writes it: one record per call (an AWSTAPE block,
@@ -42,7 +43,11 @@ export type Lu =
     /** Host writes are refused now (the S-VOL while paired): MODE SENSE reports WP. */
     readonly writeProtected?: () => boolean;
   }
-  | { readonly kind: 'tape'; readonly id: LuIdentity; readonly sink: StreamSink }
+  | {
+    readonly kind: 'tape'; readonly id: LuIdentity; readonly sink: StreamSink;
+    /** Reading the tape back (REWIND, SPACE(6), READ(6), segment 01h), where the image can be read. */
+    readonly drive?: TapeDrive;
+  }
   | { readonly kind: 'command'; readonly id: LuIdentity; readonly role: '603' | '604' };
 
 export type ScsiStatus = 'GOOD' | 'CHECK CONDITION' | 'BUSY' | 'TASK SET FULL';
