@@ -104,6 +104,7 @@ export async function startIscsiHost(o: IscsiHostOptions): Promise<IscsiHost> {
   });
   const port: ScsiPort = {
     submit: (lun, cdb, data, nexus) => {
+      driver.sync();
       const p = sim.target.submit(lun, cdb, data, nexus);
       if (!p.result) driver.poke();
       return p;

@@ -110,10 +110,14 @@ const BOOLEAN: Record<string, { fn: 'and' | 'or'; field?: keyof SessionParams; o
   IFMarker: { fn: 'and', ours: false },
   OFMarker: { fn: 'and', ours: false },
 };
-/** Keys that only the leading login may negotiate (RFC 7143 §13: "LO"). */
-const LEADING_ONLY = new Set(['MaxConnections', 'InitialR2T', 'ImmediateData', 'MaxBurstLength', 'FirstBurstLength',
+/**
+ * Keys a Text request of the full feature phase may not change: those only the leading
+ * login negotiates ("LO") and those only a login does ("IO", RFC 7143 §13).
+ */
+const LOGIN_ONLY = new Set(['MaxConnections', 'InitialR2T', 'ImmediateData', 'MaxBurstLength', 'FirstBurstLength',
   'DefaultTime2Wait', 'DefaultTime2Retain', 'MaxOutstandingR2T', 'DataPDUInOrder', 'DataSequenceInOrder',
-  'ErrorRecoveryLevel', 'SessionType', 'InitiatorName', 'TargetName']);
+  'ErrorRecoveryLevel', 'SessionType', 'InitiatorName', 'TargetName', 'HeaderDigest', 'DataDigest', 'AuthMethod',
+  'IFMarker', 'OFMarker']);
 const DECLARATIVE = new Set(['InitiatorName', 'InitiatorAlias', 'TargetName', 'SessionType', 'TargetAlias']);
 
 /** A decimal or 0x-hex number (RFC 7143 §6.1 numerical values), or NaN. */
@@ -132,7 +136,7 @@ export interface Negotiation {
 
 /**
  * Negotiates the offered keys against the current params. `phase`: 'login' (any key),
- * 'ffp' (full feature phase Text: LO keys are refused, RFC 7143 §13). Never throws on a
+ * 'ffp' (full feature phase Text: login-only keys are refused, RFC 7143 §13). Never throws on a
  * bad value: it answers Reject.
  */
 export function negotiate(offered: KeyValues, current: SessionParams, limits: TargetLimits,
@@ -141,7 +145,7 @@ export function negotiate(offered: KeyValues, current: SessionParams, limits: Ta
   const declared: Declared = {};
   const answers: KeyValues = [];
   for (const [key, value] of offered) {
-    if (phase === 'ffp' && LEADING_ONLY.has(key)) { answers.push([key, 'Reject']); continue; }
+    if (phase === 'ffp' && LOGIN_ONLY.has(key)) { answers.push([key, 'Reject']); continue; }
     if (DECLARATIVE.has(key)) {
       if (key === 'InitiatorName') declared.initiatorName = value;
       else if (key === 'InitiatorAlias') declared.initiatorAlias = value;

@@ -48,6 +48,17 @@ export class WallClockDriver {
   /** Virtual time the wall clock says it is. */
   target(): number { return this.wall() - this.origin; }
 
+  /**
+   * Before a command: if the controller has nothing to do, virtual time jumps to the wall
+   * clock's at once, so the command starts at the real instant, not where time stood when
+   * the controller went idle. (With events pending, the running driver catches up.)
+   */
+  sync(): void {
+    if (this.stopped || Number.isFinite(this.clock.nextTime())) return;
+    const target = this.target();
+    if (target > this.clock.now()) this.clock.advance(target - this.clock.now());
+  }
+
   /** Something was queued at the controller: run what is due, at the next turn. */
   poke(): void {
     if (this.stopped || this.queued) return;

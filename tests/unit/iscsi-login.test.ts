@@ -46,9 +46,9 @@ describe('login', () => {
     expect([n('DefaultTime2Wait', '7'), n('ErrorRecoveryLevel', '0'), n('InitialR2T', 'Maybe')]).toEqual(['7', '0', 'Reject']);
     expect(negotiate([['ImmediateData', 'No']], RFC_DEFAULTS, TARGET_LIMITS).params.immediateData).toBe(false);
     expect(negotiate([['MaxRecvDataSegmentLength', '4096']], RFC_DEFAULTS, TARGET_LIMITS).params.initiatorMaxRecv).toBe(4096);
-    // Leading-only keys may not change in the full feature phase.
-    expect(negotiate([['MaxBurstLength', '512'], ['MaxRecvDataSegmentLength', '8192']], RFC_DEFAULTS, TARGET_LIMITS, 'ffp').answers)
-      .toEqual([['MaxBurstLength', 'Reject'], ['MaxRecvDataSegmentLength', String(TARGET_LIMITS.maxRecvDataSegmentLength)]]);
+    // Keys only a login negotiates may not change in the full feature phase.
+    expect(negotiate([['MaxBurstLength', '512'], ['HeaderDigest', 'None'], ['MaxRecvDataSegmentLength', '8192']], RFC_DEFAULTS, TARGET_LIMITS, 'ffp').answers)
+      .toEqual([['MaxBurstLength', 'Reject'], ['HeaderDigest', 'Reject'], ['MaxRecvDataSegmentLength', String(TARGET_LIMITS.maxRecvDataSegmentLength)]]);
   });
 
   it('keys spread over several requests (C bit) are gathered first', () => {

@@ -1,7 +1,7 @@
 // The point-in-time guarantee while EXTENDED COPY 02h writes the P-VOL
 // (docs/scsi.md#which-engine-runs-a-copy): such a copy's writes go through 501 like a
-// host's, so copies before write and 514 stay exact, and a backup of the split S-VOL still equals the image
-// of the split instant. Random client writes, random copies from the backup disk onto the
+// host's, so copies before write and 514 stay exact, and a backup of the split S-VOL still
+// equals the image of the split instant. Random client writes, random copies from the backup disk onto the
 // P-VOL (running while the split happens), a quick split at a random instant, then the
 // backup through 502/503 in every mode; the oracle gets the client's writes and each copy
 // piece 501 acknowledged, with the bytes the test itself wrote to the backup disk.

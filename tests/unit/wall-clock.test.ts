@@ -79,6 +79,20 @@ describe('WallClockDriver', () => {
     d.stop();
   });
 
+  it('sync() brings an idle controller\'s time to the wall clock, and leaves a busy one to catch up', () => {
+    let wall = 0;
+    const c = new FakeClock();
+    const d = new WallClockDriver(c, { now: () => wall });
+    wall = 500;
+    d.sync();
+    expect(c.now()).toBe(500);
+    c.after(10, () => {});
+    wall = 900;
+    d.sync();
+    expect(c.now()).toBe(500); // an event is pending: the driver's own turn runs it in order
+    d.stop();
+  });
+
   it('an event that throws stops the driver and is reported', async () => {
     let wall = 10;
     const c = new FakeClock();
