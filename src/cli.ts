@@ -1,17 +1,18 @@
 /**
- * The Node command line over the sim runtime (issue 4 "CLI"; Node-only, so node:* is fine).
+ * The Node command line over the sim runtime (docs/scenario.md#splitstream-run; Node-only,
+ * so node:* is fine).
  *   splitstream run [scenario.json] [--mode M] [--seed N] [--blocks N] [--pending F]
  *                   [--compare] [--json] [--tape-out file.aws]
  *   splitstream scsi [--scenario f] [--tape-out f.aws]  SCSI wire session (src/scsi/wire.ts)
+ *   splitstream iscsi [--scenario f] [--host H] [--port P] [--dir D]  iSCSI target (src/iscsi/)
  *   splitstream tape <file> [--json]    inspect an AWSTAPE image (src/devices/tape-cli-node.ts)
  * `run` exits 0 only if every run verified; 1 if one did not; 2 on a usage or scenario error.
- * --compare also runs the demonstration mode 'naive' (SPEC.md "The problem", point 2), which
+ * --compare also runs the demonstration mode 'naive' (docs/patent.md#the-problem), which
  * is expected to fail the check: its row is shown, but only the other modes set the exit code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Core } from './core/core-api.ts';
 import { createSharedMemory } from './core/memory.ts';
-import { createRefCore } from './core/reference.ts';
 import { createSim, type RunResult } from './runtime/sim.ts';
 import { ALL_MODES, DEFAULT_SCENARIO, DEMO_MODES, type Mode, type Scenario } from './scenario/schema.ts';
 import { ScenarioError, validateScenario, withOverrides, type Overrides } from './scenario/validate.ts';
@@ -20,6 +21,7 @@ const USAGE = `usage:
   splitstream run [scenario.json] [--mode ${ALL_MODES.join('|')}] [--seed N] [--blocks N] [--pending F]
                   [--compare] [--json] [--tape-out file.aws]
   splitstream scsi [--scenario file.json] [--tape-out file.aws]
+  splitstream iscsi [--scenario file.json] [--host 127.0.0.1] [--port 3260] [--dir D]
   splitstream tape <file.aws> [--json]`;
 
 class UsageError extends Error {}
@@ -74,13 +76,8 @@ export function parseScsiArgs(args: string[]): { scenarioPath?: string; tapeOut?
 
 /** The WASM core if it is built, else the TypeScript reference (same results, slower). */
 async function loadCore(memory: WebAssembly.Memory): Promise<Core> {
-  try {
-    const { loadCoreNode } = await import('./core/load-node.ts');
-    return await loadCoreNode(memory);
-  } catch (e) {
-    process.stderr.write(`splitstream: WASM core unavailable (${e instanceof Error ? e.message : e}); using the reference core\n`);
-    return createRefCore(memory);
-  }
+  const { loadCoreOrReference } = await import('./core/load-node.ts');
+  return loadCoreOrReference(memory, (why) => process.stderr.write(`splitstream: ${why}\n`));
 }
 
 const COLUMNS: [string, (r: RunResult) => string][] = [
@@ -133,6 +130,12 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(`${s.name} — ${s.geometry.blocks} blocks × ${s.geometry.blockBytes} B, seed ${s.seed}, core ${core.kind}\n`);
     process.stdout.write(`${table(results)}\n`);
     for (const r of results) {
+      for (const p of r.points ?? []) {
+        process.stdout.write(`${r.mode}: restore point ${p.point} (${p.level}, tape file ${p.file}, ${p.blocks} blocks): ${p.verified ? 'verified from the tape' : `NOT verified: ${p.reason}`}\n`);
+      }
+      for (const x of r.restores ?? []) {
+        process.stdout.write(`${r.mode}: restore of point ${x.point} to the ${x.to === 'disk' ? 'backup disk' : 'S-VOL'}: ${x.blocks} blocks written, ${x.verified ? 'verified' : `NOT verified: ${x.reason}`}\n`);
+      }
       if (r.verified) continue;
       const demo = a.compare && DEMO_MODES.includes(r.mode) ? ' (expected: the prior art without the patent)' : '';
       process.stdout.write(`${r.mode}: NOT verified${demo}: ${r.reason}\n`);
@@ -153,6 +156,15 @@ export async function main(argv: string[]): Promise<number> {
         const { runWire } = await import('./cli/wire.ts');
         await runWire({ ...a, input: process.stdin, output: process.stdout });
         return 0;
+      }
+      case 'iscsi': {
+        const { iscsiCli, IscsiUsageError } = await import('./iscsi/cli-iscsi.ts');
+        try {
+          return await iscsiCli(rest);
+        } catch (e) {
+          if (e instanceof IscsiUsageError) throw new UsageError(e.message);
+          throw e;
+        }
       }
       case 'tape': {
         const { tapeCli } = await import('./devices/tape-cli-node.ts');

@@ -1,5 +1,5 @@
 /**
- * The page's automation API for tests and benchmarks (issue 6):
+ * The page's automation API for tests and benchmarks:
  *   window.splitstream.run(scenario, {runtime: 'live' | 'sim', mode}) → the CLI's --json object
  *   window.splitstream.reset() → stops a live run and deletes the playground's OPFS files
  *   window.splitstream.version
@@ -30,7 +30,7 @@ export interface RunOptions {
    * mode do, so that every volume I/O goes through 508 (the patent's own arrangement).
    */
   handles?: 'shared' | 'exclusive';
-  /** Live runs: overrides the scenario's `durability` ('written' or 'flush', docs/live.md "Durability"). */
+  /** Live runs: overrides the scenario's `durability` ('written' or 'flush', docs/live.md#durability). */
   durability?: Durability;
   /** Live runs: the processors' workers, 1 (all four in one) or 4 (one each); default by the machine's cores. */
   arrayWorkers?: 1 | 4;

@@ -1,15 +1,16 @@
 /**
- * The parsed backup command (backup parameter info 511, SPEC.md parts table) and the handle
+ * The parsed backup command (backup parameter info 511, docs/patent.md#parts) and the handle
  * through which its issuer (the sim's backup server 102, or the SCSI copy manager for
  * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
  */
 import { B, BackupState, type Mem507 } from './memory-507.ts';
 
 /**
- * How 503 makes the streamed data equal the split-instant image (SPEC.md "The flows"):
+ * How 503 makes the streamed data equal the split-instant image (docs/patent.md#the-flows):
  * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
  * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
- * live runtime's EXTENDED COPY split modes name (SCSI.md).
+ * live runtime's EXTENDED COPY split modes name
+ * (docs/scsi.md#c0h-split-and-copy-vendor-segment-descriptor).
  */
 /**
  * Backup modes (docs/patent.md#the-flows): the four embodiments, the Fig. 7 polling variant
@@ -27,7 +28,7 @@ export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
 
 /**
  * 511's B.METHOD codes: the three methods, then 'naive', which is no method of the patent
- * but the prior art's second weakness (SPEC.md "The problem", point 2): 503 streams the
+ * but the prior art's second weakness (docs/patent.md#the-problem): 503 streams the
  * S-VOL range as it is, never looking at 514. Only the sim's demonstration mode asks for it
  * (BackupParams.naive); it comes last so the patent's three keep their codes.
  */
@@ -37,7 +38,7 @@ export type MethodCode = (typeof METHOD_CODES)[number];
 export interface BackupSegment {
   /** First S-VOL block. */
   lba: number;
-  /** Blocks (0 moves nothing and is not an error, SCSI.md). */
+  /** Blocks (0 moves nothing and is not an error, as in SPC-4). */
   blocks: number;
   /** Tape (segment 00h) or a disk at an LBA (segment 02h, §0048). */
   dest: { kind: 'tape' } | { kind: 'disk'; lba: number };
@@ -54,6 +55,45 @@ export interface BackupParams {
   checkWholeRange?: boolean;
   /** Embodiment 4: split the pair first, answer at once, then back up. */
   combinedSplit?: boolean;
+  /**
+   * A catalogued backup (docs/scenario.md "Incremental backups and restore"): 'full' streams
+   * the range and starts a chain; 'incremental' streams only the blocks of the range written
+   * since the chain's last backup's split (the changed-since-base bitmap). Either appends
+   * the tape's catalog. Tape segments only; absent: a plain backup, no catalog.
+   */
+  level?: 'full' | 'incremental';
+}
+
+/** Tape blocks to put back: `blocks` volume blocks from block `block` of tape file `file` on. */
+export interface TapeExtent {
+  /** Tape file number (1-based). */
+  file: number;
+  /** Index of the first tape block (record) within the file. */
+  block: number;
+  /** Volume blocks to read from there on, record after record. */
+  blocks: number;
+  /** Where the first of them goes on the destination. */
+  lba: number;
+}
+
+/**
+ * A restore (the other half of a backup): tape records back onto a volume, the S-VOL while
+ * the pair is split or the backup disk (§0048), through 502, 503 (which reads its tape into
+ * 515) and 508 (which writes the destination). Either a catalog point (the chain's full,
+ * then its incrementals in order, tape-catalog.ts) or explicit extents (EXTENDED COPY
+ * segment 01h, stream → block).
+ */
+export interface RestoreParams {
+  restore: true;
+  to: 'svol' | 'disk';
+  point?: number;
+  extents?: TapeExtent[];
+}
+
+export type JobParams = BackupParams | RestoreParams;
+
+export function isRestore(p: JobParams): p is RestoreParams {
+  return (p as RestoreParams).restore === true;
 }
 
 /** The method each scenario mode uses. */
@@ -70,10 +110,10 @@ export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'runn
 
 /**
  * Why a backup failed, as a code its issuer can act on (the SCSI adapter answers COPY
- * ABORTED 0A/0D/01 only for 'device', SCSI.md "Sense codes"): a volume or the backup disk
- * failed; the pair left the split state under it; anything else.
+ * ABORTED 0A/0D/01 only for 'device', docs/scsi.md#sense-codes): a volume or the backup disk
+ * failed; the pair left the split state under it; its issuer aborted it; anything else.
  */
-export type BackupFailure = 'none' | 'device' | 'pair-state' | 'other';
+export type BackupFailure = 'none' | 'device' | 'pair-state' | 'aborted' | 'other';
 
 export class BackupHandle {
   status: BackupStatus = 'queued';
@@ -85,11 +125,11 @@ export class BackupHandle {
   failedSegment = -1;
   acceptedAt = -1;
   doneAt = -1;
-  private final = { blocks: 0, segments: 0 };
+  private final = { blocks: 0, segments: 0, total: 0 };
 
   constructor(
     readonly id: number,
-    readonly params: BackupParams,
+    readonly params: JobParams,
     private readonly m: Mem507,
     /** Called when 502 answers the command (accepted or refused) and when it ends. */
     readonly onAnswer?: (h: BackupHandle) => void,
@@ -103,6 +143,12 @@ export class BackupHandle {
   get bytesDone(): number { return this.blocksDone * this.m.L.blockBytes; }
   /** Segments completely processed so far (RECEIVE COPY RESULTS' segments processed). */
   get segmentsDone(): number { return this.live() ? this.m.b(B.SEGS_DONE) : this.final.segments; }
+  /** Blocks the job moves in all (known once 503 has planned it: a restore reads its catalog first). */
+  get totalBlocks(): number {
+    if (this.live() && this.m.b(B.STATE) >= BackupState.RUNNING) return this.m.b(B.TOTAL_BLOCKS);
+    if (this.status === 'done' || this.status === 'failed') return this.final.total;
+    return isRestore(this.params) ? 0 : this.params.segments.reduce((n, x) => n + x.blocks, 0);
+  }
 
   /** The live state while 503 works on it. */
   get state(): BackupStatus {
@@ -113,7 +159,7 @@ export class BackupHandle {
 
   /** By 502. */
   finish(ok: boolean, t: number, reason = '', failure: BackupFailure = ok ? 'none' : 'other'): void {
-    this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE) };
+    this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE), total: this.m.b(B.TOTAL_BLOCKS) };
     this.failedSegment = ok ? -1 : this.m.b(B.FAILED_SEG);
     this.status = ok ? 'done' : 'failed';
     this.reason = reason;

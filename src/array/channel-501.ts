@@ -1,10 +1,10 @@
 /**
- * Channel processor 501 (SPEC.md parts table, §0016): client I/O into cache with an
+ * Channel processor 501 (docs/patent.md#parts, §0016): client I/O into cache with an
  * immediate acknowledgement, and the pair commands, the split above all. It handles its
  * port's commands in arrival order, so the split is one point in the stream of writes:
  * every write acknowledged before the split ack is in the image, none after it.
  *
- * Quick split (§0020–0022): 516 := split, 517 := split-pending, ack at once; the pending
+ * Quick split (§0024, §0026): 516 := split, 517 := split-pending, ack at once; the pending
  * bits stay in 514 and new writes go to the post-split bitmap (O(1), differential-514.ts).
  * Copy before write: a post-split write to a block still pending in 514 first asks 508 to
  * copy that block to the S-VOL, then goes to cache. The prior art ('sync' split) holds the
@@ -107,8 +107,10 @@ export class Channel501 implements Processor {
       throw new Error(`501: write to ${w.lba}+${w.blocks} would overwrite split-instant data`);
     }
     c.cache.write(w.lba, w.blocks, w.data);
-    if (p === PS.DUPLEX || p === PS.DUPLEX_PENDING) c.diff.markDiff(w.lba, w.blocks);
-    else if (p === PS.SPLIT || p === PS.SUSPENDED) c.diff.markPost(w.lba, w.blocks);
+    if (p === PS.DUPLEX || p === PS.DUPLEX_PENDING) {
+      c.diff.markDiff(w.lba, w.blocks);
+      c.diff.markChanged(w.lba, w.blocks);
+    } else if (p === PS.SPLIT || p === PS.SUSPENDED) c.diff.markPost(w.lba, w.blocks);
     w.onAck?.(c.now());
   }
 
@@ -147,7 +149,7 @@ export class Channel501 implements Processor {
     return { ok: true, p516: PAIR_STATES[this.m.w(W.P_STATE)], s517: PAIR_STATES[this.m.w(W.S_STATE)] };
   }
 
-  /** The pair state machine's effects (SPEC.md "Pair states"); refusals change nothing. */
+  /** The pair state machine's effects (docs/patent.md#pair-states); refusals change nothing. */
   private apply(op: PairOp): PairResult {
     const { c, m } = this;
     const why = this.check(op);
@@ -155,24 +157,28 @@ export class Channel501 implements Processor {
     const set = (p: number, s: number) => { m.setW(W.P_STATE, p); m.setW(W.S_STATE, s); };
     switch (op) {
       case 'create':
-        c.diff.setAll(); // formation copy: every block (§0019)
+        c.diff.setAll(); // formation copy: every block (§0020)
+        m.setW(W.BASE_SEQ, 0); // a new pair: no incremental chain yet
         set(PS.DUPLEX_PENDING, PS.DUPLEX_PENDING);
         break;
       case 'split': {
         const pending = c.diff.pending();
         m.setW(W.PENDING_AT_SPLIT, pending);
         m.addW(W.SPLIT_SEQ, 1);
+        m.setWf(W.SPLIT_AT, c.now());
         set(PS.SPLIT, pending > 0 ? PS.SPLIT_PENDING : PS.SPLIT);
         c.log('501', 'split', pending > 0 ? '508' : undefined, { pendingAtSplit: pending });
         break;
       }
       case 'resync':
-        if (m.w(W.P_STATE) === PS.SUSPENDED) c.diff.setAll();
-        else c.diff.resync();
+        // After a suspension nothing is trusted: every block is copied and the chain ends.
+        if (m.w(W.P_STATE) === PS.SUSPENDED) { c.diff.setAll(); m.setW(W.BASE_SEQ, 0); }
+        else c.diff.resync(m.w(W.BASE_SEQ) === m.w(W.SPLIT_SEQ));
         set(c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX, c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX);
         break;
       case 'delete':
         c.diff.clearAll();
+        m.setW(W.BASE_SEQ, 0);
         set(PS.SIMPLEX, PS.SIMPLEX);
         break;
     }

@@ -1,5 +1,5 @@
 /**
- * The storage controller 301 (SPEC.md parts table), written once with no DOM and no Worker
+ * The storage controller 301 (docs/patent.md#parts), written once with no DOM and no Worker
  * in it: shared memory 507 and processors 501, 502, 503, 508 that talk only through it.
  * A runtime drives it by asking each processor for its next bounded step (context.ts):
  * the sim runtime (src/runtime/sim.ts) in virtual time, the live runtime in workers.
@@ -12,7 +12,7 @@ import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import type { Actor, SimEvent } from './events.ts';
 import type { CostModel } from './cost.ts';
-import { BackupHandle, type BackupParams } from './backup.ts';
+import { BackupHandle, type BackupParams, type RestoreParams } from './backup.ts';
 import { Cache } from './cache.ts';
 import { Channel501 } from './channel-501.ts';
 import { Channel502 } from './channel-502.ts';
@@ -20,7 +20,7 @@ import { Channel503 } from './channel-503.ts';
 import type { Ctx, Processor } from './context.ts';
 import { Differential } from './differential-514.ts';
 import { Disk508 } from './disk-508.ts';
-import { RING_CAP, W, createMem507 } from './memory-507.ts';
+import { B, RING_CAP, W, createMem507 } from './memory-507.ts';
 import { PAIR_STATES, PS, type PairOp, type PairResult, type PairState } from './pair-state.ts';
 import { SpscQueue } from './queues.ts';
 
@@ -92,6 +92,8 @@ export interface ControllerPorts {
   submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void;
   submitPair(op: PairOp, opts?: { sync?: boolean; onDone?: (r: PairResult, t: number, seen?: number) => void }): void;
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
+  /** A restore goes to 502 as a backup does, and is reported the same way (backup.ts RestoreParams). */
+  startRestore(p: RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
   status(): PairStatus;
   counters(): Counters;
 }
@@ -183,10 +185,45 @@ export class Controller implements ControllerPorts {
 
   /** Queues a backup command at 502; the handle shows its progress and outcome at any time. */
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.queue(p, onAnswer, onEnd);
+  }
+
+  /** Why a restore would be refused now, or null. */
+  checkRestore(p: RestoreParams): string | null {
+    return this.p502.check(p);
+  }
+
+  startRestore(p: RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.queue(p, onAnswer, onEnd);
+  }
+
+  private queue(p: BackupParams | RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
     const h = new BackupHandle(this.nextBackupId++, p, this.ctx.m, onAnswer, onEnd);
     this.p502.port.push(h);
     this.lastBackup = h;
     return h;
+  }
+
+  /**
+   * Ends a backup before its end (SCSI ABORT TASK of the EXTENDED COPY): one still queued
+   * at 502 is dropped and answered refused; one in 511 is marked, and 503 ends it as a
+   * failure ('aborted') at its next step, so its handle reports the end through 502 as any
+   * failure does. False if it has already ended.
+   */
+  abortBackup(h: BackupHandle): boolean {
+    const queued = this.p502.port.indexOf(h);
+    if (queued >= 0) {
+      this.p502.port.splice(queued, 1);
+      h.status = 'refused';
+      h.reason = 'aborted by its issuer';
+      h.onAnswer?.(h);
+      return true;
+    }
+    if (h.status === 'done' || h.status === 'failed' || h.status === 'refused') return false;
+    const m = this.ctx.m;
+    if (m.b(B.ID) !== h.id) return false;
+    m.setB(B.ABORT, 1);
+    return true;
   }
 
   status(): PairStatus {

@@ -1,10 +1,11 @@
 /**
- * The sim runtime as a host for commands from outside (issue 5 "A wire for tools and
- * tests"): a sim built with `external: true` (no script, no workload), its virtual clock in
- * the SCSI layer's Clock shape, and step(cmd) for any step of the scenario format.
+ * The sim runtime as a host for commands from outside (the wire for tools and tests,
+ * docs/scsi.md#the-wire): a sim built with `external: true` (no script, no workload), its
+ * virtual clock in the SCSI layer's Clock shape, and step(cmd) for any step of the scenario
+ * format.
  *
  * SimClock merges two kinds of events in one timeline: the controller's processor steps
- * (the sim's scheduler, DESIGN.md "sim": a step runs `cost` ms after it is offered) and
+ * (the sim's scheduler, sim-scheduler.ts: a step runs `cost` ms after it is offered) and
  * timers set with after() by the SCSI copy manager. So whenever commands are queued at
  * 501/502, the processors take their next steps by themselves as virtual time passes.
  * No node:* import: it runs in the browser too.
@@ -12,11 +13,13 @@
 import type { Core } from '../core/core-api.ts';
 import { methodOf, type BackupHandle, type Method } from '../array/backup.ts';
 import type { PairResult } from '../array/pair-state.ts';
+import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import type { Clock } from '../scsi/clock.ts';
 import { LIMITS, type Mode, type Scenario, type ScriptCmd } from '../scenario/schema.ts';
 import { ScenarioError, validateScenario } from '../scenario/validate.ts';
-import { createSim, type Sim } from './sim.ts';
+import { createSim, type Sim, type SimOptions } from './sim.ts';
+import type { MemoryBlockDevice } from '../devices/memory-device.ts';
 
 interface Timer { t: number; seq: number; fn: () => void }
 
@@ -24,7 +27,7 @@ export class SimClock implements Clock {
   private readonly timers: Timer[] = [];
   private seq = 0;
 
-  constructor(private readonly sim: Sim) {}
+  constructor(private readonly sim: Sim<BlockDevice>) {}
 
   now(): number { return this.sim.now; }
 
@@ -72,12 +75,17 @@ export interface SimHostOptions {
   /** A disk backup target (§0048) for EXTENDED COPY block → block segments. */
   backupDisk?: BlockDevice;
   maxSteps?: number;
+  /** The P-VOL and S-VOL on other devices than memory (SimOptions.volumes). */
+  volumes?: { pvol: BlockDevice; svol: BlockDevice };
+  tape?: AwsTapeWriter;
+  /** Keep the sim's event log (default true; SimOptions.keepEvents). */
+  keepEvents?: boolean;
 }
 
-export interface SimHost {
-  readonly sim: Sim;
+export interface SimHost<V extends BlockDevice = MemoryBlockDevice> {
+  readonly sim: Sim<V>;
   readonly clock: SimClock;
-  /** The pair's backup method for the scenario's mode (SPEC.md "The flows"). */
+  /** The pair's backup method for the scenario's mode (docs/patent.md#the-flows). */
   method(): Method;
   /** Whether a split answers only when complete (the prior art, mode 'sync'). */
   syncSplit(): boolean;
@@ -87,14 +95,20 @@ export interface SimHost {
 
 type Obj = Record<string, unknown>;
 
-export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
-  // The wire speaks the patent's EXTENDED COPY split modes (SCSI.md); the naive
+export function createSimHost(scenario: Scenario, o: SimHostOptions & { volumes?: undefined }): SimHost;
+export function createSimHost<V extends BlockDevice>(scenario: Scenario, o: SimHostOptions & { volumes: { pvol: V; svol: V } }): SimHost<V>;
+export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost<BlockDevice> {
+  // The wire speaks the patent's EXTENDED COPY split modes (docs/scsi.md); the naive
   // demonstration has no consistency mode to name there, so it is refused, not guessed.
   const mode = o.mode ?? scenario.mode;
   if (mode === 'naive') {
-    throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (SPEC.md "The problem", point 2); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
+    throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (docs/patent.md#the-problem); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
   }
-  const sim = createSim(scenario, { core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps });
+  // Memory volumes when o.volumes is absent (createSim's default).
+  const sim = createSim(scenario, {
+    core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps,
+    volumes: o.volumes, tape: o.tape, keepEvents: o.keepEvents,
+  } as SimOptions & { volumes: { pvol: BlockDevice; svol: BlockDevice } });
   const s = sim.scenario;
   const ctl = sim.controller;
   const clock = new SimClock(sim);
@@ -132,10 +146,18 @@ export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
       transferBlocks: c.transferBlocks,
       checkWholeRange: c.check === 'range',
       combinedSplit: combined,
+      ...(c.level ? { level: c.level } : {}),
     });
     clock.runUntilTrue(() => h.status !== 'queued', 'the backup command');
     if (!combined) clock.runUntilTrue(() => h.status !== 'accepted', 'the backup');
     return { op: 'backup', combined, ...backupView(h) };
+  };
+
+  /** A restore of a catalog point (docs/scenario.md), answered when it ends. */
+  const restore = (c: Extract<ScriptCmd, { op: 'restore' }>) => {
+    const h = ctl.startRestore({ restore: true, point: c.point, to: c.to });
+    clock.runUntilTrue(() => h.status === 'done' || h.status === 'failed' || h.status === 'refused', 'the restore');
+    return { op: 'restore', point: c.point, to: c.to, ...backupView(h) };
   };
 
   const step = (cmd: unknown): Record<string, unknown> => {
@@ -150,11 +172,11 @@ export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
     try {
       sc = validateScenario({ ...s, script: [c] }).script[0]!;
     } catch (e) {
-      if (e instanceof ScenarioError) throw new Error(`step${e.field.replace(/^script\[0\]/, '')}: ${e.message.slice(e.field.length + 2)}; ops: write, status, create, split, resync, delete, backup`);
+      if (e instanceof ScenarioError) throw new Error(`step${e.field.replace(/^script\[0\]/, '')}: ${e.message.slice(e.field.length + 2)}; ops: write, status, create, split, resync, delete, backup, restore`);
       throw e;
     }
     if (sc.at > sim.now) clock.advance(sc.at - sim.now);
-    return sc.op === 'backup' ? backup(sc) : pair(sc.op);
+    return sc.op === 'backup' ? backup(sc) : sc.op === 'restore' ? restore(sc) : pair(sc.op);
   };
 
   return { sim, clock, method, syncSplit: () => s.mode === 'sync', step };
@@ -166,7 +188,7 @@ function isInt(v: unknown): v is number {
 
 function backupView(h: BackupHandle) {
   return {
-    id: h.id, status: h.state, reason: h.reason, failure: h.failure, blocksDone: h.blocksDone, segmentsDone: h.segmentsDone,
+    id: h.id, status: h.state, reason: h.reason, failure: h.failure, blocksDone: h.blocksDone, totalBlocks: h.totalBlocks, segmentsDone: h.segmentsDone,
     failedSegment: h.failedSegment, acceptedAt: h.acceptedAt, doneAt: h.doneAt,
   };
 }

@@ -1,20 +1,21 @@
 /**
- * The two servers of the sim (SPEC.md parts 101, 102): the client server's seeded write
- * stream, and the command script both servers follow, with the LAN messages between them
- * (§0013) and the mode-specific flows of SPEC.md "The flows":
+ * The two servers of the sim (101, 102, docs/patent.md#parts): the client server's seeded
+ * write stream, and the command script both servers follow, with the LAN messages between
+ * them (§0013) and the mode-specific flows (docs/patent.md#the-flows):
  *   E1/E2/E3: backup server asks, client splits (quick ack), tells it, backup command;
  *   sync:     the client's split answers only when complete; its I/O waits meanwhile;
  *   E2h:      the backup server polls 517 until it reads split, then sends the backup (Fig. 7);
  *   E4:       pause the client's I/O, one combined split + backup command, resume, poll the
  *             copy results until done (Figs. 10–11);
- *   naive:    E1's flow, but the backup streams the S-VOL as it is (SPEC.md "The problem" 2).
+ *   naive:    E1's flow, but the backup streams the S-VOL unchecked
+ *             (docs/patent.md#the-problem).
  */
 import type { BackupHandle, BackupParams } from '../array/backup.ts';
 import { methodOf } from '../array/backup.ts';
 import type { ControllerPorts } from '../array/controller.ts';
 import type { AckedWrite } from '../oracle/oracle.ts';
 import { fillBlock } from '../core/prng.ts';
-import type { BackupCmd, Scenario } from '../scenario/schema.ts';
+import type { BackupCmd, RestoreCmd, Scenario } from '../scenario/schema.ts';
 import type { ClientWrite, WorkloadGen } from '../scenario/workload.ts';
 import type { Actor, SimEvent } from '../array/events.ts';
 import type { Steppable } from './sim-scheduler.ts';
@@ -87,6 +88,23 @@ export interface BackupRecord {
   handle: BackupHandle;
 }
 
+/**
+ * A restore the backup server asked for, and the restored range as it read it back when the
+ * restore ended (a verify pass over the destination: what the oracle compares).
+ */
+export interface RestoreRecord {
+  cmdAt: number;
+  point: number;
+  to: RestoreCmd['to'];
+  handle: BackupHandle;
+  /** The chain's range, from the server's own record of the backups (not the array's). */
+  range?: { lba: number; blocks: number };
+  readBack?: Uint8Array;
+}
+
+/** The backup server reads a restored range back (the sim reads the device; docs/scenario.md). */
+export type ReadBack = (to: RestoreCmd['to'], lba: number, blocks: number) => Uint8Array;
+
 type Wait = { until: number } | { when: () => boolean };
 
 /** Runs the scenario's script as a generator of waits (a coroutine in virtual time). */
@@ -94,12 +112,13 @@ export class Servers implements Steppable {
   readonly actor = '102';
   readonly splits: SplitRecord[] = [];
   readonly backups: BackupRecord[] = [];
+  readonly restores: RestoreRecord[] = [];
   done = false;
   private readonly flow: Generator<Wait, void, void>;
   private wait: Wait | null = null;
 
   constructor(private readonly s: Scenario, private readonly ctl: ControllerPorts, private readonly client: Client101,
-    private readonly now: () => number, private readonly log: Log) {
+    private readonly now: () => number, private readonly log: Log, private readonly readBack?: ReadBack) {
     this.flow = this.script();
     this.advance();
   }
@@ -128,6 +147,7 @@ export class Servers implements Steppable {
         i++;
       } else if (c.op === 'split') yield* this.split();
       else if (c.op === 'backup') yield* this.backup(c, false);
+      else if (c.op === 'restore') yield* this.restore(c);
       else yield* this.pair(c.op);
       ready = this.now();
     }
@@ -169,13 +189,30 @@ export class Servers implements Steppable {
     const blocks = c.blocks || this.s.geometry.blocks - c.lba;
     return {
       method: methodOf(this.s.mode, this.s.e4Via),
-      // SPEC.md "The problem", point 2: the demonstration streams without the guarantee.
+      // docs/patent.md#the-problem: the demonstration streams without the guarantee.
       ...(this.s.mode === 'naive' ? { naive: true } : {}),
       segments: [{ lba: c.lba, blocks, dest: { kind: 'tape' } }],
       transferBlocks: c.transferBlocks,
       checkWholeRange: c.check === 'range',
       combinedSplit: combined,
+      ...(c.level ? { level: c.level } : {}),
     };
+  }
+
+  /**
+   * Puts restore point `point` back (the chain's full, then its incrementals), then reads
+   * the restored range back as a backup application's verify pass does. The range is the
+   * chain's, as this server recorded its catalogued backups.
+   */
+  private *restore(c: RestoreCmd): Generator<Wait, void, void> {
+    this.log('102', 'restore.cmd', '502', { point: c.point, to: c.to });
+    const handle = this.ctl.startRestore({ restore: true, point: c.point, to: c.to });
+    const src = this.backups.filter((b) => 'level' in b.handle.params && b.handle.params.level && b.handle.status === 'done')[c.point];
+    const seg = src && 'segments' in src.handle.params ? src.handle.params.segments[0] : undefined;
+    const rec: RestoreRecord = { cmdAt: this.now(), point: c.point, to: c.to, handle, ...(seg ? { range: { lba: seg.lba, blocks: seg.blocks } } : {}) };
+    this.restores.push(rec);
+    yield { when: () => handle.status === 'done' || handle.status === 'failed' || handle.status === 'refused' };
+    if (handle.status === 'done' && rec.range && this.readBack) rec.readBack = this.readBack(c.to, rec.range.lba, rec.range.blocks);
   }
 
   private *backup(c: BackupCmd, combined: boolean, requestedAt = this.now()): Generator<Wait, void, void> {

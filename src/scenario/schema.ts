@@ -1,7 +1,7 @@
 /**
- * The one versioned scenario type (DESIGN.md "Scenarios and permalinks"; docs/scenario.md
- * documents every field). A scenario fixes everything a run depends on, so the same JSON and
- * seed always give the same event log and result.
+ * The one versioned scenario type (docs/architecture.md#scenarios-and-permalinks;
+ * docs/scenario.md documents every field). A scenario fixes everything a run depends on, so
+ * the same JSON and seed always give the same event log and result.
  */
 import { ARRAY_LIMITS } from '../array/memory-507.ts';
 import type { E4Via, Mode } from '../array/backup.ts';
@@ -25,7 +25,7 @@ export type Pattern = (typeof PATTERNS)[number];
 export type PairOp = 'create' | 'split' | 'resync' | 'delete';
 
 /**
- * When the live runtime acknowledges (docs/live.md "Durability"): 'written', once a write,
+ * When the live runtime acknowledges (docs/live.md#durability): 'written', once a write,
  * a split or a state change is written to its OPFS file (it survives a reload, a crashed tab
  * and a killed browser; flushes run in the background); 'flush', once it is also flushed
  * (it survives an OS crash or a power loss too), which costs a flush on every ack. The sim
@@ -79,7 +79,7 @@ export interface Costs {
   cacheLatencyMs: number;
   /** A processor handling one command (parse, state change, bitmap check). */
   cmdMs: number;
-  /** One message between the servers over the LAN (SPEC.md §0013). */
+  /** One message between the servers over the LAN (§0013). */
   lanMs: number;
   /** Interval of the backup server's polls (517 state in E2h, copy results in E4). */
   pollMs: number;
@@ -92,13 +92,29 @@ export interface BackupCmd {
   lba: number;
   /** Blocks in the range; 0 = to the end of the volume. */
   blocks: number;
-  /** Blocks per tape block (the unit the patent checks 514 for, §0026). */
+  /** Blocks per tape block (the unit the patent checks 514 for, §0028). */
   transferBlocks: number;
-  /** Check 514 per transfer unit or for the whole range first (SPEC.md embodiment 1). */
+  /** Check 514 per transfer unit or for the whole range first (§0028, embodiment 1). */
   check: 'unit' | 'range';
+  /**
+   * A catalogued backup (docs/scenario.md "Incremental backups and restore"): 'full' starts
+   * a chain, 'incremental' writes only the blocks changed since the chain's last backup's
+   * split. Absent: a plain backup (no catalog).
+   */
+  level?: 'full' | 'incremental';
 }
 
-export type ScriptCmd = { at: number; op: PairOp } | BackupCmd;
+/** Puts a catalogued backup back onto a volume: the chain's full, then its incrementals up to `point`. */
+export interface RestoreCmd {
+  at: number;
+  op: 'restore';
+  /** The catalog's restore point: 0 for the first catalogued backup on the tape, and so on. */
+  point: number;
+  /** The backup disk (§0048), or the S-VOL while the pair is split (the next resync copies it back). */
+  to: 'disk' | 'svol';
+}
+
+export type ScriptCmd = { at: number; op: PairOp } | BackupCmd | RestoreCmd;
 
 export interface Scenario {
   version: 1;
@@ -117,6 +133,9 @@ export interface Scenario {
 }
 
 /** Caps (validation refuses anything past them, so a sim always fits in memory). */
+export const LEVELS = ['full', 'incremental'] as const;
+export const RESTORE_TARGETS = ['disk', 'svol'] as const;
+
 export const LIMITS = {
   /** Per volume in the sim, which keeps both volumes in memory. */
   maxVolumeBytes: 256 * 1024 * 1024,

@@ -18,6 +18,7 @@ import type { PairQuery } from './pair-cdb.ts';
 import { SENSE, ScsiError, type SenseData } from './sense.ts';
 import { LUN, buildLus } from './lu-layout.ts';
 import { ScsiTarget } from './target.ts';
+import type { TapeDrive } from './tape-drive.ts';
 
 export interface ArrayTargetOptions {
   controller: Controller;
@@ -25,6 +26,8 @@ export interface ArrayTargetOptions {
   pvol: BlockDevice;
   svol: BlockDevice;
   tape: StreamSink;
+  /** The tape read back (REWIND, SPACE(6), READ(6), EXTENDED COPY 01h). */
+  tapeDrive?: TapeDrive;
   backupDisk?: BlockDevice;
   /** The pair's backup mode for EXTENDED COPY without a C0h mode. */
   method: Method | (() => Method);
@@ -34,13 +37,22 @@ export interface ArrayTargetOptions {
   /** Cost model of the fallback engine (copies that are not S-VOL backups). */
   cost?: CostModel;
   serial?: string;
+  /** Largest READ/WRITE transfer in bytes (ScsiTarget's maxTransferBytes). */
+  maxTransferBytes?: number;
+  /**
+   * Sees each piece of a host write to the P-VOL (a SCSI WRITE, or a copy onto it) as 501
+   * acknowledges it, with the virtual time of that acknowledgement: what a point-in-time
+   * oracle needs to know which writes precede a split (tests; docs/scsi.md).
+   */
+  onPvolWrite?: (w: { lba: number; blocks: number; data: Uint8Array; ack: number }) => void;
 }
 
 class ControllerPairs implements PairPort {
   constructor(private readonly c: Controller, private readonly syncSplit: () => boolean) {}
   submit(op: 'create' | 'split' | 'resync' | 'delete', pair: number, done: (err?: SenseData) => void): void {
     if (pair !== 0) { done({ ...SENSE.INVALID_FIELD_IN_CDB, field: { cdb: true, byte: 2 } }); return; }
-    // Refused by the pair state machine (SPEC.md "Pair states"): a state conflict, 05/2C/00.
+    // Refused by the pair state machine (docs/patent.md#pair-states): a state
+    // conflict, 05/2C/00.
     if (this.c.checkPair(op) !== null) { done(SENSE.COMMAND_SEQUENCE_ERROR); return; }
     this.c.submitPair(op, {
       sync: op === 'split' && this.syncSplit(),
@@ -71,15 +83,20 @@ export function createArrayTarget(o: ArrayTargetOptions): ScsiTarget {
     },
     flush: () => o.svol.flush(),
   };
-  const lus = buildLus({ pvol: pvolView, svol: svolView, tape: o.tape, backupDisk: o.backupDisk, serial: o.serial });
+  const lus = buildLus({ pvol: pvolView, svol: svolView, tape: o.tape, tapeDrive: o.tapeDrive, backupDisk: o.backupDisk, serial: o.serial });
+  const sv = lus.get(LUN.SVOL)! as Extract<Lu, { kind: 'disk' }>;
+  lus.set(LUN.SVOL, { ...sv, writeProtected: () => c.status().p516 !== 'simplex' });
   const pv = lus.get(LUN.PVOL)! as Extract<Lu, { kind: 'disk' }>;
   lus.set(LUN.PVOL, {
     ...pv,
-    writeAsync: (lba, count, data, done) => writeThrough501(c, lba, count, data, () => done()),
+    writeAsync: (lba, count, data, done) => writeThrough501(c, lba, count, data, () => done(), o.onPvolWrite),
   });
   const method = typeof o.method === 'function' ? o.method : () => o.method as Method;
   const engine = new ArrayEngine(c, method, new DirectEngine(o.clock, o.cost ?? DEFAULT_COST));
-  return new ScsiTarget({ lus, engine, clock: o.clock, limits: o.limits, pairs: new ControllerPairs(c, o.syncSplit ?? (() => false)) });
+  return new ScsiTarget({
+    lus, engine, clock: o.clock, limits: o.limits, pairs: new ControllerPairs(c, o.syncSplit ?? (() => false)),
+    maxTransferBytes: o.maxTransferBytes,
+  });
 }
 
 /**
@@ -102,13 +119,18 @@ function readSvol(c: Controller, svol: BlockDevice, lba: number, count: number, 
  * only whole into cache, so a long one goes in pieces of at most half the cache (and the
  * scenario's largest client write), each queued when the previous one is acknowledged.
  */
-function writeThrough501(c: Controller, lba: number, count: number, data: Uint8Array, done: () => void): void {
+function writeThrough501(c: Controller, lba: number, count: number, data: Uint8Array, done: () => void,
+  acked?: ArrayTargetOptions['onPvolWrite']): void {
   const L = c.ctx.m.L;
   const piece = Math.max(1, Math.min(LIMITS.maxWriteBlocks, Math.floor(L.slots / 2)));
   const next = (at: number): void => {
     if (at >= count) { done(); return; }
     const n = Math.min(piece, count - at);
-    c.submitWrite(lba + at, data.subarray(at * L.blockBytes, (at + n) * L.blockBytes), () => next(at + n));
+    const bytes = data.subarray(at * L.blockBytes, (at + n) * L.blockBytes);
+    c.submitWrite(lba + at, bytes, (t) => {
+      acked?.({ lba: lba + at, blocks: n, data: bytes, ack: t });
+      next(at + n);
+    });
   };
   next(0);
 }

@@ -1,8 +1,9 @@
 /**
- * Decoding and field validation of every CDB the target accepts (issue 5, "Commands").
+ * Decoding and field validation of every CDB the target accepts (docs/scsi.md).
  * Each decoder checks the fields it does not implement are zero and throws ScsiError
- * 05/24/00 with a field pointer at the first bad one (SCSI.md); an opcode we do not
- * implement is 05/20/00, as is an unsupported service action (SCSI.md: LID4 → 05/20/00).
+ * 05/24/00 with a field pointer at the first bad one (docs/scsi.md#sense-codes); an opcode
+ * we do not implement is 05/20/00, as is an unsupported service action (EXTENDED COPY LID4,
+ * docs/scsi.md#extended-copy-lid1).
  * Encoders for the same CDBs are here too: tests, the UI's hex view and scripted
  * initiators build their bytes with them.
  */
@@ -12,14 +13,24 @@ import { PAIR_OPCODE, type PairCdb, decodePairCdb } from './pair-cdb.ts';
 
 export const OP = {
   TEST_UNIT_READY: 0x00,
+  REWIND: 0x01,
   REQUEST_SENSE: 0x03,
+  READ_6: 0x08,
+  SPACE_6: 0x11,
   INQUIRY: 0x12,
+  MODE_SENSE_6: 0x1a,
   READ_CAPACITY_10: 0x25,
+  SYNCHRONIZE_CACHE_10: 0x35,
+  MODE_SENSE_10: 0x5a,
+  PERSISTENT_RESERVE_IN: 0x5e,
+  SYNCHRONIZE_CACHE_16: 0x91,
   READ_10: 0x28,
   WRITE_10: 0x2a,
   EXTENDED_COPY: 0x83,
   RECEIVE_COPY_RESULTS: 0x84,
   READ_16: 0x88,
+  READ_12: 0xa8,
+  WRITE_12: 0xaa,
   WRITE_16: 0x8a,
   SERVICE_ACTION_IN_16: 0x9e,
   REPORT_LUNS: 0xa0,
@@ -28,7 +39,7 @@ export const OP = {
 
 /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16) (SBC-3 5.16). */
 export const SA_READ_CAPACITY_16 = 0x10;
-/** RECEIVE COPY RESULTS service actions we implement (SCSI.md). */
+/** RECEIVE COPY RESULTS service actions we implement (docs/scsi.md#receive-copy-results). */
 export const RCR_SA = { COPY_STATUS: 0x00, OPERATING_PARAMETERS: 0x03, FAILED_SEGMENT: 0x04 } as const;
 
 export type Cdb =
@@ -37,10 +48,16 @@ export type Cdb =
   | { op: 'INQUIRY'; evpd: boolean; pageCode: number; allocationLength: number }
   | { op: 'READ CAPACITY(10)' }
   | { op: 'READ CAPACITY(16)'; allocationLength: number }
-  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 12 | 16 }
+  | { op: 'MODE SENSE'; ten: boolean; dbd: boolean; pageControl: number; pageCode: number; subpage: number; allocationLength: number }
+  | { op: 'SYNCHRONIZE CACHE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'PERSISTENT RESERVE IN'; serviceAction: number; allocationLength: number }
   | { op: 'REPORT LUNS'; selectReport: number; allocationLength: number }
   | { op: 'EXTENDED COPY'; parameterListLength: number }
   | { op: 'RECEIVE COPY RESULTS'; serviceAction: number; listId: number; allocationLength: number }
+  | { op: 'REWIND' }
+  | { op: 'SPACE(6)'; code: 'blocks' | 'filemarks'; count: number }
+  | { op: 'READ(6)'; sili: boolean; transferLength: number }
   | PairCdb;
 
 /** CDB length by opcode group (SPC-4 4.3.5.1); vendor groups 6–7 are ours: 16 bytes. */
@@ -72,6 +89,24 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
     case OP.TEST_UNIT_READY:
       zero(cdb, 1, 4);
       return { op: 'TEST UNIT READY' };
+    // The tape LU's SSC-3 subset (docs/scsi.md "The tape LU"): positioning and variable-block reads.
+    case OP.REWIND:
+      if (cdb[1]! & 0x01) bad(1, 0); // IMMED: we answer when the tape is rewound anyway
+      zero(cdb, 2, 4);
+      return { op: 'REWIND' };
+    case OP.SPACE_6: {
+      const code = cdb[1]! & 0x0f;
+      if (cdb[1]! & 0xf0) bad(1, 7);
+      if (code > 1) bad(1, 3); // sequential filemarks, end of data, setmarks: not here
+      // COUNT is a signed 24-bit number; spacing backwards is not supported.
+      const count = (cdb[2]! << 16) | (cdb[3]! << 8) | cdb[4]!;
+      if (count & 0x800000) bad(2);
+      return { op: 'SPACE(6)', code: code === 0 ? 'blocks' : 'filemarks', count };
+    }
+    case OP.READ_6:
+      if (cdb[1]! & 0x01) bad(1, 0); // FIXED: this tape reads variable blocks only
+      if (cdb[1]! & 0xfc) bad(1, 7);
+      return { op: 'READ(6)', sili: (cdb[1]! & 0x02) !== 0, transferLength: (cdb[2]! << 16) | (cdb[3]! << 8) | cdb[4]! };
     case OP.REQUEST_SENSE:
       // DESC = 1 asks for descriptor-format sense; we only produce fixed format 70h.
       if (cdb[1]! & 0x01) bad(1, 0);
@@ -82,6 +117,30 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
       const evpd = (cdb[1]! & 1) === 1;
       if (!evpd && cdb[2] !== 0) bad(2);
       return { op: 'INQUIRY', evpd, pageCode: cdb[2]!, allocationLength: get16(cdb, 3) };
+    }
+    case OP.MODE_SENSE_6: case OP.MODE_SENSE_10: {
+      const ten = opcode === OP.MODE_SENSE_10;
+      if (cdb[1]! & (ten ? 0xe7 : 0xf7)) bad(1, 7); // only DBD (and LLBAA in the 10-byte form)
+      if (ten) zero(cdb, 4, 6);
+      return {
+        op: 'MODE SENSE', ten, dbd: (cdb[1]! & 0x08) !== 0, pageControl: cdb[2]! >> 6, pageCode: cdb[2]! & 0x3f,
+        subpage: cdb[3]!, allocationLength: ten ? get16(cdb, 7) : cdb[4]!,
+      };
+    }
+    case OP.SYNCHRONIZE_CACHE_10: case OP.SYNCHRONIZE_CACHE_16: {
+      // IMMED (bit 1) is allowed: we answer when done either way (SBC-3 5.22).
+      if (cdb[1]! & 0xf9) bad(1, 7);
+      return opcode === OP.SYNCHRONIZE_CACHE_10
+        ? { op: 'SYNCHRONIZE CACHE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
+        : { op: 'SYNCHRONIZE CACHE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+    }
+    case OP.PERSISTENT_RESERVE_IN: {
+      // READ KEYS and READ RESERVATION only: nothing is ever registered (no PERSISTENT
+      // RESERVE OUT), which is what an initiator asks before it cleans up (libiscsi's setup).
+      const sa = cdb[1]! & 0x1f;
+      if (sa > 1) bad(1, 4);
+      zero(cdb, 2, 6);
+      return { op: 'PERSISTENT RESERVE IN', serviceAction: sa, allocationLength: get16(cdb, 7) };
     }
     case OP.READ_CAPACITY_10:
       zero(cdb, 1, 1);
@@ -95,14 +154,13 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
       if (cdb[1]! & 0xe0) bad(1, 7);
       if ((cdb[14]! & 1) === 0) zero(cdb, 2, 9);
       return { op: 'READ CAPACITY(16)', allocationLength: get32(cdb, 10) };
-    case OP.READ_10: case OP.WRITE_10: case OP.READ_16: case OP.WRITE_16: {
+    case OP.READ_10: case OP.WRITE_10: case OP.READ_12: case OP.WRITE_12: case OP.READ_16: case OP.WRITE_16: {
       // RDPROTECT/WRPROTECT need protection information, which these LUs do not have.
       if (cdb[1]! & 0xe0) bad(1, 7);
-      const ten = opcode === OP.READ_10 || opcode === OP.WRITE_10;
-      const isRead = opcode === OP.READ_10 || opcode === OP.READ_16;
-      return ten
-        ? { op: isRead ? 'READ' : 'WRITE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
-        : { op: isRead ? 'READ' : 'WRITE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+      const op = opcode === OP.READ_10 || opcode === OP.READ_12 || opcode === OP.READ_16 ? 'READ' : 'WRITE';
+      if (opcode === OP.READ_10 || opcode === OP.WRITE_10) return { op, lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 };
+      if (opcode === OP.READ_12 || opcode === OP.WRITE_12) return { op, lba: BigInt(get32(cdb, 2)), blocks: get32(cdb, 6), size: 12 };
+      return { op, lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
     }
     case OP.REPORT_LUNS: {
       if (cdb[2]! > 0x02) bad(2);
@@ -126,6 +184,21 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
     default:
       return decodePairCdb(cdb);
   }
+}
+
+/**
+ * The same READ or WRITE (10 or 16) moving only `blocks` blocks, or null for any other
+ * CDB: a transport whose initiator expects less data than the CDB asks for moves only
+ * what it expects (iSCSI residual overflow, RFC 7143 §11.4.5.2).
+ */
+export function withTransferBlocks(cdb: Uint8Array, blocks: number): Uint8Array | null {
+  const op = cdb[0];
+  const out = cdb.slice();
+  if ((op === OP.READ_10 || op === OP.WRITE_10) && cdb.length >= 10) put16(out, 7, blocks);
+  else if ((op === OP.READ_12 || op === OP.WRITE_12) && cdb.length >= 12) put32(out, 6, blocks);
+  else if ((op === OP.READ_16 || op === OP.WRITE_16) && cdb.length >= 16) put32(out, 10, blocks);
+  else return null;
+  return out;
 }
 
 // ---- encoders (what an initiator sends) ----
@@ -179,4 +252,19 @@ export function receiveCopyResultsCdb(serviceAction: number, listId = 0, allocat
   const b = new Uint8Array(16);
   b[0] = OP.RECEIVE_COPY_RESULTS; b[1] = serviceAction & 0x1f; b[2] = listId; put32(b, 10, allocationLength);
   return b;
+}
+
+/** REWIND (SSC-3 7.6). */
+export function rewindCdb(): Uint8Array {
+  return Uint8Array.of(OP.REWIND, 0, 0, 0, 0, 0);
+}
+
+/** SPACE(6) over `count` filemarks or blocks, forward (SSC-3 7.8). */
+export function space6Cdb(code: 'blocks' | 'filemarks', count: number): Uint8Array {
+  return Uint8Array.of(OP.SPACE_6, code === 'blocks' ? 0 : 1, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff, 0);
+}
+
+/** READ(6) of one variable-length block of at most `transferLength` bytes (SSC-3 7.4). */
+export function read6Cdb(transferLength: number, sili = true): Uint8Array {
+  return Uint8Array.of(OP.READ_6, sili ? 0x02 : 0, (transferLength >> 16) & 0xff, (transferLength >> 8) & 0xff, transferLength & 0xff, 0);
 }

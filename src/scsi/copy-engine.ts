@@ -2,14 +2,14 @@
  * The seam between the copy manager (list identifiers, status, limits: SCSI) and whatever
  * moves the data. DirectEngine moves it straight between block devices and the tape (a
  * copy manager without the patent's modes); the array adapter hands the same job to the
- * controller's 502/503 backup path, which makes the range consistent first (SPEC.md
- * embodiments 1–4). Both report through CopyHooks, in virtual time.
+ * controller's 502/503 backup path, which makes the range consistent first (embodiments
+ * 1–4, docs/patent.md#the-flows). Both report through CopyHooks, in virtual time.
  */
 import type { Lu } from './lu.ts';
 import type { SenseCode, SenseData } from './sense.ts';
 import type { CopyPlan, SegmentDescriptor } from './xcopy-types.ts';
 
-/** A segment with its CSCDs resolved to our LUs and ranges already checked (05/21/00). */
+/** A segment with its CSCDs resolved to our LUs and ranges already checked (0A/0D/02). */
 export interface ResolvedSegment {
   readonly index: number;
   readonly seg: SegmentDescriptor;
@@ -24,12 +24,12 @@ export interface CopyJob {
   readonly listId: number;
   readonly plan: CopyPlan;
   readonly segments: readonly ResolvedSegment[];
-  /** The LU the EXTENDED COPY arrived on (604 for the backup server, SPEC.md). */
+  /** The LU the EXTENDED COPY arrived on (604 for the backup server, docs/patent.md#parts). */
   readonly lun: number;
 }
 
 export interface CopyFailure {
-  /** Index of the failing segment (COPY ABORTED bytes 10–11, SCSI.md). */
+  /** Index of the failing segment (COPY ABORTED bytes 10–11, docs/scsi.md#sense-codes). */
   readonly segment: number;
   readonly sense: SenseCode;
 }
@@ -45,10 +45,19 @@ export interface CopyHooks {
   finish(failure?: CopyFailure): void;
 }
 
+/** What the copy manager can do to a copy an engine runs. */
+export interface CopyControl {
+  /**
+   * Stop moving data (ABORT TASK): the engine ends the copy through hooks.finish with
+   * COPY ABORTED 0A/2F/02 at the segment it was in, as soon as no data is in flight.
+   */
+  abort(): void;
+}
+
 export interface CopyEngine {
   /** Whether C0h split-and-copy can run here (needs a pair, i.e. the controller). */
   readonly supportsSplit: boolean;
   /** Refusal found before anything is registered or moved (CHECK CONDITION), or null. */
   check?(job: CopyJob): SenseData | null;
-  start(job: CopyJob, hooks: CopyHooks): void;
+  start(job: CopyJob, hooks: CopyHooks): CopyControl | void;
 }

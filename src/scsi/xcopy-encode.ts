@@ -1,5 +1,6 @@
 /**
- * Builds EXTENDED COPY (LID1) parameter lists from typed descriptors (SCSI.md layouts):
+ * Builds EXTENDED COPY (LID1) parameter lists from typed descriptors (the layouts of
+ * docs/scsi.md#parameter-list-header, #cscd-descriptor-e4h and #segment-descriptors):
  * used by tests, the UI's hex view, the wire's scripted initiators, and the backup server
  * role 102. parseXcopyParams(encodeXcopyParams(p)) returns p (round-trip tested).
  */
@@ -65,6 +66,7 @@ export function encodeSegment(s: SegmentInput): Uint8Array {
   put16(b, 6, s.dst);
   switch (s.type) {
     case 0x00:
+    case 0x01:
       put24(b, 9, s.streamTransferLength);
       put16(b, 14, s.blocks);
       put64(b, 16, s.lba);

@@ -1,8 +1,8 @@
 /**
- * Parse and validate an EXTENDED COPY (LID1) parameter list into a CopyPlan (SCSI.md
- * "EXTENDED COPY"; SPC-4 6.4). Every malformed input throws ScsiError with the sense of
- * the SCSI.md table and a field pointer into the parameter list (C/D = 0); nothing is
- * touched before this returns, so a refused list changes nothing.
+ * Parse and validate an EXTENDED COPY (LID1) parameter list into a CopyPlan
+ * (docs/scsi.md#extended-copy-lid1; SPC-4 6.4). Every malformed input throws ScsiError with
+ * the sense listed in docs/scsi.md#sense-codes and a field pointer into the parameter list
+ * (C/D = 0); nothing is touched before this returns, so a refused list changes nothing.
  *
  * Order of checks follows LIO (target_core_xcopy.c) and the libiscsi ExtendedCopy suite:
  * truncation (05/1A/00) first, then the descriptor-list maximum (05/1A/00, libiscsi
@@ -14,7 +14,7 @@ import { get16, get24, get32, get64 } from './bytes.ts';
 import type { CopyLimits } from './copy-limits.ts';
 import {
   CSCD_ID_MAX_INDEX, CSCD_ID_RECEIVING_LU, CSCD_IDENTIFICATION,
-  SEG_BLOCK_TO_BLOCK, SEG_BLOCK_TO_STREAM, SEG_SPLIT_AND_COPY,
+  SEG_BLOCK_TO_BLOCK, SEG_BLOCK_TO_STREAM, SEG_SPLIT_AND_COPY, SEG_STREAM_TO_BLOCK,
 } from './copy-limits.ts';
 import { SENSE, fail } from './sense.ts';
 import {
@@ -73,7 +73,9 @@ export function parseXcopyParams(list: Uint8Array, limits: CopyLimits): CopyPlan
 
 function parseCscd(b: Uint8Array, off: number): CscdDescriptor {
   const luIdType = b[off + 1]! >> 6;
-  if (luIdType !== 0) invalid(off + 1, 7, 'only LU ID TYPE 00b (LUN) is supported');
+  // libiscsi 1.19's ExtendedCopy.ValidTgtDescr accepts only INVALID FIELD IN CDB here
+  // (later versions take 05/26/00 too): the suite wins (docs/scsi.md#check-order).
+  if (luIdType !== 0) fail(SENSE.INVALID_FIELD_IN_CDB, undefined, 'only LU ID TYPE 00b (LUN) is supported');
   const pdt = b[off + 1]! & 0x1f;
   if (pdt !== 0 && pdt !== 1) invalid(off + 1, 4, 'peripheral type must be 00h or 01h');
   if (b[off + 4]! & 0xf0 || (b[off + 4]! & 0x0f) !== 1) invalid(off + 4, 3, 'code set must be binary');
@@ -94,7 +96,8 @@ function parseCscd(b: Uint8Array, off: number): CscdDescriptor {
   } else {
     if (d28 & ~0x05) invalid(off + 28, 7);
     fixed = (d28 & 1) !== 0;
-    // SCSI.md: FIXED=0 needs length 0 (variable), FIXED=1 needs length ≠ 0.
+    // SPC-4 (docs/scsi.md#cscd-descriptor-e4h): FIXED=0 needs length 0 (variable), FIXED=1
+    // needs length ≠ 0.
     if (fixed !== (blockLength !== 0)) invalid(off + 28, 0, 'FIXED and STREAM BLOCK LENGTH disagree');
   }
   return {
@@ -129,23 +132,26 @@ function parseSegment(
   const s = cscdOf(cscds, src);
   const d = cscdOf(cscds, dst);
   const common = { offset: off, dc, cat, src, dst };
-  if (type === SEG_BLOCK_TO_STREAM) {
-    if (s && s.peripheralType !== 0) invalid(off + 4, undefined, 'source must be a disk');
-    if (d && d.peripheralType !== 1) invalid(off + 6, undefined, 'destination must be a tape');
+  if (type === SEG_BLOCK_TO_STREAM || type === SEG_STREAM_TO_BLOCK) {
+    // 00h and 01h have the same fields; 01h reads the stream and writes the disk.
+    const toTape = type === SEG_BLOCK_TO_STREAM;
+    const disk = toTape ? s : d, tape = toTape ? d : s;
+    if (disk && disk.peripheralType !== 0) invalid(off + (toTape ? 4 : 6), undefined, `${toTape ? 'source' : 'destination'} must be a disk`);
+    if (tape && tape.peripheralType !== 1) invalid(off + (toTape ? 6 : 4), undefined, `${toTape ? 'destination' : 'source'} must be a tape`);
     if (b[off + 8] !== 0) invalid(off + 8);
     if (b[off + 12] !== 0 || b[off + 13] !== 0) invalid(off + 12);
     const stl = get24(b, off + 9);
     const blocks = get16(b, off + 14);
-    if (d) {
-      const record = d.fixed ? stl * d.blockLength : stl;
+    if (tape) {
+      const record = tape.fixed ? stl * tape.blockLength : stl;
       if (stl === 0 && blocks !== 0) invalid(off + 9, undefined, 'stream transfer length 0');
       if (record > limits.maxStreamTransferSize) invalid(off + 9, undefined, 'record over the maximum');
     }
-    if (s) checkSegmentLength(blocks * s.blockLength, off + 14, limits);
-    if (s && d?.fixed && !d.pad && (blocks * s.blockLength) % d.blockLength !== 0) {
+    if (disk) checkSegmentLength(blocks * disk.blockLength, off + 14, limits);
+    if (disk && tape?.fixed && !tape.pad && (blocks * disk.blockLength) % tape.blockLength !== 0) {
       invalid(off + 14, undefined, 'residue in fixed-block mode without PAD');
     }
-    return { ...common, type: 0x00, streamTransferLength: stl, blocks, lba: get64(b, off + 16) };
+    return { ...common, type, streamTransferLength: stl, blocks, lba: get64(b, off + 16) };
   }
   if (type === SEG_BLOCK_TO_BLOCK) {
     if (s && s.peripheralType !== 0) invalid(off + 4, undefined, 'source must be a disk');

@@ -1,11 +1,13 @@
 /**
  * Binds a validated CopyPlan to this target's LUs before any data moves (so a refused
  * copy changes nothing): each CSCD ID is matched to an LU by its NAA designator from VPD
- * 83h and its peripheral type (SCSI.md "CSCD descriptor E4h"), then every range is
+ * 83h and its peripheral type (docs/scsi.md#cscd-descriptor-e4h), then every range is
  * checked. Errors: a CSCD that names no LU here (or a NUL device, or an index past the
- * list) is COPY ABORTED 0A/0D/02 with the segment number in bytes 10–11, as libiscsi's
- * ValidTgtDescr/ValidSegDescr expect; a range past the end of a volume is 05/21/00 and a
- * block length that disagrees with the LU is 05/26/00 (SCSI.md table).
+ * list), and a range past the end of a volume, are COPY ABORTED 0A/0D/02 with the segment
+ * number in bytes 10–11, as libiscsi's ValidTgtDescr/ValidSegDescr expect and LIO
+ * answers; a block length that disagrees with the LU is 05/26/00 (docs/scsi.md#sense-codes).
+ * Every segment is resolved before the first moves any data, so a refused copy has
+ * changed nothing.
  */
 import type { ResolvedSegment } from './copy-engine.ts';
 import { CSCD_ID_RECEIVING_LU, type CopyLimits } from './copy-limits.ts';
@@ -26,8 +28,8 @@ export function resolvePlan(
   return out;
 }
 
-function unreachable(index: number): never {
-  throw new ScsiError({ ...SENSE.TARGET_NOT_REACHABLE, commandSpecific: index & 0xffff }, 'CSCD names no LU here');
+function unreachable(index: number, why = 'CSCD names no LU here'): never {
+  throw new ScsiError({ ...SENSE.TARGET_NOT_REACHABLE, commandSpecific: index & 0xffff }, why);
 }
 
 function lookup(plan: CopyPlan, id: number, lus: readonly Lu[], receiving: Lu, index: number): Lu {
@@ -51,6 +53,7 @@ function check(
     if (dst.kind !== 'disk' || dst.role !== 'svol-602') fail(SENSE.INVALID_FIELD_IN_PARAM, field(6), 'not the S-VOL');
     return { index, seg, src, dst };
   }
+  if (seg.type === 0x01) return checkStreamToBlock(plan, seg, index, src, dst, limits);
   // A command device or the tape cannot be a block source (FFFFh may name one).
   if (src.kind !== 'disk') unreachable(index);
   const bb = src.device.blockBytes;
@@ -59,12 +62,12 @@ function check(
     if (dst.kind !== 'disk') unreachable(index);
     if (dst.device.blockBytes !== bb) fail(SENSE.INVALID_FIELD_IN_PARAM, field(6), 'block sizes differ');
     if (!fits(seg.srcLba, seg.blocks, src.device.blocks) || !fits(seg.dstLba, seg.blocks, dst.device.blocks)) {
-      fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+      unreachable(index, 'range past the end of a volume');
     }
     return { index, seg, src, dst };
   }
   if (dst.kind !== 'tape') unreachable(index);
-  if (!fits(seg.lba, seg.blocks, src.device.blocks)) fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+  if (!fits(seg.lba, seg.blocks, src.device.blocks)) unreachable(index, 'range past the end of a volume');
   const c = seg.dst === CSCD_ID_RECEIVING_LU ? undefined : plan.cscds[seg.dst];
   const fixed = c?.fixed ?? false;
   // Variable blocks: each tape record is one stream transfer. Fixed: each record is one
@@ -74,6 +77,25 @@ function check(
   if (transfer > limits.maxStreamTransferSize) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
   const recordBytes = fixed ? c!.blockLength : seg.streamTransferLength;
   return { index, seg, src, dst, recordBytes, padLastRecord: fixed && (c?.pad ?? false) };
+}
+
+/**
+ * 01h stream → block (a restore, docs/scsi.md): the tape LU to a disk, under the rules of
+ * 00h the other way round. Records are read as they are on the tape, so only variable
+ * blocks (FIXED = 0) are taken: FIXED = 1 is 05/26/00 at the tape CSCD's byte 28.
+ */
+function checkStreamToBlock(
+  plan: CopyPlan, seg: Extract<SegmentDescriptor, { type: 0x01 }>, index: number, src: Lu, dst: Lu, limits: CopyLimits,
+): ResolvedSegment {
+  const field = (rel: number) => ({ cdb: false, byte: seg.offset + rel });
+  if (src.kind !== 'tape' || dst.kind !== 'disk') unreachable(index);
+  const c = seg.src === CSCD_ID_RECEIVING_LU ? undefined : plan.cscds[seg.src];
+  if (c?.fixed) fail(SENSE.INVALID_FIELD_IN_PARAM, { cdb: false, byte: HEADER_LENGTH + seg.src * CSCD_LENGTH + 28, bit: 0 }, 'a restore reads variable blocks');
+  if (seg.blocks * dst.device.blockBytes > limits.maxSegmentLength) fail(SENSE.INVALID_FIELD_IN_PARAM, field(14));
+  if (seg.streamTransferLength === 0 && seg.blocks > 0) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
+  if (seg.streamTransferLength > limits.maxStreamTransferSize) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
+  if (!fits(seg.lba, seg.blocks, dst.device.blocks)) unreachable(index, 'range past the end of a volume');
+  return { index, seg, src, dst, recordBytes: seg.streamTransferLength };
 }
 
 function fits(lba: bigint, blocks: number, capacity: number): boolean {

@@ -1,8 +1,8 @@
 /**
- * The neutral, typed form of an EXTENDED COPY (LID1) parameter list (SCSI.md "EXTENDED
- * COPY"): what 502 stores as the backup parameter info 511 (SPEC.md parts table) and what
- * the copy manager executes. Produced only by parseXcopyParams (validated) and turned
- * back into bytes by encodeXcopyParams.
+ * The neutral, typed form of an EXTENDED COPY (LID1) parameter list
+ * (docs/scsi.md#extended-copy-lid1): what 502 stores as the backup parameter info 511
+ * (docs/patent.md#parts) and what the copy manager executes. Produced only by
+ * parseXcopyParams (validated) and turned back into bytes by encodeXcopyParams.
  */
 
 /** LIST ID USAGE (header byte 1 bits 4–3): 00b hold, 10b discard, 11b none (id = 0). */
@@ -48,6 +48,18 @@ export interface BlockToStream extends SegmentCommon {
   readonly lba: bigint;
 }
 
+/**
+ * 01h stream → block: tape records back onto a disk (a restore, docs/scsi.md). Records are
+ * read from the tape's current position, each at most STREAM DEVICE TRANSFER LENGTH bytes
+ * (variable blocks), until NUMBER OF BLOCKS disk blocks were written from `lba` on.
+ */
+export interface StreamToBlock extends SegmentCommon {
+  readonly type: 0x01;
+  readonly streamTransferLength: number;
+  readonly blocks: number;
+  readonly lba: bigint;
+}
+
 /** 02h block → block: a disk as the backup device (§0048). */
 export interface BlockToBlock extends SegmentCommon {
   readonly type: 0x02;
@@ -56,12 +68,12 @@ export interface BlockToBlock extends SegmentCommon {
   readonly dstLba: bigint;
 }
 
-/** Consistency method for the C0h split-and-copy (SPEC.md embodiments 1–3). */
+/** Consistency method for the C0h split-and-copy (embodiments 1–3, docs/patent.md#the-flows). */
 export type SplitMode = 'pair' | 'priority' | 'wait' | 'staging';
 export const SPLIT_MODES: readonly SplitMode[] = ['pair', 'priority', 'wait', 'staging'];
 
 /**
- * C0h vendor "split and copy" (embodiment 4, §0036–0038; bytes in docs/scsi.md): split
+ * C0h vendor "split and copy" (embodiment 4, §0038–0043; bytes in docs/scsi.md): split
  * the pair formed by the src (P-VOL) and dst (S-VOL) CSCDs, then run the following
  * segments; with early = true the EXTENDED COPY answers as soon as the split is done.
  */
@@ -72,7 +84,7 @@ export interface SplitAndCopy extends SegmentCommon {
   readonly pair: number;
 }
 
-export type SegmentDescriptor = BlockToStream | BlockToBlock | SplitAndCopy;
+export type SegmentDescriptor = BlockToStream | StreamToBlock | BlockToBlock | SplitAndCopy;
 
 export interface CopyPlan {
   readonly listId: number;
@@ -86,4 +98,4 @@ export interface CopyPlan {
 export const HEADER_LENGTH = 16;
 export const CSCD_LENGTH = 32;
 /** Descriptor length field value (size − 4) by segment type. */
-export const SEGMENT_BODY_LENGTH: Readonly<Record<number, number>> = { 0x00: 0x14, 0x02: 0x18, 0xc0: 0x10 };
+export const SEGMENT_BODY_LENGTH: Readonly<Record<number, number>> = { 0x00: 0x14, 0x01: 0x14, 0x02: 0x18, 0xc0: 0x10 };

@@ -1,5 +1,5 @@
 /**
- * The capacity search of `npm run bench` (docs/live.md "What the benchmark shows"): the
+ * The capacity search of `npm run bench` (docs/live.md#what-the-benchmark-shows): the
  * highest offered rate of client writes at which the write ack's p99 stays within a bound.
  * Doubles the rate from `start` while a run keeps the bound, then halves the gap between
  * the last rate that kept it and the first that did not, `steps` times (to `grain` writes/s).

@@ -12,6 +12,8 @@
  *   capacity  the highest rate of single-block writes with p99 ≤ 5 ms, idle and during backups
  *   scale     backup time, split ack and raw copy per volume size
  *   core      the core benchmark's figures in the browser
+ *   incremental  full against incremental backups at 1, 10, 50 % changed (bench-incremental.ts;
+ *             `--incremental` runs only this series)
  * Figures compared with each other are measured rep by rep in turn (series below). A run that
  * throws is recorded as an error and its sample left out: one broken mode must not hide every
  * other figure (benchmarks never fail).
@@ -26,6 +28,7 @@ import {
   idleScenario, presetScenario, rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
 } from './bench-plan.ts';
 import { quantile, summarize, type Summary } from './bench-stats.ts';
+import { measureIncremental } from './bench-incremental.ts';
 
 export interface Figure extends Summary { label: string; unit: string }
 
@@ -60,16 +63,16 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
    * Returns per key the results that completed, and counts the verified ones (a run with no
    * backup has nothing to verify, `check: false`).
    */
-  const series = async (plans: Record<string, Plan>, reps: number, beforeRep?: (rep: number) => Promise<void>, check = true): Promise<Record<string, LiveRun[]>> => {
-    const keys = Object.keys(plans);
+  const runSeries = async (keys: readonly string[], reps: number, run: (key: string, rep: number) => Promise<LiveRun>,
+    beforeRep?: (rep: number) => Promise<void>, check = true): Promise<Record<string, LiveRun[]>> => {
     const out: Record<string, LiveRun[]> = {};
     for (const key of keys) { out[key] = []; m.verified[key] = { ok: 0, runs: 0 }; }
     for (let rep = 0; rep < reps; rep++) {
       await beforeRep?.(rep);
       for (const key of keys) {
-        const v = m.verified[key], p = plans[key];
+        const v = m.verified[key];
         try {
-          const r = await b.live(p.scenario(rep), p.mode, p.opts);
+          const r = await run(key, rep);
           out[key].push(r);
           v.runs++;
           if (r.result.verified || !check) v.ok++;
@@ -83,6 +86,13 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     if (!check) for (const key of keys) delete m.verified[key];
     return out;
   };
+  /** The same over plans, a scenario and the run's mode and options per key. */
+  const series = (plans: Record<string, Plan>, reps: number, beforeRep?: (rep: number) => Promise<void>, check = true) =>
+    runSeries(Object.keys(plans), reps, (key, rep) => b.live(plans[key].scenario(rep), plans[key].mode, plans[key].opts), beforeRep, check);
+  if (o.incremental) {
+    await measureIncremental(b, o, put, runSeries, log);
+    return m;
+  }
   const blocks = blocksOf(o.mib);
   const rangeBytes = rangeBlocks(blocks) * BLOCK_BYTES;
   const unitBytes = TRANSFER_BLOCKS * BLOCK_BYTES;
@@ -122,7 +132,7 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
 
   // The backups rep by rep with the raw copies they are measured against, and with E3 and E1
   // again while the client is idle: what the array's own path costs, apart from the client's
-  // share of the two cores (docs/live.md "What the benchmark shows").
+  // share of the two cores (docs/live.md#what-the-benchmark-shows).
   log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copies; E3 and E1 alone`);
   const raw: number[] = [], rawUnit: number[] = [];
   // The fair copy moves what the backup moves per call: a span of NBUF units (staging-515.ts),
@@ -200,6 +210,8 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`scale.${size}.splitAckMs`, `${size} MiB: split ack as the client sees it`, 'ms', runs.map((r) => r.result.splitAckMs));
     put(`scale.${size}.rawCopyMs`, `${size} MiB: fair raw OPFS copy of the range`, 'ms', rc);
   }
+
+  await measureIncremental(b, o, put, runSeries, log);
 
   log(`core: the core benchmark in the browser (${o.coreMib} MiB, best of ${o.coreReps})`);
   const c = await b.core(o.coreMib, o.coreReps);

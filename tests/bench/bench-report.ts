@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-plan.ts';
-import { BACKUP_MODES } from './bench-plan.ts';
+import { BACKUP_MODES, INCREMENTAL_CHANGED } from './bench-plan.ts';
+import { incrementalKey } from './bench-incremental.ts';
 import type { Figure } from './bench-measure.ts';
 import { fmt, type Target } from './bench-stats.ts';
 import type { Probe } from './bench-capacity.ts';
@@ -32,10 +33,15 @@ export interface BenchDoc {
   errors: string[];
 }
 
-function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
-  const figures = Object.entries(doc.figures).map(([k, f]) => [
+/** One row per figure: key, median, spread, n, what it is. */
+export function figureRows(figures: Record<string, Figure>): string[][] {
+  return Object.entries(figures).map(([k, f]) => [
     k, `${fmt(f.median)} ${f.unit}`, f.n > 1 ? `${fmt(f.min)}–${fmt(f.max)}` : '', `n=${f.n}`, f.label,
   ]);
+}
+
+function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
+  const figures = figureRows(doc.figures);
   const targets = doc.targets.map((t) => [
     t.text, `${fmt(t.value)} ${t.unit}`, `${fmt(t.limit)} ${t.unit}`, fmt(t.ratio), boundText(t),
     t.met === null ? 'reported' : t.met ? 'met' : 'NOT MET',
@@ -49,7 +55,7 @@ function boundText(t: Target): string {
   return `${t.kind === 'max' ? '≤' : '≥'} ${t.bound}${t.on === 'value' ? ` ${t.unit}` : ' ×'}`;
 }
 
-function pad(table: string[][]): string {
+export function pad(table: string[][]): string {
   const w = table[0].map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ')).join('\n');
 }
@@ -61,7 +67,8 @@ export function terminalTable(doc: BenchDoc): string {
     '',
     pad([['figure', 'median', 'min–max', 'n', 'what'], ...figures]),
     '',
-    pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]),
+    ...(targets.length ? [pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]), ''] : []),
+    incrementalTable(doc, false),
   ];
   out.push('', `verified by the oracle: ${verifiedList(doc)}`, nodeLine(doc));
   for (const s of doc.skipped) out.push(`skipped: ${s.what}: ${s.why}`);
@@ -104,6 +111,23 @@ function searchTable(doc: BenchDoc): string {
   return mdTable(['search', 'offered writes/s: p99 (✗: over the bound)'], rows);
 }
 
+/**
+ * Incremental against full, side by side (medians): per changed fraction, the full backup of
+ * the volume and the incremental of the same run, and the raw copy of as many blocks as the
+ * incremental held (bench-incremental.ts).
+ */
+export function incrementalTable(doc: BenchDoc, md = true): string {
+  const f = doc.figures;
+  const med = (k: string) => f[k]?.median ?? NaN;
+  const rows = INCREMENTAL_CHANGED.map(incrementalKey).filter((k) => f[`${k}.incMs`]).map((k) => {
+    const full = med(`${k}.fullMs`), inc = med(`${k}.incMs`), raw = med(`${k}.rawMs`);
+    return [`${fmt(med(`${k}.changedPct`))} %`, `${fmt(full)} ms`, `${fmt(inc)} ms`, fmt(inc / full), `${fmt(raw)} ms`, fmt(inc / raw), fmt(med(`${k}.runs`))];
+  });
+  if (rows.length === 0) return 'The incremental series did not run.';
+  const head = ['changed', 'full backup', 'incremental', 'incremental ÷ full', 'raw copy of as many blocks', 'incremental ÷ raw copy', 'runs'];
+  return md ? mdTable(head, rows) : pad([head, ...rows]);
+}
+
 export function markdown(doc: BenchDoc): string {
   const { figures, targets } = rows(doc);
   const met = doc.targets.filter((t) => t.met).length;
@@ -134,6 +158,10 @@ ${searchTable(doc)}
 ## Scale
 
 ${scaleTable(doc)}
+
+## Incremental against full
+
+${incrementalTable(doc)}
 
 ## Figures
 

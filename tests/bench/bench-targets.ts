@@ -1,5 +1,5 @@
 /**
- * The targets (docs/live.md "What the benchmark shows"; the core's from its own benchmark),
+ * The targets (docs/live.md#what-the-benchmark-shows; the core's from its own benchmark),
  * each beside the limit of this machine it was measured against in the same run: the hop
  * between two workers and the OPFS write an ack waits for, the fair raw copy of a backup's
  * range, the C baseline. Where the bound is absolute (a write ack ≤ 0.2 ms), it applies to the

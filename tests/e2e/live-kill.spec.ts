@@ -1,7 +1,7 @@
 /**
- * The whole browser killed while the client writes at full speed (docs/live.md "What
- * survives what"): a write acknowledged once written to OPFS, never flushed, must survive
- * SIGKILL of every Chromium process, and so must the pair state the array answered.
+ * The whole browser killed while the client writes (docs/live.md#what-survives-what): a
+ * write acknowledged once written to OPFS, never flushed, must survive SIGKILL of every
+ * Chromium process, and so must the pair state the array answered.
  *
  * Chromium is started here as a process group of its own (Playwright's persistent contexts
  * do not say which processes are theirs) and driven over CDP. The client's acknowledged

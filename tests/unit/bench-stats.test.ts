@@ -1,5 +1,5 @@
 /**
- * The benchmark's pure parts (issue 8): summaries, targets, the scenarios it runs, the
+ * The benchmark's pure parts: summaries, targets, the scenarios it runs, the
  * options it takes, and the SVG it writes. No timing is asserted anywhere.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * The limit of a hop between two workers (docs/live.md "What the benchmark shows"): a round
+ * The limit of a hop between two workers (docs/live.md#what-the-benchmark-shows): a round
  * trip worker → worker → worker through a word of shared memory, each side sleeping in
  * Atomics.wait and woken by Atomics.notify, as the servers and the array are. One worker
  * echoes, the other times each trip.

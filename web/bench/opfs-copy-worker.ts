@@ -1,7 +1,7 @@
 /**
- * The limits the live runtime is measured against, taken in the same run (docs/live.md
- * "What the benchmark shows"), in a dedicated worker (sync access handles exist nowhere
- * else):
+ * The limits the live runtime is measured against, taken in the same run
+ * (docs/live.md#what-the-benchmark-shows), in a dedicated worker (sync access handles
+ * exist nowhere else):
  *   copy    the raw OPFS copy of a backup's range: read the source (a volume) and write a
  *           destination, then flush it. The fair one is laid out as the tape is (written as
  *           zeros and flushed before the clock starts, live-ctx.ts opfsTape) and moved in the

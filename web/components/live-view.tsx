@@ -1,11 +1,11 @@
 /**
- * The playground's Live runtime view (issue 7: the timeline "in the live runtime fills as
- * things happen"). Run starts the live runtime (issue 6: one worker per processor, volumes
- * and tape in OPFS) with the toolbar's scenario and mode; Fig. 1's parts, the 516/517
- * states, the progress bars and the sequence diagram fill from the bridge's polls. While
- * it runs the timeline only follows the clock; afterwards it is scrubbed, stepped and
- * played over the recorded events like the sim's. Quota refusals and errors are shown as
- * they are worded by the runtime (src/runtime/live/quota.ts).
+ * The playground's Live runtime view, whose timeline fills as things happen. Run starts
+ * the live runtime (docs/live.md: one worker per processor, volumes and tape in OPFS) with
+ * the toolbar's scenario and mode; Fig. 1's parts, the 516/517 states, the progress bars
+ * and the sequence diagram fill from the bridge's polls. While it runs the timeline only
+ * follows the clock; afterwards it is scrubbed, stepped and played over the recorded events
+ * like the sim's. Quota refusals and errors are shown as they are worded by the runtime
+ * (src/runtime/live/quota.ts).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/scenario/schema.ts';
@@ -20,6 +20,7 @@ import { Fig1Array } from './fig1-array.tsx';
 import { SequenceDiagram } from './sequence-diagram.tsx';
 import { Transport } from './transport.tsx';
 import { Verdict } from './verdict.tsx';
+import { TapeCatalog } from './tape-catalog.tsx';
 
 interface Props { scenario: Scenario; live: ReturnType<typeof useLive> }
 
@@ -51,7 +52,7 @@ export function LiveView({ scenario, live }: Props) {
 
   // The tape image 503 wrote to OPFS (tape-303.aws), read back at the end: files, blocks, download.
   const raw = live.raw;
-  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null }) : null), [raw]);
+  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null, catalog: null }) : null), [raw]);
   return (
     <>
       <div class="toolbar" data-testid="live-bar" data-phase={phase}>
@@ -95,6 +96,7 @@ export function LiveView({ scenario, live }: Props) {
         </section>
       </div>
       {(running || phase === 'done') && <Verdict result={live.result} tape={tape} counters={null} />}
+      {phase === 'done' && <TapeCatalog tape={tape} />}
     </>
   );
 }

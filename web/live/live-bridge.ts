@@ -114,7 +114,7 @@ export interface LiveOptions {
 }
 
 /**
- * The processors' workers for this machine (docs/live.md "Who runs where"): one worker for
+ * The processors' workers for this machine (docs/live.md#who-runs-where): one worker for
  * all four where the cores are few (measured on two: a lock shared by four workers cost more
  * than the parallelism gave), one each from MANY_CORES on, where each can have a core.
  */
@@ -275,8 +275,8 @@ export async function streamLiveAcks(cb: (acks: LiveAcks) => void): Promise<bool
 /**
  * The array's events logged so far in the running live run (null when none is going), in
  * time order: the processors' logs are drained into the run's store and a copy returned,
- * so the final event log still holds every event (issue 7: the live timeline fills as
- * things happen).
+ * so the final event log still holds every event (the live timeline fills as things
+ * happen).
  */
 export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
   const c = current;

@@ -1,5 +1,5 @@
 /**
- * The storage controller's processors in a dedicated worker (docs/live.md "Who runs where"):
+ * The storage controller's processors in a dedicated worker (docs/live.md#who-runs-where):
  * all four (501, 502, 503, 508) where the machine has few cores, or one of them, chosen at
  * init. The worker instantiates the page's compiled core over the one shared memory,
  * attaches to 507, opens the OPFS files its processors own, and runs their bounded steps:

@@ -1,6 +1,6 @@
 /**
  * Field maps for the hex view: which bytes of a CDB, parameter list, data-in or sense
- * buffer are which field, with the decoded value (layouts from SCSI.md; the PAIR
+ * buffer are which field, with the decoded value (layouts from docs/scsi.md; the PAIR
  * OPERATION CDB from src/scsi/pair-cdb.ts). Values are read with the SCSI engineer's
  * decoders where one exists, so the UI and the target agree on every field.
  */
@@ -89,10 +89,10 @@ export function xcopyParamFields(p: Uint8Array): HexField[] {
     const type = get8(p, o);
     const size = get16(p, o + 2) + 4;
     out.push(
-      f(`seg ${i}: type`, o, 1, ({ 0: '00h block→stream', 2: '02h block→block', 0xc0: 'C0h split and copy' } as Record<number, string>)[type] ?? h(type)),
+      f(`seg ${i}: type`, o, 1, ({ 0: '00h block→stream', 1: '01h stream→block', 2: '02h block→block', 0xc0: 'C0h split and copy' } as Record<number, string>)[type] ?? h(type)),
       f(`seg ${i}: src / dst CSCD`, o + 4, 4, `${get16(p, o + 4)} → ${get16(p, o + 6)}`),
     );
-    if (type === 0x00) {
+    if (type === 0x00 || type === 0x01) {
       out.push(
         f(`seg ${i}: stream transfer length`, o + 9, 3, get24(p, o + 9)),
         f(`seg ${i}: number of blocks`, o + 14, 2, get16(p, o + 14)),
@@ -141,7 +141,7 @@ export function pairQueryFields(d: Uint8Array): HexField[] {
 
 const KEYS = ['NO SENSE', '1h', 'NOT READY', 'MEDIUM ERROR', 'HARDWARE ERROR', 'ILLEGAL REQUEST',
   'UNIT ATTENTION', '7h', '8h', '9h', 'COPY ABORTED', 'ABORTED COMMAND'];
-/** The sense codes SCSI.md lists, by key/ASC/ASCQ. */
+/** The sense codes of docs/scsi.md#sense-codes, by key/ASC/ASCQ. */
 const ASC_TEXT: Record<string, string> = {
   '05/1A/00': 'PARAMETER LIST LENGTH ERROR', '05/24/00': 'INVALID FIELD IN CDB',
   '05/26/00': 'INVALID FIELD IN PARAMETER LIST', '05/26/06': 'TOO MANY TARGET DESCRIPTORS',

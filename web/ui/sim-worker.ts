@@ -1,12 +1,13 @@
 /**
- * The sim runtime in a module worker, exposed with Comlink (DESIGN.md "Concurrency":
- * control plane over Comlink; STYLE.md: one exposed object, one exported type). The page
+ * The sim runtime in a module worker, exposed with Comlink (the control plane,
+ * docs/architecture.md#concurrency; one exposed object with one exported type, as in
+ * Squoosh's workers). The page
  * never runs the sim, so it never blocks.
  *
- * Seeking is a deterministic re-run (DESIGN.md "sim": same scenario and seed, same
- * timeline): a sim positioned at time t0 runs forward to any t ≥ t0; an earlier t starts
- * a fresh sim from 0. Each sim gets its own core and memory ("one sim at a time per Core",
- * src/runtime/sim.ts).
+ * Seeking is a deterministic re-run (same scenario and seed, same timeline,
+ * docs/architecture.md#one-controller-two-runtimes): a sim positioned at time t0 runs
+ * forward to any t ≥ t0; an earlier t starts a fresh sim from 0. Each sim gets its own core
+ * and memory ("one sim at a time per Core", src/runtime/sim.ts).
  */
 import { expose } from 'comlink';
 import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
@@ -19,7 +20,10 @@ import { instantiateCore } from '../../src/core/wasm-core.ts';
 import { createRefCore } from '../../src/core/reference.ts';
 import { createSharedMemory, MAXIMUM_PAGES } from '../../src/core/memory.ts';
 import { digestOf, frameOf, resultOf, seriesOf, tapeOf } from './frame-adapter.ts';
-import { exchangeOf } from './exchange.ts';
+import { exchangeOf, type TapeFacts } from './exchange.ts';
+import { bytesSource } from '../../src/devices/awstape.ts';
+import { readCatalog } from '../../src/devices/tape-catalog.ts';
+import { TapeIndex } from '../../src/devices/tape-index.ts';
 import type { ExchangeView, FrameView, ResultView, RunView } from './view-model.ts';
 
 /** Chart resolution: snapshots per run. */
@@ -43,7 +47,7 @@ async function newCore(): Promise<Core> {
 
 let scenario: Scenario | null = null;
 /**
- * The uploaded P-VOL image (issue 7), or null for the seeded content. Its buffer was
+ * The uploaded P-VOL image, or null for the seeded content. Its buffer was
  * transferred here from the page (Comlink.transfer), not copied; every sim of this worker
  * starts from it (createSim copies it into its own P-VOL and hands it to the oracle).
  */
@@ -51,11 +55,21 @@ let image: Uint8Array | null = null;
 let endT = 0;
 /** The whole run's event log, for finding a command's answer. */
 let events: readonly SimEvent[] = [];
+/** The run's tape as a restore's bytes need it (its catalog). */
+let tapeFacts: TapeFacts | undefined;
+
+function factsOf(image: Uint8Array): TapeFacts | undefined {
+  try {
+    return { catalog: readCatalog(new TapeIndex(bytesSource(image))).catalog };
+  } catch {
+    return undefined; // a malformed tape: the restore's view says it has no lists
+  }
+}
 
 /**
  * Seek cursors: a few sims left at different times, so scrubbing back and forth mostly
  * resumes one that is just behind the target instead of replaying from 0 (Raft Scope's
- * checkpoints, STYLE.md, without cloning a sim). Bounded by memory: each holds both volumes.
+ * checkpoints, without cloning a sim). Bounded by memory: each holds both volumes.
  */
 let cursors: Sim[] = [];
 const POOL_BYTES = 96 * 1024 * 1024;
@@ -114,7 +128,9 @@ const service = {
     endT = whole.now;
     samples.push(whole.snapshot());
     events = whole.events.slice();
-    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(whole.tape.bytes()), digest: digestOf(events) };
+    const tape = whole.tape.bytes();
+    tapeFacts = factsOf(tape);
+    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(tape, r), digest: digestOf(events) };
   },
 
   /** The state at time t (ms) of the open scenario. */
@@ -127,10 +143,10 @@ const service = {
   async exchange(index: number, t: number): Promise<ExchangeView | null> {
     if (!scenario) return null;
     const snap = index < 0 ? (await simAt(Math.max(0, Math.min(endT, t)))).snapshot() : null;
-    return exchangeOf(scenario, index, t, snap, events);
+    return exchangeOf(scenario, index, t, snap, events, tapeFacts);
   },
 
-  /** The same scenario in every mode (issue 7 "Compare"), the naive demonstration last. */
+  /** The same scenario in every mode (the Compare tab), the naive demonstration last. */
   async compare(json: unknown, buf: ArrayBuffer | null = null): Promise<ResultView[]> {
     const s = validateScenario(json);
     const initialImage = buf ? new Uint8Array(buf) : undefined;

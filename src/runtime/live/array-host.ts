@@ -1,5 +1,5 @@
 /**
- * The array's processors in one worker (docs/live.md "Who runs where"). A real array maps its
+ * The array's processors in one worker (docs/live.md#who-runs-where). A real array maps its
  * microprogram's roles onto however many processors it has; on a machine with few cores the
  * live runtime maps 501, 502, 503 and 508 onto one worker: one thread runs their steps one
  * at a time, exactly as the sim's scheduler does, so no step lock is needed and no step

@@ -1,5 +1,5 @@
 /**
- * The cache 507 made non-volatile (docs/live.md "Durability"): 501 acknowledges a write once
+ * The cache 507 made non-volatile (docs/live.md#durability): 501 acknowledges a write once
  * it is in cache (§0016), long before 508 destages it; a real array keeps that cache on
  * batteries. The live runtime's cache is ordinary memory that a reload wipes, so every
  * accepted write is appended here before 501 may take it, and recovery replays the journal

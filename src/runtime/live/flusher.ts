@@ -1,5 +1,5 @@
 /**
- * Flushes off the ack path (docs/live.md "Durability"). A write to an OPFS file through a
+ * Flushes off the ack path (docs/live.md#durability). A write to an OPFS file through a
  * sync access handle is in the operating system's page cache when write() returns: it
  * survives a reload, a crashed renderer and a killed browser, and only an OS crash or a power
  * loss can take it. flush() (fsync) protects against those too, and costs 0.2 ms at the

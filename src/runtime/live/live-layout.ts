@@ -1,7 +1,8 @@
 /**
  * The live runtime's own part of the shared memory, laid out after the controller's 507
  * (src/array/memory-507.ts planLayout): the coordination block, and the channel ports the
- * servers use (issue 6 "shared-memory queues with Atomics for the data plane"):
+ * servers use (the data plane is shared-memory rings with Atomics,
+ * docs/architecture.md#concurrency):
  *   port 401  client server 101 → 501: writes (data in a slot of the write area) and pair commands
  *   ack  401  501 → 101: write acknowledgements and pair command answers
  *   port 402  backup server 102 → 502: EXTENDED COPY parameter lists (bytes in the xcopy area)
@@ -26,7 +27,9 @@ export const XCOPY_BYTES = 64 * 1024;
 export const TEXT_BYTES = 1024;
 
 /** Port 401 record kinds and pair op codes. */
-export const K = { WRITE: 1, PAIR: 2, BACKUP: 3, ANSWER: 4, END: 5 } as const;
+export const K = { WRITE: 1, PAIR: 2, BACKUP: 3, ANSWER: 4, END: 5, RESTORE: 6 } as const;
+/** A backup record's word 5: bit 0 whole-range check, bits 2–1 the catalog level (0 none, 1 full, 2 incremental). */
+export const LEVELS = [undefined, 'full', 'incremental'] as const;
 export const PAIR_OPS = ['create', 'split', 'resync', 'delete'] as const;
 /** Backup status codes on the answer ring (BackupStatus of src/array/backup.ts). */
 export const STATUS = ['queued', 'refused', 'accepted', 'holding', 'running', 'done', 'failed'] as const;

@@ -1,6 +1,6 @@
 /**
  * Keeps the durable metadata record (metadata-record.ts) in step with 507 during a live
- * run (docs/live.md "Durability"). The host calls maybeCommit() after each step (under the
+ * run (docs/live.md#durability). The host calls maybeCommit() after each step (under the
  * step lock where processors have workers of their own): when a step changed a pair state
  * (516/517), the backup state or the split count, a new record is written (and flushed, in
  * 'flush' durability) before the step's answers are published (port-adapters.ts), so no
@@ -45,7 +45,8 @@ export class MetadataPersister {
    * CRC-32C by the core (compiled WebAssembly) over a copy of the record in 508's scratch
    * area: every commit runs with the step lock held (or with the array quiet), when no step
    * is using it. The plain loop of metadata-record.ts runs cold in each worker, which only
-   * commits a few records a run: 1–3 ms for a 2 KiB record under load, on the ack path.
+   * commits a few records a run, and every commit is on the ack path (figures in
+   * docs/live.md#durability-points).
    */
   private readonly crc = (bytes: Uint8Array): number => {
     const { core, m } = this.ctx;

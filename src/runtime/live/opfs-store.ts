@@ -1,14 +1,15 @@
 /**
- * The playground's files in the Origin Private File System (issue 6; DESIGN.md "Volumes in
- * OPFS"): one folder holds the P-VOL 601, the S-VOL 602, the tape 303 and the two metadata
- * slots. Directory calls work on the page and in workers; sync access handles (the only
- * way to read straight into shared memory) exist only in dedicated workers.
+ * The playground's files in the Origin Private File System
+ * (docs/architecture.md#volumes-in-opfs): one folder holds the P-VOL 601, the S-VOL 602,
+ * the tape 303 and the two metadata slots. Directory calls work on the page and in workers;
+ * sync access handles (the only way to read straight into shared memory) exist only in
+ * dedicated workers.
  *
  * Handles: Chromium 121+ lets several workers hold a file open with mode
  * 'readwrite-unsafe' (then the controller's own bitmaps and locks are the locking); where
  * that mode is missing, a handle locks its file, so each file is opened by exactly one
  * processor: volumes by the disk processor 508, the tape by 503 (the patent's own
- * arrangement, SPEC.md parts table: "508 ... the only one that touches the volumes").
+ * arrangement, docs/patent.md#parts: 508 is the only processor that touches the volumes).
  */
 import type { SlotStore } from './metadata-journal.ts';
 import { type PlannedFile, type QuotaVerdict, checkQuota } from './quota.ts';
@@ -80,6 +81,19 @@ export async function openSync(name: string, wantShared: boolean): Promise<{ han
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * A 'readwrite-unsafe' handle on a file other workers hold, or null where the browser does
+ * not share (then the file stays theirs alone: no exclusive handle is ever taken here).
+ */
+export async function openShared(name: string): Promise<FileSystemSyncAccessHandle | null> {
+  try {
+    const { handle, mode } = await openSyncOnce(name, true);
+    if (mode === 'readwrite-unsafe') return handle;
+    handle.close();
+  } catch { /* held exclusively by its processor */ }
+  return null;
 }
 
 async function openSyncOnce(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {

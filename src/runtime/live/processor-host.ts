@@ -1,6 +1,6 @@
 /**
  * Runs one processor of the controller (501, 502, 503 or 508) inside its own worker, the
- * placement for machines with cores to spare (docs/live.md "Who runs where"; array-host.ts
+ * placement for machines with cores to spare (docs/live.md#who-runs-where; array-host.ts
  * runs all four in one): take the step lock, ask the processor for its next bounded step,
  * run it, ring the doorbell so the others look for work, repeat; with nothing to do, sleep
  * on the doorbell (Atomics.waitAsync, so the worker's Comlink control plane keeps answering

@@ -1,6 +1,6 @@
 /**
  * What the live runtime does when the page comes back after a reload, a crash of the tab or
- * a killed browser (docs/live.md "What survives what"): read the metadata (the pairs as they
+ * a killed browser (docs/live.md#what-survives-what): read the metadata (the pairs as they
  * were; untrusted differentials count as all dirty), replay the cache journal onto the P-VOL
  * (every acknowledged write reaches the volume), flush, and write the recovered state back
  * as the new record. Splits and backups that were in flight are reported, with the run

@@ -1,7 +1,7 @@
 /**
- * One processor per worker (docs/live.md "Who runs where": the placement for machines with
- * cores to spare; array-group.ts hosts all four in one). What each worker owns (SPEC.md
- * parts table):
+ * One processor per worker (docs/live.md#who-runs-where: the placement for machines with
+ * cores to spare; array-group.ts hosts all four in one). What each worker owns
+ * (docs/patent.md#parts):
  *   508  the P-VOL and S-VOL files (it lays 507 out and writes the initial volumes first)
  *   501  port 401 and the cache journal (the cache made non-volatile, cache-journal.ts)
  *   502  port 402 (EXTENDED COPY bytes in, answers out)

@@ -1,9 +1,9 @@
 /**
- * The client server 101 and the backup server 102 of the live runtime (issue 6), in one
+ * The client server 101 and the backup server 102 of the live runtime, in one
  * worker of their own: the very same actors the sim runs (src/runtime/sim-servers.ts: the
  * seeded write stream, the command script with its LAN messages and the mode-specific
  * flows), driven here by the wall clock instead of the virtual one. The two servers talk
- * to each other directly (their LAN, SPEC.md §0013) and to the array only through the
+ * to each other directly (their LAN, §0013) and to the array only through the
  * channel ports (remote-controller.ts). The result is built by the sim's own buildResult,
  * so the live run answers with the same object as the CLI's --json.
  */
@@ -11,7 +11,7 @@ import type { Core } from '../../core/core-api.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { WorkloadGen } from '../../scenario/workload.ts';
 import type { SimEvent } from '../../array/events.ts';
-import { Client101, Servers } from '../sim-servers.ts';
+import { Client101, Servers, type ReadBack } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
@@ -51,14 +51,18 @@ export interface ServersRun {
   readonly events: SimEvent[];
 }
 
-export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, scenario: Scenario, now: () => number): ServersRun {
+/**
+ * `readBack`: the backup server's verify pass after a restore reads the restored range from
+ * the destination's OPFS file (servers-worker.ts opens it, where the browser shares handles).
+ */
+export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, scenario: Scenario, now: () => number, readBack?: ReadBack): ServersRun {
   const events: SimEvent[] = [];
   const live = new LiveBlock(core.memory, lay.liveBlock);
   const ctx = attachCtx(core, '102', wiring, {}, events, now);
   const remote = new RemoteController(ctx, lay, () => live.bell.ring(), (d) => live.addWord(LB.URGENT, d));
   const s = scenario;
   const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), remote, s.seed, s.geometry.blockBytes, now);
-  const servers = new Servers(s, remote, client, now, ctx.log);
+  const servers = new Servers(s, remote, client, now, ctx.log, readBack);
   const actors = [servers, client];
 
   /**

@@ -1,5 +1,5 @@
 /**
- * 508's destage, written behind (docs/live.md "Who runs where"): a real array's disk
+ * 508's destage, written behind (docs/live.md#who-runs-where): a real array's disk
  * adapters write dirty cache to the disks while its channel processors go on taking writes.
  * Where the four processors share one worker, the P-VOL's writes are handed to a worker of
  * their own (web/live/disk-writer-worker.ts) through this queue in shared memory: the array's
