@@ -19,7 +19,8 @@ let epoch = 0;
 const api = {
   init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): void {
     const core = instantiateCore(a.module, a.memory);
-    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => performance.timeOrigin + performance.now() - epoch);
+    // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp.
+    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {
