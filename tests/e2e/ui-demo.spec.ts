@@ -1,23 +1,15 @@
-// The playground's demonstration of the problem and its starting image (issue 7, E2 items):
+// The playground's demonstration of the problem and its starting image:
 // the naive preset's verdict names the first bad block; an uploaded volume image runs to a
 // verified tape whose first block is the image's; a bad image is refused with the numbers
 // and changes nothing; the backup form only offers tape units the target accepts.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { ready, uiErrors } from './page-helpers.ts';
 import { readFileSync } from 'node:fs';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createRefCore } from '../../src/core/reference.ts';
 import { MAXIMUM_PAGES } from '../../src/core/memory.ts';
 import { createSim } from '../../src/runtime/sim.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-
-function uiErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return errors;
-}
-
-const ready = (page: Page) => expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
 
 /** Bytes that no seed of the sim would make: a pattern of the test's own. */
 function testImage(blocks: number, blockBytes: number): Uint8Array {
@@ -35,14 +27,22 @@ test('the naive preset fails the point-in-time check and names the first bad blo
   await ready(page);
   const json = JSON.parse(readFileSync(new URL('../../scenarios/naive-quick-split-inconsistent.json', import.meta.url), 'utf8'));
   const preset = page.getByTestId('preset');
-  await preset.selectOption({ label: json.name });
+  await preset.selectOption('naive-quick-split-inconsistent.json');
   await expect(page.getByTestId('mode')).toHaveValue('naive');
   await ready(page);
   await page.getByTestId('tab-verdict').click();
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-state', 'failed');
   await expect(page.getByTestId('verdict-badge')).toContainText('Not point-in-time');
+  // Before the playhead reaches the backup's end the verdict is marked as computed ahead…
+  await expect(page.getByTestId('verdict-ahead')).toBeVisible();
+  await expect(page.getByTestId('mini-verdict')).not.toContainText('check failed');
+  // …and at the end it is told, with what the backup software was told.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('End');
   await expect(page.getByTestId('mini-verdict')).toContainText('point-in-time check failed');
+  await expect(page.getByTestId('mini-verdict')).toContainText('The backup software was told the backup succeeded');
+  await expect(page.getByTestId('verdict-ahead')).toHaveCount(0);
   const shown = Number(await page.getByTestId('first-bad').textContent());
   // The browser's worker and a Node run of the same scenario (reference core) agree.
   const s = validateScenario(json);
@@ -135,6 +135,7 @@ test('the backup form offers only tape units the target accepts, with the record
   await page.getByTestId('cmd-backup').click();
   await ready(page);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await page.getByTestId('to-end').click();
   await expect(page.getByTestId('mini-verdict')).toContainText('verified');
   expect(errors).toEqual([]);
 });

@@ -39,7 +39,7 @@ function pollExchange(s: Scenario, snap: Snapshot, t: number): ExchangeView {
     return {
       ...base, status: 'CHECK CONDITION', dataIn: null, dataInKind: null,
       sense: encodeSense({ ...SENSE.INVALID_FIELD_IN_CDB, field: { cdb: true, byte: 2 } }),
-      notes: ['No copy with this list identifier is known to the copy manager yet (SCSI.md: unknown list id is 05/24/00).'],
+      notes: ['No copy with this list identifier is known to the copy manager yet (SPC-4: an unknown list identifier is 05/24/00).'],
     };
   }
   const state: CopyState = b.status === 'done' ? 'completed' : b.status === 'failed' ? 'completed with errors' : 'in progress';
@@ -83,7 +83,7 @@ export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot
         answer ? `${refused ? 'Refused' : 'Accepted'} at ${ms(answer.t)} (${ms(answer.t - sent!.t)} later) ${details(answer)}.` : '',
         end ? `Backup ended at ${ms(end.t)}: ${details(end)}.` : '',
         bad ? `The SCSI parser would refuse this list: ${bad}` : '',
-        s.mode === 'naive' ? 'Mode naive (the prior art, SPEC.md "The problem" 2): the same list, but the array streams the S-VOL as it is, never checking 514; the SCSI wire itself serves only the patent\'s modes.' : '',
+        s.mode === 'naive' ? 'Mode naive (the prior art without the guarantee): the same list, but the array streams the S-VOL as it is, never checking the differential (514); the SCSI wire itself serves only the patent\'s modes.' : '',
       ].filter(Boolean),
     };
   }
