@@ -40,7 +40,7 @@ export function fitLabel(text: string, measure: (s: string) => number, b: LabelB
   const leftEnd = b.arrow ? hi - GAP + 1 : b.x1 - GAP;
   const roomRight = b.right - rightStart, roomLeft = leftEnd - b.left;
   if (w <= roomRight) return { text, x: rightStart, anchor: 'start', width: w };
-  if (w <= roomLeft) return { text, x: leftEnd, anchor: 'end', width: w };
+  // The side with more room: the whole label when it fits there, else its longest prefix.
   const useRight = roomRight >= roomLeft;
   const short = shorten(text, Math.max(0, useRight ? roomRight : roomLeft), measure);
   return { text: short, x: useRight ? rightStart : leftEnd, anchor: useRight ? 'start' : 'end', width: measure(short) };
