@@ -125,8 +125,8 @@ export function SequenceDiagram({ events, time, follow, onSeek, digest, unit, ma
           {LANES.map((a) => (
             <g key={a}>
               <title>{ACTOR_LABELS[a]}</title>
-              {(laneW < 48 ? [ACTOR_TINY[a]] : ACTOR_NAMES[a].split(' ')).map((w, k, all) => (
-                <text key={k} class="seq-lane-name" x={laneX(a)} y={(all.length === 1 ? 22 : 11) + k * 11} text-anchor="middle">{w}</text>
+              {(laneW < 48 ? ACTOR_TINY : ACTOR_NAMES)[a].split(' ').map((w, k, all) => (
+                <text key={k} class={`seq-lane-name${laneW < 48 ? ' tiny' : ''}`} x={laneX(a)} y={(all.length === 1 ? 22 : 11) + k * 11} text-anchor="middle">{w}</text>
               ))}
               <text class="seq-lane-no" x={laneX(a)} y={36} text-anchor="middle">{a}</text>
             </g>

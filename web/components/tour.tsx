@@ -99,14 +99,17 @@ export function Tour({ tour, ctx }: Props) {
   });
   useEffect(() => () => marked.current.forEach((el) => el.removeAttribute('data-tour-target')), []);
 
-  // Bring the first target into view, once per step.
+  // Bring the first target into view: once per step, and again if another element becomes
+  // the first (Compare's table appears when every mode has run).
+  const scrolledTo = useRef<Element | null>(null);
   useEffect(() => {
-    if (!ready || !st) return;
+    if (!ready || !st) { scrolledTo.current = null; return; }
     const first = marked.current[0] as HTMLElement | undefined;
-    if (!first) return;
+    if (!first || first === scrolledTo.current) return;
+    scrolledTo.current = first;
     if (innerWidth < NARROW) scrollTo({ top: first.getBoundingClientRect().top + scrollY - 8 });
     else first.scrollIntoView({ block: 'nearest' });
-  }, [ready, step]);
+  }, [ready, step, targetsRev]);
 
   // Put the panel where it hides the least of what is lit (a sheet on a phone).
   useEffect(() => {

@@ -21,9 +21,9 @@ export const ACTOR_NAMES: Record<Actor, string> = {
   '303': 'tape',
 };
 
-/** One-word headings for lanes too narrow for two words (a phone's width). */
+/** Headings for lanes about 35 px wide (a phone's width), one short word a line. */
 export const ACTOR_TINY: Record<Actor, string> = {
-  '101': 'client', '102': 'backup', '501': 'I/O', '502': 'bk cmd', '503': 'bk run',
+  '101': 'client', '102': 'backup', '501': 'client I/O', '502': 'backup cmd', '503': 'backup run',
   '508': 'disk', '601': 'P-VOL', '602': 'S-VOL', '303': 'tape',
 };
 

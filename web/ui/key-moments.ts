@@ -32,7 +32,7 @@ export function findEvent(events: readonly SimEvent[], f: Find, from = 0): numbe
 }
 
 const n = (v: unknown) => Number(v ?? 0);
-const ms = (t: number) => `${t.toFixed(3)} ms`;
+const ms = (t: number) => `${t.toFixed(3)} simulated ms`;
 
 /** What each mode's moment is: the event to find, and the words for it. */
 const MOMENTS: Record<Mode, { find: Find; title: string; text: (e: SimEvent, events: readonly SimEvent[], i: number) => string }> = {

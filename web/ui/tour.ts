@@ -169,7 +169,7 @@ export const TOUR: readonly TourStep[] = [
       '• E4, one command: the backup command carries the split, then makes the range consistent like E1.',
       'Compare runs this scenario in every mode: split ack, backup time, the client\'s write latency, the copies each made. "Key moment" shows where a mode acts on the timeline.',
     ],
-    targets: ['[data-testid="compare"]', '[data-testid="key-moment"]', ROW],
+    targets: ['[data-testid="compare-table"]', '[data-testid="key-moment"]', '[data-testid="run-compare"]', ROW],
     tab: 'compare', compare: true,
   },
 ];
