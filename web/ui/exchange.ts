@@ -1,10 +1,10 @@
 /**
- * One command and its answer, for the hex view (issue 7 "Commands"): the bytes come from
+ * One command and its answer, for the hex view: the bytes come from
  * command-bytes.ts (the SCSI layer's encoders), the answer from the run's event log
- * (the k-th `<op>.cmd` is answered by the k-th `<op>.ack`, SPEC.md "The flows"), and a
+ * (the k-th `<op>.cmd` is answered by the k-th `<op>.ack`, docs/patent.md#the-flows), and a
  * refusal is the sense the SCSI layer gives it: 05/2C/00 COMMAND SEQUENCE ERROR
  * (src/scsi/array-lus.ts, array-engine.ts). A poll is answered from the state at the
- * playhead: COPY STATUS of the backup (SCSI.md "RECEIVE COPY RESULTS"), or 05/24/00 when
+ * playhead: COPY STATUS of the backup (docs/scsi.md#receive-copy-results), or 05/24/00 when
  * no copy with that list identifier exists yet.
  */
 import type { Snapshot } from '../../src/runtime/sim.ts';
