@@ -36,6 +36,13 @@ test('a first visit opens the tour; it plays every step of the story with the ke
   await expect(page.locator('[data-part="601"]')).toHaveAttribute('data-tour-target', '');
   await expect(page.getByTestId('heat-514')).toHaveAttribute('data-tour-target', '');
   await shoot(page, info, 'tour-1280-step-1', false);
+  // Help opens over the tour; Esc closes Help only.
+  await key(page, '?');
+  await expect(page.getByTestId('help')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help')).toBeHidden();
+  await expect(tour(page)).toHaveAttribute('data-step', '1');
+  await page.locator('#tour-title').focus();
 
   const checks: Record<number, () => Promise<void>> = {
     2: async () => {

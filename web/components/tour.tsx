@@ -60,6 +60,8 @@ export function Tour({ tour, ctx }: Props) {
     if (step === null) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // A modal dialog (Help) keeps its own keys: Esc closes it, not the tour.
+      if (document.querySelector('dialog[open]')) return;
       const tag = (e.target as HTMLElement | null)?.tagName;
       if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
       if (e.key === 'Escape') tour.close();
