@@ -103,7 +103,7 @@ test('a first visit opens the tour; it plays every step of the story with the ke
   await page.keyboard.press('Escape');
   await expect(tour(page)).toHaveCount(0);
   await expect(page.locator('[data-tour-target]')).toHaveCount(0);
-  expect(await page.evaluate(() => location.hash)).not.toContain('tour=');
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('tour=');
   // A second visit does not open it by itself.
   await page.reload();
   await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
