@@ -18,7 +18,7 @@ import { WorkloadGen } from '../scenario/workload.ts';
 import { createCostModel } from './cost-model.ts';
 import type { Actor, SimEvent } from '../array/events.ts';
 import { Scheduler } from './sim-scheduler.ts';
-import { Client101, Servers } from './sim-servers.ts';
+import { Client101, Servers, type ClientRecord } from './sim-servers.ts';
 import { buildResult, type RunResult } from './sim-result.ts';
 
 export type { RunResult } from './sim-result.ts';
@@ -68,6 +68,10 @@ export interface Sim {
   readonly pvol: MemoryBlockDevice;
   readonly svol: MemoryBlockDevice;
   readonly tape: AwsTapeWriter;
+  /** The backup disk (§0048), when the options or the script's restores asked for one. */
+  readonly backupDisk?: BlockDevice;
+  /** The client's writes so far, with their acknowledgement times (the oracle's input). */
+  readonly writes: readonly ClientRecord[];
   /** Runs one step; false when the run is finished. */
   step(): boolean;
   /** Virtual time of the next step, or Infinity when nothing is left to do (sim-host.ts). */
@@ -95,14 +99,24 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
   const tape = new AwsTapeWriter();
   const cost = createCostModel(s.costs);
+  // A script that restores to the backup disk gets one of the volumes' size (§0048).
+  const backupDisk = opts.backupDisk ?? (!opts.external && s.script.some((c) => c.op === 'restore' && c.to === 'disk')
+    ? new MemoryBlockDevice({ name: 'backup-disk', blocks, blockBytes }) : undefined);
   const ctl = new Controller({
-    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk: opts.backupDisk, now, log: (e) => events.push(e),
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk, now, log: (e) => events.push(e),
   });
   if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
   const log = ctl.ctx.log;
-  const servers = opts.external ? null : new Servers(s, ctl, client, now, log);
+  // The backup server's verify pass after a restore reads the destination back (a host read).
+  const readBack = (to: 'disk' | 'svol', lba: number, n: number) => {
+    const d = to === 'disk' ? backupDisk! : svol;
+    const out = new Uint8Array(n * blockBytes);
+    d.read(lba, n, out);
+    return out;
+  };
+  const servers = opts.external ? null : new Servers(s, ctl, client, now, log, readBack);
   sched = new Scheduler([...(servers ? [servers] : []), client, ...ctl.processors]);
   const sc = sched;
   const maxSteps = opts.maxSteps ?? 50_000_000;
@@ -114,7 +128,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
 
   const sim: Sim = {
     get now() { return sc.now; },
-    events, scenario: s, controller: ctl, pvol, svol, tape,
+    events, scenario: s, controller: ctl, pvol, svol, tape, backupDisk, writes: client.writes,
     step,
     nextTime: () => sc.nextTime(),
     runUntil(t: number) {
@@ -179,7 +193,7 @@ function snapshotOf(ctl: Controller, sc: Scheduler, tape: AwsTapeWriter, client:
     counters: { ...ctl.counters(), tapeBlocks: tape.blocksWritten, tapeBytes: tape.bytesWritten },
     backup: h ? {
       status: h.state, blocksDone: h.blocksDone, bytesDone: h.bytesDone, segmentsDone: h.segmentsDone,
-      totalBlocks: h.params.segments.reduce((n, x) => n + x.blocks, 0), failedSegment: h.failedSegment,
+      totalBlocks: h.totalBlocks, failedSegment: h.failedSegment,
     } : null,
     busy: sc.busy() as Actor[],
     latency: { t: acked.map((w) => w.ack), ms: acked.map((w) => w.ack - w.arrival) },

@@ -49,7 +49,7 @@ function runView(s: Scenario, mode?: Mode): RunView {
   const r = sim.runToEnd();
   samples.push(sim.snapshot());
   const events = sim.events.slice();
-  return { events, endT: sim.now, series: seriesOf(samples), result: resultOf(r), tape: { files: [], totalBytes: 0, image: null }, digest: '' };
+  return { events, endT: sim.now, series: seriesOf(samples), result: resultOf(r), tape: { files: [], totalBytes: 0, image: null, catalog: null }, digest: '' };
 }
 
 const runOf = (file: string) => view(load(file));

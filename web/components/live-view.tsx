@@ -25,6 +25,7 @@ import { PairStates } from './pair-states.tsx';
 import { SequenceDiagram } from './sequence-diagram.tsx';
 import { Transport } from './transport.tsx';
 import { Verdict } from './verdict.tsx';
+import { TapeCatalog } from './tape-catalog.tsx';
 
 interface Props { scenario: Scenario; live: ReturnType<typeof useLive>; simResult: ResultView | null }
 
@@ -63,7 +64,7 @@ export function LiveView({ scenario, live, simResult }: Props) {
 
   // The tape image 503 wrote to OPFS (tape-303.aws), read back at the end: files, blocks, download.
   const raw = live.raw;
-  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null }) : null), [raw]);
+  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null, catalog: null }) : null), [raw]);
   const progressRows = sample ? progressOf(sample.state, total) : f.progress;
   return (
     <>
@@ -116,6 +117,7 @@ export function LiveView({ scenario, live, simResult }: Props) {
         </section>
       )}
       {(running || phase === 'done') && <Verdict result={live.result} tape={tape} counters={null} unit={UNIT} />}
+      {phase === 'done' && <TapeCatalog tape={tape} />}
     </>
   );
 }

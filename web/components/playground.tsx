@@ -15,6 +15,7 @@ import { Charts } from './charts.tsx';
 import { CommandPanel, insertCommand, type BackupForm, type Selection } from './command-panel.tsx';
 import { Verdict } from './verdict.tsx';
 import { CompareTable } from './compare-table.tsx';
+import { TapeCatalog } from './tape-catalog.tsx';
 import { HelpDialog } from './help-dialog.tsx';
 import { transferBounds } from '../ui/backup-form.ts';
 import { ImageUpload } from './image-upload.tsx';
@@ -24,6 +25,7 @@ import { Tour } from './tour.tsx';
 import { LinkBanner } from './link-banner.tsx';
 import { useLive } from '../ui/use-live.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
+import { LIMITS } from '../../src/scenario/schema.ts';
 
 const TABS = ['commands', 'charts', 'verdict', 'compare'] as const;
 type Tab = (typeof TABS)[number];
@@ -80,6 +82,20 @@ export function Playground() {
   /** Opens a mode (its sibling preset when there is one) at its key moment. */
   const showMoment = (mode: Mode) => {
     pg.afterRun((r) => { if (r.result.keyMoment) pg.seek(r.result.keyMoment.t); }, withMode(scenario, mode));
+  };
+
+  /**
+   * A restore of a catalog point, from the tape panel (shown on the Commands tab): the panel
+   * shows the tape as the run left it, so the restore goes after the script's last command
+   * (or at the playhead, if that is later).
+   */
+  const restoreAtEnd = (point: number, to: 'disk' | 'svol') => {
+    const last = scenario.script.reduce((t, c) => Math.max(t, c.at), 0);
+    const cmd = { at: Math.round(Math.max(time, last) * 1000) / 1000, op: 'restore' as const, point, to };
+    const script = insertCommand(scenario.script, cmd);
+    pg.change({ ...scenario, script });
+    setSelection({ kind: 'script', index: script.indexOf(cmd) });
+    setTab('commands');
   };
 
   useEffect(() => {
@@ -154,6 +170,7 @@ export function Playground() {
             <>
               <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null}
                 played={time >= vTime} reportedOk={run ? run.events.some((e) => e.ev === 'backup.report' && e.detail?.ok === true) : null} />
+              <TapeCatalog tape={run?.tape ?? null} onRestore={scenario.script.length < LIMITS.maxScript ? restoreAtEnd : undefined} />
               <ImageUpload image={img.image} message={img.message} blockBytes={blockBytes}
                 onFile={(file) => void img.load(file)} onClear={img.clear} onDismiss={img.dismiss} />
             </>

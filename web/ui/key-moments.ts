@@ -100,8 +100,8 @@ export function badBlockTrail(events: readonly SimEvent[], block: number): BadBl
   return { block, readIndex, reportIndex };
 }
 
-/** Time the verdict may be shown: the last backup report (the backup software's answer), or the end. */
+/** Time the verdict may be shown: the last backup or restore report (the backup software's answer), or the end. */
 export function verdictTime(events: readonly SimEvent[], endT: number): number {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i].ev === 'backup.report') return events[i].t;
+  for (let i = events.length - 1; i >= 0; i--) if (events[i].ev === 'backup.report' || events[i].ev === 'restore.report') return events[i].t;
   return endT;
 }
