@@ -26,6 +26,7 @@ const TITLES: Record<string, string> = {
   'formation-then-backup.json': 'Pair creation, then backup (E3)',
   'hotspot-range-check.json': 'Hotspot, whole range checked (E1)',
   'resync-cycle.json': 'Back up, resync, back up again (E3)',
+  'incremental-restore.json': 'Full and incremental backups, restores (E3)',
 };
 
 export const PRESETS: readonly Preset[] = Object.entries(files)
