@@ -62,7 +62,7 @@ test('Compare leads to each mode\'s key moment', async ({ page }) => {
 
 test('at 1280 × 800 nothing is cut off, and every timeline label is whole', async ({ page }, info) => {
   const errors = uiErrors(page);
-  for (const file of ['e1-priority-copy.json', 'naive-quick-split-inconsistent.json', 'e4-combined-command.json']) {
+  for (const file of ['e1-priority-copy.json', 'naive-quick-split-inconsistent.json', 'e4-combined-command.json', 'incremental-restore.json']) {
     await gotoReady(page, '/');
     await page.getByTestId('preset').selectOption(file);
     await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });

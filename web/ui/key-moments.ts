@@ -32,6 +32,8 @@ export function findEvent(events: readonly SimEvent[], f: Find, from = 0): numbe
 }
 
 const n = (v: unknown) => Number(v ?? 0);
+/** "1 pending block" / "3 pending blocks". */
+const blocks = (k: number, what = 'block') => `${k.toLocaleString('en')} ${what}${k === 1 ? '' : 's'}`;
 const ms = (t: number) => `${t.toFixed(3)} simulated ms`;
 
 /** What each mode's moment is: the event to find, and the words for it. */
@@ -39,7 +41,7 @@ const MOMENTS: Record<Mode, { find: Find; title: string; text: (e: SimEvent, eve
   E1: {
     find: { ev: 'priority.req', actor: '503', when: (d) => n(d.pending) > 0 },
     title: 'first priority copy',
-    text: (e) => `The backup run processor (503) finds ${n(e.detail?.pending)} pending blocks in ${blockRange(e.detail)} and asks the disk processor (508) to copy them to the S-VOL first, with priority. Only then are they streamed to tape.`,
+    text: (e) => `The backup run processor (503) finds ${blocks(n(e.detail?.pending), 'pending block')} in ${blockRange(e.detail)} and asks the disk processor (508) to copy them to the S-VOL first, with priority. Only then are they streamed to tape.`,
   },
   E2: {
     find: { ev: 'backup.hold', actor: '503' },
@@ -62,7 +64,7 @@ const MOMENTS: Record<Mode, { find: Find; title: string; text: (e: SimEvent, eve
   E3: {
     find: { ev: 'merge.done', actor: '508', when: (d) => n(d.fromPvol) > 0 },
     title: 'first record merged from P-VOL and S-VOL',
-    text: (e) => `Tape record ${blockRange(e.detail)}: ${n(e.detail?.fromPvol)} pending blocks come straight from the P-VOL, ${n(e.detail?.fromSvol)} from the S-VOL, merged in the staging area (515). Nothing is written to the S-VOL for the backup.`,
+    text: (e) => `Tape record ${blockRange(e.detail)}: ${blocks(n(e.detail?.fromPvol), 'pending block')} from the P-VOL (their update never reached the S-VOL), ${n(e.detail?.fromSvol)} from the S-VOL, merged in the staging area (515). Nothing is written to the S-VOL for the backup.`,
   },
   E4: {
     find: { ev: 'backup.cmd', actor: '102', when: (d) => d.combined === true },

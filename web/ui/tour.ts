@@ -108,7 +108,7 @@ export const TOUR: readonly TourStep[] = [
     body: (c) => {
       const d = detail(c, cowIdx(c));
       return [
-        `The client keeps writing. Here it writes ${blockRange(d)}, and ${fmt(Number(d.copied ?? 0))} of them still wait for a pre-split update. The old data there is the split instant's, and the S-VOL does not have it yet: the write would destroy it.`,
+        `The client keeps writing. Here it writes ${blockRange(d)}, and ${Number(d.copied ?? 0) === 1 ? '1 of them still waits' : `${fmt(Number(d.copied ?? 0))} of them still wait`} for a pre-split update. The old data there is the split instant's, and the S-VOL does not have it yet: the write would destroy it.`,
         'So the disk processor (508) copies the old data to the S-VOL first, and only then lets the write through. That is copy before write; the client\'s write waits for it.',
       ];
     },
