@@ -111,9 +111,9 @@ export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'runn
 /**
  * Why a backup failed, as a code its issuer can act on (the SCSI adapter answers COPY
  * ABORTED 0A/0D/01 only for 'device', docs/scsi.md#sense-codes): a volume or the backup disk
- * failed; the pair left the split state under it; anything else.
+ * failed; the pair left the split state under it; its issuer aborted it; anything else.
  */
-export type BackupFailure = 'none' | 'device' | 'pair-state' | 'other';
+export type BackupFailure = 'none' | 'device' | 'pair-state' | 'aborted' | 'other';
 
 export class BackupHandle {
   status: BackupStatus = 'queued';

@@ -45,6 +45,15 @@ export interface SimOptions {
    * it holds its own volume handles: the sim then proves that arrangement's invariants too.
    */
   serveInline?: boolean;
+  /**
+   * The P-VOL and S-VOL as other devices than memory (files for the iSCSI front end); they
+   * must have the scenario's geometry, and are seeded as the memory ones would be.
+   */
+  volumes?: { pvol: BlockDevice; svol: BlockDevice };
+  /** The tape 303 (e.g. one writing its image to a file as it goes); default: in memory. */
+  tape?: AwsTapeWriter;
+  /** Keep the event log (default true); a long-running server drops it so memory stays flat. */
+  keepEvents?: boolean;
 }
 
 export interface Snapshot {
@@ -60,13 +69,13 @@ export interface Snapshot {
   clientWrites: number;
 }
 
-export interface Sim {
+export interface Sim<V extends BlockDevice = MemoryBlockDevice> {
   readonly now: number;
   readonly events: readonly SimEvent[];
   readonly scenario: Scenario;
   readonly controller: Controller;
-  readonly pvol: MemoryBlockDevice;
-  readonly svol: MemoryBlockDevice;
+  readonly pvol: V;
+  readonly svol: V;
   readonly tape: AwsTapeWriter;
   /** The backup disk (§0048), when the options or the script's restores asked for one. */
   readonly backupDisk?: BlockDevice;
@@ -85,7 +94,9 @@ export interface Sim {
 const BITS_LIMIT = 65536;
 const BUCKETS = 4096;
 
-export function createSim(scenario: Scenario, opts: SimOptions): Sim {
+export function createSim(scenario: Scenario, opts: SimOptions & { volumes?: undefined }): Sim;
+export function createSim<V extends BlockDevice>(scenario: Scenario, opts: SimOptions & { volumes: { pvol: V; svol: V } }): Sim<V>;
+export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice> {
   const s: Scenario = opts.mode ? { ...scenario, mode: opts.mode } : scenario;
   const { blocks, blockBytes, cacheSlots } = s.geometry;
   const image = opts.initialImage;
@@ -95,15 +106,17 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const events: SimEvent[] = [];
   let sched: Scheduler | null = null;
   const now = () => sched?.now ?? 0;
-  const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
-  const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
-  const tape = new AwsTapeWriter();
+  const pvol = opts.volumes?.pvol ?? new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
+  const svol = opts.volumes?.svol ?? new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
+  const tape = opts.tape ?? new AwsTapeWriter();
   const cost = createCostModel(s.costs);
   // A script that restores to the backup disk gets one of the volumes' size (§0048).
   const backupDisk = opts.backupDisk ?? (!opts.external && s.script.some((c) => c.op === 'restore' && c.to === 'disk')
     ? new MemoryBlockDevice({ name: 'backup-disk', blocks, blockBytes }) : undefined);
+  const keep = opts.keepEvents ?? true;
   const ctl = new Controller({
-    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk, now, log: (e) => events.push(e),
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk, now,
+    log: keep ? (e) => events.push(e) : () => {},
   });
   if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
@@ -126,7 +139,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     return sc.step();
   };
 
-  const sim: Sim = {
+  const sim: Sim<BlockDevice> = {
     get now() { return sc.now; },
     events, scenario: s, controller: ctl, pvol, svol, tape, backupDisk, writes: client.writes,
     step,
@@ -156,21 +169,32 @@ export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode;
  * t = 0): the seeded content, or the uploaded image's block. With a duplex pair, exactly round(pending × blocks) blocks, chosen by the seed,
  * are pending in 514: the S-VOL holds an older generation (-1) there, and some of them
  * (dirtyInCache) are newest only in cache, the P-VOL disk still holding generation -2.
+ * Memory volumes are filled in place; other devices in runs of blocks through write().
  */
-function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice, image?: Uint8Array): void {
+function seedVolumes(s: Scenario, ctl: Controller, pvol: BlockDevice, svol: BlockDevice, image?: Uint8Array): void {
   const { blocks, blockBytes: bb } = s.geometry;
-  const blk = (d: MemoryBlockDevice, b: number) => d.data.subarray(b * bb, (b + 1) * bb);
-  if (image) pvol.data.set(image);
-  else for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
-  if (s.initial.pair === 'simplex') return;
-  svol.data.set(pvol.data);
+  const duplex = s.initial.pair !== 'simplex';
+  const RUN = 256;
+  const buf = new Uint8Array(RUN * bb);
+  for (let at = 0; at < blocks; at += RUN) {
+    const n = Math.min(RUN, blocks - at);
+    const run = buf.subarray(0, n * bb);
+    if (image) run.set(image.subarray(at * bb, (at + n) * bb));
+    else for (let i = 0; i < n; i++) fillBlock(run.subarray(i * bb, (i + 1) * bb), s.seed, 0, at + i);
+    pvol.write(at, n, run);
+    if (duplex) svol.write(at, n, run);
+  }
+  if (!duplex) return;
   const { pending, nDirty } = initialPending(s);
+  const one = new Uint8Array(bb);
   const dirty = pending.slice(0, nDirty).map((lba) => {
-    const data = blk(pvol, lba).slice();
-    fillBlock(blk(pvol, lba), s.seed, -2, lba);
+    const data = new Uint8Array(bb);
+    pvol.read(lba, 1, data);
+    fillBlock(one, s.seed, -2, lba);
+    pvol.write(lba, 1, one);
     return { lba, data };
   });
-  for (const b of pending) fillBlock(blk(svol, b), s.seed, -1, b);
+  for (const b of pending) { fillBlock(one, s.seed, -1, b); svol.write(b, 1, one); }
   ctl.seedDuplex(pending, dirty);
 }
 
