@@ -29,6 +29,7 @@ import type { ServersWorkerApi } from './servers-worker.ts';
 import type { LiveAcks } from '../../src/runtime/live/servers-live.ts';
 import type { FlusherWorkerApi } from './flusher-worker.ts';
 import type { DiskWriterWorkerApi } from './disk-writer-worker.ts';
+import { readArrayState, type LiveArrayState } from './live-maps.ts';
 
 export class QuotaRefusedError extends Error {
   constructor(message: string, readonly needBytes: number, readonly availableBytes: number) {
@@ -77,6 +78,8 @@ interface Running {
 
 let current: Running | null = null;
 export let lastFigures: LiveFigures | null = null;
+/** The array's state when the last live run went quiet (its maps' final picture). */
+export let lastArrayState: LiveArrayState | null = null;
 /** The last live run's tape image (read from OPFS when 503 closed it), for download. */
 export let lastTape: Uint8Array | null = null;
 
@@ -126,6 +129,7 @@ const MANY_CORES = 8;
 export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions = {}): Promise<RunResult> {
   if (current) throw new Error('a live run is already in progress');
   lastTape = null;
+  lastArrayState = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
   const shareHandles = opts.shareHandles ?? true;
@@ -177,6 +181,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     await servers.start(epoch);
     await withTimeout(servers.finished(), RUN_TIMEOUT_MS, 'the servers did not finish their script');
     await waitQuiescent(live);
+    lastArrayState = readArrayState(memory, lay);
     live.stop();
     const stats = await Promise.all(procs.map((p) => p.finished()));
     const flushRounds = flusher ? await flusher.finished() : 0;
@@ -286,6 +291,12 @@ export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
   c.drained.push(...fresh);
   if (fresh.length) c.drained.sort((a, b) => a.t - b.t);
   return c.drained.slice();
+}
+
+/** The array's state for the playground's maps (live-maps.ts), or null when no run is going. */
+export function liveArrayState(): LiveArrayState | null {
+  const c = current;
+  return c && c.started ? readArrayState(c.memory, c.lay) : null;
 }
 
 /** Stops a running live run at once (the playground's reset, or leaving the page). */

@@ -25,7 +25,9 @@ const api = {
   async init(a: ProcessorInit): Promise<{ handleMode: string; writeBehind: boolean }> {
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
-    const now = () => performance.timeOrigin + performance.now() - epoch;
+    // Before start() the run's clock has not begun: what init logs (the first metadata
+    // record) is at t = 0, not at the Unix time that timeOrigin-based ms minus epoch 0 would be.
+    const now = () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch);
     host = a.roles.length > 1
       ? { kind: 'array', h: await buildArray(a, core, live, events, now) }
       : { kind: 'role', h: await buildRole(a, core, live, events, now) };
