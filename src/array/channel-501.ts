@@ -167,12 +167,15 @@ export class Channel501 implements Processor {
         break;
       }
       case 'resync':
+        // After a suspension (PSUE) nothing on the S-VOL is trusted: everything is copied.
         if (m.w(W.P_STATE) === PS.SUSPENDED) c.diff.setAll();
         else c.diff.resync();
+        m.setW(W.SUSPEND_CAUSE, 0);
         set(c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX, c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX);
         break;
       case 'delete':
         c.diff.clearAll();
+        m.setW(W.SUSPEND_CAUSE, 0);
         set(PS.SIMPLEX, PS.SIMPLEX);
         break;
     }

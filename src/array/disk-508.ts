@@ -18,6 +18,7 @@ import { B, BackupState, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memo
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
 import { copyToSvol, readCurrent } from './copy-508.ts';
+import { noteBackupFailure, suspendPair } from './device-errors.ts';
 import { unitsOf } from './staging-515.ts';
 
 export class Disk508 implements Processor {
@@ -133,7 +134,10 @@ export class Disk508 implements Processor {
       // still reach the destination and the failure names the unit (and segment) holding it.
       if (ks.length > 1) { for (const k of ks) this.request([type, 1 << k, 0, seg], false); return 0; }
       for (const k of ks) m.setSb(k, SB.STATE, BufState.FAILED);
+      noteBackupFailure(c, e);
       c.log('508', 'backup.io.error', '503', { lba, message: e.message });
+      // An S-VOL that cannot be written is a failed secondary: the pair is suspended too.
+      if (e.device === c.svol.name && e.op === 'write') suspendPair(c, e);
       return 0;
     };
     switch (type) {
@@ -237,7 +241,14 @@ export class Disk508 implements Processor {
     if (!run) return;
     const [lba, n] = run, bb = m.L.blockBytes;
     for (let i = 0; i < n; i++) c.core.copy(m.L.scratch508 + i * bb, m.slotPtr(c.cache.slotOf(lba + i)), bb);
-    c.pvol.write(lba, n, m.blocksAt(m.L.scratch508, n));
+    try {
+      c.pvol.write(lba, n, m.blocksAt(m.L.scratch508, n));
+    } catch (e) {
+      // The slots stay dirty (the acknowledged data is still in cache, and a later destage
+      // tries again); the pair cannot promise a consistent copy any more: PSUE.
+      suspendPair(c, e);
+      return;
+    }
     c.cache.markClean(lba, n);
     m.addW(W.DESTAGED, n);
     m.setW(W.CACHE_WAIT, 0);
@@ -246,11 +257,8 @@ export class Disk508 implements Processor {
   /** Runs a copy; a device error suspends the pair (PSUE) instead of crashing. Returns -1 then. */
   private guard(f: () => number): number {
     try { return f(); } catch (e) {
-      if (!(e instanceof DeviceError)) throw e;
+      suspendPair(this.c, e);
       this.lastCopied = 0;
-      this.m.setW(W.P_STATE, PS.SUSPENDED);
-      this.m.setW(W.S_STATE, PS.SUSPENDED);
-      this.c.log('508', 'pair.suspended', undefined, { message: e.message });
       return -1;
     }
   }

@@ -43,6 +43,8 @@ export const W = {
   BG_COPIES: 20,
   DESTAGED: 21,
   SPLIT_SEQ: 22, // splits done, so a snapshot can tell a new split from an old one
+  SUSPEND_CAUSE: 23, // why 508 suspended the pair (PSUE): index into SUSPEND_CAUSES (pair-state.ts)
+  SUSPEND_LBA: 24, // the block whose I/O failed
 } as const;
 const CONTROL_WORDS = 32;
 
@@ -66,7 +68,10 @@ export const B = {
   ID: 15,
   FAILURE: 16, // why it failed: index into FAILURE_REASONS (channel-503.ts)
   SENT_SEQ: 17, // units handed to their destination (streamed to tape, or disk write asked)
-  SEG0: 20, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
+  FAIL_DEV: 18, // the device whose I/O failed the backup: index into FAIL_DEVICES (device-errors.ts)
+  FAIL_OP: 19, // 0 read, 1 write
+  FAIL_LBA: 20, // its block (on the tape: the tape block number)
+  SEG0: 24, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
 } as const;
 export const MAX_SEGMENTS = 256;
 const B_WORDS = B.SEG0 + 4 * MAX_SEGMENTS;
