@@ -15,7 +15,20 @@ import { readAwsTape, type AwsTapeWriter } from '../devices/awstape.ts';
 export type TapeImage = Pick<AwsTapeWriter, 'bytes' | 'bytesWritten' | 'blocksWritten'>;
 import type { Mode, Scenario } from '../scenario/schema.ts';
 import type { SimEvent } from '../array/events.ts';
+import type { BackupFailure, BackupStatus } from '../array/backup.ts';
 import type { BackupRecord, Client101, Servers, SplitRecord } from './sim-servers.ts';
+import type { FaultHit, SimFaults } from './sim-faults.ts';
+
+/** How one backup of the script ended (`verified` only for one that completed). */
+export interface BackupOutcome {
+  status: BackupStatus;
+  failure: BackupFailure;
+  reason?: string;
+  /** The segment it failed at (COPY ABORTED's segment), or -1. */
+  failedSegment: number;
+  blocksDone: number;
+  verified?: boolean;
+}
 
 export interface RunResult {
   scenario: string;
@@ -48,6 +61,14 @@ export interface RunResult {
   writeLatencyMs: { p50: number; p99: number; max: number };
   events: number;
   endMs: number;
+  /** Every backup of the script, in order: how it ended. */
+  backups: BackupOutcome[];
+  /** The pair at the end; `reason` says why it is suspended (PSUE). */
+  pair: { p516: string; s517: string; reason?: string };
+  /** The scenario's faults: when each hit and which I/O it failed (absent without faults). */
+  faults?: FaultHit[];
+  /** The sim's invariants at the end of the run (sim-invariants.ts); absent in the live runtime. */
+  invariants?: { ok: boolean; violations: string[] };
   at: { splitCmd: number; splitAck: number; splitComplete: number; backupRequested: number; backupCmd: number; backupAccepted: number; backupDone: number };
 }
 
@@ -56,6 +77,7 @@ export interface ResultInput {
   client: Client101; servers: Servers | null; end: number;
   /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
   image?: Uint8Array;
+  faults?: SimFaults | null;
 }
 
 const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);
@@ -81,12 +103,19 @@ export function buildResult(i: ResultInput): RunResult {
   let reason: string | undefined = !split || !bk ? 'the script has no split and backup' : undefined;
   const files = readAwsTape(image).files;
   let file = 0;
+  const backups: BackupOutcome[] = [];
   for (const b of i.servers?.backups ?? []) {
     const sp = i.servers!.splits[b.split];
     const v = checkOne(i, b, sp, files[file] ?? []);
-    if (b.handle.status === 'done' && b.handle.params.segments.some((x) => x.dest.kind === 'tape')) file++;
+    const hd = b.handle;
+    if (hd.status === 'done' && hd.params.segments.some((x) => x.dest.kind === 'tape')) file++;
     if (verdict === null || (verdict.verified && !v.verified)) verdict = v;
+    backups.push({
+      status: hd.status, failure: hd.failure, ...(hd.reason ? { reason: hd.reason } : {}), failedSegment: hd.failedSegment,
+      blocksDone: hd.blocksDone, ...(hd.status === 'done' ? { verified: v.verified } : {}),
+    });
   }
+  const ps = ctl.status();
   reason ??= verdict?.reason;
   return {
     scenario: s.name, mode: s.mode, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
@@ -113,6 +142,9 @@ export function buildResult(i: ResultInput): RunResult {
     writeLatencyMs: { p50: r3(pct(lat, 0.5)), p99: r3(pct(lat, 0.99)), max: r3(lat[lat.length - 1] ?? 0) },
     events: i.events.length,
     endMs: r3(i.end),
+    backups,
+    pair: { p516: ps.p516, s517: ps.s517, ...(ps.reason ? { reason: ps.reason } : {}) },
+    ...(i.faults ? { faults: i.faults.hits.map((h) => ({ ...h })) } : {}),
     at: {
       splitCmd: r3(split?.cmdAt ?? -1), splitAck: r3(split?.ackAt ?? -1), splitComplete: r3(splitCompleteAt),
       backupRequested: r3(bk?.requestedAt ?? -1), backupCmd: r3(bk?.cmdAt ?? -1),

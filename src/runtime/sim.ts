@@ -9,6 +9,7 @@ import { Controller, type Counters, type PairStatus } from '../array/controller.
 import type { BackupStatus } from '../array/backup.ts';
 import { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
+import { FaultyBlockDevice, FaultyTapeWriter, anyOf, type Injector } from '../devices/faults.ts';
 import { MemoryBlockDevice } from '../devices/memory-device.ts';
 import { initialPending } from '../scenario/initial.ts';
 import { fillBlock } from '../core/prng.ts';
@@ -19,6 +20,8 @@ import type { Actor, SimEvent } from '../array/events.ts';
 import { Scheduler } from './sim-scheduler.ts';
 import { Client101, Servers } from './sim-servers.ts';
 import { buildResult, type RunResult } from './sim-result.ts';
+import { SimFaults } from './sim-faults.ts';
+import { checkInvariants } from './sim-invariants.ts';
 
 export type { RunResult } from './sim-result.ts';
 
@@ -44,6 +47,11 @@ export interface SimOptions {
    * it holds its own volume handles: the sim then proves that arrangement's invariants too.
    */
   serveInline?: boolean;
+  /**
+   * Decides before every I/O of the volumes and the tape whether it fails (the systematic
+   * fault test's failNth), besides the scenario's own faults.
+   */
+  inject?: Injector;
 }
 
 export interface Snapshot {
@@ -67,6 +75,8 @@ export interface Sim {
   readonly pvol: MemoryBlockDevice;
   readonly svol: MemoryBlockDevice;
   readonly tape: AwsTapeWriter;
+  /** The scenario's faults and what became of them (null without faults). */
+  readonly faults: SimFaults | null;
   /** Runs one step; false when the run is finished. */
   step(): boolean;
   /** Virtual time of the next step, or Infinity when nothing is left to do (sim-host.ts). */
@@ -92,17 +102,23 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const now = () => sched?.now ?? 0;
   const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
   const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
-  const tape = new AwsTapeWriter();
+  const log = (e: SimEvent) => events.push(e);
+  const faults = s.faults?.length ? new SimFaults(s.faults, now, (actor, ev, to, detail) => log({ t: now(), actor, ev, ...(to ? { to } : {}), ...(detail ? { detail } : {}) })) : null;
+  const injectors = [...(faults ? [faults.inject] : []), ...(opts.inject ? [opts.inject] : [])];
+  const inject = injectors.length ? anyOf(...injectors) : null;
+  const tape = inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter();
   const cost = createCostModel(s.costs);
   const ctl = new Controller({
-    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk: opts.backupDisk, now, log: (e) => events.push(e),
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, tape, backupDisk: opts.backupDisk, now, log,
+    pvol: inject ? new FaultyBlockDevice(pvol, inject) : pvol,
+    svol: inject ? new FaultyBlockDevice(svol, inject) : svol,
   });
   if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
-  const log = ctl.ctx.log;
-  const servers = opts.external ? null : new Servers(s, ctl, client, now, log);
-  sched = new Scheduler([...(servers ? [servers] : []), client, ...ctl.processors]);
+  const servers = opts.external ? null : new Servers(s, ctl, client, now, ctl.ctx.log);
+  const processors = faults ? ctl.processors.map((p) => faults.gate(p)) : ctl.processors;
+  sched = new Scheduler([...(servers ? [servers] : []), client, ...processors, ...(faults ? [faults] : [])]);
   const sc = sched;
   const maxSteps = opts.maxSteps ?? 50_000_000;
 
@@ -113,7 +129,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
 
   const sim: Sim = {
     get now() { return sc.now; },
-    events, scenario: s, controller: ctl, pvol, svol, tape,
+    events, scenario: s, controller: ctl, pvol, svol, tape, faults,
     step,
     nextTime: () => sc.nextTime(),
     runUntil(t: number) {
@@ -122,7 +138,9 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     },
     runToEnd() {
       while (step());
-      return buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image });
+      const r = buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image, faults });
+      if (!servers) return r;
+      return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image }) };
     },
     snapshot() {
       return snapshotOf(ctl, sc, tape, client, blocks);
