@@ -18,6 +18,7 @@ import type { BackupFailure, BackupParams, BackupSegment, Method } from '../arra
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
 import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
 import { SENSE, type SenseCode, type SenseData } from './sense.ts';
+import { deviceSenseOf } from './copy-failure.ts';
 import type { SplitMode } from './xcopy-types.ts';
 
 const METHOD_OF: Record<Exclude<SplitMode, 'pair'>, Method> = { priority: 'priority', wait: 'wait', staging: 'staging' };
@@ -27,7 +28,8 @@ export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 
 /** COPY ABORTED sense for a backup that 503 ended early (SCSI.md "Sense codes"). */
 export function senseOfFailure(f: BackupFailure): SenseCode {
-  if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
+  // A device failed, or the tape ran out of room: its own sense follows (copy-failure.ts).
+  if (f === 'device' || f === 'quota') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
   // The S-VOL stopped being a frozen image under the copy (a pair command changed it).
   if (f === 'pair-state') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
   return SENSE.INTERNAL_TARGET_FAILURE;
@@ -117,7 +119,10 @@ export class ArrayEngine implements CopyEngine {
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();
-      else hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: senseOfFailure(h.failure) });
+      else {
+        const device = deviceSenseOf(h);
+        hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: senseOfFailure(h.failure), ...(device ? { device } : {}) });
+      }
     });
     hooks.progressFrom(() => ({
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),
