@@ -125,6 +125,13 @@ export class Disk508 implements Processor {
    */
   private request([type, a, n, seg]: [number, number, number, number], dry: boolean): number {
     const { c, m } = this;
+    // A request of a backup that has ended (it failed while this one waited in reqRing) is
+    // dropped: its buffers are no one's now, and a resync since may have made its blocks
+    // pending again, which a stage must never read.
+    if (m.b(B.STATE) !== BackupState.RUNNING) {
+      if (!dry) c.log('508', 'request.dropped', '503', { type });
+      return 0;
+    }
     const bb = m.L.blockBytes;
     const g = type === Req.PRIO_RANGE ? { ks: [], lba: a, n } : type === Req.WRITE_DEST ? unitsOf(m, 1 << a) : unitsOf(m, a);
     const { ks, lba } = g, len = g.n;
