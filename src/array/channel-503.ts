@@ -58,7 +58,9 @@ export class Channel503 implements Processor {
     // The pair can only leave the split state under a backup by a suspension (a resync or
     // delete is refused meanwhile): its S-VOL is no image of the split instant any more,
     // so nothing more of it may reach the destination (docs/patent.md#the-point-in-time-rule).
-    if (m.w(W.P_STATE) !== PS.SPLIT) return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'the pair was suspended') };
+    // (A unit of this backup whose I/O failed, which suspends the pair too, fails it below
+    // once the units before it are on the tape; those never make it a complete image.)
+    if (m.w(W.P_STATE) !== PS.SPLIT && m.b(B.FAIL_DEV) === 0) return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'the pair was suspended') };
     // Units leave in order twice: handed to their destination at B.SENT_SEQ, then counted
     // done at B.STREAM_SEQ once written. Bookkeeping and preparing come before streaming,
     // so that a runtime holding the step lock does all of them in one hold and streams the
@@ -91,7 +93,8 @@ export class Channel503 implements Processor {
    */
   nextOwn(): Work | null {
     const { c, m } = this;
-    if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0 || m.w(W.P_STATE) !== PS.SPLIT) return null;
+    if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0) return null;
+    if (m.w(W.P_STATE) !== PS.SPLIT && m.b(B.FAIL_DEV) === 0) return null;
     const run = streamable(m);
     if (run.length === 0) return null;
     let blocks = 0;

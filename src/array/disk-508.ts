@@ -143,8 +143,9 @@ export class Disk508 implements Processor {
       for (const k of ks) m.setSb(k, SB.STATE, BufState.FAILED);
       noteBackupFailure(c, e);
       c.log('508', 'backup.io.error', '503', { lba, message: e.message });
-      // An S-VOL that cannot be written is a failed secondary: the pair is suspended too.
-      if (e.device === c.svol.name && e.op === 'write') suspendPair(c, e);
+      // A volume that cannot be read or written cannot keep the pair either: it is
+      // suspended too (a resync then copies everything, rewriting the bad block).
+      if (e.device === c.svol.name || e.device === c.pvol.name) suspendPair(c, e);
       return 0;
     };
     switch (type) {
@@ -209,7 +210,7 @@ export class Disk508 implements Processor {
     // where a read per pending run cost an I/O each.
     let cost = c.cost.diskRead(n * bb, 1);
     try {
-      if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
+      if (!dry) this.readSvolSide(lba, n, sPtr);
       const first = d.nextPending(lba, end);
       if (first >= 0) {
         let last = first;
@@ -232,6 +233,23 @@ export class Disk508 implements Processor {
       c.log('508', 'merge.done', '503', { lba: at, n: len, fromPvol, fromSvol: len - fromPvol });
     }
     return cost;
+  }
+
+  /**
+   * The S-VOL side of a merge in one read; if that fails, only its blocks not pending in
+   * 514 (the merge takes the pending ones from the P-VOL side), run by run: a bad block
+   * whose data the merge does not need fails nothing. Throws when a needed one fails.
+   */
+  private readSvolSide(lba: number, n: number, into: number): void {
+    const { c, m } = this;
+    try { c.svol.read(lba, n, m.blocksAt(into, n)); return; } catch (e) { if (!(e instanceof DeviceError)) throw e; }
+    const d = c.diff, end = lba + n, bb = m.L.blockBytes;
+    for (let s = d.nextClean(lba, end); s >= 0; ) {
+      let e = d.nextPending(s, end);
+      if (e < 0) e = end;
+      c.svol.read(s, e - s, m.blocksAt(into + (s - lba) * bb, e - s));
+      s = e < end ? d.nextClean(e, end) : -1;
+    }
   }
 
   private destageWork(): Work {

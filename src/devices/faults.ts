@@ -6,7 +6,7 @@
  * the runtime; the systematic test and the soak use failNth(), which fails the n-th I/O.
  * The wrapped devices stay the real ones: a test reads their bytes to check what survived.
  */
-import { AwsTapeWriter, type AwsTapeWriterOptions } from './awstape.ts';
+import { AWS_HEADER_BYTES, AWS_MAX_SEGMENT, AwsTapeWriter, type AwsTapeWriterOptions } from './awstape.ts';
 import { type BlockDevice, type DeviceError, checkRange } from './block-device.ts';
 
 /** One I/O about to happen. On the tape, lba is the tape block number (0 = the first). */
@@ -15,6 +15,8 @@ export interface Io {
   op: 'read' | 'write' | 'flush' | 'tapemark';
   lba: number;
   count: number;
+  /** On the tape: the image's size before the write and after it (headers included). */
+  tapeBytes?: { from: number; to: number };
 }
 
 /** Returns the error the I/O fails with, or null to let it happen. */
@@ -57,13 +59,15 @@ export class FaultyTapeWriter extends AwsTapeWriter {
   }
 
   override writeBlock(data: Uint8Array): void {
-    const e = this.inject({ device: this.name, op: 'write', lba: this.blocksWritten, count: 1 });
+    const from = this.bytesWritten, to = from + data.byteLength + AWS_HEADER_BYTES * Math.max(1, Math.ceil(data.byteLength / AWS_MAX_SEGMENT));
+    const e = this.inject({ device: this.name, op: 'write', lba: this.blocksWritten, count: 1, tapeBytes: { from, to } });
     if (e) throw e;
     super.writeBlock(data);
   }
 
   override writeTapemark(): void {
-    const e = this.inject({ device: this.name, op: 'tapemark', lba: this.blocksWritten, count: 0 });
+    const from = this.bytesWritten;
+    const e = this.inject({ device: this.name, op: 'tapemark', lba: this.blocksWritten, count: 0, tapeBytes: { from, to: from + AWS_HEADER_BYTES } });
     if (e) throw e;
     super.writeTapemark();
   }

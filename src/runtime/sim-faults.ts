@@ -35,6 +35,11 @@ export class SimFaults implements Steppable {
   readonly hits: FaultHit[];
   private readonly armed: boolean[];
 
+  /** A quota fault's room: the tape's size when it was armed. */
+  private readonly room = new Map<Fault, number>();
+  /** The tape image's size now (for the quota's room). */
+  tapeBytes: () => number = () => 0;
+
   constructor(readonly faults: readonly Fault[], private readonly now: () => number, private readonly log: Log,
     private readonly names = { pvol: 'pvol-601', svol: 'svol-602', tape: 'tape-303' }) {
     this.hits = faults.map((f) => ({ kind: f.kind, at: f.at, hits: 0, firstHitAt: -1 }));
@@ -74,9 +79,13 @@ export class SimFaults implements Steppable {
       case 'tape-write':
         if (h.hits > 0 || io.device !== this.names.tape || io.op !== 'write' || io.lba < f.block) return null;
         return new DeviceError(this.names.tape, 'write', io.lba, 'write error');
-      case 'quota':
-        if (io.device !== this.names.tape || (io.op !== 'write' && io.op !== 'tapemark')) return null;
-        return new QuotaError(this.names.tape, 'write', io.lba, 'storage quota exhausted: the tape cannot grow');
+      case 'quota': {
+        // The storage keeps what it holds: the tape may be rewritten up to its size when the
+        // quota ran out (a failed file overwritten), never grow past it.
+        const room = this.room.get(f) ?? Infinity;
+        if (io.device !== this.names.tape || !io.tapeBytes || io.tapeBytes.to <= room) return null;
+        return new QuotaError(this.names.tape, 'write', io.lba, `storage quota exhausted: the tape cannot grow past ${room} bytes`);
+      }
       case 'worker':
         return null;
     }
@@ -112,6 +121,7 @@ export class SimFaults implements Steppable {
       const h = this.hits[i];
       if (!this.armed[i] && t >= f.at) {
         this.armed[i] = true;
+        if (f.kind === 'quota') this.room.set(f, this.tapeBytes());
         this.log('508', 'fault.armed', undefined, { kind: f.kind });
         if (f.kind === 'worker') {
           h.hits = 1;

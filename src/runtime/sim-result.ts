@@ -109,13 +109,17 @@ export function buildResult(i: ResultInput): RunResult {
     const v = checkOne(i, b, sp, files[file] ?? []);
     const hd = b.handle;
     if (hd.status === 'done' && hd.params.segments.some((x) => x.dest.kind === 'tape')) file++;
-    if (verdict === null || (verdict.verified && !v.verified)) verdict = v;
+    // With faults in the scenario a backup that a fault ended is an outcome, reported in
+    // `backups`, not a verdict on the tape: only completed backups must verify, and one must.
+    const judged = !i.s.faults?.length || hd.status === 'done';
+    if (judged && (verdict === null || (verdict.verified && !v.verified))) verdict = v;
     backups.push({
       status: hd.status, failure: hd.failure, ...(hd.reason ? { reason: hd.reason } : {}), failedSegment: hd.failedSegment,
       blocksDone: hd.blocksDone, ...(hd.status === 'done' ? { verified: v.verified } : {}),
     });
   }
   const ps = ctl.status();
+  if (!verdict && i.s.faults?.length && backups.length) reason ??= `no backup completed: ${backups.map((b) => b.reason ?? b.status).join('; ')}`;
   reason ??= verdict?.reason;
   return {
     scenario: s.name, mode: s.mode, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,

@@ -107,6 +107,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const injectors = [...(faults ? [faults.inject] : []), ...(opts.inject ? [opts.inject] : [])];
   const inject = injectors.length ? anyOf(...injectors) : null;
   const tape = inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter();
+  if (faults) faults.tapeBytes = () => tape.bytesWritten;
   const cost = createCostModel(s.costs);
   const ctl = new Controller({
     core: opts.core, blocks, blockBytes, cacheSlots, cost, tape, backupDisk: opts.backupDisk, now, log,

@@ -103,8 +103,9 @@ export const FAULT_PROCESSORS = ['501', '502', '503', '508'] as const;
  * - media-read: reading `lba` of the P-VOL or the S-VOL fails from then on, until the block
  *   is written again (the drive reassigns it, as disks do);
  * - svol-write: the next write to the S-VOL (covering `lba`, if given) fails (once);
- * - quota: the storage has no room left: every tape write from then on fails (the volumes
- *   are laid out before the run and never grow);
+ * - quota: the storage has no room left: the tape cannot grow past the size it has then (a
+ *   file a failed backup left may be written over; the volumes are laid out before the run
+ *   and never grow);
  * - worker: processor `processor` stops for `downMs`, then is restarted.
  */
 export type Fault =

@@ -131,11 +131,19 @@ describe('outcomes in the sim', () => {
     });
   }
 
-  it('a media error on the S-VOL aborts an E3 backup naming the LBA; rewritten by the resync, it is gone', () => {
-    const r = run('E3', [{ at: 0.5, kind: 'media-read', volume: 'svol', lba: 100 }], RECOVER);
+  it('a media error on the S-VOL aborts an E3 backup naming the LBA and suspends the pair; rewritten by the resync, it is gone', () => {
+    // Nothing pending at the split: the merge needs the S-VOL's own block 100.
+    const r = run('E3', [{ at: 0.5, kind: 'media-read', volume: 'svol', lba: 100 }], RECOVER, { initial: { pair: 'duplex', pending: 0, dirtyInCache: 0 } });
     expect(r.backups[0]).toMatchObject({ status: 'failed', failure: 'device', reason: 'device error: S-VOL read at LBA 100' });
     expect(r.backups[1]).toMatchObject({ status: 'done', verified: true });
     expect(r.faults![0]).toMatchObject({ kind: 'media-read', healed: true });
+    expect(r.invariants?.ok).toBe(true);
+  });
+
+  it('a media error on an S-VOL block still pending in 514 fails nothing: E3 takes that block from the P-VOL side', () => {
+    const r = run('E3', [{ at: 0, kind: 'media-read', volume: 'svol', lba: 100 }], undefined, { initial: { pair: 'duplex', pending: 1, dirtyInCache: 0 } });
+    expect(r.faults![0].hits).toBeGreaterThan(0);
+    expect(r.backups).toEqual([expect.objectContaining({ status: 'done', verified: true })]);
     expect(r.invariants?.ok).toBe(true);
   });
 

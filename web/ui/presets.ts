@@ -13,9 +13,12 @@ export interface Preset { file: string; scenario: Scenario }
 /** Sorted by mode order so the list reads E1, E2, E2h, E3, E4, then the prior art's two weaknesses. */
 const ORDER: Mode[] = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync', 'naive'];
 
+/** The faults' presets (one per fault kind, docs/scenario.md#faults) come after the modes'. */
+const faulty = (p: Preset) => (p.scenario.faults?.length ? 1 : 0);
+
 export const PRESETS: readonly Preset[] = Object.entries(files)
   .map(([path, json]) => ({ file: path.split('/').pop()!, scenario: validateScenario(json) }))
-  .sort((a, b) => ORDER.indexOf(a.scenario.mode) - ORDER.indexOf(b.scenario.mode) || a.file.localeCompare(b.file));
+  .sort((a, b) => faulty(a) - faulty(b) || ORDER.indexOf(a.scenario.mode) - ORDER.indexOf(b.scenario.mode) || a.file.localeCompare(b.file));
 
 /** One line per mode, from SPEC.md "The flows". */
 export const MODE_LABELS: Record<Mode, string> = {
