@@ -141,7 +141,9 @@ describe('outcomes in the sim', () => {
   });
 
   it('a media error on an S-VOL block still pending in 514 fails nothing: E3 takes that block from the P-VOL side', () => {
-    const r = run('E3', [{ at: 0, kind: 'media-read', volume: 'svol', lba: 100 }], undefined, { initial: { pair: 'duplex', pending: 1, dirtyInCache: 0 } });
+    // Split and back up at once: the backup has the disks before the background copy gets there.
+    const r = run('E3', [{ at: 0, kind: 'media-read', volume: 'svol', lba: 100 }], [{ at: 0, op: 'split' }, { at: 0, op: 'backup', transferBlocks: 8 }],
+      { initial: { pair: 'duplex', pending: 1, dirtyInCache: 0 } });
     expect(r.faults![0].hits).toBeGreaterThan(0);
     expect(r.backups).toEqual([expect.objectContaining({ status: 'done', verified: true })]);
     expect(r.invariants?.ok).toBe(true);
