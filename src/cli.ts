@@ -13,6 +13,7 @@ import type { Core } from './core/core-api.ts';
 import { createSharedMemory } from './core/memory.ts';
 import { createRefCore } from './core/reference.ts';
 import { createSim, type RunResult } from './runtime/sim.ts';
+import { faultOutcome } from './runtime/fault-outcome.ts';
 import { ALL_MODES, DEFAULT_SCENARIO, DEMO_MODES, type Mode, type Scenario } from './scenario/schema.ts';
 import { ScenarioError, validateScenario, withOverrides, type Overrides } from './scenario/validate.ts';
 
@@ -133,6 +134,8 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(`${s.name} — ${s.geometry.blocks} blocks × ${s.geometry.blockBytes} B, seed ${s.seed}, core ${core.kind}\n`);
     process.stdout.write(`${table(results)}\n`);
     for (const r of results) {
+      for (const line of faultOutcome(r)) process.stdout.write(`${r.mode}: ${line}\n`);
+      if (r.invariants && !r.invariants.ok) process.stdout.write(`${r.mode}: invariants violated: ${r.invariants.violations.join('; ')}\n`);
       if (r.verified) continue;
       const demo = a.compare && DEMO_MODES.includes(r.mode) ? ' (expected: the prior art without the patent)' : '';
       process.stdout.write(`${r.mode}: NOT verified${demo}: ${r.reason}\n`);
@@ -140,7 +143,7 @@ async function run(args: string[]): Promise<number> {
   }
   // In a comparison the demonstration's failure is its point, not an error of the run.
   const judged = a.compare ? results.filter((r) => !DEMO_MODES.includes(r.mode)) : results;
-  return judged.every((r) => r.verified) ? 0 : 1;
+  return judged.every((r) => r.verified && r.invariants?.ok !== false) ? 0 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -141,6 +141,7 @@ export class Channel502 implements Processor {
   private failureReason(code: number): string {
     const why = FAILURE_REASONS[code] || 'failed';
     const d = backupFailureDetail(this.m);
+    if (d?.quota) return `${why} at ${d.device} ${d.device === 'tape' ? 'block' : 'LBA'} ${d.lba}: it cannot grow; the volumes are intact (free some space and back up again)`;
     if (d && FAILURE_KINDS[code] !== 'pair-state') return `${why}: ${d.device} ${d.op} at ${d.device === 'tape' ? 'block' : 'LBA'} ${d.lba}`;
     const pair = pairSuspendReason(this.c);
     return pair ? `${why} (${pair})` : why;

@@ -168,7 +168,7 @@ describe('outcomes in the sim', () => {
 
   it('quota exhausted: the backup fails with a clear message, the volumes intact', () => {
     const r = run('E1', [{ at: 0.5, kind: 'quota' }]);
-    expect(r.backups[0]).toMatchObject({ status: 'failed', failure: 'quota', reason: 'storage quota exhausted: tape write at block 0' });
+    expect(r.backups[0]).toMatchObject({ status: 'failed', failure: 'quota', reason: 'storage quota exhausted at tape block 0: it cannot grow; the volumes are intact (free some space and back up again)' });
     expect(r.pair).toEqual({ p516: 'split', s517: 'split' });
     expect(r.invariants).toEqual({ ok: true, violations: [] });
   });

@@ -54,6 +54,6 @@ describe('COPY ABORTED with the device\'s own sense', () => {
     const { r, raw, st } = setup([{ at: 0, kind: 'quota' }]);
     expect(r.sense).toMatchObject({ key: 0x0a, asc: 0x0d, ascq: 0x01 });
     expect(decodeSense(raw.subarray(19))).toMatchObject({ key: 0xd, asc: 0x00, ascq: 0x02, information: 0 });
-    expect(st.host.sim.controller.lastBackup).toMatchObject({ failure: 'quota', reason: 'storage quota exhausted: tape write at block 0' });
+    expect(st.host.sim.controller.lastBackup).toMatchObject({ failure: 'quota', reason: 'storage quota exhausted at tape block 0: it cannot grow; the volumes are intact (free some space and back up again)' });
   });
 });

@@ -7,6 +7,7 @@ import type { RunResult, Snapshot } from '../../src/runtime/sim.ts';
 import type { SimEvent } from '../../src/array/events.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
+import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
 import type { BitmapView, FrameView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';
 
 /** The planned backup range of the script's first backup command (511's range), or null. */
@@ -84,6 +85,7 @@ export function resultOf(r: RunResult): ResultView {
     blocksCopied: r.backgroundCopies + r.priorityCopies + r.cowCopies,
     svolWrites: r.svolWritesForBackup,
     firstBadBlock: r.firstMismatch?.block ?? null,
+    faults: faultOutcome(r),
     extra: {
       ...(r.reason ? { 'why not verified': r.reason } : {}),
       core: r.core,

@@ -54,6 +54,8 @@ export interface ResultView {
   blocksCopied: number | null;
   svolWrites: number | null;
   firstBadBlock: number | null;
+  /** The faults' outcome, one line each (src/runtime/fault-outcome.ts); empty without faults. */
+  faults?: string[];
   /** Everything else the runtime reported, shown as a table. */
   extra: Record<string, string | number | boolean>;
 }
