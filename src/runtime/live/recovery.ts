@@ -11,6 +11,7 @@
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { readJournal } from './cache-journal.ts';
 import { MetadataJournal, recoverMetadata, type Recovered, type SlotStore } from './metadata-journal.ts';
+import { honestPair } from './recovery-honesty.ts';
 
 export interface PairView {
   pvol: string;
@@ -74,6 +75,10 @@ export function recover(io: RecoveryIo): RecoveryReport {
       io.clearJournal();
     }
   }
+  // No record claims more than is true: an untrusted split-pending pair comes back suspended.
+  const honest = r.pairs.map((p) => honestPair(p, r.bitmapsTrusted));
+  for (const h of honest) if (h.note) notes.push(h.note);
+  r.pairs = honest.map((h) => h.pair);
   if (r.pairs.length) {
     // The recovered state, now with conservative bitmaps and the volumes flushed, becomes
     // the newest record; the interrupted operations stay listed until a new run replaces it.
