@@ -124,7 +124,7 @@ async function run(args: string[]): Promise<number> {
   const modes: Mode[] = a.compare ? [...ALL_MODES] : [s.mode];
   const results: RunResult[] = [];
   for (const mode of modes) {
-    const sim = createSim(s, { core, mode });
+    const sim = createSim(s, { core, mode, invariants: true });
     const r = sim.runToEnd();
     results.push(r);
     if (a.tapeOut) writeFileSync(a.tapeOut, sim.tape.bytes());

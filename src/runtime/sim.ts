@@ -52,6 +52,12 @@ export interface SimOptions {
    * fault test's failNth), besides the scenario's own faults.
    */
   inject?: Injector;
+  /**
+   * Check the sim's invariants at the end (sim-invariants.ts; RunResult.invariants): the
+   * CLI, the soak and the fault tests do; by default only a scenario with faults, so that a
+   * run without them has the same fields as the live runtime's.
+   */
+  invariants?: boolean;
 }
 
 export interface Snapshot {
@@ -140,7 +146,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     runToEnd() {
       while (step());
       const r = buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image, faults });
-      if (!servers) return r;
+      if (!servers || !(opts.invariants ?? !!s.faults?.length)) return r;
       return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image }) };
     },
     snapshot() {

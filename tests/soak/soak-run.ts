@@ -84,7 +84,7 @@ export function soakOne(core: Core, runSeed: number): SoakRun & { backups: { sta
   const f = failNth(io ? r.int(400) : -1, (x) => new DeviceError(x.device, x.op === 'tapemark' ? 'write' : x.op, x.lba, 'injected I/O error'));
   const base = { runSeed, mode: s.mode, faults: (s.faults ?? []).map((x) => x.kind), io };
   try {
-    const res = createSim(s, { core, inject: f.inject, serveInline: r.float() < 0.3, maxSteps: 2_000_000 }).runToEnd();
+    const res = createSim(s, { core, inject: f.inject, serveInline: r.float() < 0.3, maxSteps: 2_000_000, invariants: true }).runToEnd();
     return { ...base, violations: res.invariants?.violations ?? ['no invariants reported'], backups: res.backups };
   } catch (e) {
     return { ...base, violations: [`the sim threw: ${e instanceof Error ? e.message : String(e)}`], backups: [] };

@@ -158,7 +158,7 @@ describe('outcomes in the sim', () => {
 
   it('a failed destage keeps the data in cache and suspends the pair; nothing acknowledged is lost', () => {
     const f = failNth(0, (io) => new DeviceError(io.device, 'write', io.lba, 'injected'), (io) => io.device === 'pvol-601' && io.op === 'write');
-    const sim = createSim(small({ script: RECOVER }), { core, mode: 'E3', inject: f.inject });
+    const sim = createSim(small({ script: RECOVER }), { core, mode: 'E3', inject: f.inject, invariants: true });
     const r = sim.runToEnd();
     expect(f.failed).not.toBeNull();
     expect(sim.events.find((e) => e.ev === 'pair.suspended')?.detail?.reason).toMatch(/^P-VOL write error at LBA/);

@@ -33,7 +33,7 @@ const injected = (io: Io) => new DeviceError(io.device, io.op === 'tapemark' ? '
 
 function runFailing(mode: Mode, n: number, serveInline = false) {
   const f = failNth(n, injected);
-  const sim = createSim(scenario, { core, mode, inject: f.inject, serveInline });
+  const sim = createSim(scenario, { core, mode, inject: f.inject, serveInline, invariants: true });
   return { r: sim.runToEnd(), f };
 }
 
