@@ -86,6 +86,8 @@ describe('cache journal + recovery: every acknowledged write survives a reload',
       expect(again.interrupted.map((x) => x.id)).toEqual(['backup-1']);
       expect(again.pairs[0].pending).toBe(BLOCKS);
       expect(again.pairs[0].state517).toBe('suspended');
+      // The record recovery wrote back does not turn untrusted bitmaps into trusted ones.
+      expect(again.bitmapsTrusted).toBe(false);
     }));
   });
 

@@ -80,9 +80,11 @@ export function recover(io: RecoveryIo): RecoveryReport {
   for (const h of honest) if (h.note) notes.push(h.note);
   r.pairs = honest.map((h) => h.pair);
   if (r.pairs.length) {
-    // The recovered state, now with conservative bitmaps and the volumes flushed, becomes
-    // the newest record; the interrupted operations stay listed until a new run replaces it.
-    new MetadataJournal(io.meta, r.sequence).commit({ clean: true, pairs: r.pairs, inFlight: r.interrupted, ...(r.run ? { run: r.run } : {}) });
+    // The recovered state, the volumes flushed, becomes the newest record; the interrupted
+    // operations stay listed until a new run replaces it.
+    // It is CLEAN only if its bitmaps were trusted: all-dirty bitmaps written as CLEAN would
+    // make the next recovery trust what nobody saved.
+    new MetadataJournal(io.meta, r.sequence).commit({ clean: r.bitmapsTrusted, pairs: r.pairs, inFlight: r.interrupted, ...(r.run ? { run: r.run } : {}) });
   }
   return {
     found: r.pairs.length > 0 || replayed > 0 || notes.length > 0,
