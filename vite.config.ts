@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
- * Cross-origin isolation (DESIGN.md "Concurrency"): SharedArrayBuffer and a shared
+ * Cross-origin isolation (docs/architecture.md#concurrency): SharedArrayBuffer and a shared
  * WebAssembly.Memory need COOP same-origin + COEP require-corp. `vite` and `vite preview`
  * send them; a static host that sends no headers gets them from coi-serviceworker.
  */

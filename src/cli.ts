@@ -1,11 +1,12 @@
 /**
- * The Node command line over the sim runtime (issue 4 "CLI"; Node-only, so node:* is fine).
+ * The Node command line over the sim runtime (docs/scenario.md#splitstream-run; Node-only,
+ * so node:* is fine).
  *   splitstream run [scenario.json] [--mode M] [--seed N] [--blocks N] [--pending F]
  *                   [--compare] [--json] [--tape-out file.aws]
  *   splitstream scsi [--scenario f] [--tape-out f.aws]  SCSI wire session (src/scsi/wire.ts)
  *   splitstream tape <file> [--json]    inspect an AWSTAPE image (src/devices/tape-cli-node.ts)
  * `run` exits 0 only if every run verified; 1 if one did not; 2 on a usage or scenario error.
- * --compare also runs the demonstration mode 'naive' (SPEC.md "The problem", point 2), which
+ * --compare also runs the demonstration mode 'naive' (docs/patent.md#the-problem), which
  * is expected to fail the check: its row is shown, but only the other modes set the exit code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Which Chromium the Playwright tests and benchmarks drive (DESIGN.md "Testing and CI"):
+ * Which Chromium the Playwright tests and benchmarks drive (docs/architecture.md#testing):
  * $CHROMIUM_PATH, then Debian's /usr/bin/chromium, then Playwright's own download. With none,
  * fail at once with the two ways to get one.
  */

@@ -75,7 +75,7 @@ export function atomicAndNotBits(base: usize, s: u32, e: u32): void {
 }
 
 /**
- * First set bit in [from, limit), or -1. The SIMD loop the issue asks for: skip zero
+ * First set bit in [from, limit), or -1. The SIMD loop of the hot path: skip zero
  * 128-bit lanes (four at a time, 64 bytes per test), then ctz on the word that has a bit.
  */
 export function scanSet(base: usize, from: u32, limit: u32): i32 {

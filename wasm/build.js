@@ -1,5 +1,6 @@
-// Builds the AssemblyScript core (DESIGN.md "WASM rules"): stub runtime, no allocations,
-// imported shared memory so every worker instantiates the one module over one memory.
+// Builds the AssemblyScript core (docs/architecture.md#the-wasm-core): stub runtime, no
+// allocations, imported shared memory, so every worker instantiates the one module over
+// the one memory.
 import asc from 'assemblyscript/asc';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

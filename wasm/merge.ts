@@ -1,4 +1,5 @@
-// The staging merge of embodiment 3 (SPEC.md, Figs. 8–9; claims 4, 8, 13, 17): 503 builds
+// The staging merge of embodiment 3 (docs/patent.md#embodiment-3-staging-merge, Figs. 8–9;
+// claims 4, 8, 13, 17): 503 builds
 // the staging area 515 from the P-VOL where the differential 514 still has a pending bit
 // (the split-instant data has not reached the S-VOL) and from the S-VOL elsewhere. Runs of
 // equal bits are found with the SIMD scans and moved with one memory.copy each.

@@ -1,6 +1,6 @@
 // The summary level of a bitmap (src/core/bitmap-layout.ts): one bit per 128-bit lane, so
 // finding the next dirty block of a huge, mostly clean differential 514 costs time in
-// proportion to the dirty part (the aim: 2^26 bits, 0.01% dirty, under 1 ms).
+// proportion to the dirty part (the benchmark's target: 2^26 bits, 0.01% dirty, under 1 ms).
 import { orBits, andNotBits, atomicOrBits, scanSet } from './bits';
 
 /** Header fields (bitmap-layout.ts): bit count, word array, summary array. */

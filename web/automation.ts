@@ -1,5 +1,5 @@
 /**
- * The page's automation API for tests and benchmarks (issue 6):
+ * The page's automation API for tests and benchmarks:
  *   window.splitstream.run(scenario, {runtime: 'live' | 'sim', mode}) → the CLI's --json object
  *   window.splitstream.reset() → stops a live run and deletes the playground's OPFS files
  *   window.splitstream.version

@@ -1,8 +1,8 @@
 /**
- * The smallest worker of the live runtime's shape (DESIGN.md "WASM rules"): it receives the
- * compiled core and the shared memory, instantiates the module over that memory, and answers
- * through Comlink. The page uses it to prove the whole chain: module worker, shared memory,
- * Comlink, the AssemblyScript build.
+ * The smallest worker of the live runtime's shape (docs/architecture.md#the-wasm-core): it
+ * receives the compiled core and the shared memory, instantiates the module over that
+ * memory, and answers through Comlink. The page uses it to prove the whole chain: module
+ * worker, shared memory, Comlink, the AssemblyScript build.
  */
 import { expose } from 'comlink';
 import { instantiateExports, type CoreExports } from '../src/core/wasm-core.ts';

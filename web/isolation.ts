@@ -1,5 +1,5 @@
 /**
- * Why the page can or cannot share memory between workers (DESIGN.md "Concurrency"):
+ * Why the page can or cannot share memory between workers (docs/architecture.md#concurrency):
  * a shared WebAssembly.Memory needs SharedArrayBuffer, which browsers give only to
  * cross-origin-isolated pages. Returns a plain sentence for the user when it is impossible.
  */

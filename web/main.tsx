@@ -3,6 +3,6 @@ import { App } from './app.tsx';
 import { installAutomation } from './automation.ts';
 import './styles.css';
 
-// window.splitstream (tests and benchmarks drive the page through it, issue 6).
+// window.splitstream (tests and benchmarks drive the page through it, automation.ts).
 installAutomation();
 render(<App />, document.getElementById('app')!);

@@ -1,5 +1,5 @@
 /**
- * The parsed backup command (backup parameter info 511, SPEC.md parts table) and the handle
+ * The parsed backup command (backup parameter info 511, docs/patent.md#parts) and the handle
  * through which its issuer (the sim's backup server 102, or the SCSI copy manager for
  * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
  */
@@ -7,10 +7,11 @@ import { B, BackupState, type Mem507 } from './memory-507.ts';
 import { backupFailureDetail, type FailureDetail } from './device-errors.ts';
 
 /**
- * How 503 makes the streamed data equal the split-instant image (SPEC.md "The flows"):
+ * How 503 makes the streamed data equal the split-instant image (docs/patent.md#the-flows):
  * priority = embodiment 1, wait = embodiment 2 (and its Fig. 7 variant, and the prior
  * art's plain backup), staging = embodiment 3. These are the methods the SCSI wire and the
- * live runtime's EXTENDED COPY split modes name (SCSI.md).
+ * live runtime's EXTENDED COPY split modes name
+ * (docs/scsi.md#c0h-split-and-copy-vendor-segment-descriptor).
  */
 /**
  * Backup modes (docs/patent.md#the-flows): the four embodiments, the Fig. 7 polling variant
@@ -28,7 +29,7 @@ export const METHODS: readonly Method[] = ['priority', 'wait', 'staging'];
 
 /**
  * 511's B.METHOD codes: the three methods, then 'naive', which is no method of the patent
- * but the prior art's second weakness (SPEC.md "The problem", point 2): 503 streams the
+ * but the prior art's second weakness (docs/patent.md#the-problem): 503 streams the
  * S-VOL range as it is, never looking at 514. Only the sim's demonstration mode asks for it
  * (BackupParams.naive); it comes last so the patent's three keep their codes.
  */
@@ -38,7 +39,7 @@ export type MethodCode = (typeof METHOD_CODES)[number];
 export interface BackupSegment {
   /** First S-VOL block. */
   lba: number;
-  /** Blocks (0 moves nothing and is not an error, SCSI.md). */
+  /** Blocks (0 moves nothing and is not an error, as in SPC-4). */
   blocks: number;
   /** Tape (segment 00h) or a disk at an LBA (segment 02h, §0048). */
   dest: { kind: 'tape' } | { kind: 'disk'; lba: number };

@@ -1,10 +1,10 @@
 /**
- * The cache slots of 507 (SPEC.md: 501 puts writes in cache and acknowledges at once; 508
- * destages them later, §0016). One slot holds one P-VOL block. The directory is two
- * arrays in shared memory: block → slot and slot → block, plus a state per slot.
- * A dirty slot holds the newest data of its block, which may be the split-instant version
- * that copy before write and the staging merge must use (SPEC.md "What the patent leaves
- * implicit"), so a dirty slot is never evicted, only destaged.
+ * The cache slots of 507 (docs/patent.md#parts: 501 puts writes in cache and acknowledges
+ * at once; 508 destages them later, §0016). One slot holds one P-VOL block. The directory
+ * is two arrays in shared memory: block → slot and slot → block, plus a state per slot. A
+ * dirty slot holds the newest data of its block, which may be the split-instant version
+ * that copy before write and the staging merge must use
+ * (docs/patent.md#the-point-in-time-rule), so a dirty slot is never evicted, only destaged.
  */
 import { SlotState, W, type Mem507 } from './memory-507.ts';
 

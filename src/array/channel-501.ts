@@ -1,10 +1,10 @@
 /**
- * Channel processor 501 (SPEC.md parts table, §0016): client I/O into cache with an
+ * Channel processor 501 (docs/patent.md#parts, §0016): client I/O into cache with an
  * immediate acknowledgement, and the pair commands, the split above all. It handles its
  * port's commands in arrival order, so the split is one point in the stream of writes:
  * every write acknowledged before the split ack is in the image, none after it.
  *
- * Quick split (§0020–0022): 516 := split, 517 := split-pending, ack at once; the pending
+ * Quick split (§0024, §0026): 516 := split, 517 := split-pending, ack at once; the pending
  * bits stay in 514 and new writes go to the post-split bitmap (O(1), differential-514.ts).
  * Copy before write: a post-split write to a block still pending in 514 first asks 508 to
  * copy that block to the S-VOL, then goes to cache. The prior art ('sync' split) holds the
@@ -147,7 +147,7 @@ export class Channel501 implements Processor {
     return { ok: true, p516: PAIR_STATES[this.m.w(W.P_STATE)], s517: PAIR_STATES[this.m.w(W.S_STATE)] };
   }
 
-  /** The pair state machine's effects (SPEC.md "Pair states"); refusals change nothing. */
+  /** The pair state machine's effects (docs/patent.md#pair-states); refusals change nothing. */
   private apply(op: PairOp): PairResult {
     const { c, m } = this;
     const why = this.check(op);
@@ -155,7 +155,7 @@ export class Channel501 implements Processor {
     const set = (p: number, s: number) => { m.setW(W.P_STATE, p); m.setW(W.S_STATE, s); };
     switch (op) {
       case 'create':
-        c.diff.setAll(); // formation copy: every block (§0019)
+        c.diff.setAll(); // formation copy: every block (§0020)
         set(PS.DUPLEX_PENDING, PS.DUPLEX_PENDING);
         break;
       case 'split': {

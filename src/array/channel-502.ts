@@ -1,8 +1,8 @@
 /**
- * Channel processor 502 (SPEC.md parts table, §0025): receives the backup command on port
+ * Channel processor 502 (docs/patent.md#parts, §0027): receives the backup command on port
  * 402/403, validates and parses it into 511, hands it to 503, and answers the backup server
  * at once (the command is accepted without waiting: claims 1, 5, 9, 14). When 503 ends it,
- * 502 reports the outcome. For embodiment 4 (§0036–0038, Figs. 10–11) the command carries
+ * 502 reports the outcome. For embodiment 4 (§0038–0043, Figs. 10–11) the command carries
  * the split: 502 asks 501 to split (through 507) and answers only once 501 has done it.
  */
 import { B, BackupState, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';

@@ -1,12 +1,12 @@
 /**
- * Channel processor 503 (SPEC.md parts table): executes the backup parsed into 511. It
- * checks 514 over each transfer unit (or over the whole range first, §0026) and makes the
+ * Channel processor 503 (docs/patent.md#parts): executes the backup parsed into 511. It
+ * checks 514 over each transfer unit (or over the whole range first, §0028) and makes the
  * unit consistent before any of it reaches the destination:
  *   priority (embodiment 1, Figs. 3–4): pending blocks → 508 copies them with priority,
  *     then 508 stages the S-VOL unit into 515, then 503 streams it;
  *   wait (embodiment 2, Figs. 5–6): hold the whole backup until 514 is empty;
  *   staging (embodiment 3, Figs. 8–9): 508 merges P-VOL side and S-VOL blocks in 515;
- *   naive (not the patent: SPEC.md "The problem" point 2, a demonstration): stage the
+ *   naive (not the patent: docs/patent.md#the-problem, a demonstration): stage the
  *     S-VOL unit as it is, whatever 514 says, so pending blocks reach the tape stale.
  * Several staging buffers (NBUF, memory-507.ts) let 508 prepare units while 503 streams
  * others; 503 asks for the units of its free buffers in one request and streams the READY
@@ -193,9 +193,9 @@ export class Channel503 implements Processor {
   }
 
   /**
-   * 515 → tape (SPEC.md: 503 moves the data to the tape device 303), unit after unit, then
-   * one commit. Touches only what 503 owns: READY buffers nobody else writes, its tape,
-   * its cursor B.SENT_SEQ.
+   * 515 → tape (docs/patent.md#the-flows: 503 moves the data to the tape device 303), unit
+   * after unit, then one commit. Touches only what 503 owns: READY buffers nobody else
+   * writes, its tape, its cursor B.SENT_SEQ.
    */
   private stream(run: number[]): void {
     const { c, m } = this;

@@ -1,5 +1,5 @@
 /**
- * What every processor of the controller is given (SPEC.md parts table): the shared memory
+ * What every processor of the controller is given (docs/patent.md#parts): the shared memory
  * 507 and its structures, the volumes (only 508 touches them), the tape (503 streams to
  * it), the cost model, a clock and the event log. A processor offers one bounded step at a
  * time as a Work; the runtime decides when it runs (the sim: `cost` ms of virtual time after
@@ -65,11 +65,11 @@ export interface Ctx {
   reqRing: SpscQueue;
   /**
    * Set only where 503's worker holds its own handles on the volumes (the live runtime with
-   * 'readwrite-unsafe', issue 6): 503 then performs its requests to 508 itself, with 508's
-   * own code, in its own step, instead of queueing them in reqRing and waiting for 508's
-   * worker to wake up. Returns false for a request it cannot serve (e.g. no disk target
-   * handle), which then goes through reqRing as usual. Without it (the sim, exclusive
-   * handles) every volume I/O goes through 508 (SPEC.md parts table).
+   * 'readwrite-unsafe', docs/live.md): 503 then performs its requests to 508 itself, with
+   * 508's own code, in its own step, instead of queueing them in reqRing and waiting for
+   * 508's worker to wake up. Returns false for a request it cannot serve (e.g. no disk
+   * target handle), which then goes through reqRing as usual. Without it (the sim,
+   * exclusive handles) every volume I/O goes through 508 (docs/patent.md#parts).
    */
   serve508?: (type: number, a: number, n: number, seg: number) => boolean;
   now(): number;

@@ -1,5 +1,5 @@
 /**
- * The storage controller 301 (SPEC.md parts table), written once with no DOM and no Worker
+ * The storage controller 301 (docs/patent.md#parts), written once with no DOM and no Worker
  * in it: shared memory 507 and processors 501, 502, 503, 508 that talk only through it.
  * A runtime drives it by asking each processor for its next bounded step (context.ts):
  * the sim runtime (src/runtime/sim.ts) in virtual time, the live runtime in workers.

@@ -1,9 +1,9 @@
 /**
- * 508's copies of pending blocks to the S-VOL (SPEC.md: background, copy before write and
- * priority copies all move 514's pending blocks, §0019–0029) and the one reading of a
- * block's newest data (cache slot, else P-VOL). Functions over a Ctx, so 503's worker can
- * run them too when it serves its own requests (Ctx.serve508). Why the newest data of a
- * pending block is its split-instant version: disk-508.ts, the point-in-time rule.
+ * 508's copies of pending blocks to the S-VOL (docs/patent.md#the-flows: background, copy
+ * before write and priority copies all move 514's pending blocks, §0019–0029) and the one
+ * reading of a block's newest data (cache slot, else P-VOL). Functions over a Ctx, so 503's
+ * worker can run them too when it serves its own requests (Ctx.serve508). Why the newest data
+ * of a pending block is its split-instant version: disk-508.ts, the point-in-time rule.
  */
 import { DeviceError } from '../devices/block-device.ts';
 import type { Ctx } from './context.ts';
@@ -81,8 +81,8 @@ function readSvol(c: Ctx, lba: number, n: number, into: number): boolean {
 /**
  * Whether a window of `runs` pending runs spanning `spanBytes` is cheaper written as one
  * span (an S-VOL read and a write of the whole span) than run by run. One I/O call costs
- * about what moving 16 KiB does (OPFS in Chromium on this project's machines: a call and
- * a message to the browser process, ~40 µs, against a few GB/s through the page cache),
+ * about what moving 16 KiB does (OPFS in Chromium: each call is a message to the browser
+ * process, while bytes move at page-cache speed; docs/live.md "Shaping the I/O for OPFS"),
  * so dense windows (random writes at 50 %) are coalesced and sparse ones (10 %) are not.
  */
 function coalesce(runs: number, spanBytes: number): boolean {

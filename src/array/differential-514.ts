@@ -1,10 +1,11 @@
 /**
- * The inter-pair differential 514 and the post-split change bitmap (SPEC.md "What the
- * patent leaves implicit"), both in 507 and both driven only through the Core (issue 4:
- * "the bitmaps go through the WASM core"). Word DIFF_ROLE says which of the two bitmaps is
- * 514 now: the quick split only redirects new writes to the other one (O(1), no walk of
- * the pending bits), and a resync after a complete split swaps the roles back.
- * Counts of set bits are kept in control words so the split reads them without a scan.
+ * The inter-pair differential 514 and the post-split change bitmap
+ * (docs/patent.md#the-point-in-time-rule), both in 507 and both driven only through the
+ * Core, so their scans are the WASM core's (docs/architecture.md#the-wasm-core). Word
+ * DIFF_ROLE says which of the two bitmaps is 514 now: the quick split only redirects new
+ * writes to the other one (O(1), no walk of the pending bits), and a resync after a
+ * complete split swaps the roles back. Counts of set bits are kept in control words so the
+ * split reads them without a scan.
  */
 import type { Core } from '../core/core-api.ts';
 import { W, type Mem507 } from './memory-507.ts';

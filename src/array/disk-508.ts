@@ -1,13 +1,13 @@
 /**
- * Disk processor 508 (SPEC.md parts table): the only processor that touches the volumes.
+ * Disk processor 508 (docs/patent.md#parts): the only processor that touches the volumes.
  * Its steps, most urgent first: copy before write for a waiting client write (501),
  * destage when 501 waits for a cache slot, the backup's requests from 503 (priority copy
- * §0029, staging the S-VOL, the staging merge of embodiment 3 §0034, writing to a disk
+ * §0028, staging the S-VOL, the staging merge of embodiment 3 §0035–0037, writing to a disk
  * target §0048), the background differential copy (formation, update and post-split
- * copies, §0019–0024), then plain destage (§0016). Each step is bounded (one request, or one
+ * copies, §0020–0024), then plain destage (§0016). Each step is bounded (one request, or one
  * span of at most COPY_CHUNK blocks).
  *
- * The point-in-time rule (SPEC.md "What the patent leaves implicit"): while a block's bit
+ * The point-in-time rule (docs/patent.md#the-point-in-time-rule): while a block's bit
  * is set in 514 after a split, no post-split write has reached it (501 asks for a copy
  * before write first), so its newest version, in a cache slot or else on the P-VOL, is the
  * split-instant version. readCurrent() (copy-508.ts) is the one place that reads it.
@@ -36,7 +36,8 @@ export class Disk508 implements Processor {
     if (req) return { cost: this.request(req, true), run: () => { const r = c.reqRing.peek()!; c.reqRing.pop(); this.request(r, false); } };
     if (c.cache.dirty() > c.cache.slots * 0.75) return this.destageWork();
     // A backup that streams has the disks: the background copy and the idle destage resume
-    // when it ends (SPEC.md Embodiment 1: "508 keeps copying the rest"). What the backup or
+    // when it ends (embodiment 1: after the priority copies 508 goes on copying the rest,
+    // docs/patent.md#embodiment-1-priority-copy). What the backup or
     // a client write needs (priority copy, copy before write, destage when the cache runs
     // short) still runs above. Without this the backup and a differential several times its
     // size split the disks and both take the longer time.
@@ -169,7 +170,7 @@ export class Disk508 implements Processor {
       case Req.STAGE: {
         if (dry) return c.cost.diskRead(len * bb, 1) + c.cost.cache(len * bb);
         // E1 copied the range first, E2 waited for all of 514: nothing may be pending here.
-        // Only the naive demonstration (SPEC.md "The problem" point 2) stages stale blocks,
+        // Only the naive demonstration (docs/patent.md#the-problem) stages stale blocks,
         // and says how many, so a reader of the log sees why its tape fails the check.
         const naive = METHOD_CODES[m.b(B.METHOD)] === 'naive';
         if (!naive && c.diff.pendingIn(lba, len) !== 0) throw new Error(`508: stage of ${lba}+${len} with blocks pending in 514`);
@@ -195,7 +196,7 @@ export class Disk508 implements Processor {
   }
 
   /**
-   * Embodiment 3 (§0034, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
+   * Embodiment 3 (§0035–0037, Figs. 8–9): pending blocks from the P-VOL side (cache or disk),
    * reflected ones from the S-VOL, merged in 515 by the core's stagingMerge. Nothing is
    * written to the S-VOL. Each side of the buffers' whole span is read once into the
    * scratch area, then every unit is merged into its own buffer.

@@ -4,7 +4,7 @@
  * (virtual in the sim, wall-clock in the live runtime).
  */
 
-/** Lanes: the servers, the controller's processors, and the devices (SPEC.md parts table). */
+/** Lanes: the servers, the controller's processors, and the devices (docs/patent.md#parts). */
 export type Actor =
   | '101' // client server
   | '102' // backup server

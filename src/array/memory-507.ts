@@ -1,5 +1,5 @@
 /**
- * Shared memory 507 (SPEC.md parts table), laid out by this one module above the core's
+ * Shared memory 507 (docs/patent.md#parts), laid out by this one module above the core's
  * reserved page (src/core/memory.ts). Everything the processors share lives here: the
  * backup management area 510 (control words with 512/513/516/517 and the counters, the
  * backup parameters 511, the two bitmaps: 514 and the post-split changes), the staging
@@ -97,7 +97,10 @@ export const RING_CAP = 64;
 
 export const SlotState = { FREE: 0, CLEAN: 1, DIRTY: 2 } as const;
 
-/** Largest run 508 moves in one background step (a bounded step, DESIGN.md). */
+/**
+ * Largest run 508 moves in one background step (every step is bounded,
+ * docs/architecture.md#one-controller-two-runtimes).
+ */
 export const COPY_CHUNK = 64;
 
 export interface Layout507 {

@@ -1,7 +1,7 @@
 /**
- * Pair states and the pair command rules (SPEC.md "Pair states", §0018–0024). 516 is the
- * state seen from the P-VOL, 517 from the S-VOL; after a quick split 516 says split while
- * 517 stays split-pending until 514 is empty. Codes match the wire (src/scsi/pair-cdb.ts).
+ * Pair states and the pair command rules (docs/patent.md#pair-states, §0018–0024). 516 is the
+ * state seen from the P-VOL, 517 from the S-VOL; after a quick split 516 says split while 517
+ * stays split-pending until 514 is empty. Codes match the wire (src/scsi/pair-cdb.ts).
  */
 export const PAIR_STATES = ['simplex', 'duplex-pending', 'duplex', 'split-pending', 'split', 'suspended'] as const;
 export type PairState = (typeof PAIR_STATES)[number];

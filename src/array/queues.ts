@@ -1,6 +1,6 @@
 /**
- * Single-producer single-consumer rings in 507: the queues between processors (issue 4:
- * "the queues between processors"; DESIGN.md "Concurrency": shared-memory rings with
+ * Single-producer single-consumer rings in 507: the queues between processors
+ * (docs/architecture.md#concurrency: the data plane is shared-memory rings with
  * Atomics). Header: head (next to read), tail (next to write), capacity, record words.
  * Records are RING_RECORD Int32 words. Only the producer moves tail, only the consumer head.
  */

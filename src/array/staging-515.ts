@@ -1,5 +1,5 @@
 /**
- * The staging buffers of 515 (SPEC.md parts table; NBUF in memory-507.ts) and the units of
+ * The staging buffers of 515 (docs/patent.md#parts; NBUF in memory-507.ts) and the units of
  * the backup range they hold: which unit comes next at 503's prepare cursor, which buffers
  * take the next units together, and which hold the units next in order for the tape.
  * Functions over 507 that 503 (which assigns and streams) and 508 (which fills the
@@ -10,7 +10,7 @@
  * READY units to the tape in one call (live-ctx.ts opfsTape). Chromium's OPFS costs more
  * per call than per byte (docs/live.md "Shaping the I/O for OPFS"), and per unit the
  * embodiment 3 backup took three calls. Each buffer still holds one unit, which is one
- * tape block (SCSI.md: the transfer unit).
+ * tape block (the transfer unit, §0028).
  */
 import { B, BufState, NBUF, SB, type Mem507 } from './memory-507.ts';
 

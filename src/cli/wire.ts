@@ -1,6 +1,6 @@
 /**
  * `npx splitstream scsi [--scenario file.json]`: the JSON-lines wire on stdin/stdout
- * (issue 5; protocol in wire-session.ts and docs/scsi.md "The wire"), answering from the
+ * (protocol in wire-session.ts and docs/scsi.md#the-wire), answering from the
  * controller in the sim runtime (sim-target.ts). No node:* import here: streams come in as
  * arguments, and the scenario file, the tape file and the WASM core go through Node-only
  * modules imported only when runWire needs them.

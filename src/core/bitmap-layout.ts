@@ -1,6 +1,6 @@
 /**
  * Layout of one bitmap in shared memory (the inter-pair differential 514 and the post-split
- * change bitmap, SPEC.md "Pair states" and "What the patent leaves implicit").
+ * change bitmap, docs/patent.md#pair-states and #the-point-in-time-rule).
  *
  * At a 16-byte aligned byte offset `at`, initBitmap() writes (all u32, little-endian):
  *   at+0   nbits     number of bits (blocks/tracks); at most 2^31 - 1

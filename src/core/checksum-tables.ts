@@ -1,8 +1,8 @@
 /**
  * CRC-32C slicing-by-8 tables for wasm/checksum.ts, laid out by TypeScript because the
- * core may have no data segments (DESIGN.md "WASM rules"). Table 0 is the classic byte
- * table of the reflected Castagnoli polynomial 82F63B78h (RFC 3720 §12.1); table k maps a
- * byte k positions further back (Kounavis & Berry's slicing-by-8).
+ * core may have no data segments (docs/architecture.md#the-wasm-core). Table 0 is the
+ * classic byte table of the reflected Castagnoli polynomial 82F63B78h (RFC 3720 §12.1);
+ * table k maps a byte k positions further back (Kounavis & Berry's slicing-by-8).
  */
 import { CRC32C_TABLES_AT } from './memory.ts';
 

@@ -1,14 +1,15 @@
 /**
- * The hot-path contract (DESIGN.md "WASM rules"): every function works on byte offsets
- * ("pointers") into one memory that TypeScript lays out; nothing allocates. Two
+ * The hot-path contract (docs/architecture.md#the-wasm-core): every function works on byte
+ * offsets ("pointers") into one memory that TypeScript lays out; nothing allocates. Two
  * implementations honour it with identical results: the AssemblyScript core (wasm/) and a
  * plain TypeScript reference (reference.ts) that tests compare it against.
  *
- * Bitmaps (the inter-pair differential 514 and the post-split change bitmap, SPEC.md):
- * one bit per block, LSB-first inside little-endian 32-bit words. A bitmap lives at a
- * pointer `bm` where initBitmap() wrote its header; the header records the bit count and
- * where the word array and the summary level live, so every operation keeps the summary in
- * step. Ranges are half-open [start, end); an empty range (start >= end) does nothing.
+ * Bitmaps (the inter-pair differential 514 and the post-split change bitmap,
+ * docs/patent.md#parts): one bit per block, LSB-first inside little-endian 32-bit words. A
+ * bitmap lives at a pointer `bm` where initBitmap() wrote its header; the header records
+ * the bit count and where the word array and the summary level live, so every operation
+ * keeps the summary in step. Ranges are half-open [start, end); an empty range
+ * (start >= end) does nothing.
  */
 export interface Core {
   /** The memory every pointer refers to (shared in the browser and in workers). */
@@ -36,10 +37,10 @@ export interface Core {
   /** memmove of len bytes. */
   copy(dst: number, src: number, len: number): void;
   /**
-   * The staging merge of embodiment 3 (SPEC.md, Figs. 8–9): for block i in [0, nBlocks),
-   * dst block i = pvol block i if bit (firstBit + i) of bm is set (still pending: the
-   * split-instant data is only on the P-VOL side), else svol block i. Runs of equal bits
-   * are copied as one move.
+   * The staging merge of embodiment 3 (Figs. 8–9, docs/patent.md#embodiment-3-staging-merge):
+   * for block i in [0, nBlocks), dst block i = pvol block i if bit (firstBit + i) of bm is
+   * set (still pending: the split-instant data is only on the P-VOL side), else svol
+   * block i. Runs of equal bits are copied as one move.
    */
   stagingMerge(
     bm: number, firstBit: number, nBlocks: number, blockBytes: number,

@@ -1,6 +1,6 @@
 /**
  * Browser loader of the core: compiled once per realm behind a module-level promise
- * (Squoosh's pattern, STYLE.md); the page hands the Module to its workers, each of which
+ * (as Squoosh loads its codecs); the page hands the Module to its workers, each of which
  * calls instantiateCore(module, sharedMemory).
  */
 import wasmUrl from '../../wasm/build/core.wasm?url';

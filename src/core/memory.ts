@@ -1,5 +1,5 @@
 /**
- * The one memory every processor shares (SPEC.md part 507; DESIGN.md "WASM rules"): a
+ * The one memory every processor shares (507, docs/architecture.md#the-wasm-core): a
  * shared WebAssembly.Memory whose maximum matches the core's build (wasm/build.js), so the
  * same compiled module can be instantiated over it in every worker.
  *

@@ -1,6 +1,7 @@
 /**
- * Seeded randomness for the deterministic sim (DESIGN.md "One controller, two runtimes":
- * same seed, same timeline on any machine). Nothing in the sim may call Math.random.
+ * Seeded randomness for the deterministic sim
+ * (docs/architecture.md#one-controller-two-runtimes: same seed, same timeline on any
+ * machine). Nothing in the sim may call Math.random.
  */
 
 /** Mixes up to three 32-bit values into one (a murmur3-style finaliser). */

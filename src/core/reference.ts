@@ -1,6 +1,6 @@
 /**
- * Plain TypeScript reference of the core (DESIGN.md "WASM rules": keep a reference of every
- * WASM function; tests compare them on random inputs, benchmarks report both). Written for
+ * Plain TypeScript reference of the core (docs/architecture.md#the-wasm-core: every WASM
+ * function has one; tests compare them on random inputs, benchmarks report both). Written for
  * obviousness, not speed: word-at-a-time loops over typed-array views, Atomics for the
  * atomic operations. Its scans ignore the summary (a correct answer must not depend on it),
  * while its writes keep the summary exactly as the WASM core does, so the two leave

@@ -1,7 +1,7 @@
 /**
- * The AssemblyScript core (wasm/index.ts) behind the Core contract (core-api.ts). The
- * module is compiled once and instantiated synchronously over the one shared memory in
- * every worker (DESIGN.md "WASM rules"); this file touches no DOM and no node:* module.
+ * The AssemblyScript core (wasm/index.ts) behind the Core contract (core-api.ts). The module
+ * is compiled once and instantiated synchronously over the one shared memory in every worker
+ * (docs/architecture.md#the-wasm-core); this file touches no DOM and no node:* module.
  */
 import type { Core } from './core-api.ts';
 import { layoutChecksumTables } from './checksum-tables.ts';

@@ -1,6 +1,6 @@
 /**
- * The tape 303 (SPEC.md parts table) as an AWSTAPE image, the virtual tape format of the
- * Hercules emulator (DESIGN.md "Tape"; SPEC.md "Tape images"), so a backup made in the
+ * The tape 303 (docs/patent.md#parts) as an AWSTAPE image, the virtual tape format of the
+ * Hercules emulator (docs/architecture.md#the-tape), so a backup made in the
  * browser can be read by Hercules' `tapemap` and `hetget`.
  *
  * Layout: every segment is a 6-byte header then its data.
@@ -49,8 +49,8 @@ export interface AwsTapeWriterOptions {
    * Receives the image in order, one segment at a time as its 6-byte header and its data,
    * e.g. to append both to an OPFS file. Both are views valid only during the call (the
    * header is reused, the data is the caller's own buffer): a tape stream then costs no
-   * allocation per block: in Chromium a 32 KiB OPFS append from a fresh buffer took ~300 µs
-   * at the median against ~40 µs from a reused one (live E3 runs, 64 MiB). Without a sink
+   * allocation per block: in Chromium an OPFS append from a fresh buffer is several times
+   * slower than from a reused one (docs/live.md "Shaping the I/O for OPFS"). Without a sink
    * the writer keeps copies and bytes() returns the image.
    */
   sink?: (header: Uint8Array, data: Uint8Array) => void;

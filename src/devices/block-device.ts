@@ -1,9 +1,9 @@
 /**
  * The block-device contract every volume (P-VOL 601, S-VOL 602, a disk backup target
- * §0048) is reached through (DESIGN.md "One controller, two runtimes"). It is synchronous
- * on purpose: the live runtime's OPFS FileSystemSyncAccessHandle is synchronous inside
- * dedicated workers, and the sim runs every processor in one thread, so an async contract
- * would only add interleavings the patent's processor 508 never has.
+ * §0048) is reached through (docs/architecture.md#one-controller-two-runtimes). It is
+ * synchronous on purpose: the live runtime's OPFS FileSystemSyncAccessHandle is synchronous
+ * inside dedicated workers, and the sim runs every processor in one thread, so an async
+ * contract would only add interleavings the patent's processor 508 never has.
  */
 export interface BlockDevice {
   /** Name used in errors and event logs (e.g. 'pvol-601'). */
@@ -16,7 +16,7 @@ export interface BlockDevice {
   read(lba: number, count: number, into: Uint8Array): void;
   /** Writes the first count*blockBytes bytes of `from` to `count` blocks at `lba`. */
   write(lba: number, count: number, from: Uint8Array): void;
-  /** Durability point (DESIGN.md "Volumes in OPFS": flush() is where data is safe). */
+  /** Durability point (docs/architecture.md#volumes-in-opfs: flush() is where data is safe). */
   flush(): void;
 }
 
@@ -24,7 +24,7 @@ export type DeviceOp = 'read' | 'write' | 'flush';
 
 /**
  * A device-level failure. The SCSI layer maps one raised during segment processing to
- * COPY ABORTED 0A/0D/01 "third-party device failure" (SCSI.md, sense table), and a range
+ * COPY ABORTED 0A/0D/01 "third-party device failure" (docs/scsi.md#sense-codes), and a range
  * error found before any data moves to 05/21/00 (it checks ranges itself first).
  */
 export class DeviceError extends Error {

@@ -1,8 +1,9 @@
 /**
- * Node only: a volume kept in a file, for the CLI over the sim runtime (DESIGN.md layout,
- * src/cli.ts) when a volume is too big for memory or should outlive the process. Reads and
- * writes go to explicit offsets (no shared file position), flush() is fsync: the same
- * durability point OPFS's flush() gives the live runtime (DESIGN.md "Volumes in OPFS").
+ * Node only: a volume kept in a file, for the CLI over the sim runtime (src/cli.ts,
+ * docs/architecture.md#layers) when a volume is too big for memory or should outlive the
+ * process. Reads and writes go to explicit offsets (no shared file position), flush() is
+ * fsync: the same durability point OPFS's flush() gives the live runtime
+ * (docs/architecture.md#volumes-in-opfs).
  */
 import * as fs from 'node:fs';
 import { type BlockDevice, DeviceError, checkGeometry, checkRange } from './block-device.ts';

@@ -1,7 +1,8 @@
 /**
  * A volume held in one Uint8Array: the sim runtime's P-VOL 601 / S-VOL 602 and the
  * devices most tests use. `failAt` injects a device failure so the EXTENDED COPY path can
- * be tested for COPY ABORTED 0A/0D/01 "third-party device failure" mid-copy (SCSI.md).
+ * be tested for COPY ABORTED 0A/0D/01 "third-party device failure" mid-copy
+ * (docs/scsi.md#sense-codes).
  */
 import { type BlockDevice, DeviceError, checkGeometry, checkRange } from './block-device.ts';
 

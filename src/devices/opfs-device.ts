@@ -1,10 +1,10 @@
 /**
  * Browser, dedicated worker only: a volume in an OPFS file through a
- * FileSystemSyncAccessHandle, the live runtime's P-VOL 601 / S-VOL 602 (DESIGN.md
- * "Volumes in OPFS"). The handle is synchronous, which is why BlockDevice is. The caller
- * opens the handle (createSyncAccessHandle, possibly with mode 'readwrite-unsafe' on
- * Chromium 121+) and passes it in; this class only maps blocks to byte offsets.
- * Reads and writes may take views straight into shared WASM memory: no copy here.
+ * FileSystemSyncAccessHandle, the live runtime's P-VOL 601 / S-VOL 602
+ * (docs/architecture.md#volumes-in-opfs). The handle is synchronous, which is why BlockDevice
+ * is. The caller opens the handle (createSyncAccessHandle, possibly with mode
+ * 'readwrite-unsafe' on Chromium 121+) and passes it in; this class only maps blocks to byte
+ * offsets. Reads and writes may take views straight into shared WASM memory: no copy here.
  */
 import { type BlockDevice, DeviceError, checkGeometry, checkRange } from './block-device.ts';
 
@@ -73,9 +73,10 @@ export class OpfsBlockDevice implements BlockDevice {
 }
 
 /**
- * A sink for AwsTapeWriter that appends the tape 303's image to an OPFS file (DESIGN.md
- * "Tape": the AWSTAPE file lives in OPFS and is downloadable). Starts at `at` (default:
- * the end of the file, so a tape can be extended); call handle.flush() when done.
+ * A sink for AwsTapeWriter that appends the tape 303's image to an OPFS file
+ * (docs/architecture.md#the-tape: the AWSTAPE file lives in OPFS and is downloadable).
+ * Starts at `at` (default: the end of the file, so a tape can be extended); call
+ * handle.flush() when done.
  */
 export function opfsTapeSink(handle: FileSystemSyncAccessHandle, at = handle.getSize()): (chunk: Uint8Array) => void {
   let pos = at;

@@ -1,8 +1,8 @@
 /**
  * Node only: `splitstream tape <image.aws> [--json]` lists what a backup put on the tape 303
- * (DESIGN.md "Tape"): per tape file its blocks, sizes and a SHA-256 of its bytes, so a
- * user can compare with `hetget` output or with the S-VOL's split-instant image. A
- * malformed image is exit 1 with the reader's offset and reason (awstape.ts).
+ * (docs/architecture.md#the-tape): per tape file its blocks, sizes and a SHA-256 of its
+ * bytes, so a user can compare with `hetget` output or with the S-VOL's split-instant
+ * image. A malformed image is exit 1 with the reader's offset and reason (awstape.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';

@@ -1,11 +1,10 @@
 /**
- * The point-in-time oracle (issue 4 "The oracle"; SPEC.md "What the patent leaves
- * implicit": every write acknowledged before the split ack is in the image, none after).
- * It is independent of the controller: it rebuilds the split-instant image from the
- * initial content (seeded, or the uploaded image's bytes it is handed) and the client's
- * own log of acknowledged writes (defined by fillBlock and the seed), and compares the
- * tape's blocks with it block by block using the core's checksums. It never reads 507,
- * the volumes or the controller's counters.
+ * The point-in-time oracle (docs/patent.md#the-point-in-time-rule: every write acknowledged
+ * before the split ack is in the image, none after). It is independent of the controller:
+ * it rebuilds the split-instant image from the initial content (seeded, or the uploaded
+ * image's bytes it is handed) and the client's own log of acknowledged writes (defined by
+ * fillBlock and the seed), and compares the tape's blocks with it block by block using the
+ * core's checksums. It never reads 507, the volumes or the controller's counters.
  */
 import type { Core } from '../core/core-api.ts';
 import { fillBlock } from '../core/prng.ts';

@@ -1,5 +1,5 @@
 /**
- * The sim's cost model (issue 4 "The sim runtime"): how long each bounded step of a
+ * The sim's cost model (docs/scenario.md "Cost model"): how long each bounded step of a
  * processor takes in virtual time. Bandwidths are MB/s (10^6 bytes/s = 1000 bytes/ms),
  * latencies are per I/O. The controller asks these functions for a step's duration; the
  * live runtime ignores them and lets the wall clock decide.

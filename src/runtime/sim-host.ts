@@ -1,10 +1,11 @@
 /**
- * The sim runtime as a host for commands from outside (issue 5 "A wire for tools and
- * tests"): a sim built with `external: true` (no script, no workload), its virtual clock in
- * the SCSI layer's Clock shape, and step(cmd) for any step of the scenario format.
+ * The sim runtime as a host for commands from outside (the wire for tools and tests,
+ * docs/scsi.md#the-wire): a sim built with `external: true` (no script, no workload), its
+ * virtual clock in the SCSI layer's Clock shape, and step(cmd) for any step of the scenario
+ * format.
  *
  * SimClock merges two kinds of events in one timeline: the controller's processor steps
- * (the sim's scheduler, DESIGN.md "sim": a step runs `cost` ms after it is offered) and
+ * (the sim's scheduler, sim-scheduler.ts: a step runs `cost` ms after it is offered) and
  * timers set with after() by the SCSI copy manager. So whenever commands are queued at
  * 501/502, the processors take their next steps by themselves as virtual time passes.
  * No node:* import: it runs in the browser too.
@@ -77,7 +78,7 @@ export interface SimHostOptions {
 export interface SimHost {
   readonly sim: Sim;
   readonly clock: SimClock;
-  /** The pair's backup method for the scenario's mode (SPEC.md "The flows"). */
+  /** The pair's backup method for the scenario's mode (docs/patent.md#the-flows). */
   method(): Method;
   /** Whether a split answers only when complete (the prior art, mode 'sync'). */
   syncSplit(): boolean;
@@ -88,11 +89,11 @@ export interface SimHost {
 type Obj = Record<string, unknown>;
 
 export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
-  // The wire speaks the patent's EXTENDED COPY split modes (SCSI.md); the naive
+  // The wire speaks the patent's EXTENDED COPY split modes (docs/scsi.md); the naive
   // demonstration has no consistency mode to name there, so it is refused, not guessed.
   const mode = o.mode ?? scenario.mode;
   if (mode === 'naive') {
-    throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (SPEC.md "The problem", point 2); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
+    throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (docs/patent.md#the-problem); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
   }
   const sim = createSim(scenario, { core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps });
   const s = sim.scenario;

@@ -1,9 +1,10 @@
 /**
- * The run result (issue 4 "CLI": the --json object, one per mode). Times are virtual ms:
- * splitAckMs from the client sending the split to its ack; backupAcceptedMs from the backup
- * command to 502's answer; backupDoneMs from the backup server's decision to back up (so
- * E2h's polling and E4's pause count) to 502's end report; splitCompleteMs from the split
- * command to 517 reading split. The `at` object has the absolute times.
+ * The run result (the CLI's --json object, one per mode, docs/scenario.md#splitstream-run).
+ * Times are virtual ms: splitAckMs from the client sending the split to its ack;
+ * backupAcceptedMs from the backup command to 502's answer; backupDoneMs from the backup
+ * server's decision to back up (so E2h's polling and E4's pause count) to 502's end report;
+ * splitCompleteMs from the split command to 517 reading split. The `at` object has the
+ * absolute times.
  */
 import type { Core } from '../core/core-api.ts';
 import type { ControllerPorts } from '../array/controller.ts';

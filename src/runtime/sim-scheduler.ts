@@ -1,10 +1,11 @@
 /**
- * The deterministic scheduler of the sim runtime (DESIGN.md "One controller, two
- * runtimes"): every actor in one thread, a virtual clock, no Math.random and no Date.now.
- * An idle actor offers its next step (a Work of `cost` ms); the step's run() happens when
- * the clock reaches offer time + cost, so a processor is busy for as long as its step
- * takes and others act meanwhile. Ties go to the step offered first, then actor order.
- * At most one step per actor is outstanding, so a linear scan is the whole queue.
+ * The deterministic scheduler of the sim runtime
+ * (docs/architecture.md#one-controller-two-runtimes): every actor in one thread, a virtual
+ * clock, no Math.random and no Date.now. An idle actor offers its next step (a Work of
+ * `cost` ms); the step's run() happens when the clock reaches offer time + cost, so a
+ * processor is busy for as long as its step takes and others act meanwhile. Ties go to the
+ * step offered first, then actor order. At most one step per actor is outstanding, so a
+ * linear scan is the whole queue.
  */
 import type { Work } from '../array/context.ts';
 

@@ -1,13 +1,14 @@
 /**
- * The two servers of the sim (SPEC.md parts 101, 102): the client server's seeded write
- * stream, and the command script both servers follow, with the LAN messages between them
- * (§0013) and the mode-specific flows of SPEC.md "The flows":
+ * The two servers of the sim (101, 102, docs/patent.md#parts): the client server's seeded
+ * write stream, and the command script both servers follow, with the LAN messages between
+ * them (§0013) and the mode-specific flows (docs/patent.md#the-flows):
  *   E1/E2/E3: backup server asks, client splits (quick ack), tells it, backup command;
  *   sync:     the client's split answers only when complete; its I/O waits meanwhile;
  *   E2h:      the backup server polls 517 until it reads split, then sends the backup (Fig. 7);
  *   E4:       pause the client's I/O, one combined split + backup command, resume, poll the
  *             copy results until done (Figs. 10–11);
- *   naive:    E1's flow, but the backup streams the S-VOL as it is (SPEC.md "The problem" 2).
+ *   naive:    E1's flow, but the backup streams the S-VOL unchecked
+ *             (docs/patent.md#the-problem).
  */
 import type { BackupHandle, BackupParams } from '../array/backup.ts';
 import { methodOf } from '../array/backup.ts';
@@ -167,7 +168,7 @@ export class Servers implements Steppable {
     const blocks = c.blocks || this.s.geometry.blocks - c.lba;
     return {
       method: methodOf(this.s.mode, this.s.e4Via),
-      // SPEC.md "The problem", point 2: the demonstration streams without the guarantee.
+      // docs/patent.md#the-problem: the demonstration streams without the guarantee.
       ...(this.s.mode === 'naive' ? { naive: true } : {}),
       segments: [{ lba: c.lba, blocks, dest: { kind: 'tape' } }],
       transferBlocks: c.transferBlocks,

@@ -1,6 +1,6 @@
 /**
  * The SCSI target over the controller in the sim runtime: what `splitstream scsi` answers
- * from (issue 5, "A wire for tools and tests"), and what the tests drive. The sim is built
+ * from (docs/scsi.md#the-wire), and what the tests drive. The sim is built
  * with `external: true` (src/runtime/sim-host.ts), so every command comes from here: pair
  * CDBs and READ/WRITE of the P-VOL go through 501, EXTENDED COPY of the split S-VOL through
  * 502/503 in the pair's backup mode (array-engine.ts), and {"step": …} lines run the

@@ -1,8 +1,9 @@
 /**
- * The sim runtime (issue 4 "The sim runtime"): the controller, the two servers and the
- * devices under one deterministic scheduler with a virtual clock. Same scenario and seed,
- * same event log and result, on any machine, in Node and in the browser (no node:* here).
- * One sim at a time per Core: the controller lays 507 out at a fixed place in its memory.
+ * The sim runtime (docs/scenario.md#how-the-sim-runs-the-controller): the controller, the
+ * two servers and the devices under one deterministic scheduler with a virtual clock. Same
+ * scenario and seed, same event log and result, on any machine, in Node and in the browser
+ * (no node:* here). One sim at a time per Core: the controller lays 507 out at a fixed
+ * place in its memory.
  */
 import type { Core } from '../core/core-api.ts';
 import { Controller, type Counters, type PairStatus } from '../array/controller.ts';
@@ -36,8 +37,8 @@ export interface SimOptions {
   /** Give up after this many steps (a guard against a controller that never finishes). */
   maxSteps?: number;
   /**
-   * The P-VOL's content at t = 0 instead of the seeded generation 0 (issue 7 "upload of a
-   * volume image"): exactly blocks × blockBytes bytes; the S-VOL mirrors it when the pair
+   * The P-VOL's content at t = 0 instead of the seeded generation 0 (a volume image the user
+   * uploaded): exactly blocks × blockBytes bytes; the S-VOL mirrors it when the pair
    * starts duplex. The oracle is handed these same bytes (never the volumes), so it stays
    * independent of the controller. Only read, never kept past the run's start.
    */

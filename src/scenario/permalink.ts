@@ -1,6 +1,7 @@
 /**
- * Permalinks: the whole scenario lives in the URL hash (DESIGN.md "Scenarios and
- * permalinks", TensorFlow Playground's model in STYLE.md). Format:
+ * Permalinks: the whole scenario lives in the URL hash
+ * (docs/architecture.md#scenarios-and-permalinks, as TensorFlow Playground keeps its
+ * model). Format:
  *
  *   #s=<base64url( deflate( UTF-8( JSON {v: 1, scenario} ) ) )>
  *
@@ -16,7 +17,7 @@ import { deflateSync, inflateSync } from 'fflate';
 export const PERMALINK_VERSION = 1;
 /** Hash key: `#s=...`. */
 export const PERMALINK_KEY = 's';
-/** Caps from the issue text: 64 KiB compressed, 1 MiB inflated. */
+/** Caps, so a hostile link costs little to refuse: 64 KiB compressed, 1 MiB inflated. */
 export const MAX_COMPRESSED_BYTES = 64 * 1024;
 export const MAX_INFLATED_BYTES = 1024 * 1024;
 /** base64 of MAX_COMPRESSED_BYTES, rounded up: longer text is rejected before decoding. */

@@ -1,7 +1,7 @@
 /**
- * The one versioned scenario type (DESIGN.md "Scenarios and permalinks"; docs/scenario.md
- * documents every field). A scenario fixes everything a run depends on, so the same JSON and
- * seed always give the same event log and result.
+ * The one versioned scenario type (docs/architecture.md#scenarios-and-permalinks;
+ * docs/scenario.md documents every field). A scenario fixes everything a run depends on, so
+ * the same JSON and seed always give the same event log and result.
  */
 import { ARRAY_LIMITS } from '../array/memory-507.ts';
 import type { E4Via, Mode } from '../array/backup.ts';
@@ -69,7 +69,7 @@ export interface Costs {
   cacheLatencyMs: number;
   /** A processor handling one command (parse, state change, bitmap check). */
   cmdMs: number;
-  /** One message between the servers over the LAN (SPEC.md §0013). */
+  /** One message between the servers over the LAN (§0013). */
   lanMs: number;
   /** Interval of the backup server's polls (517 state in E2h, copy results in E4). */
   pollMs: number;
@@ -82,9 +82,9 @@ export interface BackupCmd {
   lba: number;
   /** Blocks in the range; 0 = to the end of the volume. */
   blocks: number;
-  /** Blocks per tape block (the unit the patent checks 514 for, §0026). */
+  /** Blocks per tape block (the unit the patent checks 514 for, §0028). */
   transferBlocks: number;
-  /** Check 514 per transfer unit or for the whole range first (SPEC.md embodiment 1). */
+  /** Check 514 per transfer unit or for the whole range first (§0028, embodiment 1). */
   check: 'unit' | 'range';
 }
 

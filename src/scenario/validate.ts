@@ -1,7 +1,7 @@
 /**
- * Strict scenario validation (DESIGN.md "Scenarios and permalinks": decoding validates
- * strictly with size caps). Missing fields take DEFAULT_SCENARIO's value; unknown fields,
- * wrong types and values past LIMITS throw ScenarioError naming the field, e.g.
+ * Strict scenario validation (docs/architecture.md#scenarios-and-permalinks: decoding
+ * validates strictly with size caps). Missing fields take DEFAULT_SCENARIO's value; unknown
+ * fields, wrong types and values past LIMITS throw ScenarioError naming the field, e.g.
  * `workload.rate: must be ≤ 100000`.
  */
 import {

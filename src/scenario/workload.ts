@@ -1,7 +1,7 @@
 /**
- * The client server's (101) seeded write stream (issue 4 "Scenarios": uniform, hotspot,
- * sequential). Open loop: arrival times do not depend on how fast the array answers, so
- * every mode sees the same writes and their latencies compare fairly.
+ * The client server's (101) seeded write stream (uniform, hotspot, sequential;
+ * docs/scenario.md#fields). Open loop: arrival times do not depend on how fast the array
+ * answers, so every mode sees the same writes and their latencies compare fairly.
  */
 import { Prng } from '../core/prng.ts';
 import type { Workload } from './schema.ts';

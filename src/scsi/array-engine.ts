@@ -1,7 +1,8 @@
 /**
  * The copy engine that runs EXTENDED COPY through the controller's backup path: 502
  * parses the job into 511 and answers, 503 executes it in the pair's backup mode
- * (SPEC.md embodiments 1–3; the C0h descriptor is embodiment 4's combined split).
+ * (embodiments 1–3, docs/patent.md#the-flows; the C0h descriptor is embodiment 4's
+ * combined split).
  *
  * Which path a job takes (docs/scsi.md "Which engine runs a copy"):
  * - C0h split-and-copy, or any read of the S-VOL 602 while a pair exists: the patent's
@@ -26,7 +27,7 @@ const METHOD_OF: Record<Exclude<SplitMode, 'pair'>, Method> = { priority: 'prior
 /** 07/27/00 WRITE PROTECTED (DATA PROTECT): the S-VOL while paired. */
 export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 
-/** COPY ABORTED sense for a backup that 503 ended early (SCSI.md "Sense codes"). */
+/** COPY ABORTED sense for a backup that 503 ended early (docs/scsi.md#sense-codes). */
 export function senseOfFailure(f: BackupFailure): SenseCode {
   // A device failed, or the tape ran out of room: its own sense follows (copy-failure.ts).
   if (f === 'device' || f === 'quota') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01

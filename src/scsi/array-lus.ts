@@ -40,7 +40,8 @@ class ControllerPairs implements PairPort {
   constructor(private readonly c: Controller, private readonly syncSplit: () => boolean) {}
   submit(op: 'create' | 'split' | 'resync' | 'delete', pair: number, done: (err?: SenseData) => void): void {
     if (pair !== 0) { done({ ...SENSE.INVALID_FIELD_IN_CDB, field: { cdb: true, byte: 2 } }); return; }
-    // Refused by the pair state machine (SPEC.md "Pair states"): a state conflict, 05/2C/00.
+    // Refused by the pair state machine (docs/patent.md#pair-states): a state
+    // conflict, 05/2C/00.
     if (this.c.checkPair(op) !== null) { done(SENSE.COMMAND_SEQUENCE_ERROR); return; }
     this.c.submitPair(op, {
       sync: op === 'split' && this.syncSplit(),

@@ -1,8 +1,9 @@
 /**
- * Big-endian field helpers and hex, the two things every SCSI structure needs (SCSI.md:
- * "All multi-byte fields are big-endian"). Readers past the end of a buffer read zero
- * instead of throwing, because the target must answer any byte string (issue 5: "never
- * an exception"); callers check lengths where the standard says a short list is an error.
+ * Big-endian field helpers and hex, the two things every SCSI structure needs (in SPC-4
+ * every multi-byte field is big-endian). Readers past the end of a buffer read zero
+ * instead of throwing, because the target must answer any byte string with a result,
+ * never an exception (target.ts); callers check lengths where the standard says a short
+ * list is an error.
  */
 
 export function get8(b: Uint8Array, off: number): number {
@@ -72,7 +73,7 @@ export function fromHex(s: string): Uint8Array {
   return out;
 }
 
-/** Truncates data-in to the CDB's allocation length (SCSI.md: truncation is not an error). */
+/** Truncates data-in to the CDB's allocation length (SPC-4: truncation is not an error). */
 export function truncate(b: Uint8Array, allocationLength: number): Uint8Array {
   return b.length <= allocationLength ? b : b.slice(0, allocationLength);
 }

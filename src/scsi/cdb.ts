@@ -1,8 +1,9 @@
 /**
- * Decoding and field validation of every CDB the target accepts (issue 5, "Commands").
+ * Decoding and field validation of every CDB the target accepts (docs/scsi.md).
  * Each decoder checks the fields it does not implement are zero and throws ScsiError
- * 05/24/00 with a field pointer at the first bad one (SCSI.md); an opcode we do not
- * implement is 05/20/00, as is an unsupported service action (SCSI.md: LID4 → 05/20/00).
+ * 05/24/00 with a field pointer at the first bad one (docs/scsi.md#sense-codes); an opcode
+ * we do not implement is 05/20/00, as is an unsupported service action (EXTENDED COPY LID4,
+ * docs/scsi.md#extended-copy-lid1).
  * Encoders for the same CDBs are here too: tests, the UI's hex view and scripted
  * initiators build their bytes with them.
  */
@@ -28,7 +29,7 @@ export const OP = {
 
 /** SERVICE ACTION IN(16) 10h: READ CAPACITY(16) (SBC-3 5.16). */
 export const SA_READ_CAPACITY_16 = 0x10;
-/** RECEIVE COPY RESULTS service actions we implement (SCSI.md). */
+/** RECEIVE COPY RESULTS service actions we implement (docs/scsi.md#receive-copy-results). */
 export const RCR_SA = { COPY_STATUS: 0x00, OPERATING_PARAMETERS: 0x03, FAILED_SEGMENT: 0x04 } as const;
 
 export type Cdb =

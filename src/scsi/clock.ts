@@ -1,8 +1,8 @@
 /**
- * Virtual time for the SCSI layer (DESIGN.md "sim": a deterministic scheduler with a
- * virtual clock). The copy manager and the wire only need this small contract; the sim
- * runtime's SimClock (src/runtime/sim-host.ts) stands behind it, so the controller's
- * processors take their steps as this time passes.
+ * Virtual time for the SCSI layer (the sim runs on a deterministic scheduler with a virtual
+ * clock, docs/architecture.md#one-controller-two-runtimes). The copy manager and the wire
+ * only need this small contract; the sim runtime's SimClock (src/runtime/sim-host.ts)
+ * stands behind it, so the controller's processors take their steps as this time passes.
  */
 export interface Clock {
   /** Current virtual time, ms. */

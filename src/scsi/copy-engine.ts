@@ -2,8 +2,8 @@
  * The seam between the copy manager (list identifiers, status, limits: SCSI) and whatever
  * moves the data. DirectEngine moves it straight between block devices and the tape (a
  * copy manager without the patent's modes); the array adapter hands the same job to the
- * controller's 502/503 backup path, which makes the range consistent first (SPEC.md
- * embodiments 1–4). Both report through CopyHooks, in virtual time.
+ * controller's 502/503 backup path, which makes the range consistent first (embodiments
+ * 1–4, docs/patent.md#the-flows). Both report through CopyHooks, in virtual time.
  */
 import type { Lu } from './lu.ts';
 import type { SenseCode, SenseData } from './sense.ts';
@@ -24,12 +24,12 @@ export interface CopyJob {
   readonly listId: number;
   readonly plan: CopyPlan;
   readonly segments: readonly ResolvedSegment[];
-  /** The LU the EXTENDED COPY arrived on (604 for the backup server, SPEC.md). */
+  /** The LU the EXTENDED COPY arrived on (604 for the backup server, docs/patent.md#parts). */
   readonly lun: number;
 }
 
 export interface CopyFailure {
-  /** Index of the failing segment (COPY ABORTED bytes 10–11, SCSI.md). */
+  /** Index of the failing segment (COPY ABORTED bytes 10–11, docs/scsi.md#sense-codes). */
   readonly segment: number;
   readonly sense: SenseCode;
   /** The copy source or destination whose I/O failed, with the sense it answered. */

@@ -1,8 +1,8 @@
 /**
  * The copy manager's limits: one object that the parameter-list validator enforces, and
  * that RECEIVE COPY RESULTS 03h (OPERATING PARAMETERS) and INQUIRY VPD 8Fh report, so the
- * reported values are by construction the enforced ones (issue 5: "OPERATING PARAMETERS
- * that tell the truth about the limits enforced").
+ * reported values are by construction the enforced ones: an initiator that sizes its lists
+ * by them is never refused for it.
  */
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
 

@@ -1,9 +1,10 @@
 /**
- * The copy manager's bookkeeping (SPC-4 6.4, SCSI.md): list identifiers, running copies,
- * status held for RECEIVE COPY RESULTS, and the limits. The data itself is moved by a
- * CopyEngine. Completion follows SPC-4: the EXTENDED COPY answers when the copy is done,
- * while RECEIVE COPY RESULTS 00h reports progress meanwhile; the C0h split-and-copy with
- * EARLY answers once the split is done and the backup server polls (§0038, SPEC.md E4).
+ * The copy manager's bookkeeping (SPC-4 6.4, docs/scsi.md#extended-copy-lid1): list
+ * identifiers, running copies, status held for RECEIVE COPY RESULTS, and the limits. The
+ * data itself is moved by a CopyEngine. Completion follows SPC-4: the EXTENDED COPY answers
+ * when the copy is done, while RECEIVE COPY RESULTS 00h reports progress meanwhile; the C0h
+ * split-and-copy with EARLY answers once the split is done and the backup server polls
+ * (§0038, docs/patent.md#embodiment-4-one-combined-command).
  *
  * Holding (LIST ID USAGE): 00b hold keeps the record after the end until COPY STATUS has
  * reported the end (and FAILED SEGMENT DETAILS the failure, if any), or until a new copy
@@ -93,7 +94,7 @@ export class CopyManager {
     });
   }
 
-  /** RECEIVE COPY RESULTS 00h. Unknown list identifier: 05/24/00 at CDB byte 2 (SCSI.md). */
+  /** RECEIVE COPY RESULTS 00h. Unknown list identifier: 05/24/00 at CDB byte 2 (SPC-4). */
   copyStatus(listId: number): Uint8Array {
     const rec = this.lookup(listId);
     this.sample(rec);

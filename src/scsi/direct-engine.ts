@@ -2,7 +2,7 @@
  * A copy engine that moves data directly between BlockDevices and a StreamSink in bounded
  * steps of virtual time: segment 02h block → block (a disk as backup device, §0048) and
  * 00h block → stream (to the tape). It has no pair and no differential, so it is exactly
- * the prior-art copy manager the patent improves on (SPEC.md "The problem", point 2). The
+ * the prior-art copy manager the patent improves on (docs/patent.md#the-problem). The
  * array adapter (array-engine.ts) sends it only copies that involve no pair: from the P-VOL,
  * or from an unpaired S-VOL; backups of a split S-VOL run through 502/503.
  */
@@ -48,7 +48,7 @@ export class DirectEngine implements CopyEngine {
         hooks.progress(done, bytes);
         this.clock.after(r.ms, step);
       } catch (e) {
-        // A device failing mid-copy is COPY ABORTED, third-party device failure (SCSI.md);
+        // A device failing mid-copy is COPY ABORTED, third-party device failure (0A/0D/01);
         // a LU refusing the write keeps its own sense (07/27/00 on a paired S-VOL).
         const sense = e instanceof ScsiError ? e.sense
           : e instanceof DeviceError ? SENSE.THIRD_PARTY_DEVICE_FAILURE : SENSE.INTERNAL_TARGET_FAILURE;

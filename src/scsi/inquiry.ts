@@ -1,9 +1,10 @@
 /**
  * INQUIRY data (SPC-4 6.6, 7.8): the standard page, and VPD pages 00h (supported pages),
  * 80h (unit serial number), 83h (device identification: one NAA-6 designator, association
- * logical unit, which E4h CSCDs are matched against, SCSI.md) and 8Fh (third-party copy:
- * supported commands and descriptor types, limits taken from CopyLimits so they are the
- * enforced ones). Decoders are included for tests and the UI's field view.
+ * logical unit, which E4h CSCDs are matched against, docs/scsi.md#cscd-descriptor-e4h) and
+ * 8Fh (third-party copy: supported commands and descriptor types, limits taken from
+ * CopyLimits so they are the enforced ones). Decoders are included for tests and the UI's
+ * field view.
  */
 import { get16, get32, put16, put32, putAscii } from './bytes.ts';
 import { RCR_SA, OP } from './cdb.ts';
@@ -53,7 +54,7 @@ export function standardInquiry(lu: LuIdentity | null): Uint8Array {
   b[3] = 0x12; // HISUP, response data format 2
   b[4] = STANDARD_INQUIRY_LENGTH - 5;
   b[5] = 0x08; // 3PC: the copy manager is reachable through every LU
-  b[7] = 0x02; // CMDQUE: tagged commands are queued (issue 5 wire "tag")
+  b[7] = 0x02; // CMDQUE: tagged commands are queued (the wire's "tag", docs/scsi.md#the-wire)
   putAscii(b, 8, 8, VENDOR);
   putAscii(b, 16, 16, lu?.product ?? '');
   putAscii(b, 32, 4, REVISION);

@@ -18,7 +18,7 @@ function identity(serial: string, lun: number, peripheralType: 0 | 1, product: s
   return { peripheralType, naa: naa6(serial, lun), product, serial: `${serial}-${lun}` };
 }
 
-/** Adapts the AWSTAPE writer (DESIGN.md "Tape") to the copy manager's stream sink. */
+/** The AWSTAPE writer (docs/architecture.md#the-tape) as the copy manager's stream sink. */
 export function awsTapeSink(writer: AwsTapeWriter, name = 'tape-303'): StreamSink {
   return {
     name,

@@ -1,5 +1,5 @@
 /**
- * The logical units the target exposes (issue 5, "Logical units"): the P-VOL 601 and
+ * The logical units the target exposes (docs/scsi.md#logical-units): the P-VOL 601 and
  * S-VOL 602 (disks, type 00h), the command devices 603 (pair operations) and 604
  * (backup; §0047 says both may live only in shared memory), any other disk (a backup
  * disk, §0048) and the tape 303 (sequential access, 01h).
@@ -9,7 +9,10 @@ import type { LuIdentity } from './inquiry.ts';
 import type { PairQuery } from './pair-cdb.ts';
 import type { SenseData } from './sense.ts';
 
-/** A tape as the copy manager writes it: one record per call (AWSTAPE block, DESIGN.md "Tape"). */
+/**
+ * A tape as the copy manager writes it: one record per call (an AWSTAPE block,
+ * docs/architecture.md#the-tape).
+ */
 export interface StreamSink {
   readonly name: string;
   writeRecord(data: Uint8Array): void;
@@ -18,7 +21,8 @@ export interface StreamSink {
 }
 
 /**
- * Pair operations as the vendor CDB on 603 drives them (docs/scsi.md "Pair operations").
+ * Pair operations as the vendor CDB on 603 drives them
+ * (docs/scsi.md#pair-operation-vendor-cdb-c1h).
  * The controller's 501 answers in virtual time: done gets the refusal sense (05/2C/00 for a
  * state conflict), or nothing when the operation succeeded.
  */

@@ -1,6 +1,6 @@
 /**
  * The vendor-specific PAIR OPERATION CDB, accepted only by the pair operation volume 603
- * (SPEC.md parts table; §0047: a command device). SCSI has no standard command for pair
+ * (docs/patent.md#parts; §0047: a command device). SCSI has no standard command for pair
  * operations, so, like real arrays' command devices, we take an opcode from the vendor
  * range C0h–FFh (SPC-4 4.3.5.1). Bytes are documented in docs/scsi.md "PAIR OPERATION".
  *
@@ -28,7 +28,7 @@ export type PairAction = 'create' | 'split' | 'resync' | 'delete' | 'query';
 const ACTIONS: readonly (PairAction | undefined)[] =
   [undefined, 'create', 'split', 'resync', 'delete', 'query'];
 
-/** Pair state codes on the wire (SPEC.md "Pair states", plus PSUE for suspended). */
+/** Pair state codes on the wire (docs/patent.md#pair-states, plus PSUE for suspended). */
 export const PAIR_STATE_CODES = {
   simplex: 0, 'duplex-pending': 1, duplex: 2, 'split-pending': 3, split: 4, suspended: 5,
 } as const;
@@ -50,7 +50,7 @@ export function encodePairCdb(action: PairAction, pair = 0, allocationLength = 0
   return b;
 }
 
-/** Validates every field; errors are 05/24/00 with the field pointer (SCSI.md). */
+/** Validates every field: 05/24/00 with the field pointer (docs/scsi.md#sense-codes). */
 export function decodePairCdb(cdb: Uint8Array): PairCdb {
   if ((cdb[1]! & 0xf0) !== 0) fail(SENSE.INVALID_FIELD_IN_CDB, { cdb: true, byte: 1, bit: 7 });
   const action = ACTIONS[cdb[1]! & 0x0f];

@@ -1,6 +1,6 @@
 /**
  * RECEIVE COPY RESULTS (84h) data-in, service actions 00h COPY STATUS, 03h OPERATING
- * PARAMETERS and 04h FAILED SEGMENT DETAILS (SCSI.md "RECEIVE COPY RESULTS"; SPC-3 6.17).
+ * PARAMETERS and 04h FAILED SEGMENT DETAILS (docs/scsi.md#receive-copy-results; SPC-3 6.17).
  * Pure encoders and decoders; copy-manager.ts decides what to report.
  */
 import { get16, get32, put16, put32 } from './bytes.ts';
@@ -108,7 +108,7 @@ export interface FailedSegmentDetails {
   sense: Uint8Array;
 }
 
-/** 04h: available data 0 when there is nothing to report (SCSI.md). */
+/** 04h: available data 0 when there is nothing to report (docs/scsi.md#receive-copy-results). */
 export function encodeFailedSegment(d: FailedSegmentDetails | null): Uint8Array {
   if (!d) return new Uint8Array(4);
   const b = new Uint8Array(60 + d.sense.length);

@@ -1,11 +1,11 @@
 /**
  * Fixed-format sense data (response code 70h) and the sense codes of the copy path
- * (SCSI.md "Sense codes"). One builder and one decoder so that the bytes the wire sends
+ * (docs/scsi.md#sense-codes). One builder and one decoder so that the bytes the wire sends
  * and the fields the UI shows can never disagree.
  *
  * Layout (SPC-4 4.5.3): 0 = 70h (F0h when INFORMATION is valid); 2 = sense key;
  * 3–6 INFORMATION; 7 = 0Ah additional length; 8–11 COMMAND-SPECIFIC INFORMATION (for
- * COPY ABORTED the failing segment number in 10–11, SCSI.md); 12 ASC; 13 ASCQ;
+ * COPY ABORTED the failing segment number in 10–11); 12 ASC; 13 ASCQ;
  * 15–17 sense-key specific: bit 7 SKSV, bit 6 C/D (1 = the field is in the CDB, 0 = in
  * the parameter list), bit 3 BPV, bits 2–0 bit pointer, 16–17 field pointer.
  */
@@ -30,7 +30,7 @@ export const SENSE_KEY = {
 
 const code = (key: number, asc: number, ascq: number): SenseCode => ({ key, asc, ascq });
 
-/** The codes SCSI.md names, plus the few generic ones a target cannot do without. */
+/** The codes of docs/scsi.md#sense-codes, plus the few generic ones every target needs. */
 export const SENSE = {
   NONE: code(0x0, 0x00, 0x00),
   INVALID_OPCODE: code(0x5, 0x20, 0x00),

@@ -1,5 +1,5 @@
 /**
- * The SCSI target: the LU table and command dispatch (issue 5). submit() answers every
+ * The SCSI target: the LU table and command dispatch (docs/scsi.md). submit() answers every
  * byte string with a well-formed result and never throws: parsers raise ScsiError, which
  * becomes CHECK CONDITION with fixed-format sense here, and anything else unexpected
  * becomes 04/44/00 (internal target failure) rather than an exception. EXTENDED COPY

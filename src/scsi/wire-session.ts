@@ -1,5 +1,5 @@
 /**
- * The JSON-lines wire (issue 5, "A wire for tools and tests"), without any I/O: one input
+ * The JSON-lines wire for tools and tests (docs/scsi.md#the-wire), without any I/O: one input
  * line in, the output lines it causes out. wire.ts plumbs it to stdin/stdout.
  *
  *   {"lun":0,"cdb":"<hex>","data":"<hex>"}  → runs to completion (virtual time passes)

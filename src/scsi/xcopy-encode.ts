@@ -1,5 +1,6 @@
 /**
- * Builds EXTENDED COPY (LID1) parameter lists from typed descriptors (SCSI.md layouts):
+ * Builds EXTENDED COPY (LID1) parameter lists from typed descriptors (the layouts of
+ * docs/scsi.md#parameter-list-header, #cscd-descriptor-e4h and #segment-descriptors):
  * used by tests, the UI's hex view, the wire's scripted initiators, and the backup server
  * role 102. parseXcopyParams(encodeXcopyParams(p)) returns p (round-trip tested).
  */

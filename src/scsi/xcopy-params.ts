@@ -1,8 +1,8 @@
 /**
- * Parse and validate an EXTENDED COPY (LID1) parameter list into a CopyPlan (SCSI.md
- * "EXTENDED COPY"; SPC-4 6.4). Every malformed input throws ScsiError with the sense of
- * the SCSI.md table and a field pointer into the parameter list (C/D = 0); nothing is
- * touched before this returns, so a refused list changes nothing.
+ * Parse and validate an EXTENDED COPY (LID1) parameter list into a CopyPlan
+ * (docs/scsi.md#extended-copy-lid1; SPC-4 6.4). Every malformed input throws ScsiError with
+ * the sense listed in docs/scsi.md#sense-codes and a field pointer into the parameter list
+ * (C/D = 0); nothing is touched before this returns, so a refused list changes nothing.
  *
  * Order of checks follows LIO (target_core_xcopy.c) and the libiscsi ExtendedCopy suite:
  * truncation (05/1A/00) first, then the descriptor-list maximum (05/1A/00, libiscsi
@@ -94,7 +94,8 @@ function parseCscd(b: Uint8Array, off: number): CscdDescriptor {
   } else {
     if (d28 & ~0x05) invalid(off + 28, 7);
     fixed = (d28 & 1) !== 0;
-    // SCSI.md: FIXED=0 needs length 0 (variable), FIXED=1 needs length ≠ 0.
+    // SPC-4 (docs/scsi.md#cscd-descriptor-e4h): FIXED=0 needs length 0 (variable), FIXED=1
+    // needs length ≠ 0.
     if (fixed !== (blockLength !== 0)) invalid(off + 28, 0, 'FIXED and STREAM BLOCK LENGTH disagree');
   }
   return {

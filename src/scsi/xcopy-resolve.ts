@@ -1,11 +1,12 @@
 /**
  * Binds a validated CopyPlan to this target's LUs before any data moves (so a refused
  * copy changes nothing): each CSCD ID is matched to an LU by its NAA designator from VPD
- * 83h and its peripheral type (SCSI.md "CSCD descriptor E4h"), then every range is
+ * 83h and its peripheral type (docs/scsi.md#cscd-descriptor-e4h), then every range is
  * checked. Errors: a CSCD that names no LU here (or a NUL device, or an index past the
  * list) is COPY ABORTED 0A/0D/02 with the segment number in bytes 10–11, as libiscsi's
  * ValidTgtDescr/ValidSegDescr expect; a range past the end of a volume is 05/21/00 and a
- * block length that disagrees with the LU is 05/26/00 (SCSI.md table).
+ * block length that disagrees with the LU is 05/26/00 (docs/scsi.md#sense-codes; why a
+ * range is not COPY ABORTED: docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
  */
 import type { ResolvedSegment } from './copy-engine.ts';
 import { CSCD_ID_RECEIVING_LU, type CopyLimits } from './copy-limits.ts';

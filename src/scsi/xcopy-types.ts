@@ -1,8 +1,8 @@
 /**
- * The neutral, typed form of an EXTENDED COPY (LID1) parameter list (SCSI.md "EXTENDED
- * COPY"): what 502 stores as the backup parameter info 511 (SPEC.md parts table) and what
- * the copy manager executes. Produced only by parseXcopyParams (validated) and turned
- * back into bytes by encodeXcopyParams.
+ * The neutral, typed form of an EXTENDED COPY (LID1) parameter list
+ * (docs/scsi.md#extended-copy-lid1): what 502 stores as the backup parameter info 511
+ * (docs/patent.md#parts) and what the copy manager executes. Produced only by
+ * parseXcopyParams (validated) and turned back into bytes by encodeXcopyParams.
  */
 
 /** LIST ID USAGE (header byte 1 bits 4–3): 00b hold, 10b discard, 11b none (id = 0). */
@@ -56,12 +56,12 @@ export interface BlockToBlock extends SegmentCommon {
   readonly dstLba: bigint;
 }
 
-/** Consistency method for the C0h split-and-copy (SPEC.md embodiments 1–3). */
+/** Consistency method for the C0h split-and-copy (embodiments 1–3, docs/patent.md#the-flows). */
 export type SplitMode = 'pair' | 'priority' | 'wait' | 'staging';
 export const SPLIT_MODES: readonly SplitMode[] = ['pair', 'priority', 'wait', 'staging'];
 
 /**
- * C0h vendor "split and copy" (embodiment 4, §0036–0038; bytes in docs/scsi.md): split
+ * C0h vendor "split and copy" (embodiment 4, §0038–0043; bytes in docs/scsi.md): split
  * the pair formed by the src (P-VOL) and dst (S-VOL) CSCDs, then run the following
  * segments; with early = true the EXTENDED COPY answers as soon as the split is done.
  */

@@ -1,6 +1,6 @@
 /**
- * Node-only: drives Chromium for the benchmark (issue 8). A persistent context, so OPFS
- * lives on disk as a user's would (DESIGN.md "Volumes in OPFS"); two pages of the same
+ * Node-only: drives Chromium for the benchmark. A persistent context, so OPFS lives on disk
+ * as a user's would (docs/architecture.md#volumes-in-opfs); two pages of the same
  * origin: the app (window.splitstream runs the live runtime) and the bench page
  * (web/bench/bench-page.ts: raw OPFS copy, core figures, quota).
  */

@@ -1,5 +1,5 @@
 /**
- * The measurement series of `npm run bench` (issue 8), each repeated and summarised:
+ * The measurement series of `npm run bench`, each repeated and summarised:
  *   limit   a small record flushed (what every durable answer waits for); the raw OPFS
  *           copy of the backup's range in its transfer unit (the backups' limit)
  *   split   split ack at 0%, 10%, 100% pending, as the client sees it and in 501
@@ -10,7 +10,7 @@
  *   scale   backup time, split ack and raw copy per volume size
  *   core    the core benchmark's figures in the browser
  * A run that throws is recorded as an error and its sample left out: one broken mode
- * must not hide every other figure (benchmarks never fail, issue 8).
+ * must not hide every other figure (benchmarks never fail).
  */
 
 import type { Mode } from '../../src/scenario/schema.ts';
@@ -99,8 +99,9 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   // share of the two cores (docs/live.md "What the benchmark shows").
   log(`backup: every mode, 50% pending, 10% range, client at ${o.rate} writes/s; the raw OPFS copy; E3 and E1 alone`);
   const raw: number[] = [], rawSpan: number[] = [];
-  // The backup moves up to NBUF units per I/O call (staging-515.ts); the issue's limit copies
-  // in the transfer unit. Both are measured, so the report shows what the bigger calls buy.
+  // The backup moves up to NBUF units per I/O call (staging-515.ts); the limit, the raw copy,
+  // copies in the transfer unit. Both are measured, so the report shows what the bigger
+  // calls buy.
   const spanBytes = NBUF * unitBytes;
   const plan = new Map<string, { mode: Mode; rate: number }>([
     ...BACKUP_MODES.map((mode) => [`backup.${mode}`, { mode, rate: o.rate }] as const),

@@ -1,5 +1,5 @@
 /**
- * What `npm run bench` runs (issue 8): the command-line options and the scenarios of each
+ * What `npm run bench` runs: the command-line options and the scenarios of each
  * measurement, built in the scenario format of docs/scenario.md and checked by the sim's
  * own validateScenario. Pure: no browser, no file system.
  */
@@ -16,7 +16,7 @@ export interface BenchOptions {
   mib: number;
   /** Scale points, MiB. */
   scale: number[];
-  /** Client writes per second during the backups (the issue's "client writing throughout"). */
+  /** Client writes per second during the backups (the client keeps writing throughout). */
   rate: number;
   /** Core benchmark size (MiB) and repetitions in the browser. */
   coreMib: number;

@@ -1,5 +1,5 @@
 /**
- * What `npm run bench` prints and writes (issue 8 "Output"): the terminal table, the one
+ * What `npm run bench` prints and writes: the terminal table, the one
  * JSON document (its type, BenchDoc), and the Markdown report with its SVG charts under
  * bench/results/. Every figure shows its median and spread (min–max, n); every target
  * shows value, limit, ratio and whether it was met, a target missed saying so.
@@ -97,7 +97,7 @@ ${doc.machine.os} ${doc.machine.arch}, ${doc.machine.cpus} × ${doc.machine.cpuM
 Node ${doc.machine.node}. Live runtime, OPFS on disk (persistent context). Every figure is the median of its
 repetitions with min–max; every target is a ratio against a limit measured in the same run
 (the raw OPFS copy of the same range in the same transfer unit, the C baseline), except the two
-absolute bounds the issue itself gives. Series compared with each other ran rep by rep in turn
+absolute bounds the project sets itself. Series compared with each other ran rep by rep in turn
 (the three pending levels; every backup mode with its raw copy). Times "as the client sees it"
 are taken when the answer reaches the servers' worker. ${met} of ${doc.targets.length} targets met. How the live runtime
 moves the data, and what bounds the figures that miss their target: [docs/live.md](../../docs/live.md).

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 8): builds and serves the app, drives the live runtime in a
+ * `npm run bench`: builds and serves the app, drives the live runtime in a
  * headless Chromium with OPFS on disk, and reports every figure with its spread and every
  * target as a ratio against a limit measured in the same run. Never fails on a figure:
  * exit 0 with a table even when targets are missed; exit 1 only when the harness itself

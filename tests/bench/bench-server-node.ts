@@ -1,9 +1,9 @@
 /**
  * Builds the app (plus the bench page web/bench/bench.html) into a temporary folder and
  * serves it with `vite preview`, so the benchmark drives the same bundle a user gets, with
- * the isolation headers of vite.config.ts (DESIGN.md "Concurrency": shared memory needs
- * COOP/COEP). A folder of its own keeps dist/ (the e2e tests' build) untouched, and a port
- * other than 4173 keeps clear of the e2e tests' server.
+ * the isolation headers of vite.config.ts (docs/architecture.md#concurrency: shared memory
+ * needs COOP/COEP). A folder of its own keeps dist/ (the e2e tests' build) untouched, and a
+ * port other than 4173 keeps clear of the e2e tests' server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

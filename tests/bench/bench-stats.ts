@@ -1,6 +1,6 @@
 /**
- * Summaries of repeated measurements (issue 8 "several repetitions with the median quoted
- * and the spread shown") and the target checks. Pure functions: unit-tested with
+ * Summaries of repeated measurements (several repetitions, the median quoted and the spread
+ * shown) and the target checks. Pure functions: unit-tested with
  * fast-check (tests/unit/bench-stats.test.ts).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Hand-written SVG charts for bench/results/ (issue 8: "SVG charts", no new dependency):
+ * Hand-written SVG charts for bench/results/ (a few lines, so no new dependency):
  * a line chart (polylines over linear axes) and a grouped bar chart with min–max whiskers.
  * Plain strings, small and diff-friendly, readable in any browser or on GitHub.
  */

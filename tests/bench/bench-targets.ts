@@ -1,8 +1,9 @@
 /**
- * The issue's targets (issue 8; the core's from issue 3), each a ratio against a limit
- * measured in the same run where the issue names one, so they mean something on any
+ * The benchmark's targets (the live runtime's and the WASM core's), each a ratio against a
+ * limit measured in the same run where there is one, so they mean something on any
  * machine. The two absolute bounds (a split ack under 1 ms, the 16 TiB walk under 1 ms)
- * are the issue's own and are labelled as such. Pure: tested in tests/unit/bench-stats.test.ts.
+ * are the project's own and are labelled as such. Pure: tested in
+ * tests/unit/bench-stats.test.ts.
  */
 import { targetMax, targetMin, type Target } from './bench-stats.ts';
 

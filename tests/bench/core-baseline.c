@@ -1,4 +1,4 @@
-/* The C baseline of the core benchmark (issue 3): the same two measurements as the WASM
+/* The C baseline of the core benchmark: the same two measurements as the WASM
  * core, compiled with gcc -O2 at bench time: a next-set-bit scan over an all-zero 64 MiB
  * bitmap (the plain word loop a C programmer writes) and memcpy of 64 MiB in 4 KiB blocks.
  * Prints one JSON object: best-of-REPS throughputs in GB/s (1e9 bytes per second). */

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the core (issue 3; not a test: it reports figures and ratios, asserts
+ * Benchmark of the core (not a test: it reports figures and ratios, asserts
  * nothing). Run through `npm run bench:core` (bin/bench-core.js); `--json` prints one JSON
  * object instead of the table. The measurements are web/bench/core-measure.ts's, shared with
  * the browser run of `npm run bench`; the C baseline is compiled and run here.

@@ -1,5 +1,5 @@
 /**
- * Shared setup of the live-runtime browser tests (issue 6 "Tests"): a persistent Chromium
+ * Shared setup of the live-runtime browser tests: a persistent Chromium
  * context, so OPFS lives on disk as it does for a user (Playwright's default context keeps
  * it in memory), on a fresh profile per test; the page served by `vite preview` of the
  * built app (playwright.config.ts).

@@ -1,5 +1,5 @@
 /**
- * The live runtime in a real Chromium (issue 6 "Tests"): every processor in its own
+ * The live runtime in a real Chromium (docs/live.md): every processor in its own
  * worker, volumes and tape in OPFS on disk, the same scenario format and oracle as the sim.
  */
 import { MODES } from '../../src/scenario/schema.ts';

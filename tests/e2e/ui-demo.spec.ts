@@ -1,4 +1,4 @@
-// The playground's demonstration of the problem and its starting image (issue 7, E2 items):
+// The playground's demonstration of the problem and its starting image:
 // the naive preset's verdict names the first bad block; an uploaded volume image runs to a
 // verified tape whose first block is the image's; a bad image is refused with the numbers
 // and changes nothing; the backup form only offers tape units the target accepts.

@@ -1,9 +1,8 @@
 /**
- * The playground's Live runtime (issue 7: the timeline "in the live runtime fills as things
- * happen"): switch to Live, run the E3 preset (a 16 MiB volume) in a persistent context
- * (OPFS on disk, live-fixtures.ts), watch the timeline's event count grow while the run is
- * still going, and see it end verified, its tape downloadable; then the recorded events can
- * be scrubbed.
+ * The playground's Live runtime, whose timeline fills as things happen: switch to Live, run
+ * the E3 preset (a 16 MiB volume) in a persistent context (OPFS on disk, live-fixtures.ts),
+ * watch the timeline's event count grow while the run is still going, and see it end
+ * verified, its tape downloadable; then the recorded events can be scrubbed.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The playground UI (issue 7 "Tests"): every preset runs to a verified result through the
+// The playground UI: every preset runs to a verified result through the
 // UI; a copied link reproduces the scenario and its timeline in another page; bad links
 // give the message and the default scenario; a screenshot of each main view is saved.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PERMALINK_KEY, toBase64Url } from '../../src/scenario/permalink.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 
-/** Console errors and uncaught page errors: a healthy page has none (issue 7 "Quality"). */
+/** Console errors and uncaught page errors: a healthy page has none. */
 function uiErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -38,7 +38,7 @@ async function key(page: Page, k: string): Promise<void> {
   await page.keyboard.press(k);
 }
 
-/** Saves a full-page screenshot as a test artifact (issue 7: one per main view). */
+/** Saves a full-page screenshot as a test artifact (one per main view). */
 async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -61,7 +61,7 @@ test('each preset runs to its verdict through the UI: verified, and the naive on
     await expect(preset).toHaveValue(o.value);
     await key(page, 'End');
     await settle(page);
-    // The naive preset demonstrates the problem (SPEC.md "The problem" 2): it must fail.
+    // The naive preset demonstrates the problem (docs/patent.md#the-problem): it must fail.
     const naive = (await page.getByTestId('mode').inputValue()) === 'naive';
     await expect(page.getByTestId('mini-verdict'), o.label).toContainText(naive ? 'point-in-time check failed' : 'point-in-time verified');
     await page.getByTestId('tab-verdict').click();

@@ -1,4 +1,4 @@
-// The tape image must be readable by real tools (DESIGN.md "Tape"; SPEC.md "Tape images"):
+// The tape image must be readable by real tools (docs/architecture.md#the-tape):
 // Hercules' `tapemap` (maps files and blocks) and `hetget` (extracts a file's bytes).
 // These tests fail, never skip, when the tools are missing: CI installs Debian's hercules.
 import { afterAll, describe, expect, it } from 'vitest';

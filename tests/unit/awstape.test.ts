@@ -1,6 +1,7 @@
-// The AWSTAPE image of the tape 303 (src/devices/awstape.ts; DESIGN.md "Tape"): exact
-// bytes written by hand from the format, writer → strict reader round trips, and the
-// reader's rejection of every defect it promises to find.
+// The AWSTAPE image of the tape 303 (src/devices/awstape.ts;
+// docs/architecture.md#the-tape): exact bytes written by hand from the format, writer →
+// strict reader round trips, and the reader's rejection of every defect it promises to
+// find.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {

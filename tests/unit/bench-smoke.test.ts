@@ -1,5 +1,5 @@
 /**
- * The benchmark cannot rot (issue 8 "npm test runs a tiny smoke version of the harness"):
+ * The benchmark cannot rot (npm test runs a tiny smoke version of the harness):
  * `node bin/bench.js --smoke` builds and serves the app, runs every series once on 1–2 MiB
  * volumes in Chromium, and must produce a JSON document with every key and every figure a
  * finite number. No speed is asserted: the figures of a smoke run mean nothing.
@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'splitstream-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MODES = ['E1', 'E2', 'E2h', 'E3', 'E4', 'sync'];
-/** Every figure the issue asks for, spelled out here (not taken from the harness). */
+/** Every figure the benchmark must report, spelled out here (not taken from the harness). */
 const FIGURES = [
   'limit.rawCopyMs', 'limit.rawCopyMBps', 'limit.rawCopySpanMs', 'limit.flushMs',
   ...['p0', 'p10', 'p100'].flatMap((p) => [`split.${p}.clientMs`, `split.${p}.controllerMs`, `split.${p}.durableMs`]),

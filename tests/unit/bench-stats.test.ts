@@ -1,5 +1,5 @@
 /**
- * The benchmark's pure parts (issue 8): summaries, targets, the scenarios it runs, the
+ * The benchmark's pure parts: summaries, targets, the scenarios it runs, the
  * options it takes, and the SVG it writes. No timing is asserted anywhere.
  */
 import fc from 'fast-check';
@@ -60,7 +60,7 @@ describe('targets', () => {
     expect(targetMin('x', 'x', 3, NaN, 2).met).toBe(false);
   });
 
-  it('checks the issue\'s targets against the figures given', () => {
+  it('checks the benchmark\'s targets against the figures given', () => {
     const figs: Record<string, number> = {
       'split.p0.clientMs': 2, 'split.p100.clientMs': 2.5, 'split.p0.controllerMs': 0.1, 'split.p100.controllerMs': 0.5,
       'limit.rawCopyMs': 100, 'backup.E3.doneMs': 120, 'backup.E1.doneMs': 160,

@@ -1,7 +1,7 @@
-// `npx splitstream scsi` as a backup server would drive it (issue 5, "A wire for tools and
-// tests"): JSON lines on stdin against the controller in the sim runtime, the tape image
-// written with --tape-out, and that image checked against the point-in-time oracle built
-// here from the scenario's seed and the writes this test sent (never from the array).
+// `npx splitstream scsi` as a backup server would drive it (docs/scsi.md#the-wire): JSON
+// lines on stdin against the controller in the sim runtime, the tape image written with
+// --tape-out, and that image checked against the point-in-time oracle built here from the
+// scenario's seed and the writes this test sent (never from the array).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

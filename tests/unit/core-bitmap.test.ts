@@ -1,4 +1,4 @@
-// The bitmap operations of the core (issue 3): WASM and TypeScript reference against a
+// The bitmap operations of the core: WASM and TypeScript reference against a
 // boolean model, on random operation sequences (fast-check), with ranges that start and
 // end inside words, empty and reversed ranges, out-of-range positions and the last bit.
 import { describe, it, expect, beforeAll } from 'vitest';

@@ -1,6 +1,7 @@
-// Concurrency (issue 3): two Node worker_threads share one memory and set and clear
-// interleaved bits of the same words a million times each, through the WASM core and
-// through the reference; no update may be lost and the summary must cover every set bit.
+// Concurrency (docs/architecture.md#concurrency): two Node worker_threads share one memory
+// and set and clear interleaved bits of the same words a million times each, through the
+// WASM core and through the reference; no update may be lost and the summary must cover
+// every set bit.
 import { describe, it, expect } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';

@@ -1,4 +1,5 @@
-// Block copy, the staging merge of embodiment 3 (SPEC.md, Figs. 8–9) and the CRC-32C
+// Block copy, the staging merge of embodiment 3 (Figs. 8–9,
+// docs/patent.md#embodiment-3-staging-merge) and the CRC-32C
 // checksum: WASM and TypeScript reference against independent expectations.
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';

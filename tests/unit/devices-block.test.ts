@@ -1,5 +1,6 @@
 // Block devices (src/devices): the contract of block-device.ts, the in-memory volume with
-// its injected failure (used for COPY ABORTED 0A/0D/01, SCSI.md), and the Node file volume.
+// its injected failure (used for COPY ABORTED 0A/0D/01, docs/scsi.md#sense-codes), and the
+// Node file volume.
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';

@@ -1,5 +1,6 @@
-// The oracle (issue 4 "The oracle") must itself be right: its image model against a naive
-// one, and it must name the first block where a tape differs from the split-instant image.
+// The oracle (docs/patent.md#the-point-in-time-rule) must itself be right: its image model
+// against a naive one, and it must name the first block where a tape differs from the
+// split-instant image.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imageGenerations, verifyBackup, type AckedWrite } from '../../src/oracle/oracle.ts';

@@ -1,4 +1,4 @@
-// The permalink codec (src/scenario/permalink.ts; issue 7 "Permalinks"): round trip, and
+// The permalink codec (src/scenario/permalink.ts): round trip, and
 // hostile links (malformed, truncated, oversized, future version) never throw and always
 // come back with a message.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
-// Scenario validation (issue 4 "Scenarios"): defaults, strictness, errors naming the field,
-// caps; the workload generator's determinism and bounds; every example file in scenarios/.
+// Scenario validation (docs/scenario.md#fields): defaults, strictness, errors naming the
+// field, caps; the workload generator's determinism and bounds; every example file in
+// scenarios/.
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

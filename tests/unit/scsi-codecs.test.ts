@@ -1,6 +1,5 @@
-// Round trips for every SCSI structure the target speaks (issue 5, "Tests"): what we
-// encode decodes to the same fields, and known byte layouts from SCSI.md are where the
-// standard puts them.
+// Round trips for every SCSI structure the target speaks: what we encode decodes to the
+// same fields, and known byte layouts (docs/scsi.md) are where the standard puts them.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromHex, toHex, get64, put64 } from '../../src/scsi/bytes.ts';
@@ -39,7 +38,7 @@ describe('bytes', () => {
 });
 
 describe('sense', () => {
-  it('fixed format 70h puts key, ASC, ASCQ, field pointer and segment where SCSI.md says', () => {
+  it('fixed format 70h puts key, ASC, ASCQ, field pointer and segment where SPC-4 says', () => {
     const b = encodeSense({ ...SENSE.INVALID_FIELD_IN_CDB, field: { cdb: true, byte: 2, bit: 4 } });
     expect(b.length).toBe(18);
     expect([b[0], b[2], b[7], b[12], b[13]]).toEqual([0x70, 0x05, 0x0a, 0x24, 0x00]);

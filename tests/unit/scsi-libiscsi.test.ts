@@ -1,7 +1,7 @@
 // libiscsi's iscsi-test-cu suites ExtendedCopy.* and ReceiveCopyResults.* (the cases that
 // apply to a LID1 copy manager), rebuilt as JSON lines over the wire session, against the
 // controller in the sim runtime. Each case names the libiscsi test it comes from; the
-// expected sense is SCSI.md's.
+// expected sense is the one docs/scsi.md#sense-codes lists.
 import { describe, expect, it } from 'vitest';
 import { LUN, makeArray } from './scsi-fixture.ts';
 import { WireSession } from '../../src/scsi/wire-session.ts';
@@ -94,9 +94,10 @@ describe('ExtendedCopy', () => {
     expect(t.svol.data.every((x) => x === 0)).toBe(true); // resolved before any data moved
   });
 
-  it('ValidSegDescr: a range past the end is 05/21/00 before any data moves (SCSI.md)', () => {
-    // libiscsi expects COPY ABORTED here; the lead's decision (docs/scsi.md "Differences
-    // from libiscsi"): SCSI.md's table, ranges are checked before any data moves.
+  it('ValidSegDescr: a range past the end is 05/21/00 before any data moves', () => {
+    // libiscsi expects COPY ABORTED here; this target checks every range before any data
+    // moves, so a refused copy has changed nothing
+    // (docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
     const t = setup();
     const r = t.xcopy(t.list(1, [t.self], [t.b2b(), t.b2b({ dstLba: BigInt(t.blocks - 1) })]));
     expect(code(r)).toEqual([CHECK, 5, 0x21, 0]);

@@ -1,6 +1,6 @@
-// The target's command set over the controller in the sim runtime (issue 5, "Logical
-// units and commands"): identities, capacity, reads and writes, pair CDBs on 603 through
-// 501's pair state machine, and the error answers SCSI.md tabulates.
+// The target's command set over the controller in the sim runtime
+// (docs/scsi.md#logical-units): identities, capacity, reads and writes, pair CDBs on 603
+// through 501's pair state machine, and the error answers of docs/scsi.md#sense-codes.
 import { describe, expect, it } from 'vitest';
 import { LUN, expectGood, expectSense, makeArray, senseOf } from './scsi-fixture.ts';
 import {

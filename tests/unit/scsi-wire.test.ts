@@ -1,4 +1,4 @@
-// The JSON-lines wire end to end through runWire (issue 5, "A wire for tools and tests"),
+// The JSON-lines wire end to end through runWire (docs/scsi.md#the-wire),
 // answering from the controller in the sim runtime.
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';

@@ -185,7 +185,7 @@ describe('C0h split-and-copy (embodiment 4)', () => {
     expect(r[0]!.status).toBe('GOOD');
     expect(t.pairState()).toBe('split');
     expect(t.status(9).state).toBe('in progress');
-    t.write(0, 64, 0xee); // the client resumes (SPEC.md E4) after the answer
+    t.write(0, 64, 0xee); // the client resumes (embodiment 4, §0038) after the answer
     let polls = 0;
     while (t.status(9).state === 'in progress' && polls++ < 1000) t.lines({ advance: 1 });
     expect(polls).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
-// Adversarial point-in-time tests (issue 4 "Tests"): client writes aimed at exactly the
-// blocks the controller is copying, merging or staging, submitted in the same step as the
-// request, and at the block the background copy goes for next. Checked by the oracle.
+// Adversarial point-in-time tests (docs/patent.md#the-point-in-time-rule): client writes
+// aimed at exactly the blocks the controller is copying, merging or staging, submitted in
+// the same step as the request, and at the block the background copy goes for next. Checked
+// by the oracle.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Method } from '../../src/array/backup.ts';

@@ -1,5 +1,5 @@
-// The event order of each mode matches its figure in SPEC.md "The flows" (the lanes the UI
-// draws as sequence diagrams).
+// The event order of each mode matches its figure in docs/patent.md#the-flows (the lanes
+// the UI draws as sequence diagrams).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
 import type { SimEvent } from '../../src/array/events.ts';

@@ -1,4 +1,4 @@
-// A run that starts from an uploaded volume image (issue 7 "upload of a volume image"):
+// A run that starts from an uploaded volume image:
 // the P-VOL (and the S-VOL mirror of a duplex pair) start from the image, and the oracle,
 // handed the same bytes, still checks every mode's tape against the split-instant image.
 import fc from 'fast-check';

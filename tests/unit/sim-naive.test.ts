@@ -1,4 +1,4 @@
-// The naive demonstration (SPEC.md "The problem", point 2): a quick split plus an EXTENDED
+// The naive demonstration (docs/patent.md#the-problem): a quick split plus an EXTENDED
 // COPY that streams the S-VOL as it is. It must fail the point-in-time check for the right
 // reason: exactly when a block of the range was still pending in 514 at the moment 508 read
 // it for the tape, and the first bad block the oracle names is the first such block.

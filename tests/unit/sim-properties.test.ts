@@ -1,4 +1,4 @@
-// Property tests of the whole sim (issue 4 "Tests"): random geometry, workload, timing of
+// Property tests of the whole sim: random geometry, workload, timing of
 // split and backup, and mode; every backup must verify against the independent oracle.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// What the UI draws (issue 4 "The sim runtime"): stepping, runUntil and snapshots.
+// What the UI draws from the sim: stepping, runUntil and snapshots.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
 import { createSim } from '../../src/runtime/sim.ts';

@@ -1,4 +1,4 @@
-// The playground's pure helpers (issue 7, web/ui/*): heat-map bucketing, the event log's
+// The playground's pure helpers (web/ui/*): heat-map bucketing, the event log's
 // binary search and stepping, the backup form's tape-unit bounds and the upload's checks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

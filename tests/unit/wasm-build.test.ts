@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The AssemblyScript core builds from source and loads in Node over a shared memory
-// (DESIGN.md "WASM rules": imported shared memory, no data segments).
+// (docs/architecture.md#the-wasm-core: imported shared memory, no data segments).
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('wasm core build', () => {

@@ -1,5 +1,5 @@
 /**
- * The benchmark page (issue 8): what `npm run bench` measures besides the live runs that the
+ * The benchmark page: what `npm run bench` measures besides the live runs that the
  * app's own window.splitstream drives. window.splitstreamBench:
  *   core(mib, reps)  the core benchmark's figures in this browser (core-measure.ts)
  *   opfsCopy(req)    raw OPFS copy times, ms per repetition (opfs-copy-worker.ts)

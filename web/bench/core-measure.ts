@@ -1,7 +1,7 @@
 /**
- * The core benchmark's measurements (issue 3), one code for both places they run: Node
- * (tests/bench/core-bench.ts, `npm run bench:core`) and the browser (issue 8 "Core: the WASM
- * figures of npm run bench:core, run in the browser too"), so the figures compare line by line.
+ * The core benchmark's measurements, one code for both places they run: Node
+ * (tests/bench/core-bench.ts, `npm run bench:core`) and the browser (`npm run bench` reports
+ * the same figures from Chromium), so the figures compare line by line.
  * Throughputs are GB/s = 1e9 bytes/s, best of `reps` runs after a warm-up, the same rule as
  * the C baseline (tests/bench/core-baseline.c). Browser-safe (no node:*); the C baseline is measured by the Node
  * harness and the ratios against it are computed there.

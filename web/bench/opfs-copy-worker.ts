@@ -1,5 +1,5 @@
 /**
- * The limit the backup is measured against (issue 8 "The limit"): the raw OPFS copy
+ * The limit the backup is measured against: the raw OPFS copy
  * throughput of this browser on this disk. Read one file and write another through
  * FileSystemSyncAccessHandle, in the backup's transfer unit, over the backup's range,
  * into shared memory as the live runtime's 508 does (src/devices/opfs-device.ts), then
@@ -16,8 +16,9 @@ export interface CopyRequest {
   reps: number;
 }
 /**
- * The limit of every durable answer (issue 8 "split acknowledgement"): overwrite a small
- * record in a file and flush it, as the metadata persister does before 501 may answer.
+ * The limit of every durable answer (the split's acknowledgement above all): overwrite a
+ * small record in a file and flush it, as the metadata persister does before 501 may
+ * answer.
  */
 export interface FlushRequest { flushBytes: number; reps: number }
 export interface CopyAnswer { ms: number[]; error?: string }

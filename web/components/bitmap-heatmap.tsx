@@ -1,7 +1,7 @@
 /**
- * A bitmap as a heat map on <canvas> (issue 7): the inter-pair differential 514 (blocks
- * whose update has not reached the S-VOL yet, SPEC.md parts table) and, beside it, the
- * post-split change bitmap (SPEC.md "What the patent leaves implicit"). Each cell is a
+ * A bitmap as a heat map on <canvas>: the inter-pair differential 514 (blocks whose update
+ * has not reached the S-VOL yet, docs/patent.md#parts) and, beside it, the post-split
+ * change bitmap (docs/patent.md#the-point-in-time-rule). Each cell is a
  * bucket of blocks; its colour is the fraction of set bits. The backup range is outlined.
  * The canvas has a fixed size so nothing around it moves while the sim runs.
  */

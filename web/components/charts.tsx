@@ -1,5 +1,5 @@
 /**
- * Charts over time (issue 7 "Progress and figures"): pending blocks in 514, throughput and
+ * Charts over time: pending blocks in 514, throughput and
  * client write latency, drawn with uPlot (small and fast, canvas-based). A cursor line
  * marks the playhead. Progress bars for the long work (formation copy, differential copy,
  * backup) sit beside them.

@@ -1,9 +1,9 @@
 /**
- * Commands (issue 7): create pair, split, resync, backup (mode, range) and poll (RECEIVE
+ * Commands: create pair, split, resync, backup (mode, range) and poll (RECEIVE
  * COPY RESULTS). In the sim a command is part of the scenario's script (schema.ts): a
  * button adds it at the playhead, the scenario reruns, the link updates. The selected
  * command is shown on the wire: CDB and parameter list as hex beside their decoded
- * fields, then the response with its sense decoded (SCSI.md).
+ * fields, then the response with its sense decoded (docs/scsi.md#sense-codes).
  */
 import type { BackupCmd, PairOp, Scenario, ScriptCmd } from '../../src/scenario/schema.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';

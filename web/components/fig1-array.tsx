@@ -1,5 +1,5 @@
 /**
- * The array as in the patent's Fig. 1 (SPEC.md "The parts"), as inline SVG: client server
+ * The array as in the patent's Fig. 1 (docs/patent.md#parts), as inline SVG: client server
  * 101, backup server 102, switch 304, storage system 300 with controller 301 (ports
  * 401–403, processors 501/502/503/508, shared memory 507 holding the backup management
  * area 510: 511–517), volumes 601–604, and the tape 303. A part lights up while it works

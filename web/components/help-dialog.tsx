@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts (issue 7 "Quality"), listed where "?" opens them. The table is the
+ * Keyboard shortcuts, listed where "?" opens them. The table is the
  * single source: web/ui/keyboard.ts binds exactly these keys.
  */
 import { useEffect, useRef } from 'preact/hooks';

@@ -1,7 +1,7 @@
 /**
- * Bytes beside their decoded fields (issue 7 "each command shown as its bytes", DESIGN.md
- * "Commands on the wire"): a 16-byte-per-row hex dump and a field table; hovering or
- * focusing a field highlights its bytes, so the SCSI.md layouts can be read off the wire.
+ * Bytes beside their decoded fields, so each command is shown as the bytes it is on the
+ * wire: a 16-byte-per-row hex dump and a field table; hovering or focusing a field
+ * highlights its bytes, so the layouts of docs/scsi.md can be read off the wire.
  */
 import { useState } from 'preact/hooks';
 import type { HexField } from '../ui/scsi-fields.ts';

@@ -1,5 +1,5 @@
 /**
- * Upload of a volume image to start from (issue 7, "The verdict"): a file input and a drop
+ * Upload of a volume image to start from (on the Verdict tab): a file input and a drop
  * zone for a raw image that becomes the P-VOL 601 at t = 0 (and the S-VOL 602 mirror when
  * the pair starts duplex). The check happens before anything changes (volume-image.ts);
  * while an image is in use the page says so, and that a shared link, which cannot hold the

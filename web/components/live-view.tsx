@@ -1,11 +1,11 @@
 /**
- * The playground's Live runtime view (issue 7: the timeline "in the live runtime fills as
- * things happen"). Run starts the live runtime (issue 6: one worker per processor, volumes
- * and tape in OPFS) with the toolbar's scenario and mode; Fig. 1's parts, the 516/517
- * states, the progress bars and the sequence diagram fill from the bridge's polls. While
- * it runs the timeline only follows the clock; afterwards it is scrubbed, stepped and
- * played over the recorded events like the sim's. Quota refusals and errors are shown as
- * they are worded by the runtime (src/runtime/live/quota.ts).
+ * The playground's Live runtime view, whose timeline fills as things happen. Run starts
+ * the live runtime (docs/live.md: one worker per processor, volumes and tape in OPFS) with
+ * the toolbar's scenario and mode; Fig. 1's parts, the 516/517 states, the progress bars
+ * and the sequence diagram fill from the bridge's polls. While it runs the timeline only
+ * follows the clock; afterwards it is scrubbed, stepped and played over the recorded events
+ * like the sim's. Quota refusals and errors are shown as they are worded by the runtime
+ * (src/runtime/live/quota.ts).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/scenario/schema.ts';

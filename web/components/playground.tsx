@@ -1,5 +1,5 @@
 /**
- * The playground below the page header (issue 7): toolbar and link message; Fig. 1 with
+ * The playground below the page header: toolbar and link message; Fig. 1 with
  * the pair states, the two bitmaps and the progress bars on the left; the transport and
  * the sequence diagram on the right; tabs for commands, charts, verdict/tape and compare.
  */

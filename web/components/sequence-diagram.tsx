@@ -1,9 +1,9 @@
 /**
- * The event log drawn as a sequence diagram (issue 7 "timeline"): one lane per actor and
+ * The event log drawn as a sequence diagram (the timeline): one lane per actor and
  * processor, time flowing down, as in the patent's Figs. 4, 6, 9 and 11. One row per
  * event; an event with a receiver (SimEvent.to) is an arrow between lanes.
  *
- * Virtualised (DESIGN.md: long logs): only the rows inside the scrolled window are drawn,
+ * Virtualised, because logs run long: only the rows inside the scrolled window are drawn,
  * so a log of 100 000 events costs the same as one of 50. Rows at or before the playhead
  * are solid, later ones faded; clicking a row seeks there.
  */

@@ -1,6 +1,6 @@
 /**
- * Scenario toolbar: presets (one per embodiment and one for the prior art, issue 7
- * "Presets"), the backup mode, the seed, the client write rate and the differential 514
+ * Scenario toolbar: presets (one per embodiment and one for the prior art, presets.ts),
+ * the backup mode, the seed, the client write rate and the differential 514
  * pending at the start (the knobs that change the story most), and the share button that
  * copies the permalink.
  */
@@ -16,7 +16,7 @@ interface Props {
   shareRef: { current: (() => void) | null };
   /** An uploaded volume image is in use: the link cannot carry it (use-volume-image.ts). */
   imageInUse?: boolean;
-  /** Which runtime the playground shows (issue 7): the deterministic sim or the live one. */
+  /** Which runtime the playground shows: the deterministic sim or the live one. */
   runtime?: 'sim' | 'live';
   onRuntime?: (r: 'sim' | 'live') => void;
 }

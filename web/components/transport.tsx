@@ -1,7 +1,7 @@
 /**
- * Play, pause, step and scrub the sim timeline (issue 7; Raft Scope's controls in
- * STYLE.md). Time is the sim's virtual clock; seeking anywhere shows the state then. In
- * the live runtime there is nothing to scrub: the bar only shows the clock.
+ * Play, pause, step and scrub the sim timeline (as Raft Scope's controls do). Time is the
+ * sim's virtual clock; seeking anywhere shows the state then. In the live runtime there is
+ * nothing to scrub: the bar only shows the clock.
  */
 interface Props {
   time: number;

@@ -1,9 +1,9 @@
 /**
- * The verdict (issue 7): did the tape receive exactly the split-instant image (SPEC.md
- * "The point-in-time image is the split instant")? Shows the first bad block when not;
- * the tape's contents (files between tapemarks, their blocks, DESIGN.md "Tape"); a
- * download of the AWSTAPE image (readable by Hercules' tapemap/hetget); and the counters
- * at the playhead.
+ * The verdict: did the tape receive exactly the split-instant image
+ * (docs/patent.md#the-point-in-time-rule)? Shows the first bad block when not; the tape's
+ * contents (files between tapemarks, their blocks, docs/architecture.md#the-tape); a
+ * download of the AWSTAPE image (readable by Hercules' tapemap/hetget); and the counters at
+ * the playhead.
  */
 import type { ResultView, TapeView } from '../ui/view-model.ts';
 
@@ -79,7 +79,7 @@ export function Verdict({ result, tape, counters }: Props) {
   );
 }
 
-/** Compare: the same scenario in every mode, side by side (issue 7 "Compare"). */
+/** Compare: the same scenario in every mode, side by side. */
 export function CompareTable({ rows, busy, onRun }: { rows: ResultView[] | null; busy: boolean; onRun: () => void }) {
   return (
     <section class="compare" data-testid="compare">

@@ -1,8 +1,8 @@
 /**
- * The page side of the live runtime (issue 6): one bridge that lays out the shared memory,
- * starts one module worker per processor (501, 502, 503, 508) and one for the servers
- * (101, 102), hands each the compiled core module and the memory, starts them on one
- * clock, waits for the script to end and the array to go quiet, and returns the same
+ * The page side of the live runtime (docs/live.md): one bridge that lays out the shared
+ * memory, starts one module worker per processor (501, 502, 503, 508) and one for the
+ * servers (101, 102), hands each the compiled core module and the memory, starts them on
+ * one clock, waits for the script to end and the array to go quiet, and returns the same
  * RunResult as the CLI's --json. The page only waits (Atomics.waitAsync); it never blocks.
  */
 import * as Comlink from 'comlink';
@@ -205,8 +205,8 @@ export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerA
 /**
  * The array's events logged so far in the running live run (null when none is going), in
  * time order: the processors' logs are drained into the run's store and a copy returned,
- * so the final event log still holds every event (issue 7: the live timeline fills as
- * things happen).
+ * so the final event log still holds every event (the live timeline fills as things
+ * happen).
  */
 export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
   const c = current;

@@ -1,7 +1,7 @@
 /**
- * One processor of the storage controller in its own dedicated worker (issue 6): 501, 502,
- * 503 or 508, chosen at init. The worker instantiates the page's compiled core over the
- * one shared memory, attaches to 507, opens only the OPFS files its role may touch, and
+ * One processor of the storage controller in its own dedicated worker (docs/live.md): 501,
+ * 502, 503 or 508, chosen at init. The worker instantiates the page's compiled core over
+ * the one shared memory, attaches to 507, opens only the OPFS files its role may touch, and
  * hosts the processor's bounded steps under the shared step lock (processor-host.ts).
  * Control plane: this Comlink API; data plane: the rings and words in shared memory.
  */

@@ -1,7 +1,8 @@
 /**
  * The client server 101 and the backup server 102 of the live runtime, in a worker of
- * their own (issue 6): they reach the array only through the channel ports in shared
- * memory, the backup server with real EXTENDED COPY bytes (servers-live.ts).
+ * their own (docs/live.md#who-runs-where): they reach the array only through the channel
+ * ports in shared memory, the backup server with real EXTENDED COPY bytes
+ * (servers-live.ts).
  */
 import { expose } from 'comlink';
 import { instantiateCore } from '../../src/core/wasm-core.ts';

@@ -1,7 +1,7 @@
 /**
  * The sim runtime behind window.splitstream.run(…, {runtime: 'sim'}): the deterministic
  * sim (src/runtime/sim.ts) in a worker, so the page never blocks, over a core instantiated
- * from the page's compiled module (compiled once, DESIGN.md "WASM rules").
+ * from the page's compiled module (compiled once, docs/architecture.md#the-wasm-core).
  */
 import { expose } from 'comlink';
 import { CORE_RESERVED_BYTES, createSharedMemory } from '../../src/core/memory.ts';

@@ -1,6 +1,6 @@
 /**
- * Names of the lanes the event log uses (src/runtime/events.ts), from SPEC.md's parts
- * table, so every view labels a part the way the patent does.
+ * Names of the lanes the event log uses (src/array/events.ts), from the patent's parts
+ * (docs/patent.md#parts), so every view labels a part the way the patent does.
  */
 import type { Actor } from '../../src/array/events.ts';
 
@@ -19,7 +19,7 @@ export const ACTOR_NAMES: Record<Actor, string> = {
   '303': 'tape',
 };
 
-/** Longer role text for tooltips and the Fig. 1 diagram (SPEC.md "The parts"). */
+/** Longer role text for tooltips and the Fig. 1 diagram (docs/patent.md#parts). */
 export const ACTOR_ROLES: Record<Actor, string> = {
   '101': 'client server: writes to the P-VOL, sends the split',
   '102': 'backup server: sends EXTENDED COPY, polls RECEIVE COPY RESULTS',

@@ -1,5 +1,5 @@
 /**
- * Bounds of the backup form's "blocks per tape block" (issue 7, Commands): one transfer unit
+ * Bounds of the backup form's "blocks per tape block" (the Commands tab): one transfer unit
  * is one tape record, and a record holds at most LIMITS.maxTransferBytes (65535) bytes so
  * Hercules' tapemap/hetget read every tape (src/scenario/schema.ts); 511's staging area also
  * holds no more than the volume (memory-507.ts unitMax). The default is the one validation

@@ -1,12 +1,12 @@
 /**
- * The bytes a script command is on the wire (issue 7 "each command shown as its bytes"),
+ * The bytes a script command is on the wire, for the hex view,
  * built only with the SCSI layer's encoders (src/scsi/*) and its fixed LU layout
  * (src/scsi/lu-layout.ts, docs/scsi.md "Logical units"): pair operations are the vendor
  * PAIR OPERATION CDB to the pair operation volume 603; a backup is EXTENDED COPY (LID1)
  * to the backup processing volume 604 with E4h CSCDs naming the S-VOL and the tape by
  * their NAA designators and one 00h block→stream segment per ≤ 65535 blocks and ≤ the copy
- * manager's MAXIMUM SEGMENT LENGTH (SCSI.md);
- * embodiment 4 prepends the C0h split-and-copy segment (§0036–0038). A poll is RECEIVE
+ * manager's MAXIMUM SEGMENT LENGTH (docs/scsi.md#receive-copy-results, 03h);
+ * embodiment 4 prepends the C0h split-and-copy segment (§0038–0043). A poll is RECEIVE
  * COPY RESULTS 00h COPY STATUS.
  */
 import { encodePairCdb, type PairAction } from '../../src/scsi/pair-cdb.ts';
@@ -35,7 +35,7 @@ export function backupParams(s: Scenario, cmd: BackupCmd): Uint8Array {
   const disk = (lun: number) => ({ peripheralType: 0 as const, designator: naa6(DEFAULT_ARRAY_SERIAL, lun), blockLength: blockBytes });
   const cscds = [
     disk(LUN.SVOL),
-    // Variable-length tape records (FIXED = 0, length 0), SCSI.md "CSCD descriptor E4h".
+    // Variable-length tape records (FIXED = 0, length 0), docs/scsi.md#cscd-descriptor-e4h.
     { peripheralType: 1 as const, designator: naa6(DEFAULT_ARRAY_SERIAL, LUN.TAPE), blockLength: 0, fixed: false },
     disk(LUN.PVOL),
   ];

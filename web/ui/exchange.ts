@@ -1,10 +1,10 @@
 /**
- * One command and its answer, for the hex view (issue 7 "Commands"): the bytes come from
+ * One command and its answer, for the hex view: the bytes come from
  * command-bytes.ts (the SCSI layer's encoders), the answer from the run's event log
- * (the k-th `<op>.cmd` is answered by the k-th `<op>.ack`, SPEC.md "The flows"), and a
+ * (the k-th `<op>.cmd` is answered by the k-th `<op>.ack`, docs/patent.md#the-flows), and a
  * refusal is the sense the SCSI layer gives it: 05/2C/00 COMMAND SEQUENCE ERROR
  * (src/scsi/array-lus.ts, array-engine.ts). A poll is answered from the state at the
- * playhead: COPY STATUS of the backup (SCSI.md "RECEIVE COPY RESULTS"), or 05/24/00 when
+ * playhead: COPY STATUS of the backup (docs/scsi.md#receive-copy-results), or 05/24/00 when
  * no copy with that list identifier exists yet.
  */
 import type { Snapshot } from '../../src/runtime/sim.ts';
@@ -39,7 +39,7 @@ function pollExchange(s: Scenario, snap: Snapshot, t: number): ExchangeView {
     return {
       ...base, status: 'CHECK CONDITION', dataIn: null, dataInKind: null,
       sense: encodeSense({ ...SENSE.INVALID_FIELD_IN_CDB, field: { cdb: true, byte: 2 } }),
-      notes: ['No copy with this list identifier is known to the copy manager yet (SCSI.md: unknown list id is 05/24/00).'],
+      notes: ['No copy with this list identifier is known to the copy manager yet (SPC-4: an unknown list identifier is 05/24/00).'],
     };
   }
   const state: CopyState = b.status === 'done' ? 'completed' : b.status === 'failed' ? 'completed with errors' : 'in progress';
@@ -83,7 +83,7 @@ export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot
         answer ? `${refused ? 'Refused' : 'Accepted'} at ${ms(answer.t)} (${ms(answer.t - sent!.t)} later) ${details(answer)}.` : '',
         end ? `Backup ended at ${ms(end.t)}: ${details(end)}.` : '',
         bad ? `The SCSI parser would refuse this list: ${bad}` : '',
-        s.mode === 'naive' ? 'Mode naive (the prior art, SPEC.md "The problem" 2): the same list, but the array streams the S-VOL as it is, never checking 514; the SCSI wire itself serves only the patent\'s modes.' : '',
+        s.mode === 'naive' ? 'Mode naive (the prior art\'s problem, docs/patent.md#the-problem): the same list, but the array streams the S-VOL as it is, never checking 514; the SCSI wire itself serves only the patent\'s modes.' : '',
       ].filter(Boolean),
     };
   }

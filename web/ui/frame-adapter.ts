@@ -33,8 +33,8 @@ function bitmaps(snap: Snapshot, nBlocks: number): { diff: BitmapView; post: Bit
 }
 
 /**
- * The three long jobs of the issue, always in the same three rows (no layout jumps):
- * formation copy (after create, SPEC.md §0019), the differential copy after a quick split
+ * The three long jobs, always in the same three rows (no layout jumps):
+ * formation copy (after create, §0020), the differential copy after a quick split
  * (pending at split → 0), and the backup (blocks streamed of the range).
  */
 function progress(snap: Snapshot, nBlocks: number): ProgressView[] {

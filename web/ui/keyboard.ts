@@ -1,6 +1,6 @@
 /**
- * Keyboard shortcuts for the main actions (issue 7 "Quality"; Raft Scope binds a key to
- * every control, STYLE.md). One table, read by the help dialog and by the key handler.
+ * Keyboard shortcuts for the main actions (as Raft Scope binds a key to every control).
+ * One table, read by the help dialog and by the key handler.
  */
 export type ShortcutAction =
   | 'play' | 'step' | 'back' | 'split' | 'backup' | 'resync' | 'poll' | 'create'

@@ -1,9 +1,9 @@
 /**
  * What the live view draws at a moment, derived from the events the live runtime logged
- * so far (issue 7: "in the live runtime it fills as things happen"). The live runtime has
+ * so far: in the live runtime the view fills as things happen. The live runtime has
  * no seekable snapshot like the sim's, so the frame is read off the event log alone:
- * pair states from the state-changing events (SPEC.md "Pair states"), lit parts from the
- * events near the playhead, the backup's progress from the tape writes (SPEC.md 503 → 303).
+ * pair states from the state-changing events (docs/patent.md#pair-states), lit parts from
+ * the events near the playhead, the backup's progress from the tape writes (503 → 303).
  * Pure functions, so the same code serves the running view and scrubbing afterwards.
  */
 import type { Actor, SimEvent } from '../../src/array/events.ts';

@@ -1,5 +1,5 @@
 /**
- * Presets (issue 7 "Presets"): the scenarios/*.json files, one per embodiment of the
+ * Presets: the scenarios/*.json files, one per embodiment of the
  * patent and one for the prior art, each named after what it shows. Bundled at build time
  * and validated like any link, so a broken preset fails loudly in the e2e tests.
  */
@@ -20,7 +20,7 @@ export const PRESETS: readonly Preset[] = Object.entries(files)
   .map(([path, json]) => ({ file: path.split('/').pop()!, scenario: validateScenario(json) }))
   .sort((a, b) => faulty(a) - faulty(b) || ORDER.indexOf(a.scenario.mode) - ORDER.indexOf(b.scenario.mode) || a.file.localeCompare(b.file));
 
-/** One line per mode, from SPEC.md "The flows". */
+/** One line per mode, from docs/patent.md#the-flows. */
 export const MODE_LABELS: Record<Mode, string> = {
   E1: 'priority copy (Figs. 3, 4)',
   E2: 'wait for the whole differential (Figs. 5, 6)',

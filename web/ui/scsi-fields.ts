@@ -1,6 +1,6 @@
 /**
  * Field maps for the hex view: which bytes of a CDB, parameter list, data-in or sense
- * buffer are which field, with the decoded value (layouts from SCSI.md; the PAIR
+ * buffer are which field, with the decoded value (layouts from docs/scsi.md; the PAIR
  * OPERATION CDB from src/scsi/pair-cdb.ts). Values are read with the SCSI engineer's
  * decoders where one exists, so the UI and the target agree on every field.
  */
@@ -141,7 +141,7 @@ export function pairQueryFields(d: Uint8Array): HexField[] {
 
 const KEYS = ['NO SENSE', '1h', 'NOT READY', 'MEDIUM ERROR', 'HARDWARE ERROR', 'ILLEGAL REQUEST',
   'UNIT ATTENTION', '7h', '8h', '9h', 'COPY ABORTED', 'ABORTED COMMAND'];
-/** The sense codes SCSI.md lists, by key/ASC/ASCQ. */
+/** The sense codes of docs/scsi.md#sense-codes, by key/ASC/ASCQ. */
 const ASC_TEXT: Record<string, string> = {
   '05/1A/00': 'PARAMETER LIST LENGTH ERROR', '05/24/00': 'INVALID FIELD IN CDB',
   '05/26/00': 'INVALID FIELD IN PARAMETER LIST', '05/26/06': 'TOO MANY TARGET DESCRIPTORS',

@@ -1,6 +1,6 @@
 /**
- * Stepping the playhead through the event log (issue 7: the timeline "can be played,
- * paused, stepped and scrubbed"). Pure, over the sorted log, with the binary search the
+ * Stepping the playhead through the event log, so the timeline can be played, paused,
+ * stepped and scrubbed. Pure, over the sorted log, with the binary search the
  * sequence diagram also uses, so the keys and the tests agree.
  */
 import type { SimEvent } from '../../src/array/events.ts';

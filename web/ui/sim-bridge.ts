@@ -1,5 +1,5 @@
 /**
- * The one small bridge to the sim worker (STYLE.md: Squoosh's worker bridge). The page
+ * The one small bridge to the sim worker (one small bridge per worker, as in Squoosh). The page
  * never runs the sim itself, so it never blocks. Seeks are coalesced: while one frame is
  * being computed, only the newest requested time is kept, so scrubbing fast never queues
  * up stale work.

@@ -1,12 +1,13 @@
 /**
- * The sim runtime in a module worker, exposed with Comlink (DESIGN.md "Concurrency":
- * control plane over Comlink; STYLE.md: one exposed object, one exported type). The page
+ * The sim runtime in a module worker, exposed with Comlink (the control plane,
+ * docs/architecture.md#concurrency; one exposed object with one exported type, as in
+ * Squoosh's workers). The page
  * never runs the sim, so it never blocks.
  *
- * Seeking is a deterministic re-run (DESIGN.md "sim": same scenario and seed, same
- * timeline): a sim positioned at time t0 runs forward to any t ≥ t0; an earlier t starts
- * a fresh sim from 0. Each sim gets its own core and memory ("one sim at a time per Core",
- * src/runtime/sim.ts).
+ * Seeking is a deterministic re-run (same scenario and seed, same timeline,
+ * docs/architecture.md#one-controller-two-runtimes): a sim positioned at time t0 runs
+ * forward to any t ≥ t0; an earlier t starts a fresh sim from 0. Each sim gets its own core
+ * and memory ("one sim at a time per Core", src/runtime/sim.ts).
  */
 import { expose } from 'comlink';
 import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
@@ -43,7 +44,7 @@ async function newCore(): Promise<Core> {
 
 let scenario: Scenario | null = null;
 /**
- * The uploaded P-VOL image (issue 7), or null for the seeded content. Its buffer was
+ * The uploaded P-VOL image, or null for the seeded content. Its buffer was
  * transferred here from the page (Comlink.transfer), not copied; every sim of this worker
  * starts from it (createSim copies it into its own P-VOL and hands it to the oracle).
  */
@@ -55,7 +56,7 @@ let events: readonly SimEvent[] = [];
 /**
  * Seek cursors: a few sims left at different times, so scrubbing back and forth mostly
  * resumes one that is just behind the target instead of replaying from 0 (Raft Scope's
- * checkpoints, STYLE.md, without cloning a sim). Bounded by memory: each holds both volumes.
+ * checkpoints, without cloning a sim). Bounded by memory: each holds both volumes.
  */
 let cursors: Sim[] = [];
 const POOL_BYTES = 96 * 1024 * 1024;
@@ -130,7 +131,7 @@ const service = {
     return exchangeOf(scenario, index, t, snap, events);
   },
 
-  /** The same scenario in every mode (issue 7 "Compare"), the naive demonstration last. */
+  /** The same scenario in every mode (the Compare tab), the naive demonstration last. */
   async compare(json: unknown, buf: ArrayBuffer | null = null): Promise<ResultView[]> {
     const s = validateScenario(json);
     const initialImage = buf ? new Uint8Array(buf) : undefined;

@@ -1,9 +1,9 @@
 /**
- * The live runtime's side of the playground (issue 7: "in the live runtime it fills as
- * things happen"). Run starts web/live/live-bridge.ts runLive with the page's scenario and
- * mode; while it runs, the bridge is polled every POLL_MS (a timer, then one state update
- * per requestAnimationFrame, so no busy loop and no render storm) for the events so far
- * and the servers' progress. After the run, the recorded log is scrubbed like the sim's.
+ * The live runtime's side of the playground, which fills as things happen. Run starts
+ * web/live/live-bridge.ts runLive with the page's scenario and mode; while it runs, the
+ * bridge is polled every POLL_MS (a timer, then one state update per requestAnimationFrame,
+ * so no busy loop and no render storm) for the events so far and the servers' progress.
+ * After the run, the recorded log is scrubbed like the sim's.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { SimEvent } from '../../src/array/events.ts';

@@ -1,9 +1,9 @@
 /**
- * The page's state and its timeline engine (Raft Scope's state.js role, STYLE.md): the
+ * The page's state and its timeline engine (the role of Raft Scope's state.js): the
  * scenario (read from the URL hash once at load, written back on every change, as
  * TensorFlow Playground does), the run computed by the sim worker, and the playhead that
  * plays, steps and seeks. Seeking asks the worker for the frame at time t; the worker
- * reruns deterministically (DESIGN.md "sim": same seed, same timeline).
+ * reruns deterministically (same seed, same timeline).
  */
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';

@@ -1,5 +1,5 @@
 /**
- * The uploaded volume image (issue 7 "upload of a volume image to start from"). The image
+ * The uploaded volume image the P-VOL starts from. The image
  * is not part of the scenario: a permalink holds the scenario only (an image is too big
  * for a URL), so a shared link runs from the seeded content; the page says so while an
  * image is in use. The bytes go to the sim worker once, transferred, not copied

@@ -1,6 +1,6 @@
 /**
  * What the views draw, in plain data (the "pure model / timeline / rendering" split of
- * STYLE.md): the sim worker turns the runtime's Snapshot into these, the components only
+ * Raft Scope): the sim worker turns the runtime's Snapshot into these, the components only
  * read them. Kept structured-clone friendly (it crosses the worker boundary).
  */
 import type { Actor, SimEvent } from '../../src/array/events.ts';
@@ -24,7 +24,7 @@ export interface ProgressView {
 /** The state at one moment of the run (seek target). */
 export interface FrameView {
   t: number;
-  /** Pair state of the P-VOL (516) and of the S-VOL (517), SPEC.md "Pair states". */
+  /** Pair state of the P-VOL (516) and of the S-VOL (517), docs/patent.md#pair-states. */
   state516: string;
   state517: string;
   busy: Actor[];
@@ -35,7 +35,7 @@ export interface FrameView {
   counters: Record<string, number>;
 }
 
-/** One series point set for the charts (issue 7 "Progress and figures"). */
+/** One series point set for the charts. */
 export interface SeriesView {
   t: number[];
   pending: number[];
@@ -102,7 +102,7 @@ export function bucketFractions(view: BitmapView, per: number, nCells: number): 
   return out;
 }
 
-/** One command on the wire, as the hex view shows it (issue 7 "Commands"). */
+/** One command on the wire, as the hex view shows it. */
 export interface ExchangeView {
   title: string;
   /** Who sends it to whom, e.g. '101 → 501 via 603'. */

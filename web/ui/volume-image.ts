@@ -1,9 +1,9 @@
 /**
- * Checks of an uploaded volume image before anything changes (issue 7 "upload of a volume
- * image to start from"): a raw image becomes the P-VOL at t = 0, so its size must be whole
- * blocks of the scenario's block size and within the volume limits validation enforces
- * (src/scenario/validate.ts: 16 blocks at least, LIMITS.maxBlocks and LIMITS.maxVolumeBytes
- * at most). Every refusal names the numbers. Pure: no File, no DOM, so tests can call it.
+ * Checks of an uploaded volume image before anything changes: a raw image becomes the P-VOL
+ * at t = 0, so its size must be whole blocks of the scenario's block size and within the
+ * volume limits validation enforces (src/scenario/validate.ts: 16 blocks at least,
+ * LIMITS.maxBlocks and LIMITS.maxVolumeBytes at most). Every refusal names the numbers.
+ * Pure: no File, no DOM, so tests can call it.
  */
 import { LIMITS } from '../../src/scenario/schema.ts';
 

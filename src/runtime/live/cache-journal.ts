@@ -1,11 +1,11 @@
 /**
- * The cache 507 made non-volatile (issue 6 "Durability": after a reload the volumes hold
- * every acknowledged write). 501 acknowledges a write once it is in cache (§0016), long
- * before 508 destages it; a real array keeps that cache on batteries. The live runtime's
- * cache is ordinary memory that a reload wipes, so 501's worker appends each accepted
- * write to this journal and flushes it before the write can be acknowledged; recovery
- * replays the journal onto the P-VOL in order, which leaves every block at its newest
- * acknowledged version.
+ * The cache 507 made non-volatile (docs/live.md#durability-points: after a reload the
+ * volumes hold every acknowledged write). 501 acknowledges a write once it is in cache
+ * (§0016), long before 508 destages it; a real array keeps that cache on batteries. The
+ * live runtime's cache is ordinary memory that a reload wipes, so 501's worker appends each
+ * accepted write to this journal and flushes it before the write can be acknowledged;
+ * recovery replays the journal onto the P-VOL in order, which leaves every block at its
+ * newest acknowledged version.
  *
  * Record: u32 magic 'SSJ1', u32 write id, u32 lba, u32 blocks, u32 CRC-32C of those 16
  * bytes and the data, then blocks × blockBytes of data. Replay stops at the first record

@@ -1,9 +1,9 @@
 /**
  * A processor's context (src/array/context.ts `Ctx`) rebuilt inside one worker of the
- * live runtime (issue 6): the same 507 layout over the one shared WebAssembly.Memory, the
- * same wrappers (differential 514, cache, rings), and only the devices this processor's
+ * live runtime (docs/live.md): the same 507 layout over the one shared WebAssembly.Memory,
+ * the same wrappers (differential 514, cache, rings), and only the devices this processor's
  * role may touch. A volume handed to any other processor is a guard that throws, which
- * enforces the patent's arrangement (SPEC.md parts table: 508 is the only processor that
+ * enforces the patent's arrangement (docs/patent.md#parts: 508 is the only processor that
  * touches the volumes; 503 streams to the tape).
  *
  * Time is wall-clock: ms since the run's epoch, taken as timeOrigin + now() so that every
@@ -38,7 +38,7 @@ export function wallClock(epoch: () => number): () => number {
 /** A device that refuses every access, for processors whose role does not include it. */
 export function forbiddenDevice(name: string, role: Actor, blocks: number, blockBytes: number): BlockDevice {
   const refuse = (): never => {
-    throw new Error(`${role} may not touch ${name}: only 508 touches the volumes (SPEC.md parts table)`);
+    throw new Error(`${role} may not touch ${name}: only 508 touches the volumes (docs/patent.md#parts)`);
   };
   return { name, blocks, blockBytes, read: refuse, write: refuse, flush: refuse };
 }
@@ -55,8 +55,8 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * during the backup, and each growth is a synchronous call to Chromium's browser process
  * (it grants an OPFS file room in doubling steps) plus, on ext4's ordered mode, new blocks
  * that every other file's flush must wait for (the client's journal flushes during the
- * backup). Measured, six runs each interleaved (live, 64 MiB, 500 writes/s): E3 backup
- * median 89 ms laid out against 106 ms appending, E1 89 against 105.
+ * backup), so the backup ran measurably faster laid out (docs/live.md "Shaping the I/O for
+ * OPFS" has the figures).
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
  */
@@ -122,7 +122,7 @@ export function attachCtx(core: Core, role: Actor, w: Wiring, dev: LiveDevices, 
   const L = planLayout(w.blocks, w.blockBytes, w.slots);
   const m = new Mem507(core, L);
   const noTape = new AwsTapeWriter({
-    sink: () => { throw new Error(`${role} may not write the tape: 503 streams to it (SPEC.md flows)`); },
+    sink: () => { throw new Error(`${role} may not write the tape: 503 streams to it (docs/patent.md#the-flows)`); },
   });
   return {
     core,

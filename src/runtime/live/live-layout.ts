@@ -1,7 +1,8 @@
 /**
  * The live runtime's own part of the shared memory, laid out after the controller's 507
  * (src/array/memory-507.ts planLayout): the coordination block, and the channel ports the
- * servers use (issue 6 "shared-memory queues with Atomics for the data plane"):
+ * servers use (the data plane is shared-memory rings with Atomics,
+ * docs/architecture.md#concurrency):
  *   port 401  client server 101 → 501: writes (data in a slot of the write area) and pair commands
  *   ack  401  501 → 101: write acknowledgements and pair command answers
  *   port 402  backup server 102 → 502: EXTENDED COPY parameter lists (bytes in the xcopy area)

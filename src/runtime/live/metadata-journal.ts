@@ -1,10 +1,11 @@
 /**
- * Two-slot persistence of the metadata record (issue 6 "Durability"): records alternate
- * between slot 0 and slot 1 with a rising sequence number, each written and flushed before
- * the command it describes is acknowledged. A write cut off by a reload can only tear the
- * slot being written, so the other slot still holds the last acknowledged record.
+ * Two-slot persistence of the metadata record (docs/live.md#durability-points): records
+ * alternate between slot 0 and slot 1 with a rising sequence number, each written and
+ * flushed before the command it describes is acknowledged. A write cut off by a reload can
+ * only tear the slot being written, so the other slot still holds the last acknowledged
+ * record.
  *
- * Trust rule (DESIGN.md "Volumes in OPFS": untrusted ⇒ all dirty, never clean):
+ * Trust rule (docs/architecture.md#volumes-in-opfs: untrusted ⇒ all dirty, never clean):
  * - the pair states come from the newest record whose checksum holds;
  * - its bitmaps are trusted only if it is CLEAN and the other slot is not a torn write
  *   (a torn slot may have been newer, so the valid one is stale);

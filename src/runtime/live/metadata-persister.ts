@@ -1,9 +1,9 @@
 /**
  * Keeps the durable metadata record (metadata-record.ts) in step with 507 during a live
- * run (issue 6 "Durability"). Every processor's worker calls maybeCommit() under the step
- * lock after each step: when a step changed a pair state (516/517), the backup state or
- * the split count, a new record is written and flushed before the step's answers are
- * published (port-adapters.ts), so no server ever sees a state the array could forget.
+ * run (docs/live.md#durability-points). Every processor's worker calls maybeCommit() under
+ * the step lock after each step: when a step changed a pair state (516/517), the backup
+ * state or the split count, a new record is written and flushed before the step's answers
+ * are published (port-adapters.ts), so no server ever sees a state the array could forget.
  * Records written while I/O runs are not CLEAN (their bitmaps are not trusted after a
  * reload); the bridge writes one CLEAN record at the end, after every volume is flushed.
  *
@@ -44,7 +44,8 @@ export class MetadataPersister {
    * CRC-32C by the core (compiled WebAssembly) over a copy of the record in 508's scratch
    * area: every commit runs with the step lock held (or with the array quiet), when no step
    * is using it. The plain loop of metadata-record.ts runs cold in each worker, which only
-   * commits a few records a run: 1–3 ms for a 2 KiB record under load, on the ack path.
+   * commits a few records a run, and every commit is on the ack path (figures in
+   * docs/live.md#durability-points).
    */
   private readonly crc = (bytes: Uint8Array): number => {
     const { core, m } = this.ctx;
@@ -60,8 +61,8 @@ export class MetadataPersister {
     if (same) return false;
     const t0 = performance.now();
     const seq = this.commit(false);
-    // The state change is durable from here: its answer may go out (issue 8 measures the
-    // split's ack up to this point, and the flush it cost).
+    // The state change is durable from here: its answer may go out (the benchmark measures
+    // the split's ack up to this point, and the flush it cost).
     this.ctx.log(this.actor, 'record.flushed', undefined, { seq, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
     k.forEach((v, i) => this.live.setWord(LB.KEY0 + i, v));
     return true;

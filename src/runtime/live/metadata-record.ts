@@ -1,9 +1,9 @@
 /**
- * The controller's durable metadata in the live runtime (issue 6 "Durability"; DESIGN.md
- * "Volumes in OPFS"): pair states 516/517, the inter-pair differential 514 and the
- * post-split change bitmap, and the operations (split, backup) in flight, as one record
- * with a CRC-32C, so that after a reload the playground shows the pairs as they were and
- * never trusts a differential it cannot prove.
+ * The controller's durable metadata in the live runtime (docs/live.md#durability-points;
+ * docs/architecture.md#volumes-in-opfs): pair states 516/517, the inter-pair differential
+ * 514 and the post-split change bitmap, and the operations (split, backup) in flight, as
+ * one record with a CRC-32C, so that after a reload the playground shows the pairs as they
+ * were and never trusts a differential it cannot prove.
  *
  * Byte layout (all integers little-endian):
  *   0   u32 magic 'SSMD'       4  u16 version (1)      6  u16 flags (bit 0: CLEAN)

@@ -1,7 +1,8 @@
 /**
- * The live runtime's data plane (DESIGN.md "Concurrency"): a bounded queue of fixed-size
- * records in shared memory, reachable by every worker and the page, so a client write into
- * cache, a copy request from 503 to 508 or a completion never goes through postMessage.
+ * The live runtime's data plane (docs/architecture.md#concurrency): a bounded queue of
+ * fixed-size records in shared memory, reachable by every worker and the page, so a client
+ * write into cache, a copy request from 503 to 508 or a completion never goes through
+ * postMessage.
  *
  * Algorithm: Dmitry Vyukov's bounded MPMC queue (every slot carries a sequence word that
  * says whose turn it is), written with Atomics on an Int32Array. Positions are 32-bit and
@@ -11,7 +12,7 @@
  * Waiting: a consumer with nothing to do sleeps in Atomics.wait (workers) or awaits
  * Atomics.waitAsync (the page, where blocking is forbidden) on the `pushes` counter, which
  * every push bumps and notifies. Producers facing a full ring wait on `pops` the same way.
- * No busy spinning when idle (issue 6).
+ * No busy spinning when idle: the workers share the cores with the page and the browser.
  *
  * Layout at byte offset `at` (16-byte aligned), all i32:
  *   [0] enqueue position   [1] dequeue position   [2] capacity (power of two)

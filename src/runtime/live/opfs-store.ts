@@ -1,14 +1,15 @@
 /**
- * The playground's files in the Origin Private File System (issue 6; DESIGN.md "Volumes in
- * OPFS"): one folder holds the P-VOL 601, the S-VOL 602, the tape 303 and the two metadata
- * slots. Directory calls work on the page and in workers; sync access handles (the only
- * way to read straight into shared memory) exist only in dedicated workers.
+ * The playground's files in the Origin Private File System
+ * (docs/architecture.md#volumes-in-opfs): one folder holds the P-VOL 601, the S-VOL 602,
+ * the tape 303 and the two metadata slots. Directory calls work on the page and in workers;
+ * sync access handles (the only way to read straight into shared memory) exist only in
+ * dedicated workers.
  *
  * Handles: Chromium 121+ lets several workers hold a file open with mode
  * 'readwrite-unsafe' (then the controller's own bitmaps and locks are the locking); where
  * that mode is missing, a handle locks its file, so each file is opened by exactly one
  * processor: volumes by the disk processor 508, the tape by 503 (the patent's own
- * arrangement, SPEC.md parts table: "508 ... the only one that touches the volumes").
+ * arrangement, docs/patent.md#parts: 508 is the only processor that touches the volumes).
  */
 import type { SlotStore } from './metadata-journal.ts';
 import { type PlannedFile, type QuotaVerdict, checkQuota } from './quota.ts';
@@ -100,8 +101,8 @@ async function openSyncOnce(name: string, wantShared: boolean): Promise<{ handle
 /**
  * The metadata slots as two OPFS files; each write is flushed (durable) before it returns.
  * A record is written over the slot in place and never grows the file once clear() has
- * reserved it: growing a file is a synchronous call to the browser process (quota), which
- * measured 1–7 ms per record on the split's ack path against 0.1 ms for an overwrite.
+ * reserved it: growing a file is a synchronous call to the browser process (quota), on the
+ * split's ack path, and costs many times an overwrite (docs/live.md#durability-points).
  */
 export class OpfsSlotStore implements SlotStore {
   private constructor(private readonly h: [FileSystemSyncAccessHandle, FileSystemSyncAccessHandle], readonly mode: HandleMode) {}

@@ -1,11 +1,11 @@
 /**
- * The channel ports in the live runtime (SPEC.md parts 401–403): in the sim, the servers
- * push commands straight into 501's and 502's JS port queues; here the servers live in
- * another worker, so each port is a shared-memory ring (live-layout.ts) that the channel
+ * The channel ports in the live runtime (401–403, docs/patent.md#parts): in the sim, the
+ * servers push commands straight into 501's and 502's JS port queues; here the servers live
+ * in another worker, so each port is a shared-memory ring (live-layout.ts) that the channel
  * processor's own worker drains into that same queue. Answers (write acks, pair and backup
  * answers) are held until the step ends and published by `publish()`, which the host calls
  * after the metadata of the step is durable: no server can see an ack the array might
- * forget (issue 6 "Durability").
+ * forget (docs/live.md#durability-points).
  */
 import { BackupHandle, type Method } from '../../array/backup.ts';
 import type { Channel501 } from '../../array/channel-501.ts';

@@ -1,10 +1,10 @@
 /**
  * Runs one processor of the controller (501, 502, 503 or 508) inside its own worker
- * (issue 6): take the step lock, ask the processor for its next bounded step, run it, ring
- * the doorbell so the others look for work, repeat; with nothing to do, sleep on the
- * doorbell (Atomics.waitAsync, so the worker's Comlink control plane keeps answering
- * status calls) until another processor or a server changes shared memory 507.
- * No busy spinning when idle (issue 6).
+ * (docs/live.md#who-runs-where): take the step lock, ask the processor for its next bounded
+ * step, run it, ring the doorbell so the others look for work, repeat; with nothing to do,
+ * sleep on the doorbell (Atomics.waitAsync, so the worker's Comlink control plane keeps
+ * answering status calls) until another processor or a server changes shared memory 507. No
+ * busy spinning when idle: the workers share the cores with the page and the browser.
  *
  * Coordination words sit in a small live control block after the 507 layout
  * (LiveBlock below), never inside the core's page or the controller's own layout.

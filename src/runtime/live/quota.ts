@@ -1,5 +1,5 @@
 /**
- * Quota before any write (issue 6 "Quota"; DESIGN.md "Volumes in OPFS"): the volumes and
+ * Quota before any write (docs/architecture.md#volumes-in-opfs): the volumes and
  * the tape are sized from navigator.storage.estimate() before a single byte is written, and
  * a set that does not fit is refused with the numbers, so a full disk is a message the user
  * reads and never a half-written volume.

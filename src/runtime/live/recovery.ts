@@ -1,9 +1,10 @@
 /**
- * What the live runtime does when the page comes back after a reload (issue 6
- * "Durability"): read the metadata (the pairs as they were; untrusted differentials count
- * as all dirty), replay the cache journal onto the P-VOL (every acknowledged write reaches
- * the volume), flush, and write the recovered state back as the new record. Splits and
- * backups that were in flight are reported, with the run needed to do them again.
+ * What the live runtime does when the page comes back after a reload
+ * (docs/live.md#durability-points): read the metadata (the pairs as they were; untrusted
+ * differentials count as all dirty), replay the cache journal onto the P-VOL (every
+ * acknowledged write reaches the volume), flush, and write the recovered state back as the
+ * new record. Splits and backups that were in flight are reported, with the run needed to
+ * do them again.
  *
  * The procedure is written over plain interfaces (SlotStore, BlockDevice, journal bytes)
  * so Node tests can drive it; recovery-worker code wires it to OPFS.

@@ -1,11 +1,11 @@
 /**
- * The controller as the servers see it from their own worker in the live runtime (issue 6:
- * "the client server 101 and the backup server 102 are actors of their own ... driving the
- * controller through the same commands as in the sim"). It offers the part of
- * src/array/controller.ts that the sim's servers (src/runtime/sim-servers.ts) call,
- * carrying each command over the channel ports in shared memory (live-layout.ts): writes
- * and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status and
- * counters are read straight from 507, as a server reading the pair state would.
+ * The controller as the servers see it from their own worker in the live runtime, where the
+ * client server 101 and the backup server 102 are actors of their own that drive the
+ * controller with the same commands as in the sim (docs/live.md#who-runs-where). It offers
+ * the part of src/array/controller.ts that the sim's servers (src/runtime/sim-servers.ts)
+ * call, carrying each command over the channel ports in shared memory (live-layout.ts):
+ * writes and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status
+ * and counters are read straight from 507, as a server reading the pair state would.
  */
 import { BackupHandle, type BackupParams } from '../../array/backup.ts';
 import { readCounters, readPairStatus, type ControllerPorts, type Counters, type PairStatus } from '../../array/controller.ts';
@@ -127,7 +127,8 @@ export class RemoteController implements ControllerPorts {
   /**
    * Applies every answer the array published; true if there was any. The servers get both
    * the array's time of each answer and the time they received it: the figures "as the
-   * client sees it" (issue 8) are the second, the oracle orders writes by the first.
+   * client sees it" (the benchmark's, docs/live.md) are the second, the oracle orders
+   * writes by the first.
    */
   poll(): boolean {
     this.flush();

@@ -1,5 +1,5 @@
 /**
- * What each processor's worker owns in the live runtime (issue 6; SPEC.md parts table):
+ * What each processor's worker owns in the live runtime (docs/live.md#who-runs-where):
  *   508  the P-VOL and S-VOL files (it lays 507 out and writes the initial volumes first)
  *   501  port 401 and the cache journal (the cache made non-volatile, cache-journal.ts)
  *   502  port 402 (EXTENDED COPY bytes in, answers out)

@@ -1,9 +1,9 @@
 /**
- * The client server 101 and the backup server 102 of the live runtime (issue 6), in one
+ * The client server 101 and the backup server 102 of the live runtime, in one
  * worker of their own: the very same actors the sim runs (src/runtime/sim-servers.ts: the
  * seeded write stream, the command script with its LAN messages and the mode-specific
  * flows), driven here by the wall clock instead of the virtual one. The two servers talk
- * to each other directly (their LAN, SPEC.md §0013) and to the array only through the
+ * to each other directly (their LAN, §0013) and to the array only through the
  * channel ports (remote-controller.ts). The result is built by the sim's own buildResult,
  * so the live run answers with the same object as the CLI's --json.
  */
@@ -72,7 +72,8 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
     acked: () => client.writes.filter((w) => w.ack >= 0).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
     async run() {
       // The script's end is not the client's: it still takes the acknowledgements of the
-      // writes it has in flight, so each write's latency is the one it saw (issue 8).
+      // writes it has in flight, so each write's latency is the one it saw (the benchmark's
+      // client figures, docs/live.md).
       const finished = () => servers.done && client.outstanding === 0;
       while (!finished() && !live.stopped()) {
         const seen = live.bell.generation();

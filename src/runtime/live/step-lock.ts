@@ -1,7 +1,8 @@
 /**
- * Coordination words for processors hosted in separate workers (issue 6; DESIGN.md
- * "Concurrency"): a futex-style mutex and a doorbell, both single Int32 words in shared
- * memory, both sleeping in Atomics.wait / Atomics.waitAsync instead of spinning.
+ * Coordination words for processors hosted in separate workers
+ * (docs/architecture.md#concurrency): a futex-style mutex and a doorbell, both single Int32
+ * words in shared memory, both sleeping in Atomics.wait / Atomics.waitAsync instead of
+ * spinning.
  *
  * Why a mutex at all: the controller's processors (src/array) are written as bounded steps
  * over shared memory 507 that the sim runs one at a time. Running each step under one lock

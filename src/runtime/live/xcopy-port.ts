@@ -1,6 +1,6 @@
 /**
  * The backup server 102 speaks real EXTENDED COPY bytes to 502 in the live runtime
- * (issue 6; SCSI.md "EXTENDED COPY (LID1)"): the backup parameters become an SPC-4
+ * (docs/scsi.md#extended-copy-lid1): the backup parameters become an SPC-4
  * parameter list (E4h CSCDs for the S-VOL and the tape, 00h block → stream segments of at
  * most 65535 blocks each) and 502's worker parses the bytes back with the SCSI engineer's
  * strict parser before anything reaches 511. Embodiment 4's combined command adds the
@@ -26,7 +26,7 @@ export function encodeBackup(p: BackupParams, blockBytes: number, listId: number
     segments.push({ type: 0xc0, src: CSCD_PVOL, dst: CSCD_SVOL, mode: MODE_OF[p.method], early: true, pair: 0 });
   }
   // A segment holds at most 65535 blocks (a u16) and MAXIMUM SEGMENT LENGTH bytes (the copy
-  // manager's limit, SCSI.md RECEIVE COPY RESULTS 03h); longer ranges become consecutive
+  // manager's limit, reported by RECEIVE COPY RESULTS 03h); longer ranges become consecutive
   // segments, which decodeBackup joins back into one range.
   const perSegment = Math.min(MAX_SEGMENT_BLOCKS, Math.floor(DEFAULT_COPY_LIMITS.maxSegmentLength / blockBytes));
   for (const s of p.segments) {
