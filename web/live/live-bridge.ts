@@ -97,6 +97,8 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
   lastTape = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = mode ? { ...scenario, mode } : scenario;
+  // Said plainly rather than run without them (docs/scenario.md#faults).
+  if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
   const t0 = performance.now();
