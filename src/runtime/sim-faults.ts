@@ -122,7 +122,7 @@ export class SimFaults implements Steppable {
       if (!this.armed[i] && t >= f.at) {
         this.armed[i] = true;
         if (f.kind === 'quota') this.room.set(f, this.tapeBytes());
-        this.log('508', 'fault.armed', undefined, { kind: f.kind });
+        this.log(laneOf(f), 'fault.armed', undefined, { kind: f.kind });
         if (f.kind === 'worker') {
           h.hits = 1;
           h.firstHitAt = t;
@@ -135,5 +135,15 @@ export class SimFaults implements Steppable {
         this.log(f.processor, 'processor.restarted');
       }
     }
+  }
+}
+
+/** The lane a fault is drawn on: the device it strikes, or the processor it stops. */
+function laneOf(f: Fault): Actor {
+  switch (f.kind) {
+    case 'media-read': return f.volume === 'pvol' ? '601' : '602';
+    case 'svol-write': return '602';
+    case 'worker': return f.processor;
+    default: return '303';
   }
 }
