@@ -22,7 +22,7 @@ export function faultOutcome(r: Pick<RunResult, 'faults' | 'backups' | 'pair'>):
   r.backups.forEach((b, k) => {
     const n = `backup ${k + 1}`;
     if (b.status === 'done') lines.push(`${n}: completed, ${b.verified ? 'verified against the split-instant image' : 'NOT verified'}`);
-    else if (b.status === 'failed') lines.push(`${n}: COPY ABORTED at segment ${b.failedSegment} after ${b.blocksDone} blocks — ${b.reason}; its tape file is partial`);
+    else if (b.status === 'failed') lines.push(`${n}: COPY ABORTED at segment ${b.failedSegment} after ${b.blocksDone} blocks — ${b.reason}; it left its tape file partial`);
     else lines.push(`${n}: ${b.status}${b.reason ? ` — ${b.reason}` : ''}`);
   });
   lines.push(`pair at the end: ${r.pair.p516} / ${r.pair.s517}${r.pair.reason ? ` (PSUE: ${r.pair.reason})` : ''}`);

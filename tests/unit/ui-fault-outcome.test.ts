@@ -15,7 +15,7 @@ describe('the verdict\'s fault outcome', () => {
   it('names the fault, the aborted backup with its segment and reason, the verified one and the pair', () => {
     const lines = faultOutcome(runScenario(load('fault-tape-write-error.json'), { core }));
     expect(lines[0]).toMatch(/^tape write error \(armed at 0 ms\): tape-303 write at block 100 at [\d.]+ ms$/);
-    expect(lines[1]).toBe('backup 1: COPY ABORTED at segment 0 after 800 blocks — device error: tape write at block 100; its tape file is partial');
+    expect(lines[1]).toBe('backup 1: COPY ABORTED at segment 0 after 800 blocks — device error: tape write at block 100; it left its tape file partial');
     expect(lines[2]).toBe('backup 2: completed, verified against the split-instant image');
     expect(lines[3]).toBe('pair at the end: split / split');
   });
