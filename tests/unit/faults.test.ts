@@ -3,6 +3,7 @@
 // outcome: COPY ABORTED at the failing segment, the pair suspended with its reason while
 // client writes go on and a resync recovering it, a clear message when the quota runs out,
 // a stopped processor restarted; nothing acknowledged lost, every completed backup verified.
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core-api.ts';
 import { AwsTapeWriter, readAwsTape } from '../../src/devices/awstape.ts';
@@ -11,7 +12,7 @@ import { FaultyBlockDevice, FaultyTapeWriter, failNth } from '../../src/devices/
 import { MemoryBlockDevice } from '../../src/devices/memory-device.ts';
 import { createSim } from '../../src/runtime/sim.ts';
 import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
-import { DEFAULT_SCENARIO, type Mode } from '../../src/scenario/schema.ts';
+import { DEFAULT_SCENARIO, MODES, type Mode } from '../../src/scenario/schema.ts';
 import { ScenarioError, validateScenario } from '../../src/scenario/validate.ts';
 import { coreForTests, small } from './sim-helpers.ts';
 
@@ -190,5 +191,24 @@ describe('outcomes in the sim', () => {
     const r = run('E3', [{ at: 0, kind: 'tape-write', block: 1_000_000 }]);
     expect(r.faults![0]).toMatchObject({ hits: 0, firstHitAt: -1 });
     expect(r.verified).toBe(true);
+  });
+});
+
+describe('any faults, any mode (property)', () => {
+  const at = fc.double({ min: 0, max: 3, noNaN: true });
+  const fault = fc.oneof(
+    fc.record({ at, kind: fc.constant('tape-write'), block: fc.nat(40) }),
+    fc.record({ at, kind: fc.constant('media-read'), volume: fc.constantFrom('pvol', 'svol'), lba: fc.nat(255) }),
+    fc.record({ at, kind: fc.constant('svol-write'), lba: fc.nat(255) }),
+    fc.record({ at, kind: fc.constant('quota') }),
+    fc.record({ at, kind: fc.constant('worker'), processor: fc.constantFrom('501', '502', '503', '508'), downMs: fc.double({ min: 0, max: 3, noNaN: true }) }),
+  );
+  it('nothing acknowledged lost, the pair state sound, every completed backup verified', () => {
+    fc.assert(fc.property(fc.array(fault, { maxLength: 3 }), fc.constantFrom(...MODES), fc.nat(1000), (faults, mode, seed) => {
+      const r = createSim(small({ seed, faults, script: RECOVER }), { core, mode, invariants: true }).runToEnd();
+      expect(r.invariants?.violations).toEqual([]);
+      expect(r.backups.every((b) => b.status !== 'done' || b.verified)).toBe(true);
+      expect(r.backups.every((b) => b.status !== 'failed' || (b.reason && b.failure !== 'none'))).toBe(true);
+    }), { numRuns: 40 });
   });
 });
