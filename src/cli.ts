@@ -137,6 +137,12 @@ async function run(args: string[]): Promise<number> {
     for (const r of results) {
       for (const line of faultOutcome(r)) process.stdout.write(`${r.mode}: ${line}\n`);
       if (r.invariants && !r.invariants.ok) process.stdout.write(`${r.mode}: invariants violated: ${r.invariants.violations.join('; ')}\n`);
+      for (const p of r.points ?? []) {
+        process.stdout.write(`${r.mode}: restore point ${p.point} (${p.level}, tape file ${p.file}, ${p.blocks} blocks): ${p.verified ? 'verified from the tape' : `NOT verified: ${p.reason}`}\n`);
+      }
+      for (const x of r.restores ?? []) {
+        process.stdout.write(`${r.mode}: restore of point ${x.point} to the ${x.to === 'disk' ? 'backup disk' : 'S-VOL'}: ${x.blocks} blocks written, ${x.verified ? 'verified' : `NOT verified: ${x.reason}`}\n`);
+      }
       if (r.verified) continue;
       const demo = a.compare && DEMO_MODES.includes(r.mode) ? ' (expected: the prior art without the patent)' : '';
       process.stdout.write(`${r.mode}: NOT verified${demo}: ${r.reason}\n`);

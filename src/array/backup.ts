@@ -56,6 +56,45 @@ export interface BackupParams {
   checkWholeRange?: boolean;
   /** Embodiment 4: split the pair first, answer at once, then back up. */
   combinedSplit?: boolean;
+  /**
+   * A catalogued backup (docs/scenario.md "Incremental backups and restore"): 'full' streams
+   * the range and starts a chain; 'incremental' streams only the blocks of the range written
+   * since the chain's last backup's split (the changed-since-base bitmap). Either appends
+   * the tape's catalog. Tape segments only; absent: a plain backup, no catalog.
+   */
+  level?: 'full' | 'incremental';
+}
+
+/** Tape blocks to put back: `blocks` volume blocks from block `block` of tape file `file` on. */
+export interface TapeExtent {
+  /** Tape file number (1-based). */
+  file: number;
+  /** Index of the first tape block (record) within the file. */
+  block: number;
+  /** Volume blocks to read from there on, record after record. */
+  blocks: number;
+  /** Where the first of them goes on the destination. */
+  lba: number;
+}
+
+/**
+ * A restore (the other half of a backup): tape records back onto a volume, the S-VOL while
+ * the pair is split or the backup disk (§0048), through 502, 503 (which reads its tape into
+ * 515) and 508 (which writes the destination). Either a catalog point (the chain's full,
+ * then its incrementals in order, tape-catalog.ts) or explicit extents (EXTENDED COPY
+ * segment 01h, stream → block).
+ */
+export interface RestoreParams {
+  restore: true;
+  to: 'svol' | 'disk';
+  point?: number;
+  extents?: TapeExtent[];
+}
+
+export type JobParams = BackupParams | RestoreParams;
+
+export function isRestore(p: JobParams): p is RestoreParams {
+  return (p as RestoreParams).restore === true;
 }
 
 /** The method each scenario mode uses. */
@@ -89,11 +128,11 @@ export class BackupHandle {
   detail: FailureDetail | null = null;
   acceptedAt = -1;
   doneAt = -1;
-  private final = { blocks: 0, segments: 0 };
+  private final = { blocks: 0, segments: 0, total: 0 };
 
   constructor(
     readonly id: number,
-    readonly params: BackupParams,
+    readonly params: JobParams,
     private readonly m: Mem507,
     /** Called when 502 answers the command (accepted or refused) and when it ends. */
     readonly onAnswer?: (h: BackupHandle) => void,
@@ -107,6 +146,12 @@ export class BackupHandle {
   get bytesDone(): number { return this.blocksDone * this.m.L.blockBytes; }
   /** Segments completely processed so far (RECEIVE COPY RESULTS' segments processed). */
   get segmentsDone(): number { return this.live() ? this.m.b(B.SEGS_DONE) : this.final.segments; }
+  /** Blocks the job moves in all (known once 503 has planned it: a restore reads its catalog first). */
+  get totalBlocks(): number {
+    if (this.live() && this.m.b(B.STATE) >= BackupState.RUNNING) return this.m.b(B.TOTAL_BLOCKS);
+    if (this.status === 'done' || this.status === 'failed') return this.final.total;
+    return isRestore(this.params) ? 0 : this.params.segments.reduce((n, x) => n + x.blocks, 0);
+  }
 
   /** The live state while 503 works on it. */
   get state(): BackupStatus {
@@ -117,7 +162,7 @@ export class BackupHandle {
 
   /** By 502. */
   finish(ok: boolean, t: number, reason = '', failure: BackupFailure = ok ? 'none' : 'other'): void {
-    this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE) };
+    this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE), total: this.m.b(B.TOTAL_BLOCKS) };
     this.failedSegment = ok ? -1 : this.m.b(B.FAILED_SEG);
     this.detail = ok ? null : backupFailureDetail(this.m);
     this.status = ok ? 'done' : 'failed';

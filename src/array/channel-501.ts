@@ -107,8 +107,10 @@ export class Channel501 implements Processor {
       throw new Error(`501: write to ${w.lba}+${w.blocks} would overwrite split-instant data`);
     }
     c.cache.write(w.lba, w.blocks, w.data);
-    if (p === PS.DUPLEX || p === PS.DUPLEX_PENDING) c.diff.markDiff(w.lba, w.blocks);
-    else if (p === PS.SPLIT || p === PS.SUSPENDED) c.diff.markPost(w.lba, w.blocks);
+    if (p === PS.DUPLEX || p === PS.DUPLEX_PENDING) {
+      c.diff.markDiff(w.lba, w.blocks);
+      c.diff.markChanged(w.lba, w.blocks);
+    } else if (p === PS.SPLIT || p === PS.SUSPENDED) c.diff.markPost(w.lba, w.blocks);
     w.onAck?.(c.now());
   }
 
@@ -156,25 +158,28 @@ export class Channel501 implements Processor {
     switch (op) {
       case 'create':
         c.diff.setAll(); // formation copy: every block (§0020)
+        m.setW(W.BASE_SEQ, 0); // a new pair: no incremental chain yet
         set(PS.DUPLEX_PENDING, PS.DUPLEX_PENDING);
         break;
       case 'split': {
         const pending = c.diff.pending();
         m.setW(W.PENDING_AT_SPLIT, pending);
         m.addW(W.SPLIT_SEQ, 1);
+        m.setWf(W.SPLIT_AT, c.now());
         set(PS.SPLIT, pending > 0 ? PS.SPLIT_PENDING : PS.SPLIT);
         c.log('501', 'split', pending > 0 ? '508' : undefined, { pendingAtSplit: pending });
         break;
       }
       case 'resync':
-        // After a suspension (PSUE) nothing on the S-VOL is trusted: everything is copied.
-        if (m.w(W.P_STATE) === PS.SUSPENDED) c.diff.setAll();
-        else c.diff.resync();
+        // After a suspension (PSUE) nothing is trusted: every block is copied and the chain ends.
+        if (m.w(W.P_STATE) === PS.SUSPENDED) { c.diff.setAll(); m.setW(W.BASE_SEQ, 0); }
+        else c.diff.resync(m.w(W.BASE_SEQ) === m.w(W.SPLIT_SEQ));
         m.setW(W.SUSPEND_CAUSE, 0);
         set(c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX, c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX);
         break;
       case 'delete':
         c.diff.clearAll();
+        m.setW(W.BASE_SEQ, 0);
         m.setW(W.SUSPEND_CAUSE, 0);
         set(PS.SIMPLEX, PS.SIMPLEX);
         break;

@@ -5,8 +5,8 @@
  * 502 reports the outcome. For embodiment 4 (§0038–0043, Figs. 10–11) the command carries
  * the split: 502 asks 501 to split (through 507) and answers only once 501 has done it.
  */
-import { B, BackupState, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';
-import { BackupHandle, METHOD_CODES, METHODS, type BackupParams } from './backup.ts';
+import { B, BackupState, JobKind, MAX_SEGMENTS, W, type Mem507 } from './memory-507.ts';
+import { BackupHandle, METHOD_CODES, METHODS, isRestore, type BackupParams, type JobParams, type RestoreParams } from './backup.ts';
 import { PS, refusal } from './pair-state.ts';
 import { FAILURE_KINDS, FAILURE_REASONS } from './channel-503.ts';
 import { backupFailureDetail, pairSuspendReason } from './device-errors.ts';
@@ -38,7 +38,8 @@ export class Channel502 implements Processor {
   }
 
   /** Why `p` would be refused now (before any data moves), or null. */
-  check(p: BackupParams): string | null {
+  check(p: JobParams): string | null {
+    if (isRestore(p)) return this.checkRestore(p);
     const { c, m } = this;
     if (!METHODS.includes(p.method)) return `method must be one of ${METHODS.join(', ')}`;
     if (p.segments.length > MAX_SEGMENTS) return `at most ${MAX_SEGMENTS} segments`;
@@ -58,9 +59,48 @@ export class Channel502 implements Processor {
       }
     }
     const p516 = m.w(W.P_STATE);
+    if (p.level) {
+      const why = this.checkLevel(p);
+      if (why) return why;
+    }
     if (p.combinedSplit) return refusal('split', p516, false);
     if (p516 === PS.SUSPENDED) return `pair suspended (${pairSuspendReason(this.c)}): the S-VOL holds no consistent image; resync it first`;
     if (p516 !== PS.SPLIT) return 'the pair is not split: split it first, or use a combined split';
+    if (c.diff.restoredCount() > 0) return 'a restore wrote the S-VOL since the split: it no longer holds the split image (resync and split again)';
+    return null;
+  }
+
+  /** A catalogued backup: to the tape; an incremental needs a chain to extend, over its range. */
+  private checkLevel(p: BackupParams): string | null {
+    const { m } = this;
+    if (p.segments.some((s) => s.dest.kind !== 'tape')) return 'a catalogued backup goes to the tape only';
+    if (p.level !== 'incremental') return null;
+    if (m.w(W.BASE_SEQ) === 0) return 'incremental refused: no full backup of this pair to build on (back up a full first)';
+    const [s] = p.segments;
+    if (p.segments.length !== 1 || s.lba !== m.w(W.BASE_LBA) || s.blocks !== m.w(W.BASE_BLOCKS)) {
+      return `incremental refused: the chain's range is ${m.w(W.BASE_LBA)}+${m.w(W.BASE_BLOCKS)}`;
+    }
+    if (!p.combinedSplit && m.w(W.BASE_SEQ) === m.w(W.SPLIT_SEQ)) return 'incremental refused: this split is already backed up (resync and split again)';
+    return null;
+  }
+
+  private checkRestore(p: RestoreParams): string | null {
+    const { c, m } = this;
+    const dest = p.to === 'disk' ? c.backupDisk : c.svol;
+    if (p.to === 'disk' && !dest) return 'restore refused: no backup disk';
+    if (p.to === 'svol') {
+      const p516 = m.w(W.P_STATE);
+      if (p516 !== PS.SPLIT && p516 !== PS.SIMPLEX) return 'restore to the S-VOL refused: the pair is not split (a paired S-VOL takes no writes)';
+    }
+    if (p.point !== undefined && (!Number.isInteger(p.point) || p.point < 0)) return 'restore point must be a whole number ≥ 0';
+    if (p.point === undefined && !p.extents) return 'restore needs a catalog point or tape extents';
+    if (p.extents) {
+      if (p.extents.length > MAX_SEGMENTS) return `at most ${MAX_SEGMENTS} extents`;
+      for (const [i, x] of p.extents.entries()) {
+        const ok = [x.file, x.block, x.blocks, x.lba].every((v) => Number.isInteger(v) && v >= 0) && x.file >= 1;
+        if (!ok || x.lba + x.blocks > dest!.blocks) return `extent ${i}: destination range ${x.lba}+${x.blocks} is outside ${p.to === 'disk' ? 'the backup disk' : 'the S-VOL'} (${dest!.blocks} blocks)`;
+      }
+    }
     return null;
   }
 
@@ -71,13 +111,15 @@ export class Channel502 implements Processor {
     if (why) {
       h.status = 'refused';
       h.reason = why;
-      c.log('502', 'backup.refused', '102', { reason: why });
+      c.log('502', isRestore(h.params) ? 'restore.refused' : 'backup.refused', '102', { reason: why });
       h.onAnswer?.(h);
       return;
     }
     const p = h.params;
     m.u8.fill(0, m.L.p511, m.L.p511 + B.SEG0 * 4);
     m.setB(B.ID, h.id);
+    if (isRestore(p)) { this.acceptRestore(h, p); return; }
+    m.setB(B.KIND, p.level === 'full' ? JobKind.FULL : p.level === 'incremental' ? JobKind.INCREMENTAL : JobKind.PLAIN);
     m.setB(B.METHOD, METHOD_CODES.indexOf(p.naive ? 'naive' : p.method));
     m.setB(B.UNIT, p.transferBlocks);
     m.setB(B.CHECK_RANGE, p.checkWholeRange && p.method === 'priority' && !p.naive ? 1 : 0);
@@ -104,13 +146,33 @@ export class Channel502 implements Processor {
     this.handOff(h);
   }
 
+  /** 503 plans a restore's units when it starts (it reads the catalog from its tape). */
+  private acceptRestore(h: BackupHandle, p: RestoreParams): void {
+    const { c, m } = this;
+    m.setB(B.KIND, p.to === 'disk' ? JobKind.RESTORE_DISK : JobKind.RESTORE_SVOL);
+    m.setB(B.POINT, p.point ?? -1);
+    m.setB(B.FAILED_SEG, -1);
+    const xs = p.extents ?? [];
+    m.setB(B.NSEG, xs.length);
+    xs.forEach((x, k) => {
+      m.setB(B.SEG0 + 4 * k, x.file);
+      m.setB(B.SEG0 + 4 * k + 1, x.block);
+      m.setB(B.SEG0 + 4 * k + 2, x.blocks);
+      m.setB(B.SEG0 + 4 * k + 3, x.lba);
+    });
+    this.current = h;
+    c.log('502', 'restore.parse', undefined, { to: p.to, ...(p.point !== undefined ? { point: p.point } : { extents: xs.length }) });
+    this.handOff(h);
+  }
+
   private handOff(h: BackupHandle): void {
     const { c, m } = this;
     m.setB(B.STATE, BackupState.ACCEPTED);
     h.status = 'accepted';
     h.acceptedAt = c.now();
     c.log('502', 'backup.handoff', '503');
-    c.log('502', 'backup.accepted', '102', { split: !!h.params.combinedSplit });
+    if (isRestore(h.params)) c.log('502', 'restore.accepted', '102', { to: h.params.to });
+    else c.log('502', 'backup.accepted', '102', { split: !!h.params.combinedSplit });
     h.onAnswer?.(h);
   }
 
@@ -132,7 +194,7 @@ export class Channel502 implements Processor {
     this.current = null;
     const ok = this.m.b(B.STATE) === BackupState.DONE;
     this.m.setB(B.REPORTED, 1);
-    this.c.log('502', 'backup.report', '102', { ok, blocks: this.m.b(B.BLOCKS_DONE) });
+    this.c.log('502', isRestore(h.params) ? 'restore.report' : 'backup.report', '102', { ok, blocks: this.m.b(B.BLOCKS_DONE) });
     const code = this.m.b(B.FAILURE);
     h.finish(ok, this.c.now(), ok ? '' : this.failureReason(code), ok ? 'none' : FAILURE_KINDS[code] ?? 'other');
   }

@@ -14,25 +14,38 @@
  * B.STREAM_SEQ). Where 503's worker holds its own volume handles it performs 508's part
  * itself (Ctx.serve508).
  */
-import { B, BackupState, BufState, NBUF, SB, W, type Mem507 } from './memory-507.ts';
+import { B, BackupState, BufState, JobKind, NBUF, SB, W, type Mem507 } from './memory-507.ts';
 import { METHOD_CODES, type BackupFailure } from './backup.ts';
 import { DeviceError } from '../devices/block-device.ts';
-import { noteBackupFailure, pairSuspendReason } from './device-errors.ts';
+import { backupIoFailed, backupOutOfRoom, noteBackupFailure, pairSuspendReason } from './device-errors.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
-import { assignGroup, chain, segWord, sendable, streamable, takeUnit } from './staging-515.ts';
+import { assignGroup, chain, incrementalUnits, segWord, sendable, settled, streamable, takeUnit } from './staging-515.ts';
+import { Tape303 } from './tape-303.ts';
+import { Restore503 } from './restore-503.ts';
 
-/** Why a backup failed, by the code 503 leaves in 511 (word B.FAILURE). */
-export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state', 'the pair was suspended', 'storage quota exhausted'];
+/** Why a job failed, by the code 503 leaves in 511 (word B.FAILURE). */
+export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state',
+  'no such restore point on the tape', 'the tape does not hold what the restore names',
+  'the pair was suspended', 'storage quota exhausted'];
 /** The same codes as BackupHandle.failure kinds, index for index. */
-export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'pair-state', 'quota'];
+export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'other', 'other', 'pair-state', 'quota'];
 
 /** B.CHECK_RANGE values: per unit, or whole range in its copy phase, then its stream phase. */
 const UNIT = 0, RANGE_COPY = 1, RANGE_STREAM = 2;
 
 export class Channel503 implements Processor {
   readonly actor = '503' as const;
-  constructor(private readonly c: Ctx) {}
+  private readonly tape303: Tape303;
+  private readonly restorer: Restore503;
+  /** A catalogued backup's blocks as streamed: [first LBA, count] runs, for its catalog entry. */
+  private runs: [number, number][] = [];
+
+  constructor(private readonly c: Ctx) {
+    this.tape303 = new Tape303(c);
+    this.restorer = new Restore503(c, this.tape303, (seg, why) => this.fail(seg, why), () => { this.loud = true; },
+      (type, a) => this.ask(type, a));
+  }
   private get m(): Mem507 { return this.c.m; }
   /** A step since the last takeQuiet() changed what another processor waits for. */
   private loud = false;
@@ -51,8 +64,10 @@ export class Channel503 implements Processor {
     if (st === BackupState.HOLDING) {
       const p = m.w(W.P_STATE);
       if (p !== PS.SPLIT) return { cost: cmd, run: () => this.fail(0, p === PS.SUSPENDED ? 'the pair was suspended' : 'the pair left the split state') };
-      return c.diff.pending() === 0 ? { cost: cmd, run: () => this.release() } : null;
+      if (c.diff.pending() !== 0) return null;
+      return { cost: cmd, run: () => (this.restoring() ? this.restorer.start() : this.release()) };
     }
+    if (this.restoring()) return this.restorer.next();
     if (st !== BackupState.RUNNING) return null;
     if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), this.deviceFailure()) };
     // The pair can only leave the split state under a backup by a suspension (a resync or
@@ -60,17 +75,14 @@ export class Channel503 implements Processor {
     // so nothing more of it may reach the destination (docs/patent.md#the-point-in-time-rule).
     // (A unit of this backup whose I/O failed, which suspends the pair too, fails it below
     // once the units before it are on the tape; those never make it a complete image.)
-    if (m.w(W.P_STATE) !== PS.SPLIT && m.b(B.FAIL_DEV) === 0) return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'the pair was suspended') };
+    if (m.w(W.P_STATE) !== PS.SPLIT && !backupIoFailed(m)) return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'the pair was suspended') };
     // Units leave in order twice: handed to their destination at B.SENT_SEQ, then counted
     // done at B.STREAM_SEQ once written. Bookkeeping and preparing come before streaming,
     // so that a runtime holding the step lock does all of them in one hold and streams the
     // READY units after letting it go (nextOwn).
-    for (let k = 0; k < NBUF; k++) {
-      const s = m.sb(k, SB.STATE);
-      // A failed unit fails the backup once every unit before it has gone to its destination.
-      if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { cost: cmd, run: () => this.fail(m.sb(k, SB.SEG), this.deviceFailure()) };
-      if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { cost: cmd, run: () => this.progress(k) };
-    }
+    // A failed unit fails the backup once every unit before it has gone to its destination.
+    const done = settled(m);
+    if (done) return { cost: cmd, run: () => (done.failed ? this.fail(m.sb(done.k, SB.SEG), this.deviceFailure()) : this.progress(done.k)) };
     const send = sendable(m);
     if (send >= 0 && segWord(m, m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
     const copied = chain(m, BufState.COPIED);
@@ -93,8 +105,9 @@ export class Channel503 implements Processor {
    */
   nextOwn(): Work | null {
     const { c, m } = this;
+    if (this.restoring()) return null;
     if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0) return null;
-    if (m.w(W.P_STATE) !== PS.SPLIT && m.b(B.FAIL_DEV) === 0) return null;
+    if (m.w(W.P_STATE) !== PS.SPLIT && !backupIoFailed(m)) return null;
     const run = streamable(m);
     if (run.length === 0) return null;
     let blocks = 0;
@@ -102,12 +115,43 @@ export class Channel503 implements Processor {
     return { cost: c.cost.tape(blocks * m.L.blockBytes, run.length), run: () => this.stream(run), own: true };
   }
 
+  private restoring(): boolean {
+    const k = this.m.b(B.KIND);
+    return k === JobKind.RESTORE_DISK || k === JobKind.RESTORE_SVOL;
+  }
+
+  private catalogued(): boolean {
+    const k = this.m.b(B.KIND);
+    return k === JobKind.FULL || k === JobKind.INCREMENTAL;
+  }
+
   private start(): void {
     const { c, m } = this;
     this.loud = true;
     for (let k = 0; k < NBUF; k++) { m.setSb(k, SB.STATE, BufState.FREE); m.setSb(k, SB.SEQ, -1); }
-    this.skipEmptySegments();
+    if (this.restoring()) {
+      // The S-VOL takes the restore once 508 has no pending block left to copy into it.
+      if (m.b(B.KIND) === JobKind.RESTORE_SVOL && c.diff.pending() > 0) {
+        m.setB(B.STATE, BackupState.HOLDING);
+        c.log('503', 'restore.hold', undefined, { pending: c.diff.pending() });
+      } else this.restorer.start();
+      return;
+    }
+    let total = 0;
+    for (let s = 0; s < m.b(B.NSEG); s++) total += segWord(m, s, 1);
+    if (m.b(B.KIND) === JobKind.INCREMENTAL) {
+      // The split has happened (a combined one too), so the changed bitmap is frozen now.
+      const inc = incrementalUnits(m);
+      m.setB(B.UNITS, inc.units);
+      total = inc.blocks;
+    }
+    m.setB(B.TOTAL_BLOCKS, total);
     this.overwritePartialFile();
+    if (this.catalogued()) {
+      this.runs = [];
+      m.setB(B.TAPE_FILE, this.tape303.beginFile());
+    }
+    this.skipEmptySegments();
     const method = METHOD_CODES[m.b(B.METHOD)];
     const pending = c.diff.pending();
     if (method === 'wait' && pending > 0) {
@@ -199,13 +243,18 @@ export class Channel503 implements Processor {
    */
   private stream(run: number[]): void {
     const { c, m } = this;
+    const catalogued = this.catalogued();
     let sent = 0;
     try {
       for (const k of run) {
-        const n = m.sb(k, SB.N);
+        const n = m.sb(k, SB.N), lba = m.sb(k, SB.LBA);
         c.tape.writeBlock(m.blocksAt(m.stagingPtr(k), n));
-        c.log('503', 'tape.write', '303', { lba: m.sb(k, SB.LBA), n });
+        c.log('503', 'tape.write', '303', { lba, n });
         sent++;
+        if (!catalogued) continue;
+        const last = this.runs[this.runs.length - 1];
+        if (last && last[0] + last[1] === lba) last[1] += n;
+        else this.runs.push([lba, n]);
       }
       c.tape.commit();
     } catch (e) {
@@ -222,7 +271,7 @@ export class Channel503 implements Processor {
 
   /** The failing I/O's reason: the storage ran out of room (a quota error), or a device failed. */
   private deviceFailure(): string {
-    return this.m.b(B.FAIL_OP) === 2 ? 'storage quota exhausted' : 'device error';
+    return backupOutOfRoom(this.m) ? 'storage quota exhausted' : 'device error';
   }
 
   /**
@@ -235,7 +284,8 @@ export class Channel503 implements Processor {
     let tape = false;
     for (let s = 0; s < m.b(B.NSEG); s++) if (segWord(m, s, 2) === 0 && segWord(m, s, 1) > 0) tape = true;
     const partial = c.tape.partialBlocks;
-    if (!tape || partial === 0) return;
+    // A tape that cannot reposition keeps it (a catalogued backup then closes it: tape-303.ts).
+    if (!tape || partial === 0 || !c.tape.canDiscard) return;
     c.tape.discardPartial();
     c.log('503', 'tape.partial.overwritten', '303', { blocks: partial });
   }
@@ -276,9 +326,30 @@ export class Channel503 implements Processor {
         return;
       }
     }
+    if (this.catalogued()) this.catalogue();
     m.setB(B.STATE, BackupState.DONE);
     this.loud = true; // 502 reports it, 508 resumes its background copy
     c.log('503', 'backup.done', '502', { blocks: m.b(B.BLOCKS_DONE) });
+  }
+
+  /**
+   * A catalogued backup's data file is on the tape: its entry joins the tape's catalog, and
+   * the chain's base moves to this split (the next resync starts the changed bitmap from
+   * the writes since it, differential-514.ts).
+   */
+  private catalogue(): void {
+    const { c, m } = this;
+    const full = m.b(B.KIND) === JobKind.FULL;
+    const lba = segWord(m, 0, 0), blocks = segWord(m, 0, 1);
+    const point = this.tape303.appendCatalog({
+      file: m.b(B.TAPE_FILE), level: full ? 'full' : 'incremental', base: full ? null : m.w(W.BASE_POINT),
+      split: m.w(W.SPLIT_SEQ), splitAt: m.wf(W.SPLIT_AT), lba, blocks, blockBytes: m.L.blockBytes,
+      records: m.b(B.UNITS), recordBlocks: m.b(B.UNIT), runs: this.runs,
+    });
+    m.setB(B.POINT, point);
+    m.setW(W.BASE_SEQ, m.w(W.SPLIT_SEQ));
+    m.setW(W.BASE_POINT, point);
+    if (full) { m.setW(W.BASE_LBA, lba); m.setW(W.BASE_BLOCKS, blocks); }
   }
 
   private fail(seg: number, why: string): void {

@@ -12,7 +12,7 @@ import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import type { Actor, SimEvent } from './events.ts';
 import type { CostModel } from './cost.ts';
-import { BackupHandle, type BackupParams } from './backup.ts';
+import { BackupHandle, type BackupParams, type RestoreParams } from './backup.ts';
 import { Cache } from './cache.ts';
 import { Channel501 } from './channel-501.ts';
 import { Channel502 } from './channel-502.ts';
@@ -96,6 +96,8 @@ export interface ControllerPorts {
   submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void;
   submitPair(op: PairOp, opts?: { sync?: boolean; onDone?: (r: PairResult, t: number, seen?: number) => void }): void;
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
+  /** A restore goes to 502 as a backup does, and is reported the same way (backup.ts RestoreParams). */
+  startRestore(p: RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
   status(): PairStatus;
   counters(): Counters;
 }
@@ -187,6 +189,19 @@ export class Controller implements ControllerPorts {
 
   /** Queues a backup command at 502; the handle shows its progress and outcome at any time. */
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.queue(p, onAnswer, onEnd);
+  }
+
+  /** Why a restore would be refused now, or null. */
+  checkRestore(p: RestoreParams): string | null {
+    return this.p502.check(p);
+  }
+
+  startRestore(p: RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.queue(p, onAnswer, onEnd);
+  }
+
+  private queue(p: BackupParams | RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
     const h = new BackupHandle(this.nextBackupId++, p, this.ctx.m, onAnswer, onEnd);
     this.p502.port.push(h);
     this.lastBackup = h;

@@ -14,11 +14,11 @@ import type { Ctx } from './context.ts';
 import { B, W } from './memory-507.ts';
 import { PS, suspendCause, suspendReason } from './pair-state.ts';
 
-/** B.FAIL_DEV codes. */
+/** Device codes of B.FAIL_IO. */
 export const FAIL_DEVICES = ['', 'P-VOL', 'S-VOL', 'tape', 'backup disk'] as const;
 export type FailDevice = Exclude<(typeof FAIL_DEVICES)[number], ''>;
 
-/** Which of the controller's devices raised `e` (B.FAIL_DEV's code). */
+/** Which of the controller's devices raised `e` (its code in B.FAIL_IO). */
 export function deviceCode(c: Ctx, e: DeviceError): number {
   if (e.device === c.pvol.name) return 1;
   if (e.device === c.svol.name) return 2;
@@ -29,17 +29,25 @@ export function deviceCode(c: Ctx, e: DeviceError): number {
 /** Keeps the first failing I/O of the running backup in 511 (later ones only follow from it). */
 export function noteBackupFailure(c: Ctx, e: DeviceError): void {
   const m = c.m;
-  if (m.b(B.FAIL_DEV) !== 0) return;
+  if (m.b(B.FAIL_IO) !== 0) return;
   // 2: a write that found no room (the storage's quota), not a failing medium.
-  m.setB(B.FAIL_OP, e instanceof QuotaError ? 2 : e.op === 'read' ? 0 : 1);
   m.setB(B.FAIL_LBA, e.lba);
-  m.setB(B.FAIL_DEV, deviceCode(c, e));
+  m.setB(B.FAIL_IO, deviceCode(c, e) * 4 + (e instanceof QuotaError ? 2 : e.op === 'read' ? 0 : 1));
+}
+
+/** Whether a device's I/O failed the running backup (511 holds it). */
+export function backupIoFailed(m: Ctx['m']): boolean {
+  return m.b(B.FAIL_IO) !== 0;
+}
+
+/** Whether the backup failed for want of room (a quota error). */
+export function backupOutOfRoom(m: Ctx['m']): boolean {
+  return (m.b(B.FAIL_IO) & 3) === 2;
 }
 
 /** The failing I/O 511 holds, or null. */
 export function backupFailureDetail(m: Ctx['m']): FailureDetail | null {
-  const d = FAIL_DEVICES[m.b(B.FAIL_DEV)];
-  const op = m.b(B.FAIL_OP);
+  const io = m.b(B.FAIL_IO), d = FAIL_DEVICES[io >> 2], op = io & 3;
   return d ? { device: d, op: op === 0 ? 'read' : 'write', lba: m.b(B.FAIL_LBA), quota: op === 2 } : null;
 }
 

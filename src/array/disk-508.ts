@@ -14,7 +14,7 @@
  */
 import { DeviceError } from '../devices/block-device.ts';
 import { PS } from './pair-state.ts';
-import { B, BackupState, BufState, COPY_CHUNK, SB, W, type Mem507 } from './memory-507.ts';
+import { B, BackupState, BufState, COPY_CHUNK, JobKind, SB, W, type Mem507 } from './memory-507.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
 import { copyToSvol, readCurrent } from './copy-508.ts';
@@ -113,7 +113,7 @@ export class Disk508 implements Processor {
    * target write needs the target's handle: without one it is left to the ring.
    */
   serve(type: number, a: number, n: number, seg: number): boolean {
-    if (type === Req.WRITE_DEST && !this.c.backupDisk) return false;
+    if (type === Req.WRITE_DEST && !this.dest()) return false;
     this.request([type, a, n, seg], false);
     return true;
   }
@@ -186,13 +186,21 @@ export class Disk508 implements Processor {
       case Req.MERGE: return this.merge(g, dry, fail);
       case Req.WRITE_DEST: {
         if (dry) return c.cost.diskWrite(len * bb, 1);
-        try { c.backupDisk!.write(m.sb(a, SB.DEST), len, m.blocksAt(m.stagingPtr(a), len)); } catch (e) { return fail(e); }
+        const at = m.sb(a, SB.DEST);
+        try { this.dest()!.write(at, len, m.blocksAt(m.stagingPtr(a), len)); } catch (e) { return fail(e); }
+        // A restore wrote the S-VOL while split: the next resync copies those blocks back.
+        if (m.b(B.KIND) === JobKind.RESTORE_SVOL) c.diff.markRestored(at, len);
         m.setSb(a, SB.STATE, BufState.WRITTEN);
         c.log('508', 'dest.written', '503', { lba: m.sb(a, SB.DEST), n: len });
         return 0;
       }
     }
     throw new Error(`508: unknown request ${type}`);
+  }
+
+  /** Where WRITE_DEST writes: the backup disk, or the S-VOL for a restore to it. */
+  private dest() {
+    return this.m.b(B.KIND) === JobKind.RESTORE_SVOL ? this.c.svol : this.c.backupDisk;
   }
 
   /**

@@ -43,10 +43,21 @@ export const W = {
   BG_COPIES: 20,
   DESTAGED: 21,
   SPLIT_SEQ: 22, // splits done, so a snapshot can tell a new split from an old one
-  SUSPEND_CAUSE: 23, // why 508 suspended the pair (PSUE): index into SUSPEND_CAUSES (pair-state.ts)
-  SUSPEND_LBA: 24, // the block whose I/O failed
+  // The incremental chain (differential-514.ts "changes since the base"; docs/scenario.md
+  // "Incremental backups"): bits set in the changed-since-base bitmap, the split number of
+  // the chain's last catalogued backup (0: no chain, the next catalogued backup is a full)
+  // and the range its full covered.
+  CHANGED: 23,
+  BASE_SEQ: 24,
+  BASE_LBA: 25,
+  BASE_BLOCKS: 26,
+  RESTORED: 27, // bits set in the restored-while-split bitmap (S-VOL blocks a restore wrote)
+  SPLIT_AT: 28, // words 28–29: the last split's instant (501's ack, ms), a float64
+  BASE_POINT: 30, // the catalog point of the chain's last backup (its incrementals' base)
+  SUSPEND_CAUSE: 32, // why 508 suspended the pair (PSUE): index into SUSPEND_CAUSES (pair-state.ts)
+  SUSPEND_LBA: 33, // the block whose I/O failed
 } as const;
-const CONTROL_WORDS = 32;
+const CONTROL_WORDS = 40;
 
 /** 511: backup parameter info and the backup's progress (Int32 indices within 511). */
 export const B = {
@@ -68,13 +79,20 @@ export const B = {
   ID: 15,
   FAILURE: 16, // why it failed: index into FAILURE_REASONS (channel-503.ts)
   SENT_SEQ: 17, // units handed to their destination (streamed to tape, or disk write asked)
-  FAIL_DEV: 18, // the device whose I/O failed the backup: index into FAIL_DEVICES (device-errors.ts)
-  FAIL_OP: 19, // 0 read, 1 write
-  FAIL_LBA: 20, // its block (on the tape: the tape block number)
-  SEG0: 24, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba
+  KIND: 18, // JobKind below: a plain, full or incremental backup, or a restore
+  TOTAL_BLOCKS: 19, // blocks the job moves in all (503 sets it when it starts)
+  POINT: 20, // a restore's catalog point, -1 for explicit extents; a catalogued backup's, once written
+  TAPE_FILE: 21, // the tape file a backup's data went to (1-based), 0 if none
+  FAIL_IO: 22, // the I/O that failed the backup: device (FAIL_DEVICES, device-errors.ts) × 4 + 0 read, 1 write, 2 no room
+  FAIL_LBA: 23, // its block (on the tape: the tape block number)
+  SEG0: 24, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba;
+  //           a restore's extents: tape file, first record, blocks, destination lba
 } as const;
 export const MAX_SEGMENTS = 256;
 const B_WORDS = B.SEG0 + 4 * MAX_SEGMENTS;
+
+/** B.KIND: what the job in 511 is (catalogued backups also append the tape's catalog). */
+export const JobKind = { PLAIN: 0, FULL: 1, INCREMENTAL: 2, RESTORE_DISK: 3, RESTORE_SVOL: 4 } as const;
 
 export const BackupState = { IDLE: 0, ACCEPTED: 1, HOLDING: 2, RUNNING: 3, DONE: 4, FAILED: 5 } as const;
 
@@ -112,6 +130,10 @@ export interface Layout507 {
   p511: number;
   bmA: number;
   bmB: number;
+  /** The blocks written since the incremental chain's base split (differential-514.ts). */
+  bmC: number;
+  /** S-VOL blocks a restore wrote while split: the next resync copies them back. */
+  bmR: number;
   blockToSlot: number;
   slotLba: number;
   slotState: number;
@@ -145,6 +167,8 @@ export function planLayout(blocks: number, blockBytes: number, slots: number, ba
   const p511 = take(B_WORDS * 4);
   const bmA = take(bitmapBytes(blocks));
   const bmB = take(bitmapBytes(blocks));
+  const bmC = take(bitmapBytes(blocks));
+  const bmR = take(bitmapBytes(blocks));
   const blockToSlot = take(blocks * 4);
   const slotLba = take(slots * 4);
   const slotState = take(slots * 4);
@@ -157,7 +181,7 @@ export function planLayout(blocks: number, blockBytes: number, slots: number, ba
   const scratch508 = take(2 * scratchBlocks * blockBytes);
   const verify = take(2 * blockBytes);
   return {
-    blocks, blockBytes, slots, unitMax, control, p511, bmA, bmB, blockToSlot, slotLba, slotState,
+    blocks, blockBytes, slots, unitMax, control, p511, bmA, bmB, bmC, bmR, blockToSlot, slotLba, slotState,
     slotData, stagingWords, staging, cowRing, reqRing, scratch508, verify, scratchBlocks, end: at,
   };
 }
@@ -185,6 +209,9 @@ export class Mem507 {
   w(i: number): number { return Atomics.load(this.i32, (this.L.control >> 2) + i); }
   setW(i: number, v: number): void { Atomics.store(this.i32, (this.L.control >> 2) + i, v); }
   addW(i: number, v: number): void { Atomics.add(this.i32, (this.L.control >> 2) + i, v); }
+  /** A float64 in two control words (i even): written by one processor, read after a handoff. */
+  wf(i: number): number { return new DataView(this.u8.buffer, this.L.control + i * 4, 8).getFloat64(0, true); }
+  setWf(i: number, v: number): void { new DataView(this.u8.buffer, this.L.control + i * 4, 8).setFloat64(0, v, true); }
   /** Word of 511. */
   b(i: number): number { return Atomics.load(this.i32, (this.L.p511 >> 2) + i); }
   setB(i: number, v: number): void { Atomics.store(this.i32, (this.L.p511 >> 2) + i, v); }
@@ -206,6 +233,8 @@ export function createMem507(core: Core, blocks: number, blockBytes: number, slo
   m.u8.fill(0, L.control, L.slotData);
   initBitmap(core.memory, L.bmA, blocks);
   initBitmap(core.memory, L.bmB, blocks);
+  initBitmap(core.memory, L.bmC, blocks);
+  initBitmap(core.memory, L.bmR, blocks);
   m.i32.fill(-1, L.blockToSlot >> 2, (L.blockToSlot >> 2) + blocks);
   m.i32.fill(-1, L.slotLba >> 2, (L.slotLba >> 2) + slots);
   m.setW(W.PVOL_NO, 601);

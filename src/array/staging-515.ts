@@ -12,17 +12,52 @@
  * embodiment 3 backup took three calls. Each buffer still holds one unit, which is one
  * tape block (the transfer unit, §0028).
  */
-import { B, BufState, NBUF, SB, type Mem507 } from './memory-507.ts';
+import { B, BufState, JobKind, NBUF, SB, type Mem507 } from './memory-507.ts';
 
 /** Word i (first block, blocks, destination kind, destination lba) of segment s in 511. */
 export function segWord(m: Mem507, s: number, i: number): number { return m.b(B.SEG0 + 4 * s + i); }
 
-/** The next unit at the prepare cursor: [lba, n, segment, dest lba, offset in it]. */
+/**
+ * The next unit at the prepare cursor: [lba, n, segment, dest lba, offset in it]. An
+ * incremental's units hold only blocks changed since the chain's base (the bitmap 507
+ * keeps, differential-514.ts), and never two runs of them: the tape's catalog maps each
+ * record to consecutive blocks (tape-catalog.ts).
+ */
 export function peekUnit(m: Mem507): [number, number, number, number, number] {
   let s = m.b(B.PREP_SEG), off = m.b(B.PREP_OFF);
-  while (off >= segWord(m, s, 1)) { s++; off = 0; }
-  const n = Math.min(m.b(B.UNIT), segWord(m, s, 1) - off);
-  return [segWord(m, s, 0) + off, n, s, segWord(m, s, 3) + off, off];
+  const inc = m.b(B.KIND) === JobKind.INCREMENTAL;
+  for (;;) {
+    while (off >= segWord(m, s, 1)) { s++; off = 0; }
+    if (!inc) break;
+    const first = segWord(m, s, 0);
+    const x = m.core.nextSet(m.L.bmC, first + off, first + segWord(m, s, 1));
+    if (x >= 0) { off = x - first; break; }
+    off = segWord(m, s, 1);
+  }
+  const lba = segWord(m, s, 0) + off;
+  let n = Math.min(m.b(B.UNIT), segWord(m, s, 1) - off);
+  if (inc) {
+    const e = m.core.nextClear(m.L.bmC, lba, lba + n);
+    if (e >= 0) n = e - lba;
+  }
+  return [lba, n, s, segWord(m, s, 3) + off, off];
+}
+
+/** An incremental's units and blocks: the changed runs of its segments, cut at the unit. */
+export function incrementalUnits(m: Mem507): { units: number; blocks: number } {
+  const unit = m.b(B.UNIT);
+  let units = 0, blocks = 0;
+  for (let s = 0; s < m.b(B.NSEG); s++) {
+    const end = segWord(m, s, 0) + segWord(m, s, 1);
+    for (let x = m.core.nextSet(m.L.bmC, segWord(m, s, 0), end); x >= 0; ) {
+      let e = m.core.nextClear(m.L.bmC, x, end);
+      if (e < 0) e = end;
+      units += Math.ceil((e - x) / unit);
+      blocks += e - x;
+      x = e < end ? m.core.nextSet(m.L.bmC, e, end) : -1;
+    }
+  }
+  return { units, blocks };
 }
 
 /** The next unit at the prepare cursor: [lba, n, segment, dest lba]; advances the cursor. */
@@ -90,6 +125,19 @@ export function unitsOf(m: Mem507, mask: number): { ks: number[]; lba: number; n
   let n = 0;
   for (const k of ks) n += m.sb(k, SB.N);
   return { ks, lba: m.sb(ks[0], SB.LBA), n };
+}
+
+/**
+ * A buffer whose unit is settled: FAILED once every unit before it went to its destination
+ * (the job fails there), or WRITTEN and next in order (it is counted done). Null if none.
+ */
+export function settled(m: Mem507): { k: number; failed: boolean } | null {
+  for (let k = 0; k < NBUF; k++) {
+    const s = m.sb(k, SB.STATE);
+    if (s === BufState.FAILED && m.sb(k, SB.SEQ) <= m.b(B.SENT_SEQ)) return { k, failed: true };
+    if (s === BufState.WRITTEN && m.sb(k, SB.SEQ) === m.b(B.STREAM_SEQ)) return { k, failed: false };
+  }
+  return null;
 }
 
 /** The READY buffer holding the next unit to hand to its destination, or -1. */

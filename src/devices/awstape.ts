@@ -60,6 +60,11 @@ export interface AwsTapeWriterOptions {
    */
   flush?: () => void;
   /**
+   * With a sink: reads the image back (503 reading its tape for a restore or its catalog,
+   * tape-index.ts). Only bytes already committed to the medium are asked for.
+   */
+  read?: (at: number, into: Uint8Array) => void;
+  /**
    * Called by commit(): the blocks handed to the sink since the last commit may now reach
    * the medium in one call, as a fixed-block WRITE of several blocks does (SSC-3 WRITE(6)
    * with FIXED = 1). A sink that writes at once needs none.
@@ -73,8 +78,11 @@ export interface AwsTapeWriterOptions {
   reposition?: (bytes: number) => void;
 }
 
-export class AwsTapeWriter {
+export class AwsTapeWriter implements TapeSource {
   private readonly sink: AwsTapeWriterOptions['sink'];
+  private readonly reader: AwsTapeWriterOptions['read'];
+  /** Without a sink: the image offset of each chunk, for readAt. */
+  private readonly starts: number[] = [];
   private readonly flush: AwsTapeWriterOptions['flush'];
   private readonly onCommit: AwsTapeWriterOptions['commit'];
   private readonly reposition: AwsTapeWriterOptions['reposition'];
@@ -94,6 +102,28 @@ export class AwsTapeWriter {
     this.flush = opts?.flush;
     this.onCommit = opts?.commit;
     this.reposition = opts?.reposition;
+    this.reader = opts?.read;
+  }
+
+  /** Reads image bytes from `at` (see the `read` option); throws past the end. */
+  readAt(at: number, into: Uint8Array): void {
+    if (at < 0 || at + into.byteLength > this._bytesWritten) {
+      throw new RangeError(`tape read of ${into.byteLength} bytes at ${at} past the image's end (${this._bytesWritten})`);
+    }
+    if (this.sink) {
+      if (!this.reader) throw new Error('AwsTapeWriter: this tape cannot be read back');
+      this.reader(at, into);
+      return;
+    }
+    // The chunk holding `at`, then the ones after it.
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.starts[mid] <= at) lo = mid; else hi = mid - 1; }
+    for (let k = lo, o = 0; o < into.byteLength; k++) {
+      const c = this.chunks[k], from = at + o - this.starts[k];
+      const n = Math.min(c.byteLength - from, into.byteLength - o);
+      into.set(c.subarray(from, from + n), o);
+      o += n;
+    }
   }
 
   /** Image bytes emitted so far (headers and data). */
@@ -116,13 +146,21 @@ export class AwsTapeWriter {
    * after the last complete file, and the reader never sees the failed one's blocks joined
    * to the next file's.
    */
+  /** Whether discardPartial() can reposition this tape (no sink, or one that repositions). */
+  get canDiscard(): boolean { return !this.sink || !!this.reposition; }
+
+  /** Times discardPartial() repositioned the tape (a TapeIndex then walks it again). */
+  discards = 0;
+
   discardPartial(): void {
     if (this.partialBlocks === 0) return;
+    this.discards++;
     if (this.sink) {
       if (!this.reposition) throw new Error('AwsTapeWriter: this sink cannot reposition the tape');
       this.reposition(this.mark.bytes);
     }
     this.chunks.length = this.mark.chunks;
+    this.starts.length = this.mark.chunks;
     this._bytesWritten = this.mark.bytes;
     this._blocksWritten = this.mark.blocks;
     this._dataBytes = this.mark.data;
@@ -171,6 +209,7 @@ export class AwsTapeWriter {
     h[4] = flags1;
     h[5] = 0;
     this.prevLength = data.byteLength;
+    const at = this._bytesWritten;
     this._bytesWritten += AWS_HEADER_BYTES + data.byteLength;
     if (this.sink) {
       this.sink(h, data);
@@ -180,6 +219,7 @@ export class AwsTapeWriter {
     chunk.set(h);
     chunk.set(data, AWS_HEADER_BYTES);
     this.chunks.push(chunk);
+    this.starts.push(at);
   }
 }
 
@@ -188,34 +228,56 @@ export type AwsEntry =
   | { kind: 'block'; offset: number; length: number; segments: number; data: Uint8Array }
   | { kind: 'tapemark'; offset: number };
 
+/** Random access to an image's bytes (the in-memory writer, an OPFS file): what a reader walks. */
+export interface TapeSource {
+  /** Bytes of the image (the writer's end: laid-out space past it is not the tape). */
+  readonly bytesWritten: number;
+  /** Fills `into` with the image's bytes from `at` on. */
+  readAt(at: number, into: Uint8Array): void;
+  /** Times the tape was repositioned back over a partial file (AwsTapeWriter.discardPartial). */
+  readonly discards?: number;
+}
+
+/** Where a walk stopped: the next header's offset and the length the previous one stated. */
+export interface WalkState { pos: number; prev: number }
+
+/** One entry as the walk finds it: a block's data segments as [offset, length], or a tapemark. */
+export type AwsPlace =
+  | { kind: 'block'; offset: number; length: number; parts: [number, number][] }
+  | { kind: 'tapemark'; offset: number };
+
 /**
- * Walks the image strictly, yielding blocks and tapemarks; throws AwsTapeError at the first
- * defect. A single-segment block's data is a view into `bytes`; a segmented one is a copy.
+ * Walks the headers of an image strictly from `st` (advanced as it goes), yielding blocks
+ * (where their data lies, not the data) and tapemarks; throws AwsTapeError at the first
+ * defect. Reads only the 6-byte headers, so an index of a large tape file costs one small
+ * read per block (tape-index.ts).
  */
-export function* scanAwsTape(bytes: Uint8Array): Generator<AwsEntry> {
-  let pos = 0;
-  let prev = 0;
+export function* walkAwsTape(src: TapeSource, st: WalkState = { pos: 0, prev: 0 }): Generator<AwsPlace> {
+  const end = src.bytesWritten;
+  const h = new Uint8Array(AWS_HEADER_BYTES);
   // The open segment chain of a block being assembled (after an 80h without 20h).
-  let chain: { offset: number; parts: Uint8Array[]; length: number } | undefined;
-  while (pos < bytes.byteLength) {
-    if (bytes.byteLength - pos < AWS_HEADER_BYTES) {
-      throw new AwsTapeError(pos, `truncated header: ${bytes.byteLength - pos} of 6 bytes`);
+  let chain: { offset: number; parts: [number, number][]; length: number } | undefined;
+  while (st.pos < end) {
+    const pos = st.pos;
+    if (end - pos < AWS_HEADER_BYTES) {
+      throw new AwsTapeError(pos, `truncated header: ${end - pos} of 6 bytes`);
     }
-    const cur = bytes[pos] | (bytes[pos + 1] << 8);
-    const prv = bytes[pos + 2] | (bytes[pos + 3] << 8);
-    const f1 = bytes[pos + 4];
-    const f2 = bytes[pos + 5];
-    if (prv !== prev) {
+    src.readAt(pos, h);
+    const cur = h[0] | (h[1] << 8);
+    const prv = h[2] | (h[3] << 8);
+    const f1 = h[4];
+    const f2 = h[5];
+    if (prv !== st.prev) {
       throw new AwsTapeError(pos, `previous length ${prv} does not match the preceding ` +
-        `header's length ${prev}`);
+        `header's length ${st.prev}`);
     }
     if (f2 !== 0) throw new AwsTapeError(pos, `flags2 is ${hex(f2)}, must be 00h`);
     if (f1 === FLAG1_TAPEMARK) {
       if (cur !== 0) throw new AwsTapeError(pos, `tapemark with length ${cur}, must be 0`);
       if (chain) throw new AwsTapeError(pos, 'tapemark inside a segmented block (no 20h segment)');
+      st.pos = pos + AWS_HEADER_BYTES;
+      st.prev = 0;
       yield { kind: 'tapemark', offset: pos };
-      pos += AWS_HEADER_BYTES;
-      prev = 0;
       continue;
     }
     if ((f1 & ~(FLAG1_NEWREC | FLAG1_ENDREC)) !== 0) {
@@ -228,23 +290,40 @@ export function* scanAwsTape(bytes: Uint8Array): Generator<AwsEntry> {
     if (isNew && chain) throw new AwsTapeError(pos, 'new record (80h) before the previous block ended (20h)');
     if (!isNew && !chain) throw new AwsTapeError(pos, 'continuation segment without a new-record (80h) segment');
     const dataEnd = pos + AWS_HEADER_BYTES + cur;
-    if (dataEnd > bytes.byteLength) {
+    if (dataEnd > end) {
       throw new AwsTapeError(pos, `truncated data: header says ${cur} bytes, ` +
-        `${bytes.byteLength - pos - AWS_HEADER_BYTES} remain`);
+        `${end - pos - AWS_HEADER_BYTES} remain`);
     }
-    const seg = bytes.subarray(pos + AWS_HEADER_BYTES, dataEnd);
     chain ??= { offset: pos, parts: [], length: 0 };
-    chain.parts.push(seg);
+    chain.parts.push([pos + AWS_HEADER_BYTES, cur]);
     chain.length += cur;
-    prev = cur;
-    pos = dataEnd;
+    st.prev = cur;
+    st.pos = dataEnd;
     if ((f1 & FLAG1_ENDREC) !== 0) {
-      const data = chain.parts.length === 1 ? seg : concat(chain.parts, chain.length);
-      yield { kind: 'block', offset: chain.offset, length: chain.length, segments: chain.parts.length, data };
+      const b = chain;
       chain = undefined;
+      yield { kind: 'block', offset: b.offset, length: b.length, parts: b.parts };
     }
   }
   if (chain) throw new AwsTapeError(chain.offset, 'image ends inside a segmented block (no 20h segment)');
+}
+
+/** The bytes of an image as a TapeSource. */
+export function bytesSource(bytes: Uint8Array): TapeSource {
+  return { bytesWritten: bytes.byteLength, readAt: (at, into) => into.set(bytes.subarray(at, at + into.byteLength)) };
+}
+
+/**
+ * Walks the image strictly, yielding blocks and tapemarks; throws AwsTapeError at the first
+ * defect. A single-segment block's data is a view into `bytes`; a segmented one is a copy.
+ */
+export function* scanAwsTape(bytes: Uint8Array): Generator<AwsEntry> {
+  for (const e of walkAwsTape(bytesSource(bytes))) {
+    if (e.kind === 'tapemark') { yield e; continue; }
+    const parts = e.parts.map(([at, n]) => bytes.subarray(at, at + n));
+    const data = parts.length === 1 ? parts[0] : concat(parts, e.length);
+    yield { kind: 'block', offset: e.offset, length: e.length, segments: parts.length, data };
+  }
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { AwsTapeError, scanAwsTape } from './awstape.ts';
+import { AwsTapeError, bytesSource, scanAwsTape } from './awstape.ts';
+import { looksLikeCatalog, readCatalog, runBlocks, type Catalog } from './tape-catalog.ts';
+import { TapeIndex } from './tape-index.ts';
 
 export interface TapeFileSummary {
   /** 1-based, as `hetget` numbers files. */
@@ -26,6 +28,8 @@ export interface TapeFileSummary {
    * writes the tapemark only once the whole range is on the tape). Never a complete image.
    */
   partial: boolean;
+  /** What the tape's catalog says the file is (absent: a plain backup, or not catalogued). */
+  role?: { kind: 'catalog'; current: boolean } | { kind: 'full' | 'incremental'; point: number; split: number; splitAt: number; lba: number; blocks: number; dataBlocks: number; runs: number };
 }
 
 export interface TapeSummary {
@@ -35,6 +39,8 @@ export interface TapeSummary {
   blocks: number;
   dataBytes: number;
   files: TapeFileSummary[];
+  /** The tape's catalog (tape-catalog.ts) and the file holding it, when it has one. */
+  catalog?: { file: number } & Catalog;
 }
 
 export interface CliIo {
@@ -70,6 +76,18 @@ export function summariseTape(image: string, bytes: Uint8Array): TapeSummary {
     hash.update(e.data);
   }
   if (cur.blocks > 0) close(false);
+  const index = new TapeIndex(bytesSource(bytes)).refresh();
+  const { catalog, file } = readCatalog(index);
+  // Each catalogued backup appended the whole catalog: the earlier ones are superseded.
+  for (const [k, f] of index.files.entries()) {
+    if (f.blocks.length > 0 && looksLikeCatalog(index.read(k + 1, 0))) files[k].role = { kind: 'catalog', current: k + 1 === file };
+  }
+  if (file > 0) {
+    for (const e of catalog.entries) {
+      const f = files[e.file - 1];
+      if (f) f.role = { kind: e.level, point: e.point, split: e.split, splitAt: e.splitAt, lba: e.lba, blocks: e.blocks, dataBlocks: runBlocks(e.runs), runs: e.runs.length };
+    }
+  }
   return {
     image,
     imageBytes: bytes.byteLength,
@@ -77,7 +95,16 @@ export function summariseTape(image: string, bytes: Uint8Array): TapeSummary {
     blocks: files.reduce((n, f) => n + f.blocks, 0),
     dataBytes: files.reduce((n, f) => n + f.bytes, 0),
     files,
+    ...(file > 0 ? { catalog: { file, ...catalog } } : {}),
   };
+}
+
+/** One line saying what the catalog says a file is. */
+export function describeRole(r: NonNullable<TapeFileSummary['role']>): string {
+  if (r.kind === 'catalog') return r.current ? 'the tape\'s catalog' : 'an earlier catalog (a later one supersedes it)';
+  const what = r.kind === 'full' ? `full backup of ${r.lba}+${r.blocks}`
+    : `incremental of ${r.lba}+${r.blocks}: ${r.dataBlocks} changed block(s) in ${r.runs} run(s)`;
+  return `restore point ${r.point}: ${what}, split ${r.split} at ${r.splitAt.toFixed(3)} ms`;
 }
 
 /** Entry point; `args` are the words after `tape`. Returns the exit code. */
@@ -121,8 +148,10 @@ function formatSummary(s: TapeSummary): string[] {
     lines.push(`file ${f.file}: ${f.blocks} block(s), ${f.bytes} bytes` +
       `${f.partial ? ' partial (no closing tapemark: its backup did not finish)' : ''}${f.segmentedBlocks ? `, ${f.segmentedBlocks} segmented` : ''}` +
       `, sha256 ${f.sha256}`);
+    if (f.role) lines.push(`  ${describeRole(f.role)}`);
     if (sizes) lines.push(`  block sizes: ${sizes}`);
   }
+  if (s.catalog) lines.push(`catalog (file ${s.catalog.file}): ${s.catalog.entries.length} restore point(s); --json lists each file's block runs`);
   return lines;
 }
 

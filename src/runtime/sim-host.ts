@@ -133,10 +133,18 @@ export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
       transferBlocks: c.transferBlocks,
       checkWholeRange: c.check === 'range',
       combinedSplit: combined,
+      ...(c.level ? { level: c.level } : {}),
     });
     clock.runUntilTrue(() => h.status !== 'queued', 'the backup command');
     if (!combined) clock.runUntilTrue(() => h.status !== 'accepted', 'the backup');
     return { op: 'backup', combined, ...backupView(h) };
+  };
+
+  /** A restore of a catalog point (docs/scenario.md), answered when it ends. */
+  const restore = (c: Extract<ScriptCmd, { op: 'restore' }>) => {
+    const h = ctl.startRestore({ restore: true, point: c.point, to: c.to });
+    clock.runUntilTrue(() => h.status === 'done' || h.status === 'failed' || h.status === 'refused', 'the restore');
+    return { op: 'restore', point: c.point, to: c.to, ...backupView(h) };
   };
 
   const step = (cmd: unknown): Record<string, unknown> => {
@@ -151,11 +159,11 @@ export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
     try {
       sc = validateScenario({ ...s, script: [c] }).script[0]!;
     } catch (e) {
-      if (e instanceof ScenarioError) throw new Error(`step${e.field.replace(/^script\[0\]/, '')}: ${e.message.slice(e.field.length + 2)}; ops: write, status, create, split, resync, delete, backup`);
+      if (e instanceof ScenarioError) throw new Error(`step${e.field.replace(/^script\[0\]/, '')}: ${e.message.slice(e.field.length + 2)}; ops: write, status, create, split, resync, delete, backup, restore`);
       throw e;
     }
     if (sc.at > sim.now) clock.advance(sc.at - sim.now);
-    return sc.op === 'backup' ? backup(sc) : pair(sc.op);
+    return sc.op === 'backup' ? backup(sc) : sc.op === 'restore' ? restore(sc) : pair(sc.op);
   };
 
   return { sim, clock, method, syncSplit: () => s.mode === 'sync', step };
@@ -167,7 +175,7 @@ function isInt(v: unknown): v is number {
 
 function backupView(h: BackupHandle) {
   return {
-    id: h.id, status: h.state, reason: h.reason, failure: h.failure, blocksDone: h.blocksDone, segmentsDone: h.segmentsDone,
+    id: h.id, status: h.state, reason: h.reason, failure: h.failure, blocksDone: h.blocksDone, totalBlocks: h.totalBlocks, segmentsDone: h.segmentsDone,
     failedSegment: h.failedSegment, acceptedAt: h.acceptedAt, doneAt: h.doneAt,
   };
 }

@@ -8,16 +8,17 @@
  */
 import type { Core } from '../core/core-api.ts';
 import type { ControllerPorts } from '../array/controller.ts';
-import { verifyBackup, type Mismatch, type Verdict } from '../oracle/oracle.ts';
+import type { Mismatch } from '../oracle/oracle.ts';
 import { sha256Hex } from '../oracle/sha256.ts';
-import { readAwsTape, type AwsTapeWriter } from '../devices/awstape.ts';
+import type { AwsTapeWriter } from '../devices/awstape.ts';
+import { checkTape, type PointResult, type RestoreResult } from './sim-result-tape.ts';
 
 /** What a result needs of a tape: its image and its counts (the sim's writer, or the live tape's bytes). */
 export type TapeImage = Pick<AwsTapeWriter, 'bytes' | 'bytesWritten' | 'blocksWritten'>;
 import type { Mode, Scenario } from '../scenario/schema.ts';
 import type { SimEvent } from '../array/events.ts';
 import type { BackupFailure, BackupStatus } from '../array/backup.ts';
-import type { BackupRecord, Client101, Servers, SplitRecord } from './sim-servers.ts';
+import type { Client101, Servers } from './sim-servers.ts';
 import type { FaultHit, SimFaults } from './sim-faults.ts';
 
 /** How one backup of the script ended (`verified` only for one that completed). */
@@ -59,6 +60,14 @@ export interface RunResult {
   /** SHA-256 of the tape's payload: equals pitSha256 when verified. */
   tapeDataSha256: string;
   clientWrites: number;
+  /**
+   * Catalogued backups (docs/scenario.md "Incremental backups and restore"), present when
+   * the script has any: each restore point rebuilt from the tape and checked, the blocks
+   * each incremental wrote, and each restore as read back from its destination.
+   */
+  points?: PointResult[];
+  incrementalBlocks?: number[];
+  restores?: RestoreResult[];
   writeLatencyMs: { p50: number; p99: number; max: number };
   events: number;
   endMs: number;
@@ -98,30 +107,23 @@ export function buildResult(i: ResultInput): RunResult {
   const splitCompleteAt = !split || split.ackAt < 0 ? -1
     : split.pendingAtSplit === 0 ? split.ackAt : (complete?.t ?? -1);
   const lat = i.client.writes.filter((w) => w.ack >= 0).map((w) => (w.seen ?? w.ack) - w.arrival).sort((a, b) => a - b);
-  // Every backup is checked against the image of the split it backs up; the first one
-  // that fails (or the first backup's verdict) is reported.
-  let verdict: Verdict | null = null;
+  // Every backup is checked against the image of the split it backs up (incrementals and
+  // restores too, sim-result-tape.ts); the first one that fails (or the first backup's
+  // verdict) is reported.
+  const t = checkTape(i);
+  const verdict = t.verdict;
   let reason: string | undefined = !split || !bk ? 'the script has no split and backup' : undefined;
-  const files = readAwsTape(image).files;
-  let file = 0;
-  const backups: BackupOutcome[] = [];
-  for (const b of i.servers?.backups ?? []) {
-    const sp = i.servers!.splits[b.split];
-    const v = checkOne(i, b, sp, files[file] ?? []);
-    const hd = b.handle;
-    if (hd.status === 'done' && hd.params.segments.some((x) => x.dest.kind === 'tape')) file++;
-    // With faults in the scenario a backup that a fault ended is an outcome, reported in
-    // `backups`, not a verdict on the tape: only completed backups must verify, and one must.
-    const judged = !i.s.faults?.length || hd.status === 'done';
-    if (judged && (verdict === null || (verdict.verified && !v.verified))) verdict = v;
-    backups.push({
-      status: hd.status, failure: hd.failure, ...(hd.reason ? { reason: hd.reason } : {}), failedSegment: hd.failedSegment,
-      blocksDone: hd.blocksDone, ...(hd.status === 'done' ? { verified: v.verified } : {}),
-    });
-  }
+  // With faults in the scenario a backup that a fault ended is an outcome, reported in
+  // `backups`, not a verdict on the tape: only completed backups must verify (checkTape).
+  const backups: BackupOutcome[] = (i.servers?.backups ?? []).map(({ handle: hd }, k) => ({
+    status: hd.status, failure: hd.failure, ...(hd.reason ? { reason: hd.reason } : {}), failedSegment: hd.failedSegment,
+    blocksDone: hd.blocksDone, ...(hd.status === 'done' ? { verified: t.backupVerified[k] ?? false } : {}),
+  }));
   const ps = ctl.status();
   if (!verdict && i.s.faults?.length && backups.length) reason ??= `no backup completed: ${backups.map((b) => b.reason ?? b.status).join('; ')}`;
   reason ??= verdict?.reason;
+  const chain = t.points.length > 0 || t.restores.length > 0
+    ? { points: t.points, incrementalBlocks: t.incrementalBlocks, restores: t.restores } : {};
   return {
     scenario: s.name, mode: s.mode, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
     core: i.core.kind,
@@ -144,6 +146,7 @@ export function buildResult(i: ResultInput): RunResult {
     pitSha256: verdict?.pitSha256 ?? '',
     tapeDataSha256: verdict?.tapeDataSha256 ?? '',
     clientWrites: i.client.writes.length,
+    ...chain,
     writeLatencyMs: { p50: r3(pct(lat, 0.5)), p99: r3(pct(lat, 0.99)), max: r3(lat[lat.length - 1] ?? 0) },
     events: i.events.length,
     endMs: r3(i.end),
@@ -156,19 +159,4 @@ export function buildResult(i: ResultInput): RunResult {
       backupAccepted: r3(h?.acceptedAt ?? -1), backupDone: r3(h?.doneAt ?? -1),
     },
   };
-}
-
-const failed = (reason: string): Verdict => ({ verified: false, reason, blocksCompared: 0, pitSha256: '', tapeDataSha256: '' });
-
-function checkOne(i: ResultInput, b: BackupRecord, sp: SplitRecord | undefined, tapeFile: Uint8Array[]): Verdict {
-  const h = b.handle;
-  if (!sp) return failed('backup without a split before it');
-  if (!sp.ok) return failed(`split refused: ${sp.reason}`);
-  if (h.status !== 'done') return failed(`backup ${h.status}: ${h.reason}`);
-  const { s, ctl } = i;
-  return verifyBackup({
-    core: i.core, scratch: ctl.ctx.m.L.verify, seed: s.seed, blocks: s.geometry.blocks, blockBytes: s.geometry.blockBytes,
-    writes: i.client.writes, splitAckAt: sp.ackAt, initial: i.image,
-    ranges: h.params.segments.map((x) => ({ lba: x.lba, blocks: x.blocks })), tapeFile,
-  });
 }

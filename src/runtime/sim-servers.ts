@@ -15,7 +15,7 @@ import { methodOf } from '../array/backup.ts';
 import type { ControllerPorts } from '../array/controller.ts';
 import type { AckedWrite } from '../oracle/oracle.ts';
 import { fillBlock } from '../core/prng.ts';
-import type { BackupCmd, Scenario } from '../scenario/schema.ts';
+import type { BackupCmd, RestoreCmd, Scenario } from '../scenario/schema.ts';
 import type { ClientWrite, WorkloadGen } from '../scenario/workload.ts';
 import type { Actor, SimEvent } from '../array/events.ts';
 import type { Steppable } from './sim-scheduler.ts';
@@ -86,6 +86,23 @@ export interface BackupRecord {
   handle: BackupHandle;
 }
 
+/**
+ * A restore the backup server asked for, and the restored range as it read it back when the
+ * restore ended (a verify pass over the destination: what the oracle compares).
+ */
+export interface RestoreRecord {
+  cmdAt: number;
+  point: number;
+  to: RestoreCmd['to'];
+  handle: BackupHandle;
+  /** The chain's range, from the server's own record of the backups (not the array's). */
+  range?: { lba: number; blocks: number };
+  readBack?: Uint8Array;
+}
+
+/** The backup server reads a restored range back (the sim reads the device; docs/scenario.md). */
+export type ReadBack = (to: RestoreCmd['to'], lba: number, blocks: number) => Uint8Array;
+
 type Wait = { until: number } | { when: () => boolean };
 
 /** Runs the scenario's script as a generator of waits (a coroutine in virtual time). */
@@ -93,12 +110,13 @@ export class Servers implements Steppable {
   readonly actor = '102';
   readonly splits: SplitRecord[] = [];
   readonly backups: BackupRecord[] = [];
+  readonly restores: RestoreRecord[] = [];
   done = false;
   private readonly flow: Generator<Wait, void, void>;
   private wait: Wait | null = null;
 
   constructor(private readonly s: Scenario, private readonly ctl: ControllerPorts, private readonly client: Client101,
-    private readonly now: () => number, private readonly log: Log) {
+    private readonly now: () => number, private readonly log: Log, private readonly readBack?: ReadBack) {
     this.flow = this.script();
     this.advance();
   }
@@ -127,6 +145,7 @@ export class Servers implements Steppable {
         i++;
       } else if (c.op === 'split') yield* this.split();
       else if (c.op === 'backup') yield* this.backup(c, false);
+      else if (c.op === 'restore') yield* this.restore(c);
       else yield* this.pair(c.op);
       ready = this.now();
     }
@@ -174,7 +193,24 @@ export class Servers implements Steppable {
       transferBlocks: c.transferBlocks,
       checkWholeRange: c.check === 'range',
       combinedSplit: combined,
+      ...(c.level ? { level: c.level } : {}),
     };
+  }
+
+  /**
+   * Puts restore point `point` back (the chain's full, then its incrementals), then reads
+   * the restored range back as a backup application's verify pass does. The range is the
+   * chain's, as this server recorded its catalogued backups.
+   */
+  private *restore(c: RestoreCmd): Generator<Wait, void, void> {
+    this.log('102', 'restore.cmd', '502', { point: c.point, to: c.to });
+    const handle = this.ctl.startRestore({ restore: true, point: c.point, to: c.to });
+    const src = this.backups.filter((b) => 'level' in b.handle.params && b.handle.params.level && b.handle.status === 'done')[c.point];
+    const seg = src && 'segments' in src.handle.params ? src.handle.params.segments[0] : undefined;
+    const rec: RestoreRecord = { cmdAt: this.now(), point: c.point, to: c.to, handle, ...(seg ? { range: { lba: seg.lba, blocks: seg.blocks } } : {}) };
+    this.restores.push(rec);
+    yield { when: () => handle.status === 'done' || handle.status === 'failed' || handle.status === 'refused' };
+    if (handle.status === 'done' && rec.range && this.readBack) rec.readBack = this.readBack(c.to, rec.range.lba, rec.range.blocks);
   }
 
   private *backup(c: BackupCmd, combined: boolean, requestedAt = this.now()): Generator<Wait, void, void> {

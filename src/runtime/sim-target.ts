@@ -14,6 +14,7 @@ import { createArrayTarget } from '../scsi/array-lus.ts';
 import type { CopyLimits } from '../scsi/copy-limits.ts';
 import { awsTapeSink } from '../scsi/lu-layout.ts';
 import type { ScsiTarget } from '../scsi/target.ts';
+import { TapeDrive } from '../scsi/tape-drive.ts';
 import type { WireHost } from '../scsi/wire-session.ts';
 
 export interface SimTargetOptions {
@@ -38,7 +39,7 @@ export function createSimTarget(scenario: Scenario, o: SimTargetOptions): SimTar
   const { sim, clock } = host;
   const c = sim.scenario.costs;
   const target = createArrayTarget({
-    controller: sim.controller, clock, pvol: sim.pvol, svol: sim.svol, tape: awsTapeSink(sim.tape), backupDisk,
+    controller: sim.controller, clock, pvol: sim.pvol, svol: sim.svol, tape: awsTapeSink(sim.tape), tapeDrive: new TapeDrive(sim.tape), backupDisk,
     method: host.method, syncSplit: host.syncSplit, limits: o.limits,
     // Copies outside the pair (P-VOL → tape, …) at the scenario's bandwidths (MB/s = 1000 B/ms).
     cost: { diskBytesPerMs: Math.min(c.diskReadMBps, c.diskWriteMBps) * 1000, tapeBytesPerMs: c.tapeMBps * 1000, chunkBlocks: 64 },

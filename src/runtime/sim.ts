@@ -19,7 +19,7 @@ import { WorkloadGen } from '../scenario/workload.ts';
 import { createCostModel } from './cost-model.ts';
 import type { Actor, SimEvent } from '../array/events.ts';
 import { Scheduler } from './sim-scheduler.ts';
-import { Client101, Servers } from './sim-servers.ts';
+import { Client101, Servers, type ClientRecord } from './sim-servers.ts';
 import { buildResult, type RunResult } from './sim-result.ts';
 import { SimFaults } from './sim-faults.ts';
 import { checkInvariants } from './sim-invariants.ts';
@@ -84,6 +84,10 @@ export interface Sim {
   readonly tape: AwsTapeWriter;
   /** The scenario's faults and what became of them (null without faults). */
   readonly faults: SimFaults | null;
+  /** The backup disk (§0048), when the options or the script's restores asked for one. */
+  readonly backupDisk?: BlockDevice;
+  /** The client's writes so far, with their acknowledgement times (the oracle's input). */
+  readonly writes: readonly ClientRecord[];
   /** Runs one step; false when the run is finished. */
   step(): boolean;
   /** Virtual time of the next step, or Infinity when nothing is left to do (sim-host.ts). */
@@ -116,15 +120,25 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const tape = inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter();
   if (faults) faults.tapeBytes = () => tape.bytesWritten;
   const cost = createCostModel(s.costs);
+  // A script that restores to the backup disk gets one of the volumes' size (§0048).
+  const backupDisk = opts.backupDisk ?? (!opts.external && s.script.some((c) => c.op === 'restore' && c.to === 'disk')
+    ? new MemoryBlockDevice({ name: 'backup-disk', blocks, blockBytes }) : undefined);
   const ctl = new Controller({
-    core: opts.core, blocks, blockBytes, cacheSlots, cost, tape, backupDisk: opts.backupDisk, now, log,
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, tape, backupDisk, now, log,
     pvol: inject ? new FaultyBlockDevice(pvol, inject) : pvol,
     svol: inject ? new FaultyBlockDevice(svol, inject) : svol,
   });
   if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
-  const servers = opts.external ? null : new Servers(s, ctl, client, now, ctl.ctx.log);
+  // The backup server's verify pass after a restore reads the destination back (a host read).
+  const readBack = (to: 'disk' | 'svol', lba: number, n: number) => {
+    const d = to === 'disk' ? backupDisk! : svol;
+    const out = new Uint8Array(n * blockBytes);
+    d.read(lba, n, out);
+    return out;
+  };
+  const servers = opts.external ? null : new Servers(s, ctl, client, now, ctl.ctx.log, readBack);
   const processors = faults ? ctl.processors.map((p) => faults.gate(p)) : ctl.processors;
   sched = new Scheduler([...(servers ? [servers] : []), client, ...processors, ...(faults ? [faults] : [])]);
   const sc = sched;
@@ -137,7 +151,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
 
   const sim: Sim = {
     get now() { return sc.now; },
-    events, scenario: s, controller: ctl, pvol, svol, tape, faults,
+    events, scenario: s, controller: ctl, pvol, svol, tape, faults, backupDisk, writes: client.writes,
     step,
     nextTime: () => sc.nextTime(),
     runUntil(t: number) {
@@ -148,7 +162,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
       while (step());
       const r = buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image, faults });
       if (!servers || !(opts.invariants ?? !!s.faults?.length)) return r;
-      return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image }) };
+      return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image, backups: r.backups }) };
     },
     snapshot() {
       return snapshotOf(ctl, sc, tape, client, blocks);
@@ -204,7 +218,7 @@ function snapshotOf(ctl: Controller, sc: Scheduler, tape: AwsTapeWriter, client:
     counters: { ...ctl.counters(), tapeBlocks: tape.blocksWritten, tapeBytes: tape.bytesWritten },
     backup: h ? {
       status: h.state, blocksDone: h.blocksDone, bytesDone: h.bytesDone, segmentsDone: h.segmentsDone,
-      totalBlocks: h.params.segments.reduce((n, x) => n + x.blocks, 0), failedSegment: h.failedSegment,
+      totalBlocks: h.totalBlocks, failedSegment: h.failedSegment,
     } : null,
     busy: sc.busy() as Actor[],
     latency: { t: acked.map((w) => w.ack), ms: acked.map((w) => w.ack - w.arrival) },

@@ -86,9 +86,25 @@ export interface BackupCmd {
   transferBlocks: number;
   /** Check 514 per transfer unit or for the whole range first (§0028, embodiment 1). */
   check: 'unit' | 'range';
+  /**
+   * A catalogued backup (docs/scenario.md "Incremental backups and restore"): 'full' starts
+   * a chain, 'incremental' writes only the blocks changed since the chain's last backup's
+   * split. Absent: a plain backup (no catalog).
+   */
+  level?: 'full' | 'incremental';
 }
 
-export type ScriptCmd = { at: number; op: PairOp } | BackupCmd;
+/** Puts a catalogued backup back onto a volume: the chain's full, then its incrementals up to `point`. */
+export interface RestoreCmd {
+  at: number;
+  op: 'restore';
+  /** The catalog's restore point: 0 for the first catalogued backup on the tape, and so on. */
+  point: number;
+  /** The backup disk (§0048), or the S-VOL while the pair is split (the next resync copies it back). */
+  to: 'disk' | 'svol';
+}
+
+export type ScriptCmd = { at: number; op: PairOp } | BackupCmd | RestoreCmd;
 
 /** Fault kinds (docs/scenario.md#faults). */
 export const FAULT_KINDS = ['tape-write', 'media-read', 'svol-write', 'quota', 'worker'] as const;
@@ -132,6 +148,9 @@ export interface Scenario {
 }
 
 /** Caps (validation refuses anything past them, so a sim always fits in memory). */
+export const LEVELS = ['full', 'incremental'] as const;
+export const RESTORE_TARGETS = ['disk', 'svol'] as const;
+
 export const LIMITS = {
   /** Per volume in the sim, which keeps both volumes in memory. */
   maxVolumeBytes: 256 * 1024 * 1024,

@@ -5,7 +5,7 @@
  * `workload.rate: must be ≤ 100000`.
  */
 import {
-  ALL_MODES, DEFAULT_SCENARIO, E4_VIA, FAULT_KINDS, FAULT_PROCESSORS, LIMITS, PATTERNS,
+  ALL_MODES, DEFAULT_SCENARIO, E4_VIA, FAULT_KINDS, FAULT_PROCESSORS, LEVELS, LIMITS, PATTERNS, RESTORE_TARGETS,
   type BackupCmd, type Costs, type Fault, type Scenario, type ScriptCmd,
 } from './schema.ts';
 
@@ -161,10 +161,18 @@ function validateFault(v: unknown, field: string, blocks: number): Fault {
 function validateCmd(v: unknown, field: string, blocks: number, blockBytes: number): ScriptCmd {
   if (!isObj(v)) throw new ScenarioError(field, 'must be an object');
   if (v.op === undefined) throw new ScenarioError(`${field}.op`, 'is required');
-  const op = pick(v.op, `${field}.op`, 'split', ['create', 'split', 'resync', 'delete', 'backup'] as const);
-  const keys = op === 'backup' ? ['at', 'op', 'lba', 'blocks', 'transferBlocks', 'check'] : ['at', 'op'];
+  const op = pick(v.op, `${field}.op`, 'split', ['create', 'split', 'resync', 'delete', 'backup', 'restore'] as const);
+  const keys = op === 'backup' ? ['at', 'op', 'lba', 'blocks', 'transferBlocks', 'check', 'level']
+    : op === 'restore' ? ['at', 'op', 'point', 'to'] : ['at', 'op'];
   obj(v, field, keys);
   const at = num(v.at, `${field}.at`, 0, 0, LIMITS.maxAtMs);
+  if (op === 'restore') {
+    return {
+      at, op,
+      point: num(v.point, `${field}.point`, 0, 0, LIMITS.maxScript - 1, true),
+      to: pick(v.to, `${field}.to`, 'disk', RESTORE_TARGETS),
+    };
+  }
   if (op !== 'backup') return { at, op };
   const lba = num(v.lba, `${field}.lba`, 0, 0, blocks - 1, true);
   const n = num(v.blocks, `${field}.blocks`, 0, 0, blocks, true);
@@ -177,6 +185,7 @@ function validateCmd(v: unknown, field: string, blocks: number, blockBytes: numb
       unit(LIMITS.defaultTransferBytes), 1, unit(LIMITS.maxTransferBytes), true),
     check: pick(v.check, `${field}.check`, 'unit', ['unit', 'range'] as const),
   };
+  if (v.level !== undefined) cmd.level = pick(v.level, `${field}.level`, 'full', LEVELS);
   return cmd;
 }
 

@@ -15,7 +15,8 @@
  * A copy never writes the P-VOL (its host writes it through 501) nor a paired S-VOL.
  */
 import type { Controller } from '../array/controller.ts';
-import type { BackupFailure, BackupParams, BackupSegment, Method } from '../array/backup.ts';
+import type { BackupFailure, BackupParams, BackupSegment, Method, RestoreParams } from '../array/backup.ts';
+import type { TapeDrive, TapePosition } from './tape-drive.ts';
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
 import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
 import { SENSE, type SenseCode, type SenseData } from './sense.ts';
@@ -36,7 +37,11 @@ export function senseOfFailure(f: BackupFailure): SenseCode {
   return SENSE.INTERNAL_TARGET_FAILURE;
 }
 
-type Route = { kind: 'backup'; params: BackupParams } | { kind: 'fallback' } | { kind: 'refuse'; sense: SenseData };
+type Route =
+  | { kind: 'backup'; params: BackupParams }
+  | { kind: 'restore'; params: RestoreParams; drive: TapeDrive; end: TapePosition }
+  | { kind: 'fallback' }
+  | { kind: 'refuse'; sense: SenseData };
 
 const invalidAt = (rs: ResolvedSegment, rel: number): SenseData =>
   ({ ...SENSE.INVALID_FIELD_IN_PARAM, field: { cdb: false, byte: rs.seg.offset + rel } });
@@ -53,6 +58,7 @@ export class ArrayEngine implements CopyEngine {
 
   /** Decides the path (see the file comment); pure, so check() and start() agree. */
   route(job: CopyJob): Route {
+    if (job.segments.some((rs) => rs.seg.type === 0x01)) return this.toRestore(job);
     const paired = this.controller.status().p516 !== 'simplex';
     const split = job.segments.some((rs) => rs.seg.type === 0xc0);
     let readsSvol = false;
@@ -90,7 +96,7 @@ export class ArrayEngine implements CopyEngine {
         if (transferBlocks !== 0 && transferBlocks !== rec / bb) return { kind: 'refuse', sense: invalidAt(rs, 9) };
         transferBlocks = rec / bb;
         segments.push({ lba: Number(seg.lba), blocks: seg.blocks, dest: { kind: 'tape' } });
-      } else {
+      } else if (seg.type === 0x02) {
         if (rs.dst.kind !== 'disk' || rs.dst.role !== 'disk') return { kind: 'refuse', sense: invalidAt(rs, 6) };
         segments.push({ lba: Number(seg.srcLba), blocks: seg.blocks, dest: { kind: 'disk', lba: Number(seg.dstLba) } });
       }
@@ -100,9 +106,39 @@ export class ArrayEngine implements CopyEngine {
     return { kind: 'backup', params: { method, segments, transferBlocks, combinedSplit } };
   }
 
+  /**
+   * 01h segments (docs/scsi.md "01h stream → block"): a restore through 502/503/508, from the
+   * tape LU's position onto one disk, the backup disk or the S-VOL while the pair is split
+   * (a paired S-VOL otherwise takes no writes, 07/27/00; the P-VOL none, 05/26/00). Every
+   * record is checked against its segment before a block moves (TapeDrive.plan).
+   */
+  toRestore(job: CopyJob): Route {
+    const first = job.segments[0];
+    const drive = first?.src.kind === 'tape' ? first.src.drive : undefined;
+    if (!first || !drive) return { kind: 'refuse', sense: { ...SENSE.TARGET_NOT_REACHABLE, commandSpecific: 0 } };
+    const dst = first.dst;
+    for (const rs of job.segments) {
+      // One restore a list: 01h segments from the tape onto the one destination disk.
+      if (rs.seg.type !== 0x01) return { kind: 'refuse', sense: invalidAt(rs, 0) };
+      if (rs.dst !== dst || rs.dst.kind !== 'disk' || rs.dst.role === 'pvol-601') return { kind: 'refuse', sense: invalidAt(rs, 6) };
+    }
+    if (dst.kind !== 'disk') return { kind: 'refuse', sense: invalidAt(first, 6) };
+    const p516 = this.controller.status().p516;
+    if (dst.role === 'svol-602' && p516 !== 'split' && p516 !== 'simplex') return { kind: 'refuse', sense: WRITE_PROTECTED };
+    const bb = dst.device.blockBytes;
+    const plan = drive.plan(job.segments.map((rs) => {
+      const seg = rs.seg as Extract<typeof rs.seg, { type: 0x01 }>;
+      return { blocks: seg.blocks, lba: Number(seg.lba), maxRecord: rs.recordBytes ?? 0, blockBytes: bb };
+    }));
+    if ('segment' in plan) return { kind: 'refuse', sense: { ...SENSE.THIRD_PARTY_DEVICE_FAILURE, commandSpecific: plan.segment } };
+    const params: RestoreParams = { restore: true, to: dst.role === 'disk' ? 'disk' : 'svol', extents: plan.extents };
+    return { kind: 'restore', params, drive, end: plan.end };
+  }
+
   check(job: CopyJob): SenseData | null {
     const r = this.route(job);
     if (r.kind === 'refuse') return r.sense;
+    if (r.kind === 'restore') return this.controller.checkRestore(r.params) === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
     if (r.kind === 'fallback') return this.fallback.check?.(job) ?? null;
     // A refusal by 502 (pair not split, …) happens before any data moves.
     return this.controller.checkBackup(r.params) === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
@@ -112,6 +148,7 @@ export class ArrayEngine implements CopyEngine {
     const r = this.route(job);
     if (r.kind === 'refuse') { hooks.finish({ segment: 0, sense: r.sense }); return; }
     if (r.kind === 'fallback') { this.fallback.start(job, hooks); return; }
+    if (r.kind === 'restore') { this.startRestore(r, hooks); return; }
     const p = r.params;
     // Segment numbers in the job count the C0h descriptor; the controller's do not.
     const offset = job.segments[0]?.seg.type === 0xc0 ? 1 : 0;
@@ -129,5 +166,16 @@ export class ArrayEngine implements CopyEngine {
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),
       bytes: h.bytesDone,
     }));
+  }
+
+  /** A restore ends with the tape positioned after the last record it read (SPC-4: the stream moved). */
+  private startRestore(r: Extract<Route, { kind: 'restore' }>, hooks: CopyHooks): void {
+    const h = this.controller.startRestore(r.params, (h) => {
+      if (h.status === 'refused') hooks.finish({ segment: 0, sense: SENSE.COMMAND_SEQUENCE_ERROR });
+    }, (h) => {
+      if (h.status === 'done') { r.drive.pos = r.end; hooks.finish(); return; }
+      hooks.finish({ segment: Math.max(0, h.failedSegment), sense: senseOfFailure(h.failure === 'other' ? 'device' : h.failure) });
+    });
+    hooks.progressFrom(() => ({ segments: h.segmentsDone, bytes: h.bytesDone }));
   }
 }

@@ -18,6 +18,7 @@ import type { PairQuery } from './pair-cdb.ts';
 import { SENSE, ScsiError, type SenseData } from './sense.ts';
 import { LUN, buildLus } from './lu-layout.ts';
 import { ScsiTarget } from './target.ts';
+import type { TapeDrive } from './tape-drive.ts';
 
 export interface ArrayTargetOptions {
   controller: Controller;
@@ -25,6 +26,8 @@ export interface ArrayTargetOptions {
   pvol: BlockDevice;
   svol: BlockDevice;
   tape: StreamSink;
+  /** The tape read back (REWIND, SPACE(6), READ(6), EXTENDED COPY 01h). */
+  tapeDrive?: TapeDrive;
   backupDisk?: BlockDevice;
   /** The pair's backup mode for EXTENDED COPY without a C0h mode. */
   method: Method | (() => Method);
@@ -72,7 +75,7 @@ export function createArrayTarget(o: ArrayTargetOptions): ScsiTarget {
     },
     flush: () => o.svol.flush(),
   };
-  const lus = buildLus({ pvol: pvolView, svol: svolView, tape: o.tape, backupDisk: o.backupDisk, serial: o.serial });
+  const lus = buildLus({ pvol: pvolView, svol: svolView, tape: o.tape, tapeDrive: o.tapeDrive, backupDisk: o.backupDisk, serial: o.serial });
   const pv = lus.get(LUN.PVOL)! as Extract<Lu, { kind: 'disk' }>;
   lus.set(LUN.PVOL, {
     ...pv,

@@ -13,7 +13,10 @@ import { PAIR_OPCODE, type PairCdb, decodePairCdb } from './pair-cdb.ts';
 
 export const OP = {
   TEST_UNIT_READY: 0x00,
+  REWIND: 0x01,
   REQUEST_SENSE: 0x03,
+  READ_6: 0x08,
+  SPACE_6: 0x11,
   INQUIRY: 0x12,
   READ_CAPACITY_10: 0x25,
   READ_10: 0x28,
@@ -42,6 +45,9 @@ export type Cdb =
   | { op: 'REPORT LUNS'; selectReport: number; allocationLength: number }
   | { op: 'EXTENDED COPY'; parameterListLength: number }
   | { op: 'RECEIVE COPY RESULTS'; serviceAction: number; listId: number; allocationLength: number }
+  | { op: 'REWIND' }
+  | { op: 'SPACE(6)'; code: 'blocks' | 'filemarks'; count: number }
+  | { op: 'READ(6)'; sili: boolean; transferLength: number }
   | PairCdb;
 
 /** CDB length by opcode group (SPC-4 4.3.5.1); vendor groups 6–7 are ours: 16 bytes. */
@@ -73,6 +79,24 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
     case OP.TEST_UNIT_READY:
       zero(cdb, 1, 4);
       return { op: 'TEST UNIT READY' };
+    // The tape LU's SSC-3 subset (docs/scsi.md "The tape LU"): positioning and variable-block reads.
+    case OP.REWIND:
+      if (cdb[1]! & 0x01) bad(1, 0); // IMMED: we answer when the tape is rewound anyway
+      zero(cdb, 2, 4);
+      return { op: 'REWIND' };
+    case OP.SPACE_6: {
+      const code = cdb[1]! & 0x0f;
+      if (cdb[1]! & 0xf0) bad(1, 7);
+      if (code > 1) bad(1, 3); // sequential filemarks, end of data, setmarks: not here
+      // COUNT is a signed 24-bit number; spacing backwards is not supported.
+      const count = (cdb[2]! << 16) | (cdb[3]! << 8) | cdb[4]!;
+      if (count & 0x800000) bad(2);
+      return { op: 'SPACE(6)', code: code === 0 ? 'blocks' : 'filemarks', count };
+    }
+    case OP.READ_6:
+      if (cdb[1]! & 0x01) bad(1, 0); // FIXED: this tape reads variable blocks only
+      if (cdb[1]! & 0xfc) bad(1, 7);
+      return { op: 'READ(6)', sili: (cdb[1]! & 0x02) !== 0, transferLength: (cdb[2]! << 16) | (cdb[3]! << 8) | cdb[4]! };
     case OP.REQUEST_SENSE:
       // DESC = 1 asks for descriptor-format sense; we only produce fixed format 70h.
       if (cdb[1]! & 0x01) bad(1, 0);
@@ -180,4 +204,19 @@ export function receiveCopyResultsCdb(serviceAction: number, listId = 0, allocat
   const b = new Uint8Array(16);
   b[0] = OP.RECEIVE_COPY_RESULTS; b[1] = serviceAction & 0x1f; b[2] = listId; put32(b, 10, allocationLength);
   return b;
+}
+
+/** REWIND (SSC-3 7.6). */
+export function rewindCdb(): Uint8Array {
+  return Uint8Array.of(OP.REWIND, 0, 0, 0, 0, 0);
+}
+
+/** SPACE(6) over `count` filemarks or blocks, forward (SSC-3 7.8). */
+export function space6Cdb(code: 'blocks' | 'filemarks', count: number): Uint8Array {
+  return Uint8Array.of(OP.SPACE_6, code === 'blocks' ? 0 : 1, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff, 0);
+}
+
+/** READ(6) of one variable-length block of at most `transferLength` bytes (SSC-3 7.4). */
+export function read6Cdb(transferLength: number, sili = true): Uint8Array {
+  return Uint8Array.of(OP.READ_6, sili ? 0x02 : 0, (transferLength >> 16) & 0xff, (transferLength >> 8) & 0xff, transferLength & 0xff, 0);
 }

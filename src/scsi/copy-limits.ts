@@ -57,12 +57,13 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = {
 
 /** Descriptor type codes this copy manager implements, ascending (03h byte 44 on). */
 export const SEG_BLOCK_TO_STREAM = 0x00;
+export const SEG_STREAM_TO_BLOCK = 0x01;
 export const SEG_BLOCK_TO_BLOCK = 0x02;
 /** Vendor segment descriptor: split the pair, then copy (embodiment 4; docs/scsi.md). */
 export const SEG_SPLIT_AND_COPY = 0xc0;
 export const CSCD_IDENTIFICATION = 0xe4;
 export const IMPLEMENTED_DESCRIPTORS: readonly number[] =
-  [SEG_BLOCK_TO_STREAM, SEG_BLOCK_TO_BLOCK, SEG_SPLIT_AND_COPY, CSCD_IDENTIFICATION];
+  [SEG_BLOCK_TO_STREAM, SEG_STREAM_TO_BLOCK, SEG_BLOCK_TO_BLOCK, SEG_SPLIT_AND_COPY, CSCD_IDENTIFICATION];
 
 /** CSCD ID FFFFh: the LU that received the EXTENDED COPY (SPC-4 6.4.6.1). */
 export const CSCD_ID_RECEIVING_LU = 0xffff;

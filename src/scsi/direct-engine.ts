@@ -63,6 +63,7 @@ export class DirectEngine implements CopyEngine {
     { blocks: number; bytes: number; ms: number; finished: boolean } {
     const seg = rs.seg;
     if (seg.type === 0xc0) throw new Error('split-and-copy needs the controller');
+    if (seg.type === 0x01) throw new Error('a restore (01h) needs the controller');
     if (rs.src.kind !== 'disk') throw new Error('source is not a disk');
     const src = rs.src.device;
     const n = Math.min(this.cost.chunkBlocks, seg.blocks - pos);

@@ -8,6 +8,7 @@ import type { BlockDevice } from '../devices/block-device.ts';
 import type { AwsTapeWriter } from '../devices/awstape.ts';
 import { type LuIdentity, naa6 } from './inquiry.ts';
 import type { Lu, StreamSink } from './lu.ts';
+import type { TapeDrive } from './tape-drive.ts';
 
 /** Fixed LUN assignment (docs/scsi.md). */
 export const LUN = { PVOL: 0, SVOL: 1, CMD_603: 2, CMD_604: 3, TAPE: 4, BACKUP_DISK: 5 } as const;
@@ -31,6 +32,8 @@ export interface LuLayout {
   pvol: BlockDevice;
   svol: BlockDevice;
   tape: StreamSink;
+  /** Reads the tape back (tape-drive.ts), when its image can be read. */
+  tapeDrive?: TapeDrive;
   backupDisk?: BlockDevice;
   serial?: string;
 }
@@ -42,7 +45,7 @@ export function buildLus(l: LuLayout): Map<number, Lu> {
   m.set(LUN.SVOL, { kind: 'disk', role: 'svol-602', device: l.svol, id: identity(s, LUN.SVOL, 0, 'SVOL-602') });
   m.set(LUN.CMD_603, { kind: 'command', role: '603', id: identity(s, LUN.CMD_603, 0, 'CMDDEV-PAIR-603') });
   m.set(LUN.CMD_604, { kind: 'command', role: '604', id: identity(s, LUN.CMD_604, 0, 'CMDDEV-BKUP-604') });
-  m.set(LUN.TAPE, { kind: 'tape', sink: l.tape, id: identity(s, LUN.TAPE, 1, 'TAPE-303') });
+  m.set(LUN.TAPE, { kind: 'tape', sink: l.tape, ...(l.tapeDrive ? { drive: l.tapeDrive } : {}), id: identity(s, LUN.TAPE, 1, 'TAPE-303') });
   if (l.backupDisk) {
     m.set(LUN.BACKUP_DISK, { kind: 'disk', role: 'disk', device: l.backupDisk, id: identity(s, LUN.BACKUP_DISK, 0, 'BACKUP-DISK') });
   }

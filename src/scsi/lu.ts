@@ -8,6 +8,7 @@ import type { BlockDevice } from '../devices/block-device.ts';
 import type { LuIdentity } from './inquiry.ts';
 import type { PairQuery } from './pair-cdb.ts';
 import type { SenseData } from './sense.ts';
+import type { TapeDrive } from './tape-drive.ts';
 
 /**
  * A tape as the copy manager writes it: one record per call (an AWSTAPE block,
@@ -40,7 +41,11 @@ export type Lu =
     /** Writes acknowledged in virtual time (the P-VOL through 501, §0016); else device.write. */
     readonly writeAsync?: (lba: number, count: number, data: Uint8Array, done: (err?: SenseData) => void) => void;
   }
-  | { readonly kind: 'tape'; readonly id: LuIdentity; readonly sink: StreamSink }
+  | {
+    readonly kind: 'tape'; readonly id: LuIdentity; readonly sink: StreamSink;
+    /** Reading the tape back (REWIND, SPACE(6), READ(6), segment 01h), where the image can be read. */
+    readonly drive?: TapeDrive;
+  }
   | { readonly kind: 'command'; readonly id: LuIdentity; readonly role: '603' | '604' };
 
 export type ScsiStatus = 'GOOD' | 'CHECK CONDITION' | 'BUSY' | 'TASK SET FULL';

@@ -61,6 +61,9 @@ export const SENSE = {
   INSUFFICIENT_RESOURCES: code(0x5, 0x55, 0x03),
   /** Vendor pair operation refused by the pair state machine (state conflict). */
   COMMAND_SEQUENCE_ERROR: code(0x5, 0x2c, 0x00),
+  /** The tape LU (SSC-3): a filemark read or spaced over, and the end of the data written. */
+  FILEMARK_DETECTED: code(0x0, 0x00, 0x01),
+  END_OF_DATA: code(0x8, 0x00, 0x05),
 } as const;
 
 /** Where a bad field is: SPC-4 sense-key specific "field pointer" (ILLEGAL REQUEST). */
@@ -80,6 +83,10 @@ export interface SenseData extends SenseCode {
   readonly commandSpecific?: number;
   /** Additional sense bytes from byte 18 on (COPY ABORTED: a copy target's status and sense). */
   readonly additional?: Uint8Array;
+  /** Byte 2's stream bits (SSC-3 4.2.19): a filemark was read, the end of the medium, a block of another length. */
+  readonly filemark?: boolean;
+  readonly eom?: boolean;
+  readonly ili?: boolean;
 }
 
 /**
@@ -110,7 +117,7 @@ export function encodeSense(s: SenseData): Uint8Array {
   const extra = s.additional?.length ?? 0;
   const b = new Uint8Array(SENSE_LENGTH + extra);
   b[0] = s.information !== undefined ? 0xf0 : 0x70;
-  b[2] = s.key & 0x0f;
+  b[2] = (s.key & 0x0f) | (s.filemark ? 0x80 : 0) | (s.eom ? 0x40 : 0) | (s.ili ? 0x20 : 0);
   if (s.information !== undefined) put32(b, 3, s.information >>> 0);
   b[7] = SENSE_LENGTH - 8 + extra;
   if (s.additional) b.set(s.additional, SENSE_LENGTH);
@@ -135,6 +142,9 @@ export function decodeSense(b: Uint8Array): SenseData | null {
     key: b[2]! & 0x0f, asc: b[12]!, ascq: b[13]!,
   };
   if (valid) out.information = get32(b, 3);
+  if (b[2]! & 0x80) out.filemark = true;
+  if (b[2]! & 0x40) out.eom = true;
+  if (b[2]! & 0x20) out.ili = true;
   if (cs !== 0) out.commandSpecific = cs;
   const end = Math.min(b.length, 8 + b[7]!);
   if (end > SENSE_LENGTH) out.additional = b.slice(SENSE_LENGTH, end);

@@ -113,6 +113,7 @@ export class ScsiTarget {
       case 'EXTENDED COPY': return this.extendedCopy(lun, lu, cdb.parameterListLength, dataOut, p);
       case 'RECEIVE COPY RESULTS': return this.receiveCopyResults(cdb);
       case 'PAIR OPERATION': return this.pairOperation(lu, cdb, p);
+      case 'REWIND': case 'SPACE(6)': case 'READ(6)': return tapeCommand(lu, cdb);
       default: break;
     }
     if (lu.kind !== 'disk') fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 0 }, `${cdb.op} needs a disk LU`);
@@ -204,4 +205,12 @@ export class ScsiTarget {
     pairs.submit(cdb.action, cdb.pair, (err) => p.complete(err ? check(err) : { status: 'GOOD' }));
     return undefined;
   }
+}
+
+/** The tape LU's SSC-3 subset (tape-drive.ts); any other LU does not take these opcodes. */
+function tapeCommand(lu: Lu, cdb: Extract<Cdb, { op: 'REWIND' | 'SPACE(6)' | 'READ(6)' }>): ScsiResult {
+  if (lu.kind !== 'tape' || !lu.drive) return fail(SENSE.INVALID_OPCODE, { cdb: true, byte: 0 }, `${cdb.op} needs a tape LU that can be read`);
+  if (cdb.op === 'REWIND') return lu.drive.rewind();
+  if (cdb.op === 'SPACE(6)') return lu.drive.space(cdb.code, cdb.count);
+  return lu.drive.read(cdb.transferLength, cdb.sili);
 }

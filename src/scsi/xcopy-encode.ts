@@ -66,6 +66,7 @@ export function encodeSegment(s: SegmentInput): Uint8Array {
   put16(b, 6, s.dst);
   switch (s.type) {
     case 0x00:
+    case 0x01:
       put24(b, 9, s.streamTransferLength);
       put16(b, 14, s.blocks);
       put64(b, 16, s.lba);

@@ -14,7 +14,7 @@ import { get16, get24, get32, get64 } from './bytes.ts';
 import type { CopyLimits } from './copy-limits.ts';
 import {
   CSCD_ID_MAX_INDEX, CSCD_ID_RECEIVING_LU, CSCD_IDENTIFICATION,
-  SEG_BLOCK_TO_BLOCK, SEG_BLOCK_TO_STREAM, SEG_SPLIT_AND_COPY,
+  SEG_BLOCK_TO_BLOCK, SEG_BLOCK_TO_STREAM, SEG_SPLIT_AND_COPY, SEG_STREAM_TO_BLOCK,
 } from './copy-limits.ts';
 import { SENSE, fail } from './sense.ts';
 import {
@@ -130,23 +130,26 @@ function parseSegment(
   const s = cscdOf(cscds, src);
   const d = cscdOf(cscds, dst);
   const common = { offset: off, dc, cat, src, dst };
-  if (type === SEG_BLOCK_TO_STREAM) {
-    if (s && s.peripheralType !== 0) invalid(off + 4, undefined, 'source must be a disk');
-    if (d && d.peripheralType !== 1) invalid(off + 6, undefined, 'destination must be a tape');
+  if (type === SEG_BLOCK_TO_STREAM || type === SEG_STREAM_TO_BLOCK) {
+    // 00h and 01h have the same fields; 01h reads the stream and writes the disk.
+    const toTape = type === SEG_BLOCK_TO_STREAM;
+    const disk = toTape ? s : d, tape = toTape ? d : s;
+    if (disk && disk.peripheralType !== 0) invalid(off + (toTape ? 4 : 6), undefined, `${toTape ? 'source' : 'destination'} must be a disk`);
+    if (tape && tape.peripheralType !== 1) invalid(off + (toTape ? 6 : 4), undefined, `${toTape ? 'destination' : 'source'} must be a tape`);
     if (b[off + 8] !== 0) invalid(off + 8);
     if (b[off + 12] !== 0 || b[off + 13] !== 0) invalid(off + 12);
     const stl = get24(b, off + 9);
     const blocks = get16(b, off + 14);
-    if (d) {
-      const record = d.fixed ? stl * d.blockLength : stl;
+    if (tape) {
+      const record = tape.fixed ? stl * tape.blockLength : stl;
       if (stl === 0 && blocks !== 0) invalid(off + 9, undefined, 'stream transfer length 0');
       if (record > limits.maxStreamTransferSize) invalid(off + 9, undefined, 'record over the maximum');
     }
-    if (s) checkSegmentLength(blocks * s.blockLength, off + 14, limits);
-    if (s && d?.fixed && !d.pad && (blocks * s.blockLength) % d.blockLength !== 0) {
+    if (disk) checkSegmentLength(blocks * disk.blockLength, off + 14, limits);
+    if (disk && tape?.fixed && !tape.pad && (blocks * disk.blockLength) % tape.blockLength !== 0) {
       invalid(off + 14, undefined, 'residue in fixed-block mode without PAD');
     }
-    return { ...common, type: 0x00, streamTransferLength: stl, blocks, lba: get64(b, off + 16) };
+    return { ...common, type, streamTransferLength: stl, blocks, lba: get64(b, off + 16) };
   }
   if (type === SEG_BLOCK_TO_BLOCK) {
     if (s && s.peripheralType !== 0) invalid(off + 4, undefined, 'source must be a disk');

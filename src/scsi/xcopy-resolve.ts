@@ -52,6 +52,7 @@ function check(
     if (dst.kind !== 'disk' || dst.role !== 'svol-602') fail(SENSE.INVALID_FIELD_IN_PARAM, field(6), 'not the S-VOL');
     return { index, seg, src, dst };
   }
+  if (seg.type === 0x01) return checkStreamToBlock(plan, seg, index, src, dst, limits);
   // A command device or the tape cannot be a block source (FFFFh may name one).
   if (src.kind !== 'disk') unreachable(index);
   const bb = src.device.blockBytes;
@@ -75,6 +76,25 @@ function check(
   if (transfer > limits.maxStreamTransferSize) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
   const recordBytes = fixed ? c!.blockLength : seg.streamTransferLength;
   return { index, seg, src, dst, recordBytes, padLastRecord: fixed && (c?.pad ?? false) };
+}
+
+/**
+ * 01h stream → block (a restore, docs/scsi.md): the tape LU to a disk, under the rules of
+ * 00h the other way round. Records are read as they are on the tape, so only variable
+ * blocks (FIXED = 0) are taken: FIXED = 1 is 05/26/00 at the tape CSCD's byte 28.
+ */
+function checkStreamToBlock(
+  plan: CopyPlan, seg: Extract<SegmentDescriptor, { type: 0x01 }>, index: number, src: Lu, dst: Lu, limits: CopyLimits,
+): ResolvedSegment {
+  const field = (rel: number) => ({ cdb: false, byte: seg.offset + rel });
+  if (src.kind !== 'tape' || dst.kind !== 'disk') unreachable(index);
+  const c = seg.src === CSCD_ID_RECEIVING_LU ? undefined : plan.cscds[seg.src];
+  if (c?.fixed) fail(SENSE.INVALID_FIELD_IN_PARAM, { cdb: false, byte: HEADER_LENGTH + seg.src * CSCD_LENGTH + 28, bit: 0 }, 'a restore reads variable blocks');
+  if (seg.blocks * dst.device.blockBytes > limits.maxSegmentLength) fail(SENSE.INVALID_FIELD_IN_PARAM, field(14));
+  if (seg.streamTransferLength === 0 && seg.blocks > 0) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
+  if (seg.streamTransferLength > limits.maxStreamTransferSize) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
+  if (!fits(seg.lba, seg.blocks, dst.device.blocks)) fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+  return { index, seg, src, dst, recordBytes: seg.streamTransferLength };
 }
 
 function fits(lba: bigint, blocks: number, capacity: number): boolean {

@@ -48,6 +48,18 @@ export interface BlockToStream extends SegmentCommon {
   readonly lba: bigint;
 }
 
+/**
+ * 01h stream → block: tape records back onto a disk (a restore, docs/scsi.md). Records are
+ * read from the tape's current position, each at most STREAM DEVICE TRANSFER LENGTH bytes
+ * (variable blocks), until NUMBER OF BLOCKS disk blocks were written from `lba` on.
+ */
+export interface StreamToBlock extends SegmentCommon {
+  readonly type: 0x01;
+  readonly streamTransferLength: number;
+  readonly blocks: number;
+  readonly lba: bigint;
+}
+
 /** 02h block → block: a disk as the backup device (§0048). */
 export interface BlockToBlock extends SegmentCommon {
   readonly type: 0x02;
@@ -72,7 +84,7 @@ export interface SplitAndCopy extends SegmentCommon {
   readonly pair: number;
 }
 
-export type SegmentDescriptor = BlockToStream | BlockToBlock | SplitAndCopy;
+export type SegmentDescriptor = BlockToStream | StreamToBlock | BlockToBlock | SplitAndCopy;
 
 export interface CopyPlan {
   readonly listId: number;
@@ -86,4 +98,4 @@ export interface CopyPlan {
 export const HEADER_LENGTH = 16;
 export const CSCD_LENGTH = 32;
 /** Descriptor length field value (size − 4) by segment type. */
-export const SEGMENT_BODY_LENGTH: Readonly<Record<number, number>> = { 0x00: 0x14, 0x02: 0x18, 0xc0: 0x10 };
+export const SEGMENT_BODY_LENGTH: Readonly<Record<number, number>> = { 0x00: 0x14, 0x01: 0x14, 0x02: 0x18, 0xc0: 0x10 };

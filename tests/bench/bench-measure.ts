@@ -9,6 +9,8 @@
  *   idle    client write latency with no backup
  *   scale   backup time, split ack and raw copy per volume size
  *   core    the core benchmark's figures in the browser
+ *   incremental  full against incremental backups at 1, 10, 50 % changed (bench-incremental.ts;
+ *           `--incremental` runs only this series)
  * A run that throws is recorded as an error and its sample left out: one broken mode
  * must not hide every other figure (benchmarks never fail).
  */
@@ -21,6 +23,7 @@ import {
   rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
 } from './bench-plan.ts';
 import { summarize, type Summary } from './bench-stats.ts';
+import { measureIncremental } from './bench-incremental.ts';
 
 export interface Figure extends Summary { label: string; unit: string }
 
@@ -74,6 +77,10 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     for (const key of keys) log(`  ${key}: ${out[key].length}/${reps} runs, ${m.verified[key].ok} verified`);
     return out;
   };
+  if (o.incremental) {
+    await measureIncremental(b, o, put, series, log);
+    return m;
+  }
   const blocks = blocksOf(o.mib);
   const rangeBytes = rangeBlocks(blocks) * BLOCK_BYTES;
   const unitBytes = TRANSFER_BLOCKS * BLOCK_BYTES;
@@ -153,6 +160,8 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`scale.${size}.splitAckMs`, `${size} MiB: split ack as the client sees it`, 'ms', runs.map((r) => r.result.splitAckMs));
     put(`scale.${size}.rawCopyMs`, `${size} MiB: raw OPFS copy of the range`, 'ms', rc);
   }
+
+  await measureIncremental(b, o, put, series, log);
 
   log(`core: the core benchmark in the browser (${o.coreMib} MiB, best of ${o.coreReps})`);
   const c = await b.core(o.coreMib, o.coreReps);

@@ -23,6 +23,8 @@ export interface BenchOptions {
   coreReps: number;
   /** Also run `npm run bench:core` in Node (the figures the browser's are compared with). */
   nodeCore: boolean;
+  /** Only the incremental series (incremental against full backups), none of the others. */
+  incremental: boolean;
   json: string | null;
   /** Folder of the Markdown report and SVG charts; null: none. */
   out: string | null;
@@ -39,7 +41,7 @@ const MIB = 1 << 20;
 
 export const DEFAULTS: BenchOptions = {
   smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 500,
-  coreMib: 64, coreReps: 15, nodeCore: true, json: null, out: 'bench/results', port: 4291,
+  coreMib: 64, coreReps: 15, nodeCore: true, incremental: false, json: null, out: 'bench/results', port: 4291,
 };
 
 /** The smoke version `npm test` runs: every code path once, on tiny volumes. */
@@ -49,7 +51,9 @@ export const SMOKE: Partial<BenchOptions> = {
 
 export const USAGE = `npm run bench -- [--reps N] [--scale-reps N] [--mib N] [--scale 64,256,1024,4096]
                      [--rate N] [--core-mib N] [--core-reps N] [--no-node-core]
-                     [--json FILE] [--out DIR | --no-report] [--port N] [--smoke]`;
+                     [--json FILE] [--out DIR | --no-report] [--port N] [--smoke] [--incremental]
+  --incremental  only the incremental series: full against incremental backups at 1, 10 and
+                 50 % changed, with the raw copy of as many blocks`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--smoke') ? SMOKE : {}) };
@@ -75,6 +79,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--out': if (!v) throw new Error('--out: expected a folder'); o.out = v; i++; break;
       case '--no-report': o.out = null; break;
       case '--port': o.port = Math.round(num(a, v, 1)); i++; break;
+      case '--incremental': o.incremental = true; o.nodeCore = false; break;
       default: throw new Error(`unknown option ${a}\nusage: ${USAGE}`);
     }
   }
@@ -120,6 +125,36 @@ export function idleScenario(blocks: number, rate: number, seed: number, ms: num
 }
 
 export const BACKUP_MODES: readonly Mode[] = MODES;
+
+/** The incremental series: the fraction of the volume the client changes between two splits. */
+export const INCREMENTAL_CHANGED = [0.01, 0.1, 0.5] as const;
+/** Client writes per second in that series (each of 8 blocks), and how often it covers its region. */
+const INCREMENTAL_RATE = 2000, WRITE_BLOCKS = 8, COVERAGE = 3;
+
+/**
+ * Incremental against full (docs/scenario.md "Incremental backups and restore"): a split
+ * and a full backup of the whole volume, a resync, then a second split and a backup of
+ * level `second`: the incremental, or for comparison a full one of that same split (the
+ * same seed gives the same writes, so both find the same blocks pending in 514). The
+ * client writes only into the first `changed` of the volume (a hot region with all the
+ * writes), long enough between the splits to cover it about three times over, so the
+ * incremental holds about that fraction of the volume (the figure reports what it held).
+ */
+export function incrementalScenario(blocks: number, rate: number, changed: number, seed: number, second: 'full' | 'incremental' = 'incremental'): Scenario {
+  const r = Math.max(rate, INCREMENTAL_RATE);
+  const gapMs = Math.max(20, Math.round((COVERAGE * changed * blocks * 1000) / (r * WRITE_BLOCKS)));
+  const backup = { lba: 0, blocks: 0, transferBlocks: TRANSFER_BLOCKS, check: 'unit' as const };
+  return validateScenario({
+    version: 1, name: `bench: incremental, ${changed * 100}% changed`, seed, mode: 'E3',
+    geometry: { blocks, blockBytes: BLOCK_BYTES, cacheSlots: Math.min(1024, blocks) },
+    initial: { pair: 'duplex', pending: 0, dirtyInCache: 0 },
+    workload: { pattern: 'hotspot', rate: r, minBlocks: WRITE_BLOCKS, maxBlocks: WRITE_BLOCKS, hotFraction: changed, hotWeight: 1 },
+    script: [
+      { at: 0, op: 'split' }, { at: 0, op: 'backup', ...backup, level: 'full' }, { at: 0, op: 'resync' },
+      { at: gapMs, op: 'split' }, { at: gapMs, op: 'backup', ...backup, level: second },
+    ],
+  }, { runtime: 'live' });
+}
 
 /**
  * OPFS bytes a scale point needs at its peak: a live run stores both volumes and the laid-out

@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-plan.ts';
-import { BACKUP_MODES } from './bench-plan.ts';
+import { BACKUP_MODES, INCREMENTAL_CHANGED } from './bench-plan.ts';
+import { incrementalKey } from './bench-incremental.ts';
 import type { Figure } from './bench-measure.ts';
 import { fmt, type Target } from './bench-stats.ts';
 import { barChart, lineChart } from './bench-svg.ts';
@@ -52,7 +53,8 @@ export function terminalTable(doc: BenchDoc): string {
     '',
     pad([['figure', 'median', 'min–max', 'n', 'what'], ...figures]),
     '',
-    pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]),
+    ...(targets.length ? [pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]), ''] : []),
+    incrementalTable(doc, false),
   ];
   out.push('', `verified by the oracle: ${verifiedList(doc)}`, nodeLine(doc));
   for (const s of doc.skipped) out.push(`skipped: ${s.what}: ${s.why}`);
@@ -87,6 +89,23 @@ function scaleTable(doc: BenchDoc): string {
   return mdTable(['volume', 'E3 backup (10% range)', 'raw OPFS copy of the range', 'E3 ÷ raw copy', 'split ack (client)'], rows);
 }
 
+/**
+ * Incremental against full, side by side (medians): per changed fraction, the full backup of
+ * the volume and the incremental of the same run, and the raw copy of as many blocks as the
+ * incremental held (bench-incremental.ts).
+ */
+export function incrementalTable(doc: BenchDoc, md = true): string {
+  const f = doc.figures;
+  const med = (k: string) => f[k]?.median ?? NaN;
+  const rows = INCREMENTAL_CHANGED.map(incrementalKey).filter((k) => f[`${k}.incMs`]).map((k) => {
+    const full = med(`${k}.fullMs`), inc = med(`${k}.incMs`), raw = med(`${k}.rawMs`);
+    return [`${fmt(med(`${k}.changedPct`))} %`, `${fmt(full)} ms`, `${fmt(inc)} ms`, fmt(inc / full), `${fmt(raw)} ms`, fmt(inc / raw), fmt(med(`${k}.runs`))];
+  });
+  if (rows.length === 0) return 'The incremental series did not run.';
+  const head = ['changed', 'full backup', 'incremental', 'incremental ÷ full', 'raw copy of as many blocks', 'incremental ÷ raw copy', 'runs'];
+  return md ? mdTable(head, rows) : pad([head, ...rows]);
+}
+
 export function markdown(doc: BenchDoc): string {
   const { figures, targets } = rows(doc);
   const met = doc.targets.filter((t) => t.met).length;
@@ -111,6 +130,10 @@ ${mdTable(['target', 'value', 'limit', 'ratio', 'bound', 'met'], targets)}
 ## Scale
 
 ${scaleTable(doc)}
+
+## Incremental against full
+
+${incrementalTable(doc)}
 
 ## Figures
 

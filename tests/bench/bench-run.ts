@@ -36,7 +36,8 @@ async function main(): Promise<number> {
     const node = o.nodeCore ? (log('core: npm run bench:core (Node, with the C baseline)'), nodeCore()) : null;
     const c = node
       ? { cScanGBps: node.cScanGBps as number | null, cMemcpyGBps: node.cMemcpyGBps as number | null, cNote: String(node.cNote) }
-      : (() => { const b = runCBaseline(); return { cScanGBps: b.result?.scanGBps ?? null, cMemcpyGBps: b.result?.memcpyGBps ?? null, cNote: b.note }; })();
+      : o.incremental ? { cScanGBps: null, cMemcpyGBps: null, cNote: 'not run (--incremental)' }
+        : (() => { const b = runCBaseline(); return { cScanGBps: b.result?.scanGBps ?? null, cMemcpyGBps: b.result?.memcpyGBps ?? null, cNote: b.note }; })();
     const browser = await openBrowser(server.url);
     try {
       const m = await measureAll(browser, o, log);
@@ -50,7 +51,8 @@ async function main(): Promise<number> {
         },
         availableBytes: m.availableBytes,
         figures: m.figures,
-        targets: computeTargets(med, m.scale, c),
+        // --incremental measures one series: the other targets have nothing to compare.
+        targets: o.incremental ? [] : computeTargets(med, m.scale, c),
         verified: m.verified,
         core: { node, ...c },
         skipped: m.skipped,

@@ -3,21 +3,13 @@
 // verified tape whose first block is the image's; a bad image is refused with the numbers
 // and changes nothing; the backup form only offers tape units the target accepts.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { ready, uiErrors } from './page-helpers.ts';
 import { readFileSync } from 'node:fs';
 import { readAwsTape } from '../../src/devices/awstape.ts';
 import { createRefCore } from '../../src/core/reference.ts';
 import { MAXIMUM_PAGES } from '../../src/core/memory.ts';
 import { createSim } from '../../src/runtime/sim.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-
-function uiErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return errors;
-}
-
-const ready = (page: Page) => expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
 
 /** Bytes that no seed of the sim would make: a pattern of the test's own. */
 function testImage(blocks: number, blockBytes: number): Uint8Array {

@@ -2,18 +2,11 @@
 // UI; a copied link reproduces the scenario and its timeline in another page; bad links
 // give the message and the default scenario; a screenshot of each main view is saved.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { uiErrors } from './page-helpers.ts';
 import { deflateSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { PERMALINK_KEY, toBase64Url } from '../../src/scenario/permalink.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-
-/** Console errors and uncaught page errors: a healthy page has none. */
-function uiErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return errors;
-}
 
 /** Opens a URL and waits until the sim worker has run the scenario and the first frame is drawn. */
 async function gotoReady(page: Page, url: string): Promise<void> {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsTapeWriter } from '../../src/devices/awstape.ts';
 import { type TapeSummary, tapeCli } from '../../src/devices/tape-cli-node.ts';
+import { emptyCatalog, encodeCatalog } from '../../src/devices/tape-catalog.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'splitstream-tapecli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -88,5 +89,30 @@ describe('splitstream tape', () => {
     expect(r.err).toMatch(/cannot read .*nope\.aws/);
     expect((await run([])).code).toBe(2);
     expect((await run([image, image])).err).toMatch(/usage: splitstream tape/);
+  });
+
+  it('names what the catalog says each file is: restore points, the current catalog, earlier ones', async () => {
+    const t = new AwsTapeWriter();
+    const entry = (point: number, file: number) => ({
+      point, file, level: point ? 'incremental' as const : 'full' as const, base: point ? point - 1 : null, split: point + 1,
+      splitAt: point * 2.5, lba: 0, blocks: 8, blockBytes: 512, records: 1, recordBlocks: 8, runs: point ? [[2, 1], [5, 1]] as [number, number][] : [[0, 8]] as [number, number][],
+    });
+    const put = (blocks: Uint8Array[]) => { blocks.forEach((x) => t.writeBlock(x)); t.writeTapemark(); };
+    put([new Uint8Array(4096)]);
+    put(encodeCatalog({ ...emptyCatalog(), entries: [entry(0, 1)] }));
+    put([new Uint8Array(1024)]);
+    put(encodeCatalog({ ...emptyCatalog(), entries: [entry(0, 1), entry(1, 3)] }));
+    const img = path.join(tmp, 'catalogued.aws');
+    fs.writeFileSync(img, t.bytes());
+    const r = await run([img]);
+    expect(r.out).toContain('  restore point 0: full backup of 0+8, split 1 at 0.000 ms');
+    expect(r.out).toContain('  an earlier catalog (a later one supersedes it)');
+    expect(r.out).toContain('  restore point 1: incremental of 0+8: 2 changed block(s) in 2 run(s), split 2 at 2.500 ms');
+    expect(r.out).toContain('  the tape\'s catalog');
+    expect(r.out).toContain('catalog (file 4): 2 restore point(s)');
+    const j = JSON.parse((await run([img, '--json'])).out) as TapeSummary;
+    expect(j.catalog?.file).toBe(4);
+    expect(j.catalog?.entries[1].runs).toEqual([[2, 1], [5, 1]]);
+    expect(j.files.map((f) => f.role?.kind)).toEqual(['full', 'catalog', 'incremental', 'catalog']);
   });
 });

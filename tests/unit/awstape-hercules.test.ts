@@ -8,8 +8,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AwsTapeWriter, HERCULES_MAX_BLOCK } from '../../src/devices/awstape.ts';
+import { AwsTapeWriter, HERCULES_MAX_BLOCK, readAwsTape } from '../../src/devices/awstape.ts';
 import { summariseTape } from '../../src/devices/tape-cli-node.ts';
+import { decodeCatalog, readCatalog } from '../../src/devices/tape-catalog.ts';
+import { TapeIndex } from '../../src/devices/tape-index.ts';
+import { createSim } from '../../src/runtime/sim.ts';
+import { validateScenario } from '../../src/scenario/validate.ts';
+import { coreForTests } from './sim-helpers.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'splitstream-aws-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -112,5 +117,27 @@ describe('Hercules reads the images AwsTapeWriter makes', () => {
     ]);
     expect(hetget(file, 1).length).toBe(0);
     expect(hetget(file, 2).equals(Buffer.from(data[1][0]))).toBe(true);
+  });
+
+  it('a tape of a full backup, incrementals and their catalogs: every file maps and extracts, the catalog as JSON', async () => {
+    const core = await coreForTests();
+    const sim = createSim(validateScenario({
+      version: 1, mode: 'E3', geometry: { blocks: 512, blockBytes: 4096, cacheSlots: 128 }, workload: { rate: 4000, maxBlocks: 8 },
+      script: [
+        { at: 0, op: 'split' }, { at: 0, op: 'backup', transferBlocks: 8, level: 'full' }, { at: 0, op: 'resync' },
+        { at: 5, op: 'split' }, { at: 5, op: 'backup', transferBlocks: 8, level: 'incremental' },
+      ],
+    }), { core });
+    expect(sim.runToEnd().verified).toBe(true);
+    const file = path.join(tmp, `inc-${n++}.aws`);
+    fs.writeFileSync(file, sim.tape.bytes());
+    const files = readAwsTape(sim.tape.bytes()).files;
+    expect(tapemap(file)).toEqual(expectedMap(files.map((f) => f.map((b) => b.byteLength))));
+    files.forEach((blocks, i) => expect(hetget(file, i + 1).equals(Buffer.concat(blocks))).toBe(true));
+    const { catalog, file: at } = readCatalog(new TapeIndex(sim.tape));
+    expect(at).toBe(4);
+    const text = hetget(file, at);
+    expect(decodeCatalog([text])).toEqual({ ok: true, catalog });
+    expect(JSON.parse(text.toString('utf8')).entries.map((e: { level: string }) => e.level)).toEqual(['full', 'incremental']);
   });
 });

@@ -24,6 +24,7 @@ const FIGURES = [
   'alone.E3.doneMs', 'alone.E1.doneMs',
   'idle.writeP50Ms', 'idle.writeP99Ms',
   ...[1, 2].flatMap((s) => ['backupMs', 'splitAckMs', 'rawCopyMs'].map((f) => `scale.${s}.${f}`)),
+  ...['p1', 'p10', 'p50'].flatMap((p) => ['fullMs', 'incMs', 'changedPct', 'runs', 'rawMs'].map((f) => `incremental.${p}.${f}`)),
   ...['scanGBps', 'scanRefGBps', 'nextSetSummaryGBps', 'copyGBps', 'copyRefGBps', 'mergeGBps', 'mergeRefGBps',
     'checksumGBps', 'checksumRefGBps', 'summaryScanMs', 'summaryScanRefMs'].map((k) => `core.browser.${k}`),
 ];
@@ -64,6 +65,8 @@ describe('npm run bench -- --smoke', () => {
     }
     const md = readFileSync(join(out, 'README.md'), 'utf8');
     for (const t of doc.targets) expect(md).toContain(t.text);
+    expect(md).toContain('## Incremental against full');
+    expect(md).toMatch(/\| incremental ÷ full \|/);
     for (const svg of ['backup.svg', 'latency.svg', 'scale-backup.svg', 'scale-split.svg']) {
       expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
     }

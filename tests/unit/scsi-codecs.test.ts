@@ -151,7 +151,7 @@ describe('RECEIVE COPY RESULTS data', () => {
     const b = encodeOperatingParameters(DEFAULT_COPY_LIMITS);
     const d = decodeOperatingParameters(b);
     const { heldStatusRecords: _h, ...limits } = DEFAULT_COPY_LIMITS;
-    expect(d).toEqual({ ...limits, snlid: true, implementedDescriptors: [0x00, 0x02, 0xc0, 0xe4] });
+    expect(d).toEqual({ ...limits, snlid: true, implementedDescriptors: [0x00, 0x01, 0x02, 0xc0, 0xe4] });
     expect(b.length - 4).toBe((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!);
   });
   it('FAILED SEGMENT DETAILS carries the sense, or reports nothing', () => {
@@ -174,7 +174,7 @@ describe('VPD pages', () => {
     const t = decodeThirdPartyCopy(vpdPage(lu, 0x8f, DEFAULT_COPY_LIMITS)!);
     expect(t.commands.get(0x83)).toEqual([0x00]);
     expect(t.commands.get(0x84)).toEqual([0x00, 0x03, 0x04]);
-    expect(t.descriptorTypes).toEqual([0x00, 0x02, 0xc0, 0xe4]);
+    expect(t.descriptorTypes).toEqual([0x00, 0x01, 0x02, 0xc0, 0xe4]);
     expect(t.maxCscdCount).toBe(DEFAULT_COPY_LIMITS.maxCscdCount);
     expect(t.maxSegmentCount).toBe(DEFAULT_COPY_LIMITS.maxSegmentCount);
     expect(t.maxDescriptorListLength).toBe(DEFAULT_COPY_LIMITS.maxDescriptorListLength);

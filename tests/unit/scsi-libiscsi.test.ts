@@ -121,7 +121,7 @@ describe('ReceiveCopyResults', () => {
     const op = decodeOperatingParameters(fromHex(t.send(LUN.TAPE, receiveCopyResultsCdb(3)).data!));
     expect(op.maxCscdCount).toBeGreaterThan(1);
     expect(op.maxSegmentCount).toBeGreaterThan(1);
-    expect(op.implementedDescriptors).toEqual([0x00, 0x02, 0xc0, 0xe4]);
+    expect(op.implementedDescriptors).toEqual([0x00, 0x01, 0x02, 0xc0, 0xe4]);
     const ok = t.xcopy(t.list(5, Array.from({ length: op.maxCscdCount }, () => t.self), [t.b2b({ blocks: 1 })]));
     expect(ok.status).toBe('GOOD');
   });

@@ -42,7 +42,7 @@ describe('runWire', () => {
       JSON.stringify({ lun: 0, cdb: toHex(inquiryCdb(false, 0, 36)) }),
       '{not json',
       JSON.stringify({ lun: 0, cdb: 'zz' }),
-      JSON.stringify({ lun: 0, cdb: '010203' }),
+      JSON.stringify({ lun: 0, cdb: '1b0203' }),
       JSON.stringify({ step: { op: 'fly' } }),
       JSON.stringify({ step: { op: 'write', lba: -1 } }),
       JSON.stringify({ lun: 0, cdb: toHex(readCapacity16Cdb()) }),

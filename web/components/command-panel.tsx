@@ -5,8 +5,9 @@
  * command is shown on the wire: CDB and parameter list as hex beside their decoded
  * fields, then the response with its sense decoded (docs/scsi.md#sense-codes).
  */
-import type { BackupCmd, PairOp, Scenario, ScriptCmd } from '../../src/scenario/schema.ts';
+import type { BackupCmd, PairOp, RestoreCmd, Scenario, ScriptCmd } from '../../src/scenario/schema.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
+import { useState } from 'preact/hooks';
 import { HexView } from './hex-view.tsx';
 import { NumberInput } from './number-input.tsx';
 import { clampTransfer, transferBounds } from '../ui/backup-form.ts';
@@ -26,7 +27,7 @@ interface Props {
   onBackupForm: (f: BackupForm) => void;
 }
 
-export type BackupForm = Pick<BackupCmd, 'lba' | 'blocks' | 'transferBlocks' | 'check'>;
+export type BackupForm = Pick<BackupCmd, 'lba' | 'blocks' | 'transferBlocks' | 'check' | 'level'>;
 
 const at3 = (t: number) => Math.round(t * 1000) / 1000;
 
@@ -77,9 +78,22 @@ export function CommandPanel(p: Props) {
               <option value="range">whole range first</option>
             </select>
           </label>
+          <label title="A catalogued backup: a full starts a chain, an incremental holds only the blocks changed since the chain's last backup's split">catalog
+            <select value={bf.level ?? ''} data-testid="backup-level"
+              onChange={(e) => {
+                const v = (e.currentTarget as HTMLSelectElement).value;
+                const { level: _, ...rest } = bf;
+                p.onBackupForm(v ? { ...rest, level: v as 'full' | 'incremental' } : rest);
+              }}>
+              <option value="">none (plain backup)</option>
+              <option value="full">full</option>
+              <option value="incremental">incremental</option>
+            </select>
+          </label>
           <button type="button" disabled={full} data-testid="cmd-backup" title="B"
             onClick={() => add({ at: at3(time), op: 'backup', ...bf })}>Backup</button>
         </fieldset>
+        <RestoreFields disabled={full} onAdd={(r) => add({ at: at3(time), op: 'restore', ...r })} />
         <fieldset>
           <legend>Poll</legend>
           <button type="button" onClick={() => p.onSelect({ kind: 'poll' })} data-testid="cmd-poll" title="O">
@@ -92,7 +106,8 @@ export function CommandPanel(p: Props) {
             <li key={`${i}-${c.at}-${c.op}`}>
               <button type="button" class={selection?.kind === 'script' && selection.index === i ? 'sel' : ''}
                 onClick={() => p.onSelect({ kind: 'script', index: i })} aria-label={`Show ${c.op} at ${c.at} ms`}>
-                {c.at.toFixed(3)} ms {c.op}{c.op === 'backup' ? ` ${c.lba}+${c.blocks || 'end'}` : ''}
+                {c.at.toFixed(3)} ms {c.op}{c.op === 'backup' ? ` ${c.lba}+${c.blocks || 'end'}${c.level ? ` ${c.level}` : ''}` : ''}
+                {c.op === 'restore' ? ` point ${c.point} to ${c.to === 'disk' ? 'backup disk' : 'S-VOL'}` : ''}
               </button>
               <button type="button" class="link" aria-label={`Remove ${c.op} at ${c.at} ms`}
                 onClick={() => p.onScript(scenario.script.filter((_, k) => k !== i))}>remove</button>
@@ -104,6 +119,27 @@ export function CommandPanel(p: Props) {
         {exchange ? <Exchange x={exchange} /> : <p class="muted">Select a command to see its bytes.</p>}
       </div>
     </div>
+  );
+}
+
+/** Restore (EXTENDED COPY 01h, stream → block): a catalog point back onto a volume. */
+function RestoreFields({ disabled, onAdd }: { disabled: boolean; onAdd: (r: Pick<RestoreCmd, 'point' | 'to'>) => void }) {
+  const [point, setPoint] = useState(0);
+  const [to, setTo] = useState<RestoreCmd['to']>('disk');
+  return (
+    <fieldset>
+      <legend>Restore: EXTENDED COPY 01h (to 604)</legend>
+      <label title="The catalog's restore point: 0 is the first catalogued backup on the tape">point
+        <NumberInput min={0} max={LIMITS.maxScript - 1} value={point} data-testid="restore-point"
+          commit={(v) => setPoint(Math.max(0, Math.min(LIMITS.maxScript - 1, Math.floor(v || 0))))} /></label>
+      <label>to
+        <select value={to} data-testid="restore-target" onChange={(e) => setTo((e.currentTarget as HTMLSelectElement).value as RestoreCmd['to'])}>
+          <option value="disk">the backup disk</option>
+          <option value="svol">the S-VOL (while split)</option>
+        </select>
+      </label>
+      <button type="button" disabled={disabled} data-testid="cmd-restore" onClick={() => onAdd({ point, to })}>Restore</button>
+    </fieldset>
   );
 }
 

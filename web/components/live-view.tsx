@@ -20,6 +20,7 @@ import { Fig1Array } from './fig1-array.tsx';
 import { SequenceDiagram } from './sequence-diagram.tsx';
 import { Transport } from './transport.tsx';
 import { Verdict } from './verdict.tsx';
+import { TapeCatalog } from './tape-catalog.tsx';
 
 interface Props { scenario: Scenario; live: ReturnType<typeof useLive> }
 
@@ -51,7 +52,7 @@ export function LiveView({ scenario, live }: Props) {
 
   // The tape image 503 wrote to OPFS (tape-303.aws), read back at the end: files, blocks, download.
   const raw = live.raw;
-  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null }) : null), [raw]);
+  const tape = useMemo(() => (raw ? (lastTape ? tapeOf(lastTape) : { files: [], totalBytes: raw.tapeBytes, image: null, catalog: null }) : null), [raw]);
   return (
     <>
       <div class="toolbar" data-testid="live-bar" data-phase={phase}>
@@ -95,6 +96,7 @@ export function LiveView({ scenario, live }: Props) {
         </section>
       </div>
       {(running || phase === 'done') && <Verdict result={live.result} tape={tape} counters={null} />}
+      {phase === 'done' && <TapeCatalog tape={tape} />}
     </>
   );
 }

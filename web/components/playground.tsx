@@ -14,12 +14,14 @@ import { Transport } from './transport.tsx';
 import { SequenceDiagram } from './sequence-diagram.tsx';
 import { CommandPanel, insertCommand, type BackupForm, type Selection } from './command-panel.tsx';
 import { CompareTable, Verdict } from './verdict.tsx';
+import { TapeCatalog } from './tape-catalog.tsx';
 import { HelpDialog } from './help-dialog.tsx';
 import { transferBounds } from '../ui/backup-form.ts';
 import { ImageUpload } from './image-upload.tsx';
 import { LiveView } from './live-view.tsx';
 import { useLive } from '../ui/use-live.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
+import { LIMITS } from '../../src/scenario/schema.ts';
 
 const TABS = ['commands', 'charts', 'verdict', 'compare'] as const;
 type Tab = (typeof TABS)[number];
@@ -64,6 +66,20 @@ export function Playground() {
   const addAtPlayhead = (op: 'create' | 'split' | 'resync' | 'backup') => {
     const at = Math.round(time * 1000) / 1000;
     const cmd = op === 'backup' ? { at, op, ...backupForm } : { at, op };
+    const script = insertCommand(scenario.script, cmd);
+    pg.change({ ...scenario, script });
+    setSelection({ kind: 'script', index: script.indexOf(cmd) });
+    setTab('commands');
+  };
+
+  /**
+   * A restore of a catalog point, from the tape panel (shown on the Commands tab): the panel
+   * shows the tape as the run left it, so the restore goes after the script's last command
+   * (or at the playhead, if that is later).
+   */
+  const restoreAtEnd = (point: number, to: 'disk' | 'svol') => {
+    const last = scenario.script.reduce((t, c) => Math.max(t, c.at), 0);
+    const cmd = { at: Math.round(Math.max(time, last) * 1000) / 1000, op: 'restore' as const, point, to };
     const script = insertCommand(scenario.script, cmd);
     pg.change({ ...scenario, script });
     setSelection({ kind: 'script', index: script.indexOf(cmd) });
@@ -174,6 +190,7 @@ export function Playground() {
           {tab === 'verdict' && (
             <>
               <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null} />
+              <TapeCatalog tape={run?.tape ?? null} onRestore={scenario.script.length < LIMITS.maxScript ? restoreAtEnd : undefined} />
               <ImageUpload image={img.image} message={img.message} blockBytes={blockBytes}
                 onFile={(file) => void img.load(file)} onClear={img.clear} onDismiss={img.dismiss} />
             </>

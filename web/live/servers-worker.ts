@@ -12,15 +12,34 @@ import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { createServersRun, type ServersRun } from '../../src/runtime/live/servers-live.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
+import type { ReadBack } from '../../src/runtime/sim-servers.ts';
+import { FILES, openShared } from '../../src/runtime/live/opfs-store.ts';
 
 let run: ServersRun | null = null;
+
+/**
+ * The verify pass after a restore (docs/scenario.md): the S-VOL's file read through a shared
+ * handle. Without shared handles the file is 508's alone, and a restore is not read back
+ * (its verdict says so). Live volumes are the pair's; there is no backup disk here.
+ */
+async function readBackOf(s: Scenario, w: Wiring): Promise<ReadBack | undefined> {
+  if (!s.script.some((c) => c.op === 'restore' && c.to === 'svol')) return undefined;
+  const h = await openShared(FILES.svol);
+  if (!h) return undefined;
+  return (to, lba, n) => {
+    if (to !== 'svol') throw new Error('the live runtime has no backup disk to read back');
+    const out = new Uint8Array(n * w.blockBytes);
+    h.read(out, { at: lba * w.blockBytes });
+    return out;
+  };
+}
 let playing: Promise<void> | null = null;
 let epoch = 0;
 
 const api = {
-  init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): void {
+  async init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): Promise<void> {
     const core = instantiateCore(a.module, a.memory);
-    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => performance.timeOrigin + performance.now() - epoch);
+    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => performance.timeOrigin + performance.now() - epoch, await readBackOf(a.scenario, a.wiring));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {

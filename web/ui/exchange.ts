@@ -13,6 +13,8 @@ import type { Scenario } from '../../src/scenario/schema.ts';
 import { encodeSense, SENSE } from '../../src/scsi/sense.ts';
 import { encodeCopyStatus, type CopyState } from '../../src/scsi/receive-copy-results.ts';
 import { backupParams, checkParams, LIST_ID, pairCdb, pollCdb, xcopyCdb } from './command-bytes.ts';
+import type { Catalog } from '../../src/devices/tape-catalog.ts';
+import { restoreLists } from '../../src/scsi/restore-lists.ts';
 import type { ExchangeView } from './view-model.ts';
 
 const ms = (t: number) => `${t.toFixed(3)} ms`;
@@ -53,7 +55,10 @@ function pollExchange(s: Scenario, snap: Snapshot, t: number): ExchangeView {
   };
 }
 
-export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot | null, events: readonly SimEvent[]): ExchangeView | null {
+/** What a restore's bytes need of the run's tape: its catalog. */
+export interface TapeFacts { catalog: Catalog }
+
+export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot | null, events: readonly SimEvent[], tape?: TapeFacts): ExchangeView | null {
   if (index < 0) return snap ? pollExchange(s, snap, t) : null;
   const cmd = s.script[index];
   if (!cmd) return null;
@@ -64,6 +69,7 @@ export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot
     return v && { ...v, notes: ['Embodiment 4: no separate split; the EXTENDED COPY below carries it (C0h segment).', ...v.notes] };
   }
   const k = s.script.slice(0, index).filter((c) => c.op === cmd.op && !(s.mode === 'E4' && c.op === 'split')).length;
+  if (cmd.op === 'restore') return restoreExchange(cmd, k, events, tape);
   if (cmd.op === 'backup') {
     const list = backupParams(s, cmd);
     const sent = nth(events, 'backup.cmd', k, '102');
@@ -101,6 +107,43 @@ export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot
       sent ? `Sent at ${ms(sent.t)}.` : 'Not sent in this run.',
       ack && sent ? `Answered at ${ms(ack.t)} (${ms(ack.t - sent.t)} later): ${details(ack)}.` : '',
       cmd.op === 'split' && s.mode === 'sync' ? 'Prior art: the split answers only once the differential reached the S-VOL.' : '',
+    ].filter(Boolean),
+  };
+}
+
+/**
+ * A restore: the first EXTENDED COPY list of 01h segments a SCSI host sends for the point
+ * (restore-bytes.ts), with where the tape is positioned and how many lists follow; the
+ * answer is the run's (restore.cmd → restore.report, or its refusal).
+ */
+function restoreExchange(cmd: Extract<Scenario['script'][number], { op: 'restore' }>, k: number, events: readonly SimEvent[], tape?: TapeFacts): ExchangeView {
+  const sent = nth(events, 'restore.cmd', k, '102');
+  const answer = sent && events.find((e) => e.actor === '502' && e.t >= sent.t && (e.ev === 'restore.accepted' || e.ev === 'restore.refused'));
+  const end = sent && events.find((e) => e.actor === '502' && e.t >= sent.t && e.ev === 'restore.report');
+  const refused = answer?.ev === 'restore.refused';
+  const dest = cmd.to === 'disk' ? 'the backup disk (LUN 5)' : 'the S-VOL (LUN 1)';
+  let lists: ReturnType<typeof restoreLists> = [];
+  let why = '';
+  try { if (tape) lists = restoreLists(tape.catalog, cmd.point, cmd.to, LIST_ID); } catch (e) { why = e instanceof Error ? e.message : String(e); }
+  const first = lists[0];
+  const failed = end?.detail && end.detail.ok === false;
+  // Why 503 failed it (a point the catalog lacks, a tape that does not match), if it did.
+  const why503 = failed ? events.find((e) => e.actor === '503' && e.t >= sent!.t && e.t <= end!.t && (e.ev === 'restore.plan.error' || e.ev === 'backup.failed')) : undefined;
+  return {
+    title: `EXTENDED COPY (LID1), restore point ${cmd.point} to ${dest}`,
+    path: '102 → 502 via 604',
+    cdb: xcopyCdb(first?.list ?? new Uint8Array(0)), dataOut: first?.list ?? null,
+    status: !answer ? 'not sent in this run' : refused ? 'CHECK CONDITION' : failed ? 'CHECK CONDITION (COPY ABORTED)' : 'GOOD',
+    dataIn: null, dataInKind: null,
+    sense: refused ? encodeSense(SENSE.COMMAND_SEQUENCE_ERROR) : null,
+    notes: [
+      first ? `Before it the host positions the tape at file ${first.file} (restore point ${first.point}): SPACE(6) over ${first.file - 1} filemark(s) after a REWIND.` : '',
+      lists.length > 1 ? `${lists.length - 1} more list(s) follow: ${lists.slice(1).map((l) => `file ${l.file} part ${l.part + 1}/${l.parts} (${l.segments} segments)`).join(', ')}. Each 01h segment is one run of blocks the tape's catalog names.` : '',
+      !tape ? 'The tape of this run is not known yet.' : why ? `No lists: ${why}` : '',
+      sent ? `Sent at ${ms(sent.t)}.` : 'The script ended before this command was sent.',
+      answer ? `${refused ? 'Refused' : 'Accepted'} at ${ms(answer.t)} ${details(answer)}.` : '',
+      end ? `Restore ended at ${ms(end.t)}: ${details(end)}.` : '',
+      why503 ? `503: ${details(why503)}.` : '',
     ].filter(Boolean),
   };
 }

@@ -6,9 +6,11 @@
 import type { RunResult, Snapshot } from '../../src/runtime/sim.ts';
 import type { SimEvent } from '../../src/array/events.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
-import { readAwsTape } from '../../src/devices/awstape.ts';
+import { bytesSource, readAwsTape } from '../../src/devices/awstape.ts';
+import { looksLikeCatalog, readCatalog, runBlocks } from '../../src/devices/tape-catalog.ts';
+import { TapeIndex } from '../../src/devices/tape-index.ts';
 import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
-import type { BitmapView, FrameView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';
+import type { BitmapView, CatalogView, FrameView, PointView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';
 
 /** The planned backup range of the script's first backup command (511's range), or null. */
 export function backupRange(s: Scenario): [number, number] | null {
@@ -103,14 +105,33 @@ export function resultOf(r: RunResult): ResultView {
   };
 }
 
-export function tapeOf(image: Uint8Array): TapeView {
+export function tapeOf(image: Uint8Array, r?: RunResult): TapeView {
   let files: TapeView['files'] = [];
+  let catalog: TapeView['catalog'] = null;
   try {
     files = readAwsTape(image).files.map((f) => ({ blocks: f.length, bytes: f.reduce((a, b) => a + b.length, 0) }));
+    catalog = catalogOf(image, r);
   } catch {
     // A malformed image still downloads; the table just stays empty.
   }
-  return { files, totalBytes: image.length, image: image.length ? image : null };
+  return { files, totalBytes: image.length, image: image.length ? image : null, catalog };
+}
+
+/** The tape's catalog as the page shows it, each point with the run's verdict on it. */
+function catalogOf(image: Uint8Array, r?: RunResult): CatalogView | null {
+  const index = new TapeIndex(bytesSource(image)).refresh();
+  const { catalog, file } = readCatalog(index);
+  if (file === 0) return null;
+  const earlier = index.files.map((f, k) => k + 1)
+    .filter((f) => f !== file && index.files[f - 1].blocks.length > 0 && looksLikeCatalog(index.read(f, 0)));
+  const points: PointView[] = catalog.entries.map((e) => {
+    const v = r?.points?.[e.point];
+    return {
+      point: e.point, level: e.level, file: e.file, base: e.base, split: e.split, splitAt: e.splitAt, lba: e.lba, blocks: e.blocks,
+      dataBlocks: runBlocks(e.runs), runs: e.runs.length, verified: v ? v.verified : null, ...(v?.reason ? { reason: v.reason } : {}),
+    };
+  });
+  return { file, earlier, points, restores: r?.restores ?? [] };
 }
 
 /**

@@ -89,10 +89,10 @@ export function xcopyParamFields(p: Uint8Array): HexField[] {
     const type = get8(p, o);
     const size = get16(p, o + 2) + 4;
     out.push(
-      f(`seg ${i}: type`, o, 1, ({ 0: '00h block→stream', 2: '02h block→block', 0xc0: 'C0h split and copy' } as Record<number, string>)[type] ?? h(type)),
+      f(`seg ${i}: type`, o, 1, ({ 0: '00h block→stream', 1: '01h stream→block', 2: '02h block→block', 0xc0: 'C0h split and copy' } as Record<number, string>)[type] ?? h(type)),
       f(`seg ${i}: src / dst CSCD`, o + 4, 4, `${get16(p, o + 4)} → ${get16(p, o + 6)}`),
     );
-    if (type === 0x00) {
+    if (type === 0x00 || type === 0x01) {
       out.push(
         f(`seg ${i}: stream transfer length`, o + 9, 3, get24(p, o + 9)),
         f(`seg ${i}: number of blocks`, o + 14, 2, get16(p, o + 14)),

@@ -20,7 +20,10 @@ import { instantiateCore } from '../../src/core/wasm-core.ts';
 import { createRefCore } from '../../src/core/reference.ts';
 import { createSharedMemory, MAXIMUM_PAGES } from '../../src/core/memory.ts';
 import { digestOf, frameOf, resultOf, seriesOf, tapeOf } from './frame-adapter.ts';
-import { exchangeOf } from './exchange.ts';
+import { exchangeOf, type TapeFacts } from './exchange.ts';
+import { bytesSource } from '../../src/devices/awstape.ts';
+import { readCatalog } from '../../src/devices/tape-catalog.ts';
+import { TapeIndex } from '../../src/devices/tape-index.ts';
 import type { ExchangeView, FrameView, ResultView, RunView } from './view-model.ts';
 
 /** Chart resolution: snapshots per run. */
@@ -52,6 +55,16 @@ let image: Uint8Array | null = null;
 let endT = 0;
 /** The whole run's event log, for finding a command's answer. */
 let events: readonly SimEvent[] = [];
+/** The run's tape as a restore's bytes need it (its catalog). */
+let tapeFacts: TapeFacts | undefined;
+
+function factsOf(image: Uint8Array): TapeFacts | undefined {
+  try {
+    return { catalog: readCatalog(new TapeIndex(bytesSource(image))).catalog };
+  } catch {
+    return undefined; // a malformed tape: the restore's view says it has no lists
+  }
+}
 
 /**
  * Seek cursors: a few sims left at different times, so scrubbing back and forth mostly
@@ -115,7 +128,9 @@ const service = {
     endT = whole.now;
     samples.push(whole.snapshot());
     events = whole.events.slice();
-    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(whole.tape.bytes()), digest: digestOf(events) };
+    const tape = whole.tape.bytes();
+    tapeFacts = factsOf(tape);
+    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(tape, r), digest: digestOf(events) };
   },
 
   /** The state at time t (ms) of the open scenario. */
@@ -128,7 +143,7 @@ const service = {
   async exchange(index: number, t: number): Promise<ExchangeView | null> {
     if (!scenario) return null;
     const snap = index < 0 ? (await simAt(Math.max(0, Math.min(endT, t)))).snapshot() : null;
-    return exchangeOf(scenario, index, t, snap, events);
+    return exchangeOf(scenario, index, t, snap, events, tapeFacts);
   },
 
   /** The same scenario in every mode (the Compare tab), the naive demonstration last. */

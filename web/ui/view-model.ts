@@ -64,8 +64,37 @@ export interface ResultView {
 export interface TapeView {
   files: { blocks: number; bytes: number }[];
   totalBytes: number;
+  /** The tape's catalog (docs/architecture.md "The catalog") with the run's verdicts, or null. */
+  catalog: CatalogView | null;
   /** The AWSTAPE image, for download; null if the run wrote none. */
   image: Uint8Array | null;
+}
+
+/** One restore point of the catalog, with the oracle's verdict on it when the run has one. */
+export interface PointView {
+  point: number;
+  level: 'full' | 'incremental';
+  /** Tape file holding its blocks (1-based) and the point it builds on. */
+  file: number;
+  base: number | null;
+  split: number;
+  splitAt: number;
+  lba: number;
+  blocks: number;
+  /** Blocks the file holds, and in how many runs. */
+  dataBlocks: number;
+  runs: number;
+  verified: boolean | null;
+  reason?: string;
+}
+
+export interface CatalogView {
+  /** The tape file holding the catalog, and those holding earlier (superseded) ones. */
+  file: number;
+  earlier: number[];
+  points: PointView[];
+  /** The run's restores and their verdicts (read back from the destination). */
+  restores: { point: number; to: 'disk' | 'svol'; verified: boolean; blocks: number; reason?: string }[];
 }
 
 export interface RunView {

@@ -107,6 +107,11 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0): {
     },
     flush: sync,
     commit,
+    // 503 reads its tape back (a restore, the catalog): what it gathered goes to the file first.
+    read: (at, into) => {
+      commit();
+      if (handle.read(into, { at }) !== into.byteLength) throw new Error(`tape-303: short read of ${into.byteLength} bytes at ${at}`);
+    },
   });
   return { writer, flush: sync };
 }

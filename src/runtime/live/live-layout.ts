@@ -23,7 +23,9 @@ export const XCOPY_BYTES = 64 * 1024;
 export const TEXT_BYTES = 1024;
 
 /** Port 401 record kinds and pair op codes. */
-export const K = { WRITE: 1, PAIR: 2, BACKUP: 3, ANSWER: 4, END: 5 } as const;
+export const K = { WRITE: 1, PAIR: 2, BACKUP: 3, ANSWER: 4, END: 5, RESTORE: 6 } as const;
+/** A backup record's word 5: bit 0 whole-range check, bits 2–1 the catalog level (0 none, 1 full, 2 incremental). */
+export const LEVELS = [undefined, 'full', 'incremental'] as const;
 export const PAIR_OPS = ['create', 'split', 'resync', 'delete'] as const;
 /** Backup status codes on the answer ring (BackupStatus of src/array/backup.ts). */
 export const STATUS = ['queued', 'refused', 'accepted', 'holding', 'running', 'done', 'failed'] as const;

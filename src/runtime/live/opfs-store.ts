@@ -83,6 +83,19 @@ export async function openSync(name: string, wantShared: boolean): Promise<{ han
   }
 }
 
+/**
+ * A 'readwrite-unsafe' handle on a file other workers hold, or null where the browser does
+ * not share (then the file stays theirs alone: no exclusive handle is ever taken here).
+ */
+export async function openShared(name: string): Promise<FileSystemSyncAccessHandle | null> {
+  try {
+    const { handle, mode } = await openSyncOnce(name, true);
+    if (mode === 'readwrite-unsafe') return handle;
+    handle.close();
+  } catch { /* held exclusively by its processor */ }
+  return null;
+}
+
 async function openSyncOnce(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {
   const dir = await playgroundDir();
   const file = await dir.getFileHandle(name, { create: true });

@@ -13,7 +13,7 @@ import type { Channel502 } from '../../array/channel-502.ts';
 import type { Ctx, Processor, Work } from '../../array/context.ts';
 import type { PairResult } from '../../array/pair-state.ts';
 import { PAIR_STATES } from '../../array/pair-state.ts';
-import { K, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
+import { K, LEVELS, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
 import { MpmcRing } from './mpmc-ring.ts';
 import { decodeBackup } from './xcopy-port.ts';
 
@@ -112,11 +112,19 @@ export class Port402 extends Adapter {
     const mem = this.c.core.memory;
     const METHODS: Method[] = ['priority', 'wait', 'staging'];
     while (this.port.tryPop(rec)) {
-      const [, id, at, len, method, wholeRange] = rec;
+      const [kind, id, at, len, method, flags] = rec;
       const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment'>) => {
         if (h.reason) putText(mem, this.lay.text502, h.reason);
         this.out.push([kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, 0]);
       };
+      if (kind === K.RESTORE) {
+        // A restore of catalog point `at` to the S-VOL (len 1) or the backup disk (len 0).
+        const h = new BackupHandle(id, { restore: true, point: at, to: len === 1 ? 'svol' : 'disk' }, this.c.m, (x) => answer(K.ANSWER, x), (x) => answer(K.END, x));
+        this.c.log('502', 'restore.received', undefined, { point: at });
+        this.p502.port.push(h);
+        continue;
+      }
+      const wholeRange = flags & 1, level = LEVELS[(flags >> 1) & 3];
       let params;
       try {
         const bb = this.lay.L.blockBytes;
@@ -128,7 +136,7 @@ export class Port402 extends Adapter {
         continue;
       }
       this.c.log('502', 'xcopy.received', undefined, { bytes: len, segments: params.segments.length });
-      const h = new BackupHandle(id, params, this.c.m, (x) => answer(K.ANSWER, x), (x) => answer(K.END, x));
+      const h = new BackupHandle(id, level ? { ...params, level } : params, this.c.m, (x) => answer(K.ANSWER, x), (x) => answer(K.END, x));
       this.p502.port.push(h);
     }
   }

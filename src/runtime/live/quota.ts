@@ -5,6 +5,7 @@
  * reads and never a half-written volume.
  */
 
+import { CATALOG_RECORD_BYTES } from '../../devices/tape-catalog.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
 /** The part of StorageEstimate we use (both fields are optional in the standard). */
@@ -28,21 +29,34 @@ export type QuotaVerdict =
 export const RESERVE_REFUSED = 'splitstream:reserve-refused';
 
 /**
- * The tape image the script's backups write, exactly: each range in its transfer unit, each
- * block behind its 6-byte AWSTAPE header, and a tapemark per backup. 503 lays it out before
- * the run (live-ctx.ts opfsTape), and the quota is planned with it: a live run's backups are
- * the script's (servers-live.ts), so nothing more reaches the tape.
+ * The tape image the script's backups write: each range in its transfer unit, each block
+ * behind its 6-byte AWSTAPE header, and a tapemark per backup; exactly, for plain backups.
+ * A catalogued one (docs/scenario.md "Incremental backups and restore") is bounded from
+ * above: an incremental may hold every block of its range as a record of its own, a
+ * tapemark may close a file a failed backup left open, and the catalog after it names
+ * every catalogued backup so far with at most one run per block (CATALOG_ENTRY_BYTES and
+ * CATALOG_RUN_BYTES bound an entry's JSON). 503 lays it out before the run (live-ctx.ts
+ * opfsTape), and the quota is planned with it: a live run's backups are the script's
+ * (servers-live.ts), so nothing more reaches the tape.
  */
 export function scriptTapeBytes(s: Scenario): number {
   const { blocks, blockBytes } = s.geometry;
-  let n = 0;
+  let n = 0, catalog = 0;
   for (const c of s.script) {
     if (c.op !== 'backup') continue;
     const len = c.blocks === 0 ? blocks - c.lba : Math.min(c.blocks, blocks - c.lba);
-    n += len * blockBytes + Math.ceil(len / Math.max(1, c.transferBlocks)) * 6 + 6;
+    const records = c.level === 'incremental' ? len : Math.ceil(len / Math.max(1, c.transferBlocks));
+    n += len * blockBytes + records * 6 + 6;
+    if (!c.level) continue;
+    catalog += CATALOG_ENTRY_BYTES + CATALOG_RUN_BYTES * (c.level === 'incremental' ? len : 1);
+    n += 6 + catalog + Math.ceil(catalog / CATALOG_RECORD_BYTES) * 6 + 6;
   }
   return n;
 }
+
+/** Upper bounds of one catalog entry's JSON without its runs, and of one run ("[lba,n],"). */
+const CATALOG_ENTRY_BYTES = 512;
+const CATALOG_RUN_BYTES = 24;
 
 /** Keep some room for the metadata records and the browser's own bookkeeping. */
 export const QUOTA_HEADROOM_BYTES = 1 << 20;

@@ -7,11 +7,11 @@
  * writes and pair commands to port 401, backups as EXTENDED COPY bytes to port 402. Status
  * and counters are read straight from 507, as a server reading the pair state would.
  */
-import { BackupHandle, type BackupParams } from '../../array/backup.ts';
+import { BackupHandle, type BackupParams, type RestoreParams } from '../../array/backup.ts';
 import { readCounters, readPairStatus, type ControllerPorts, type Counters, type PairStatus } from '../../array/controller.ts';
 import type { Ctx } from '../../array/context.ts';
 import { PAIR_STATES, type PairOp, type PairResult } from '../../array/pair-state.ts';
-import { K, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
+import { K, LEVELS, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
 import { MpmcRing } from './mpmc-ring.ts';
 import { encodeBackup } from './xcopy-port.ts';
 
@@ -99,19 +99,41 @@ export class RemoteController implements ControllerPorts {
 
   /** Sends the backup as an EXTENDED COPY parameter list to port 402. */
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.send402(p, onAnswer, onEnd, (id) => {
+      const bytes = encodeBackup(p, this.lay.L.blockBytes, id & 0xff);
+      this.u8.set(bytes, this.lay.xcopyArea);
+      this.ctx.log('102', 'xcopy.sent', '502', { bytes: bytes.length, listId: id & 0xff });
+      return [K.BACKUP, id, this.lay.xcopyArea, bytes.length, METHOD_CODE[p.method], (p.checkWholeRange ? 1 : 0) | (LEVELS.indexOf(p.level) << 1)];
+    });
+  }
+
+  /**
+   * Sends a restore of a catalog point to port 402 (docs/scenario.md): 503 reads the catalog
+   * from its own tape, so the record carries only the point and the destination. Live
+   * volumes are the pair's: a restore goes to the S-VOL (there is no backup disk here).
+   */
+  startRestore(p: RestoreParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle {
+    return this.send402(p, onAnswer, onEnd, (id) => {
+      this.ctx.log('102', 'restore.sent', '502', { point: p.point ?? 0, to: p.to });
+      return [K.RESTORE, id, p.point ?? 0, p.to === 'svol' ? 1 : 0, 0, 0];
+    });
+  }
+
+  /**
+   * A job for 502 under a new handle. Sent when the server's current step ends (next poll):
+   * the server stamps its command time right after this call returns, and the array must
+   * not answer before that.
+   */
+  private send402(p: BackupParams | RestoreParams, onAnswer: ((h: BackupHandle) => void) | undefined,
+    onEnd: ((h: BackupHandle) => void) | undefined, record: (id: number) => number[]): BackupHandle {
     const id = this.nextBackupId++;
     const h = new BackupHandle(id, p, this.ctx.m, onAnswer, onEnd);
     this.backups.set(id, h);
     this.lastBackup = h;
-    // Sent when the server's current step ends (next poll): the server stamps its command
-    // time right after this call returns, and the array must not answer before that.
     this.outbox.push(() => {
-      const bytes = encodeBackup(p, this.lay.L.blockBytes, id & 0xff);
-      this.u8.set(bytes, this.lay.xcopyArea);
-      const rec = [K.BACKUP, id, this.lay.xcopyArea, bytes.length, METHOD_CODE[p.method], p.checkWholeRange ? 1 : 0];
+      const rec = record(id);
       this.urgent(1);
-      if (!this.port402.tryPush(rec)) { this.urgent(-1); throw new Error('port 402 full: one backup at a time'); }
-      this.ctx.log('102', 'xcopy.sent', '502', { bytes: bytes.length, listId: id & 0xff });
+      if (!this.port402.tryPush(rec)) { this.urgent(-1); throw new Error('port 402 full: one job at a time'); }
       this.wakeArray();
     });
     return h;

@@ -11,7 +11,7 @@ import type { Core } from '../../core/core-api.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { WorkloadGen } from '../../scenario/workload.ts';
 import type { SimEvent } from '../../array/events.ts';
-import { Client101, Servers } from '../sim-servers.ts';
+import { Client101, Servers, type ReadBack } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
@@ -37,14 +37,18 @@ export interface ServersRun {
   readonly events: SimEvent[];
 }
 
-export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, scenario: Scenario, now: () => number): ServersRun {
+/**
+ * `readBack`: the backup server's verify pass after a restore reads the restored range from
+ * the destination's OPFS file (servers-worker.ts opens it, where the browser shares handles).
+ */
+export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, scenario: Scenario, now: () => number, readBack?: ReadBack): ServersRun {
   const events: SimEvent[] = [];
   const live = new LiveBlock(core.memory, lay.liveBlock);
   const ctx = attachCtx(core, '102', wiring, {}, events, now);
   const remote = new RemoteController(ctx, lay, () => live.bell.ring(), (d) => live.addWord(LB.URGENT, d));
   const s = scenario;
   const client = new Client101(new WorkloadGen(s.workload, s.geometry.blocks, s.seed), remote, s.seed, s.geometry.blockBytes, now);
-  const servers = new Servers(s, remote, client, now, ctx.log);
+  const servers = new Servers(s, remote, client, now, ctx.log, readBack);
   const actors = [servers, client];
 
   /**
