@@ -57,6 +57,8 @@ const arbScenario = fc.record({
     script.push({ at: t, op: 'resync' });
     t += c.gap;
   }
+  // At least one backup, or there is nothing to verify (every cycle drew 'none').
+  if (!script.some((c) => c.op === 'backup')) script.splice(1, 0, { at: 0, op: 'backup', lba: 0, blocks: 0, transferBlocks: 1, check: 'unit' });
   return validateScenario({
     version: 1, name: 'incremental property', seed: a.seed, mode: a.mode,
     geometry: { blocks: a.blocks, blockBytes: a.blockBytes, cacheSlots: Math.max(16, a.blocks >> 1) },
