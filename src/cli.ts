@@ -4,6 +4,7 @@
  *   splitstream run [scenario.json] [--mode M] [--seed N] [--blocks N] [--pending F]
  *                   [--compare] [--json] [--tape-out file.aws]
  *   splitstream scsi [--scenario f] [--tape-out f.aws]  SCSI wire session (src/scsi/wire.ts)
+ *   splitstream iscsi [--scenario f] [--host H] [--port P] [--dir D]  iSCSI target (src/iscsi/)
  *   splitstream tape <file> [--json]    inspect an AWSTAPE image (src/devices/tape-cli-node.ts)
  * `run` exits 0 only if every run verified; 1 if one did not; 2 on a usage or scenario error.
  * --compare also runs the demonstration mode 'naive' (docs/patent.md#the-problem), which
@@ -12,7 +13,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Core } from './core/core-api.ts';
 import { createSharedMemory } from './core/memory.ts';
-import { createRefCore } from './core/reference.ts';
 import { createSim, type RunResult } from './runtime/sim.ts';
 import { faultOutcome } from './runtime/fault-outcome.ts';
 import { ALL_MODES, DEFAULT_SCENARIO, DEMO_MODES, type Mode, type Scenario } from './scenario/schema.ts';
@@ -22,6 +22,7 @@ const USAGE = `usage:
   splitstream run [scenario.json] [--mode ${ALL_MODES.join('|')}] [--seed N] [--blocks N] [--pending F]
                   [--compare] [--json] [--tape-out file.aws]
   splitstream scsi [--scenario file.json] [--tape-out file.aws]
+  splitstream iscsi [--scenario file.json] [--host 127.0.0.1] [--port 3260] [--dir D]
   splitstream tape <file.aws> [--json]`;
 
 class UsageError extends Error {}
@@ -76,13 +77,8 @@ export function parseScsiArgs(args: string[]): { scenarioPath?: string; tapeOut?
 
 /** The WASM core if it is built, else the TypeScript reference (same results, slower). */
 async function loadCore(memory: WebAssembly.Memory): Promise<Core> {
-  try {
-    const { loadCoreNode } = await import('./core/load-node.ts');
-    return await loadCoreNode(memory);
-  } catch (e) {
-    process.stderr.write(`splitstream: WASM core unavailable (${e instanceof Error ? e.message : e}); using the reference core\n`);
-    return createRefCore(memory);
-  }
+  const { loadCoreOrReference } = await import('./core/load-node.ts');
+  return loadCoreOrReference(memory, (why) => process.stderr.write(`splitstream: ${why}\n`));
 }
 
 const COLUMNS: [string, (r: RunResult) => string][] = [
@@ -163,6 +159,15 @@ export async function main(argv: string[]): Promise<number> {
         const { runWire } = await import('./cli/wire.ts');
         await runWire({ ...a, input: process.stdin, output: process.stdout });
         return 0;
+      }
+      case 'iscsi': {
+        const { iscsiCli, IscsiUsageError } = await import('./iscsi/cli-iscsi.ts');
+        try {
+          return await iscsiCli(rest);
+        } catch (e) {
+          if (e instanceof IscsiUsageError) throw new UsageError(e.message);
+          throw e;
+        }
       }
       case 'tape': {
         const { tapeCli } = await import('./devices/tape-cli-node.ts');

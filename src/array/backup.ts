@@ -112,9 +112,9 @@ export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'runn
 /**
  * Why a backup failed, as a code its issuer can act on (docs/scsi.md#sense-codes): a
  * volume, the tape or the backup disk failed; the pair left the split state under it (a
- * suspension); the storage ran out of room (quota); anything else.
+ * suspension); the storage ran out of room (quota); its issuer aborted it; anything else.
  */
-export type BackupFailure = 'none' | 'device' | 'pair-state' | 'quota' | 'other';
+export type BackupFailure = 'none' | 'device' | 'pair-state' | 'quota' | 'aborted' | 'other';
 
 export class BackupHandle {
   status: BackupStatus = 'queued';

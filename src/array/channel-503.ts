@@ -26,10 +26,10 @@ import { Restore503 } from './restore-503.ts';
 
 /** Why a job failed, by the code 503 leaves in 511 (word B.FAILURE). */
 export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state',
-  'no such restore point on the tape', 'the tape does not hold what the restore names',
+  'no such restore point on the tape', 'the tape does not hold what the restore names', 'aborted by its issuer',
   'the pair was suspended', 'storage quota exhausted'];
 /** The same codes as BackupHandle.failure kinds, index for index. */
-export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'other', 'other', 'pair-state', 'quota'];
+export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'other', 'other', 'aborted', 'pair-state', 'quota'];
 
 /** B.CHECK_RANGE values: per unit, or whole range in its copy phase, then its stream phase. */
 const UNIT = 0, RANGE_COPY = 1, RANGE_STREAM = 2;
@@ -60,6 +60,11 @@ export class Channel503 implements Processor {
     const { c, m } = this;
     const cmd = c.cost.cmd();
     const st = m.b(B.STATE);
+    // Its issuer aborted it (Controller.abortBackup): it ends as a failure at the segment it
+    // was in; requests already queued to 508 drain before 502 takes the next backup.
+    if (m.b(B.ABORT) !== 0 && (st === BackupState.ACCEPTED || st === BackupState.HOLDING || st === BackupState.RUNNING)) {
+      return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'aborted by its issuer') };
+    }
     if (st === BackupState.ACCEPTED) return { cost: cmd, run: () => this.start() };
     if (st === BackupState.HOLDING) {
       const p = m.w(W.P_STATE);

@@ -21,7 +21,7 @@ import type { Ctx, Processor } from './context.ts';
 import { pairSuspendReason } from './device-errors.ts';
 import { Differential } from './differential-514.ts';
 import { Disk508 } from './disk-508.ts';
-import { RING_CAP, W, createMem507 } from './memory-507.ts';
+import { B, RING_CAP, W, createMem507 } from './memory-507.ts';
 import { PAIR_STATES, PS, type PairOp, type PairResult, type PairState } from './pair-state.ts';
 import { SpscQueue } from './queues.ts';
 
@@ -206,6 +206,28 @@ export class Controller implements ControllerPorts {
     this.p502.port.push(h);
     this.lastBackup = h;
     return h;
+  }
+
+  /**
+   * Ends a backup before its end (SCSI ABORT TASK of the EXTENDED COPY): one still queued
+   * at 502 is dropped and answered refused; one in 511 is marked, and 503 ends it as a
+   * failure ('aborted') at its next step, so its handle reports the end through 502 as any
+   * failure does. False if it has already ended.
+   */
+  abortBackup(h: BackupHandle): boolean {
+    const queued = this.p502.port.indexOf(h);
+    if (queued >= 0) {
+      this.p502.port.splice(queued, 1);
+      h.status = 'refused';
+      h.reason = 'aborted by its issuer';
+      h.onAnswer?.(h);
+      return true;
+    }
+    if (h.status === 'done' || h.status === 'failed' || h.status === 'refused') return false;
+    const m = this.ctx.m;
+    if (m.b(B.ID) !== h.id) return false;
+    m.setB(B.ABORT, 1);
+    return true;
   }
 
   status(): PairStatus {

@@ -83,9 +83,10 @@ export const B = {
   TOTAL_BLOCKS: 19, // blocks the job moves in all (503 sets it when it starts)
   POINT: 20, // a restore's catalog point, -1 for explicit extents; a catalogued backup's, once written
   TAPE_FILE: 21, // the tape file a backup's data went to (1-based), 0 if none
-  FAIL_IO: 22, // the I/O that failed the backup: device (FAIL_DEVICES, device-errors.ts) × 4 + 0 read, 1 write, 2 no room
-  FAIL_LBA: 23, // its block (on the tape: the tape block number)
-  SEG0: 24, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba;
+  ABORT: 22, // 1: its issuer aborted it (SCSI ABORT TASK); 503 ends it at its next step
+  FAIL_IO: 23, // the I/O that failed the backup: device (FAIL_DEVICES, device-errors.ts) × 4 + 0 read, 1 write, 2 no room
+  FAIL_LBA: 24, // its block (on the tape: the tape block number)
+  SEG0: 28, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba;
   //           a restore's extents: tape file, first record, blocks, destination lba
 } as const;
 export const MAX_SEGMENTS = 256;

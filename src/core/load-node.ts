@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Core } from './core-api.ts';
+import { createRefCore } from './reference.ts';
 import { instantiateCore } from './wasm-core.ts';
 
 export const CORE_WASM_URL = new URL('../../wasm/build/core.wasm', import.meta.url);
@@ -18,4 +19,14 @@ export function loadCoreModuleNode(): Promise<WebAssembly.Module> {
 
 export async function loadCoreNode(memory: WebAssembly.Memory): Promise<Core> {
   return instantiateCore(await loadCoreModuleNode(), memory);
+}
+
+/** The WASM core if it is built, else the TypeScript reference (same results, slower). */
+export async function loadCoreOrReference(memory: WebAssembly.Memory, warn: (why: string) => void): Promise<Core> {
+  try {
+    return await loadCoreNode(memory);
+  } catch (e) {
+    warn(`WASM core unavailable (${e instanceof Error ? e.message : e}); using the reference core`);
+    return createRefCore(memory);
+  }
 }

@@ -16,6 +16,12 @@ export interface AckedWrite {
   blocks: number;
   /** Acknowledgement time seen by the client, or -1 if never acknowledged. */
   ack: number;
+  /**
+   * The bytes written, when they are not the seeded generation id + 1 (fillBlock): a copy
+   * onto the P-VOL (EXTENDED COPY 02h) writes another volume's blocks. Given by whoever
+   * knows them independently of the controller (the test that wrote the source).
+   */
+  data?: Uint8Array;
 }
 
 export interface OracleInput {
@@ -62,15 +68,21 @@ export interface Verdict {
 
 /** Generation of each block at the split instant. */
 export function imageGenerations(blocks: number, writes: readonly AckedWrite[], splitAckAt: number): Int32Array {
+  return lastWrites(blocks, writes, splitAckAt).gen;
+}
+
+/** Per block, the last write acknowledged before the split: its generation and the write. */
+function lastWrites(blocks: number, writes: readonly AckedWrite[], splitAckAt: number): { gen: Int32Array; by: (AckedWrite | undefined)[] } {
   const gen = new Int32Array(blocks);
+  const by: (AckedWrite | undefined)[] = new Array(blocks);
   const before = writes.filter((w) => w.ack >= 0 && w.ack < splitAckAt).sort((a, b) => a.ack - b.ack);
-  for (const w of before) for (let b = w.lba; b < w.lba + w.blocks; b++) gen[b] = w.id + 1;
-  return gen;
+  for (const w of before) for (let b = w.lba; b < w.lba + w.blocks; b++) { gen[b] = w.id + 1; by[b] = w; }
+  return { gen, by };
 }
 
 export function verifyBackup(i: OracleInput): Verdict {
   const bb = i.blockBytes;
-  const gen = imageGenerations(i.blocks, i.writes, i.splitAckAt);
+  const { gen, by } = lastWrites(i.blocks, i.writes, i.splitAckAt);
   const tapeData = new Uint8Array(i.tapeFile.reduce((n, b) => n + b.byteLength, 0));
   let off = 0;
   for (const b of i.tapeFile) { tapeData.set(b, off); off += b.byteLength; }
@@ -84,7 +96,9 @@ export function verifyBackup(i: OracleInput): Verdict {
   for (const r of i.ranges) {
     for (let b = r.lba; b < r.lba + r.blocks; b++, k++) {
       const e = mem().subarray(exp, exp + bb);
-      if (gen[b] === 0 && i.initial) e.set(i.initial.subarray(b * bb, (b + 1) * bb));
+      const w = by[b];
+      if (w?.data) e.set(w.data.subarray((b - w.lba) * bb, (b - w.lba + 1) * bb));
+      else if (gen[b] === 0 && i.initial) e.set(i.initial.subarray(b * bb, (b + 1) * bb));
       else fillBlock(e, i.seed, gen[b], b);
       pit.update(e);
       if (first || (k + 1) * bb > tapeData.byteLength) continue;

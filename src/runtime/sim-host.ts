@@ -13,11 +13,13 @@
 import type { Core } from '../core/core-api.ts';
 import { methodOf, type BackupHandle, type Method } from '../array/backup.ts';
 import type { PairResult } from '../array/pair-state.ts';
+import type { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
 import type { Clock } from '../scsi/clock.ts';
 import { LIMITS, type Mode, type Scenario, type ScriptCmd } from '../scenario/schema.ts';
 import { ScenarioError, validateScenario } from '../scenario/validate.ts';
-import { createSim, type Sim } from './sim.ts';
+import { createSim, type Sim, type SimOptions } from './sim.ts';
+import type { MemoryBlockDevice } from '../devices/memory-device.ts';
 
 interface Timer { t: number; seq: number; fn: () => void }
 
@@ -25,7 +27,7 @@ export class SimClock implements Clock {
   private readonly timers: Timer[] = [];
   private seq = 0;
 
-  constructor(private readonly sim: Sim) {}
+  constructor(private readonly sim: Sim<BlockDevice>) {}
 
   now(): number { return this.sim.now; }
 
@@ -73,10 +75,15 @@ export interface SimHostOptions {
   /** A disk backup target (§0048) for EXTENDED COPY block → block segments. */
   backupDisk?: BlockDevice;
   maxSteps?: number;
+  /** The P-VOL and S-VOL on other devices than memory (SimOptions.volumes). */
+  volumes?: { pvol: BlockDevice; svol: BlockDevice };
+  tape?: AwsTapeWriter;
+  /** Keep the sim's event log (default true; SimOptions.keepEvents). */
+  keepEvents?: boolean;
 }
 
-export interface SimHost {
-  readonly sim: Sim;
+export interface SimHost<V extends BlockDevice = MemoryBlockDevice> {
+  readonly sim: Sim<V>;
   readonly clock: SimClock;
   /** The pair's backup method for the scenario's mode (docs/patent.md#the-flows). */
   method(): Method;
@@ -88,14 +95,20 @@ export interface SimHost {
 
 type Obj = Record<string, unknown>;
 
-export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost {
+export function createSimHost(scenario: Scenario, o: SimHostOptions & { volumes?: undefined }): SimHost;
+export function createSimHost<V extends BlockDevice>(scenario: Scenario, o: SimHostOptions & { volumes: { pvol: V; svol: V } }): SimHost<V>;
+export function createSimHost(scenario: Scenario, o: SimHostOptions): SimHost<BlockDevice> {
   // The wire speaks the patent's EXTENDED COPY split modes (docs/scsi.md); the naive
   // demonstration has no consistency mode to name there, so it is refused, not guessed.
   const mode = o.mode ?? scenario.mode;
   if (mode === 'naive') {
     throw new ScenarioError('mode', 'naive is a sim-only demonstration of the prior art (docs/patent.md#the-problem); the SCSI wire serves E1, E2, E2h, E3, E4 and sync');
   }
-  const sim = createSim(scenario, { core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps });
+  // Memory volumes when o.volumes is absent (createSim's default).
+  const sim = createSim(scenario, {
+    core: o.core, mode: o.mode, external: true, backupDisk: o.backupDisk, maxSteps: o.maxSteps,
+    volumes: o.volumes, tape: o.tape, keepEvents: o.keepEvents,
+  } as SimOptions & { volumes: { pvol: BlockDevice; svol: BlockDevice } });
   const s = sim.scenario;
   const ctl = sim.controller;
   const clock = new SimClock(sim);

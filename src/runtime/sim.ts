@@ -49,6 +49,15 @@ export interface SimOptions {
    */
   serveInline?: boolean;
   /**
+   * The P-VOL and S-VOL as other devices than memory (files for the iSCSI front end); they
+   * must have the scenario's geometry, and are seeded as the memory ones would be.
+   */
+  volumes?: { pvol: BlockDevice; svol: BlockDevice };
+  /** The tape 303 (e.g. one writing its image to a file as it goes); default: in memory. */
+  tape?: AwsTapeWriter;
+  /** Keep the event log (default true); a long-running server drops it so memory stays flat. */
+  keepEvents?: boolean;
+  /**
    * Decides before every I/O of the volumes and the tape whether it fails (the systematic
    * fault test's failNth), besides the scenario's own faults.
    */
@@ -74,13 +83,13 @@ export interface Snapshot {
   clientWrites: number;
 }
 
-export interface Sim {
+export interface Sim<V extends BlockDevice = MemoryBlockDevice> {
   readonly now: number;
   readonly events: readonly SimEvent[];
   readonly scenario: Scenario;
   readonly controller: Controller;
-  readonly pvol: MemoryBlockDevice;
-  readonly svol: MemoryBlockDevice;
+  readonly pvol: V;
+  readonly svol: V;
   readonly tape: AwsTapeWriter;
   /** The scenario's faults and what became of them (null without faults). */
   readonly faults: SimFaults | null;
@@ -101,7 +110,9 @@ export interface Sim {
 const BITS_LIMIT = 65536;
 const BUCKETS = 4096;
 
-export function createSim(scenario: Scenario, opts: SimOptions): Sim {
+export function createSim(scenario: Scenario, opts: SimOptions & { volumes?: undefined }): Sim;
+export function createSim<V extends BlockDevice>(scenario: Scenario, opts: SimOptions & { volumes: { pvol: V; svol: V } }): Sim<V>;
+export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice> {
   const s: Scenario = opts.mode ? { ...scenario, mode: opts.mode } : scenario;
   const { blocks, blockBytes, cacheSlots } = s.geometry;
   const image = opts.initialImage;
@@ -111,13 +122,14 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
   const events: SimEvent[] = [];
   let sched: Scheduler | null = null;
   const now = () => sched?.now ?? 0;
-  const pvol = new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
-  const svol = new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
-  const log = (e: SimEvent) => events.push(e);
+  const pvol = opts.volumes?.pvol ?? new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
+  const svol = opts.volumes?.svol ?? new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
+  const keep = opts.keepEvents ?? true;
+  const log = keep ? (e: SimEvent) => events.push(e) : () => {};
   const faults = s.faults?.length ? new SimFaults(s.faults, now, (actor, ev, to, detail) => log({ t: now(), actor, ev, ...(to ? { to } : {}), ...(detail ? { detail } : {}) })) : null;
   const injectors = [...(faults ? [faults.inject] : []), ...(opts.inject ? [opts.inject] : [])];
   const inject = injectors.length ? anyOf(...injectors) : null;
-  const tape = inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter();
+  const tape = opts.tape ?? (inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter());
   if (faults) faults.tapeBytes = () => tape.bytesWritten;
   const cost = createCostModel(s.costs);
   // A script that restores to the backup disk gets one of the volumes' size (§0048).
@@ -149,7 +161,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     return sc.step();
   };
 
-  const sim: Sim = {
+  const sim: Sim<BlockDevice> = {
     get now() { return sc.now; },
     events, scenario: s, controller: ctl, pvol, svol, tape, faults, backupDisk, writes: client.writes,
     step,
@@ -161,7 +173,9 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim {
     runToEnd() {
       while (step());
       const r = buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image, faults });
+      // The invariants read the volumes' own bytes: memory ones (not the iSCSI front end's files).
       if (!servers || !(opts.invariants ?? !!s.faults?.length)) return r;
+      if (!(pvol instanceof MemoryBlockDevice) || !(svol instanceof MemoryBlockDevice)) return r;
       return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image, backups: r.backups }) };
     },
     snapshot() {
@@ -181,21 +195,32 @@ export function runScenario(scenario: Scenario, opts: { core: Core; mode?: Mode;
  * t = 0): the seeded content, or the uploaded image's block. With a duplex pair, exactly round(pending × blocks) blocks, chosen by the seed,
  * are pending in 514: the S-VOL holds an older generation (-1) there, and some of them
  * (dirtyInCache) are newest only in cache, the P-VOL disk still holding generation -2.
+ * Memory volumes are filled in place; other devices in runs of blocks through write().
  */
-function seedVolumes(s: Scenario, ctl: Controller, pvol: MemoryBlockDevice, svol: MemoryBlockDevice, image?: Uint8Array): void {
+function seedVolumes(s: Scenario, ctl: Controller, pvol: BlockDevice, svol: BlockDevice, image?: Uint8Array): void {
   const { blocks, blockBytes: bb } = s.geometry;
-  const blk = (d: MemoryBlockDevice, b: number) => d.data.subarray(b * bb, (b + 1) * bb);
-  if (image) pvol.data.set(image);
-  else for (let b = 0; b < blocks; b++) fillBlock(blk(pvol, b), s.seed, 0, b);
-  if (s.initial.pair === 'simplex') return;
-  svol.data.set(pvol.data);
+  const duplex = s.initial.pair !== 'simplex';
+  const RUN = 256;
+  const buf = new Uint8Array(RUN * bb);
+  for (let at = 0; at < blocks; at += RUN) {
+    const n = Math.min(RUN, blocks - at);
+    const run = buf.subarray(0, n * bb);
+    if (image) run.set(image.subarray(at * bb, (at + n) * bb));
+    else for (let i = 0; i < n; i++) fillBlock(run.subarray(i * bb, (i + 1) * bb), s.seed, 0, at + i);
+    pvol.write(at, n, run);
+    if (duplex) svol.write(at, n, run);
+  }
+  if (!duplex) return;
   const { pending, nDirty } = initialPending(s);
+  const one = new Uint8Array(bb);
   const dirty = pending.slice(0, nDirty).map((lba) => {
-    const data = blk(pvol, lba).slice();
-    fillBlock(blk(pvol, lba), s.seed, -2, lba);
+    const data = new Uint8Array(bb);
+    pvol.read(lba, 1, data);
+    fillBlock(one, s.seed, -2, lba);
+    pvol.write(lba, 1, one);
     return { lba, data };
   });
-  for (const b of pending) fillBlock(blk(svol, b), s.seed, -1, b);
+  for (const b of pending) { fillBlock(one, s.seed, -1, b); svol.write(b, 1, one); }
   ctl.seedDuplex(pending, dirty);
 }
 

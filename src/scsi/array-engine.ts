@@ -4,21 +4,23 @@
  * (embodiments 1–3, docs/patent.md#the-flows; the C0h descriptor is embodiment 4's
  * combined split).
  *
- * Which path a job takes (docs/scsi.md "Which engine runs a copy"):
+ * Which path a job takes (docs/scsi.md#which-engine-runs-a-copy):
  * - C0h split-and-copy, or any read of the S-VOL 602 while a pair exists: the patent's
  *   backup, through 502/503, so the destination gets exactly the split-instant image.
  *   A job of that kind the controller cannot express (a tape record that is not whole
  *   S-VOL blocks, a P-VOL source mixed in, …) is refused before anything moves: reading
  *   a quick-split S-VOL directly would copy blocks that 508 has not brought up to date.
- * - Anything else (the P-VOL to tape, an unpaired S-VOL): the fallback engine, a copy
- *   manager without the patent's modes, reading the P-VOL through 501.
- * A copy never writes the P-VOL (its host writes it through 501) nor a paired S-VOL.
+ * - Anything else (the P-VOL to tape or to any disk LU, a disk LU onto the P-VOL, an
+ *   unpaired S-VOL): the fallback engine, a copy manager without the patent's modes,
+ *   reading the P-VOL through 501 and writing it through 501 like a host (so copies before
+ *   write and 514 stay exact, §0016).
+ * A copy never writes a paired S-VOL (07/27/00): its image must stay the split instant's.
  */
 import type { Controller } from '../array/controller.ts';
 import type { BackupFailure, BackupParams, BackupSegment, Method, RestoreParams } from '../array/backup.ts';
 import type { TapeDrive, TapePosition } from './tape-drive.ts';
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
-import type { CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
+import type { CopyControl, CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
 import { SENSE, type SenseCode, type SenseData } from './sense.ts';
 import { deviceSenseOf } from './copy-failure.ts';
 import type { SplitMode } from './xcopy-types.ts';
@@ -32,8 +34,9 @@ export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 export function senseOfFailure(f: BackupFailure): SenseCode {
   // A device failed, or the tape ran out of room: its own sense follows (copy-failure.ts).
   if (f === 'device' || f === 'quota') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
-  // The S-VOL stopped being a frozen image under the copy (a pair command changed it).
-  if (f === 'pair-state') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
+  // The S-VOL stopped being a frozen image under the copy (a pair command changed it), or
+  // the copy was aborted (ABORT TASK): commands cleared by the device server.
+  if (f === 'pair-state' || f === 'aborted') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
   return SENSE.INTERNAL_TARGET_FAILURE;
 }
 
@@ -64,7 +67,6 @@ export class ArrayEngine implements CopyEngine {
     let readsSvol = false;
     for (const rs of job.segments) {
       if (rs.seg.type === 0xc0) continue;
-      if (rs.dst.kind === 'disk' && rs.dst.role === 'pvol-601') return { kind: 'refuse', sense: invalidAt(rs, 6) };
       if (rs.dst.kind === 'disk' && rs.dst.role === 'svol-602' && (paired || split)) return { kind: 'refuse', sense: WRITE_PROTECTED };
       if (rs.src.kind === 'disk' && rs.src.role === 'svol-602') readsSvol = true;
     }
@@ -144,16 +146,17 @@ export class ArrayEngine implements CopyEngine {
     return this.controller.checkBackup(r.params) === null ? null : SENSE.COMMAND_SEQUENCE_ERROR;
   }
 
-  start(job: CopyJob, hooks: CopyHooks): void {
+  start(job: CopyJob, hooks: CopyHooks): CopyControl | void {
     const r = this.route(job);
     if (r.kind === 'refuse') { hooks.finish({ segment: 0, sense: r.sense }); return; }
-    if (r.kind === 'fallback') { this.fallback.start(job, hooks); return; }
+    if (r.kind === 'fallback') return this.fallback.start(job, hooks);
     if (r.kind === 'restore') { this.startRestore(r, hooks); return; }
     const p = r.params;
     // Segment numbers in the job count the C0h descriptor; the controller's do not.
     const offset = job.segments[0]?.seg.type === 0xc0 ? 1 : 0;
+    let aborted = false;
     const h = this.controller.startBackup(p, (h) => {
-      if (h.status === 'refused') hooks.finish({ segment: 0, sense: SENSE.COMMAND_SEQUENCE_ERROR });
+      if (h.status === 'refused') hooks.finish({ segment: 0, sense: aborted ? SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER : SENSE.COMMAND_SEQUENCE_ERROR });
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();
@@ -166,6 +169,7 @@ export class ArrayEngine implements CopyEngine {
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),
       bytes: h.bytesDone,
     }));
+    return { abort: () => { aborted = true; this.controller.abortBackup(h); } };
   }
 
   /** A restore ends with the tape positioned after the last record it read (SPC-4: the stream moved). */

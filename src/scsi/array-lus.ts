@@ -37,6 +37,14 @@ export interface ArrayTargetOptions {
   /** Cost model of the fallback engine (copies that are not S-VOL backups). */
   cost?: CostModel;
   serial?: string;
+  /** Largest READ/WRITE transfer in bytes (ScsiTarget's maxTransferBytes). */
+  maxTransferBytes?: number;
+  /**
+   * Sees each piece of a host write to the P-VOL (a SCSI WRITE, or a copy onto it) as 501
+   * acknowledges it, with the virtual time of that acknowledgement: what a point-in-time
+   * oracle needs to know which writes precede a split (tests; docs/scsi.md).
+   */
+  onPvolWrite?: (w: { lba: number; blocks: number; data: Uint8Array; ack: number }) => void;
 }
 
 class ControllerPairs implements PairPort {
@@ -76,14 +84,19 @@ export function createArrayTarget(o: ArrayTargetOptions): ScsiTarget {
     flush: () => o.svol.flush(),
   };
   const lus = buildLus({ pvol: pvolView, svol: svolView, tape: o.tape, tapeDrive: o.tapeDrive, backupDisk: o.backupDisk, serial: o.serial });
+  const sv = lus.get(LUN.SVOL)! as Extract<Lu, { kind: 'disk' }>;
+  lus.set(LUN.SVOL, { ...sv, writeProtected: () => c.status().p516 !== 'simplex' });
   const pv = lus.get(LUN.PVOL)! as Extract<Lu, { kind: 'disk' }>;
   lus.set(LUN.PVOL, {
     ...pv,
-    writeAsync: (lba, count, data, done) => writeThrough501(c, lba, count, data, () => done()),
+    writeAsync: (lba, count, data, done) => writeThrough501(c, lba, count, data, () => done(), o.onPvolWrite),
   });
   const method = typeof o.method === 'function' ? o.method : () => o.method as Method;
   const engine = new ArrayEngine(c, method, new DirectEngine(o.clock, o.cost ?? DEFAULT_COST));
-  return new ScsiTarget({ lus, engine, clock: o.clock, limits: o.limits, pairs: new ControllerPairs(c, o.syncSplit ?? (() => false)) });
+  return new ScsiTarget({
+    lus, engine, clock: o.clock, limits: o.limits, pairs: new ControllerPairs(c, o.syncSplit ?? (() => false)),
+    maxTransferBytes: o.maxTransferBytes,
+  });
 }
 
 /**
@@ -106,13 +119,18 @@ function readSvol(c: Controller, svol: BlockDevice, lba: number, count: number, 
  * only whole into cache, so a long one goes in pieces of at most half the cache (and the
  * scenario's largest client write), each queued when the previous one is acknowledged.
  */
-function writeThrough501(c: Controller, lba: number, count: number, data: Uint8Array, done: () => void): void {
+function writeThrough501(c: Controller, lba: number, count: number, data: Uint8Array, done: () => void,
+  acked?: ArrayTargetOptions['onPvolWrite']): void {
   const L = c.ctx.m.L;
   const piece = Math.max(1, Math.min(LIMITS.maxWriteBlocks, Math.floor(L.slots / 2)));
   const next = (at: number): void => {
     if (at >= count) { done(); return; }
     const n = Math.min(piece, count - at);
-    c.submitWrite(lba + at, data.subarray(at * L.blockBytes, (at + n) * L.blockBytes), () => next(at + n));
+    const bytes = data.subarray(at * L.blockBytes, (at + n) * L.blockBytes);
+    c.submitWrite(lba + at, bytes, (t) => {
+      acked?.({ lba: lba + at, blocks: n, data: bytes, ack: t });
+      next(at + n);
+    });
   };
   next(0);
 }

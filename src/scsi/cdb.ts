@@ -18,12 +18,19 @@ export const OP = {
   READ_6: 0x08,
   SPACE_6: 0x11,
   INQUIRY: 0x12,
+  MODE_SENSE_6: 0x1a,
   READ_CAPACITY_10: 0x25,
+  SYNCHRONIZE_CACHE_10: 0x35,
+  MODE_SENSE_10: 0x5a,
+  PERSISTENT_RESERVE_IN: 0x5e,
+  SYNCHRONIZE_CACHE_16: 0x91,
   READ_10: 0x28,
   WRITE_10: 0x2a,
   EXTENDED_COPY: 0x83,
   RECEIVE_COPY_RESULTS: 0x84,
   READ_16: 0x88,
+  READ_12: 0xa8,
+  WRITE_12: 0xaa,
   WRITE_16: 0x8a,
   SERVICE_ACTION_IN_16: 0x9e,
   REPORT_LUNS: 0xa0,
@@ -41,7 +48,10 @@ export type Cdb =
   | { op: 'INQUIRY'; evpd: boolean; pageCode: number; allocationLength: number }
   | { op: 'READ CAPACITY(10)' }
   | { op: 'READ CAPACITY(16)'; allocationLength: number }
-  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'READ' | 'WRITE'; lba: bigint; blocks: number; size: 10 | 12 | 16 }
+  | { op: 'MODE SENSE'; ten: boolean; dbd: boolean; pageControl: number; pageCode: number; subpage: number; allocationLength: number }
+  | { op: 'SYNCHRONIZE CACHE'; lba: bigint; blocks: number; size: 10 | 16 }
+  | { op: 'PERSISTENT RESERVE IN'; serviceAction: number; allocationLength: number }
   | { op: 'REPORT LUNS'; selectReport: number; allocationLength: number }
   | { op: 'EXTENDED COPY'; parameterListLength: number }
   | { op: 'RECEIVE COPY RESULTS'; serviceAction: number; listId: number; allocationLength: number }
@@ -108,6 +118,30 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
       if (!evpd && cdb[2] !== 0) bad(2);
       return { op: 'INQUIRY', evpd, pageCode: cdb[2]!, allocationLength: get16(cdb, 3) };
     }
+    case OP.MODE_SENSE_6: case OP.MODE_SENSE_10: {
+      const ten = opcode === OP.MODE_SENSE_10;
+      if (cdb[1]! & (ten ? 0xe7 : 0xf7)) bad(1, 7); // only DBD (and LLBAA in the 10-byte form)
+      if (ten) zero(cdb, 4, 6);
+      return {
+        op: 'MODE SENSE', ten, dbd: (cdb[1]! & 0x08) !== 0, pageControl: cdb[2]! >> 6, pageCode: cdb[2]! & 0x3f,
+        subpage: cdb[3]!, allocationLength: ten ? get16(cdb, 7) : cdb[4]!,
+      };
+    }
+    case OP.SYNCHRONIZE_CACHE_10: case OP.SYNCHRONIZE_CACHE_16: {
+      // IMMED (bit 1) is allowed: we answer when done either way (SBC-3 5.22).
+      if (cdb[1]! & 0xf9) bad(1, 7);
+      return opcode === OP.SYNCHRONIZE_CACHE_10
+        ? { op: 'SYNCHRONIZE CACHE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
+        : { op: 'SYNCHRONIZE CACHE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+    }
+    case OP.PERSISTENT_RESERVE_IN: {
+      // READ KEYS and READ RESERVATION only: nothing is ever registered (no PERSISTENT
+      // RESERVE OUT), which is what an initiator asks before it cleans up (libiscsi's setup).
+      const sa = cdb[1]! & 0x1f;
+      if (sa > 1) bad(1, 4);
+      zero(cdb, 2, 6);
+      return { op: 'PERSISTENT RESERVE IN', serviceAction: sa, allocationLength: get16(cdb, 7) };
+    }
     case OP.READ_CAPACITY_10:
       zero(cdb, 1, 1);
       // SBC-3: with PMI = 0 the LOGICAL BLOCK ADDRESS shall be zero.
@@ -120,14 +154,13 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
       if (cdb[1]! & 0xe0) bad(1, 7);
       if ((cdb[14]! & 1) === 0) zero(cdb, 2, 9);
       return { op: 'READ CAPACITY(16)', allocationLength: get32(cdb, 10) };
-    case OP.READ_10: case OP.WRITE_10: case OP.READ_16: case OP.WRITE_16: {
+    case OP.READ_10: case OP.WRITE_10: case OP.READ_12: case OP.WRITE_12: case OP.READ_16: case OP.WRITE_16: {
       // RDPROTECT/WRPROTECT need protection information, which these LUs do not have.
       if (cdb[1]! & 0xe0) bad(1, 7);
-      const ten = opcode === OP.READ_10 || opcode === OP.WRITE_10;
-      const isRead = opcode === OP.READ_10 || opcode === OP.READ_16;
-      return ten
-        ? { op: isRead ? 'READ' : 'WRITE', lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 }
-        : { op: isRead ? 'READ' : 'WRITE', lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
+      const op = opcode === OP.READ_10 || opcode === OP.READ_12 || opcode === OP.READ_16 ? 'READ' : 'WRITE';
+      if (opcode === OP.READ_10 || opcode === OP.WRITE_10) return { op, lba: BigInt(get32(cdb, 2)), blocks: get16(cdb, 7), size: 10 };
+      if (opcode === OP.READ_12 || opcode === OP.WRITE_12) return { op, lba: BigInt(get32(cdb, 2)), blocks: get32(cdb, 6), size: 12 };
+      return { op, lba: get64(cdb, 2), blocks: get32(cdb, 10), size: 16 };
     }
     case OP.REPORT_LUNS: {
       if (cdb[2]! > 0x02) bad(2);
@@ -151,6 +184,21 @@ export function decodeCdb(cdb: Uint8Array): Cdb {
     default:
       return decodePairCdb(cdb);
   }
+}
+
+/**
+ * The same READ or WRITE (10 or 16) moving only `blocks` blocks, or null for any other
+ * CDB: a transport whose initiator expects less data than the CDB asks for moves only
+ * what it expects (iSCSI residual overflow, RFC 7143 §11.4.5.2).
+ */
+export function withTransferBlocks(cdb: Uint8Array, blocks: number): Uint8Array | null {
+  const op = cdb[0];
+  const out = cdb.slice();
+  if ((op === OP.READ_10 || op === OP.WRITE_10) && cdb.length >= 10) put16(out, 7, blocks);
+  else if ((op === OP.READ_12 || op === OP.WRITE_12) && cdb.length >= 12) put32(out, 6, blocks);
+  else if ((op === OP.READ_16 || op === OP.WRITE_16) && cdb.length >= 16) put32(out, 10, blocks);
+  else return null;
+  return out;
 }
 
 // ---- encoders (what an initiator sends) ----

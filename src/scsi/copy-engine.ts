@@ -9,7 +9,7 @@ import type { Lu } from './lu.ts';
 import type { SenseCode, SenseData } from './sense.ts';
 import type { CopyPlan, SegmentDescriptor } from './xcopy-types.ts';
 
-/** A segment with its CSCDs resolved to our LUs and ranges already checked (05/21/00). */
+/** A segment with its CSCDs resolved to our LUs and ranges already checked (0A/0D/02). */
 export interface ResolvedSegment {
   readonly index: number;
   readonly seg: SegmentDescriptor;
@@ -53,10 +53,19 @@ export interface CopyHooks {
   finish(failure?: CopyFailure): void;
 }
 
+/** What the copy manager can do to a copy an engine runs. */
+export interface CopyControl {
+  /**
+   * Stop moving data (ABORT TASK): the engine ends the copy through hooks.finish with
+   * COPY ABORTED 0A/2F/02 at the segment it was in, as soon as no data is in flight.
+   */
+  abort(): void;
+}
+
 export interface CopyEngine {
   /** Whether C0h split-and-copy can run here (needs a pair, i.e. the controller). */
   readonly supportsSplit: boolean;
   /** Refusal found before anything is registered or moved (CHECK CONDITION), or null. */
   check?(job: CopyJob): SenseData | null;
-  start(job: CopyJob, hooks: CopyHooks): void;
+  start(job: CopyJob, hooks: CopyHooks): CopyControl | void;
 }

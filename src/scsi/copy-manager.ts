@@ -10,8 +10,13 @@
  * reported the end (and FAILED SEGMENT DETAILS the failure, if any), or until a new copy
  * reuses the id, or until more than limits.heldStatusRecords are held (oldest dropped).
  * 10b discard drops it when the copy ends; 11b none never creates one.
+ *
+ * List identifiers and held results belong to the I_T nexus the EXTENDED COPY came on
+ * (SPC-4 6.4.3.2, 6.18: an id is unique per nexus, and RECEIVE COPY RESULTS reports the
+ * copies of the nexus it comes on), so two initiators may both use id 1. A nexus is any
+ * string the transport names it by (the JSON wire has one, '').
  */
-import type { CopyEngine, CopyFailure, CopyJob } from './copy-engine.ts';
+import type { CopyControl, CopyEngine, CopyFailure, CopyJob } from './copy-engine.ts';
 import type { CopyLimits } from './copy-limits.ts';
 import { STATUS_BYTE, type ScsiResult } from './lu.ts';
 import {
@@ -22,6 +27,7 @@ import { copyAbortedSense } from './copy-failure.ts';
 import type { ListIdUsage } from './xcopy-types.ts';
 
 interface CopyRecord {
+  readonly key: string;
   readonly listId: number;
   readonly usage: ListIdUsage;
   state: CopyState;
@@ -33,8 +39,16 @@ interface CopyRecord {
   failureReported: boolean;
 }
 
+/** A running copy, as the transport may end it (ABORT TASK). */
+export interface RunningCopy {
+  /** Stops the copy; `stopped` is called once no data moves any more (at once if it had ended). */
+  abort(stopped: () => void): void;
+}
+
+const keyOf = (nexus: string, listId: number) => `${listId}@${nexus}`;
+
 export class CopyManager {
-  private readonly records = new Map<number, CopyRecord>();
+  private readonly records = new Map<string, CopyRecord>();
   private running = 0;
 
   constructor(readonly limits: CopyLimits, private readonly engine: CopyEngine) {}
@@ -46,30 +60,32 @@ export class CopyManager {
 
   /**
    * Starts a validated, resolved copy. Throws ScsiError 05/00/16 if the list identifier
-   * belongs to a running copy, 05/55/03 past the concurrency limit. `answer` is called
-   * once with the EXTENDED COPY's own result.
+   * belongs to a copy running on the same nexus, 05/55/03 past the concurrency limit.
+   * `answer` is called once with the EXTENDED COPY's own result.
    */
-  start(job: CopyJob, answer: (r: ScsiResult) => void): void {
+  start(job: CopyJob, answer: (r: ScsiResult) => void, nexus = ''): RunningCopy {
     const usage = job.plan.listIdUsage;
-    const prior = usage === 'none' ? undefined : this.records.get(job.listId);
+    const key = keyOf(nexus, job.listId);
+    const prior = usage === 'none' ? undefined : this.records.get(key);
     if (prior?.state === 'in progress') fail(SENSE.OPERATION_IN_PROGRESS, { cdb: false, byte: 0 });
     if (this.running >= this.limits.totalConcurrentCopies) fail(SENSE.INSUFFICIENT_RESOURCES);
     const refused = this.engine.check?.(job);
     if (refused) throw new ScsiError(refused, 'refused by the copy engine');
     const rec: CopyRecord = {
-      listId: job.listId, usage, state: 'in progress', segmentsProcessed: 0, bytes: 0,
+      key, listId: job.listId, usage, state: 'in progress', segmentsProcessed: 0, bytes: 0,
       endReported: false, failureReported: false,
     };
     if (usage !== 'none') {
-      this.records.delete(job.listId); // replaced: re-inserted last, newest in Map order
-      this.records.set(job.listId, rec);
+      this.records.delete(key); // replaced: re-inserted last, newest in Map order
+      this.records.set(key, rec);
     }
     this.running++;
     const early = job.segments[0]?.seg.type === 0xc0 && job.segments[0].seg.early;
     let answered = false;
     const reply = (r: ScsiResult): void => { if (!answered) { answered = true; answer(r); } };
     let ended = false;
-    this.engine.start(job, {
+    const ends: (() => void)[] = [];
+    const control: CopyControl | void = this.engine.start(job, {
       progress: (segs, bytes) => { rec.segmentsProcessed = segs; rec.bytes = bytes; },
       progressFrom: (source) => { rec.source = source; },
       splitDone: () => { if (early) reply({ status: 'GOOD' }); },
@@ -88,15 +104,23 @@ export class CopyManager {
           rec.state = 'completed';
           reply({ status: 'GOOD' });
         }
-        if (usage === 'discard' && this.records.get(rec.listId) === rec) this.records.delete(rec.listId);
+        if (usage === 'discard' && this.records.get(key) === rec) this.records.delete(key);
         this.evict();
+        for (const f of ends.splice(0)) f();
       },
     });
+    return {
+      abort: (stopped) => {
+        if (ended) { stopped(); return; }
+        ends.push(stopped);
+        control?.abort();
+      },
+    };
   }
 
   /** RECEIVE COPY RESULTS 00h. Unknown list identifier: 05/24/00 at CDB byte 2 (SPC-4). */
-  copyStatus(listId: number): Uint8Array {
-    const rec = this.lookup(listId);
+  copyStatus(listId: number, nexus = ''): Uint8Array {
+    const rec = this.lookup(nexus, listId);
     this.sample(rec);
     const data = encodeCopyStatus({
       state: rec.state, heldDataDiscarded: false, segmentsProcessed: rec.segmentsProcessed, bytes: rec.bytes,
@@ -106,8 +130,8 @@ export class CopyManager {
   }
 
   /** RECEIVE COPY RESULTS 04h: the failing segment's sense, once the copy has ended. */
-  failedSegmentDetails(listId: number): Uint8Array {
-    const rec = this.lookup(listId);
+  failedSegmentDetails(listId: number, nexus = ''): Uint8Array {
+    const rec = this.lookup(nexus, listId);
     if (rec.state === 'in progress' || !rec.failureSense) return encodeFailedSegment(null);
     const data = encodeFailedSegment({ commandStatus: STATUS_BYTE['CHECK CONDITION'], sense: rec.failureSense });
     rec.failureReported = true;
@@ -127,22 +151,22 @@ export class CopyManager {
     rec.bytes = p.bytes;
   }
 
-  private lookup(listId: number): CopyRecord {
-    const rec = this.records.get(listId);
+  private lookup(nexus: string, listId: number): CopyRecord {
+    const rec = this.records.get(keyOf(nexus, listId));
     if (!rec) fail(SENSE.INVALID_FIELD_IN_CDB, { cdb: true, byte: 2 }, `no copy with list identifier ${listId}`);
     return rec;
   }
 
   private release(rec: CopyRecord): void {
     if (rec.endReported && (rec.failureSense === undefined || rec.failureReported)) {
-      if (this.records.get(rec.listId) === rec) this.records.delete(rec.listId);
+      if (this.records.get(rec.key) === rec) this.records.delete(rec.key);
     }
   }
 
   private evict(): void {
     let finished = [...this.records.values()].filter((r) => r.state !== 'in progress');
     while (finished.length > this.limits.heldStatusRecords) {
-      this.records.delete(finished[0]!.listId);
+      this.records.delete(finished[0]!.key);
       finished = finished.slice(1);
     }
   }

@@ -14,7 +14,8 @@ export const VENDOR = 'SPLITSTR';
 export const REVISION = '0001';
 
 export interface LuIdentity {
-  readonly peripheralType: 0 | 1;
+  /** 00h disk, 01h tape, 0Ch storage array controller (the command devices, SCC-2). */
+  readonly peripheralType: 0x00 | 0x01 | 0x0c;
   /** 16-byte NAA-6 designator. */
   readonly naa: Uint8Array;
   /** Product identification, ≤ 16 ASCII characters (e.g. 'PVOL-601'). */
@@ -43,14 +44,21 @@ export function naa6(arraySerial: string, lun: number): Uint8Array {
   return b;
 }
 
-export const STANDARD_INQUIRY_LENGTH = 36;
+/** With the version descriptors at 58–73 (SPC-4 6.6.2). */
+export const STANDARD_INQUIRY_LENGTH = 96;
+
+/** SAM-4, SPC-3, and for disks SBC-3 (SPC-4 table 138). */
+const VERSION_SAM4 = 0x0080, VERSION_SPC3 = 0x0300, VERSION_SBC3 = 0x04c0;
 
 export function standardInquiry(lu: LuIdentity | null): Uint8Array {
   const b = new Uint8Array(STANDARD_INQUIRY_LENGTH);
   // No LU at this LUN: qualifier 011b, type 1Fh (SPC-4 6.6.2).
   b[0] = lu ? lu.peripheralType : 0x7f;
   b[1] = lu?.peripheralType === 1 ? 0x80 : 0; // tape media are removable (RMB)
-  b[2] = 0x06; // SPC-4
+  // VERSION 05h, SPC-3: the copy manager is SPC-3's EXTENDED COPY (LID1 in SPC-4) with its
+  // LU ID TYPE and NUL fields, which SPC-4 made obsolete; libiscsi's ValidTgtDescr tests
+  // them only on an SPC-3 target (docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
+  b[2] = 0x05;
   b[3] = 0x12; // HISUP, response data format 2
   b[4] = STANDARD_INQUIRY_LENGTH - 5;
   b[5] = 0x08; // 3PC: the copy manager is reachable through every LU
@@ -58,10 +66,15 @@ export function standardInquiry(lu: LuIdentity | null): Uint8Array {
   putAscii(b, 8, 8, VENDOR);
   putAscii(b, 16, 16, lu?.product ?? '');
   putAscii(b, 32, 4, REVISION);
+  put16(b, 58, VERSION_SAM4);
+  put16(b, 60, VERSION_SPC3);
+  if (lu?.peripheralType === 0) put16(b, 62, VERSION_SBC3);
   return b;
 }
 
 export const SUPPORTED_VPD_PAGES: readonly number[] = [0x00, 0x80, 0x83, 0x8f];
+/** Disks add Block Limits and Block Device Characteristics (SBC-3 6.6; target.ts answers them). */
+export const DISK_VPD_PAGES: readonly number[] = [...SUPPORTED_VPD_PAGES, 0xb0, 0xb1];
 
 function vpd(lu: LuIdentity, page: number, body: Uint8Array): Uint8Array {
   const b = new Uint8Array(4 + body.length);
@@ -75,7 +88,7 @@ function vpd(lu: LuIdentity, page: number, body: Uint8Array): Uint8Array {
 /** Returns the page, or null for a page we do not have (the target answers 05/24/00). */
 export function vpdPage(lu: LuIdentity, page: number, limits: CopyLimits): Uint8Array | null {
   switch (page) {
-    case 0x00: return vpd(lu, 0x00, Uint8Array.from(SUPPORTED_VPD_PAGES));
+    case 0x00: return vpd(lu, 0x00, Uint8Array.from(lu.peripheralType === 0 ? DISK_VPD_PAGES : SUPPORTED_VPD_PAGES));
     case 0x80: {
       const s = new Uint8Array(lu.serial.length);
       putAscii(s, 0, s.length, lu.serial);

@@ -15,7 +15,7 @@ export const LUN = { PVOL: 0, SVOL: 1, CMD_603: 2, CMD_604: 3, TAPE: 4, BACKUP_D
 
 export const DEFAULT_ARRAY_SERIAL = 'SPLITSTREAM-0001';
 
-function identity(serial: string, lun: number, peripheralType: 0 | 1, product: string): LuIdentity {
+function identity(serial: string, lun: number, peripheralType: LuIdentity['peripheralType'], product: string): LuIdentity {
   return { peripheralType, naa: naa6(serial, lun), product, serial: `${serial}-${lun}` };
 }
 
@@ -43,8 +43,10 @@ export function buildLus(l: LuLayout): Map<number, Lu> {
   const m = new Map<number, Lu>();
   m.set(LUN.PVOL, { kind: 'disk', role: 'pvol-601', device: l.pvol, id: identity(s, LUN.PVOL, 0, 'PVOL-601') });
   m.set(LUN.SVOL, { kind: 'disk', role: 'svol-602', device: l.svol, id: identity(s, LUN.SVOL, 0, 'SVOL-602') });
-  m.set(LUN.CMD_603, { kind: 'command', role: '603', id: identity(s, LUN.CMD_603, 0, 'CMDDEV-PAIR-603') });
-  m.set(LUN.CMD_604, { kind: 'command', role: '604', id: identity(s, LUN.CMD_604, 0, 'CMDDEV-BKUP-604') });
+  // The command devices hold no data a host could read: a storage array controller (0Ch,
+  // SCC-2), as an array's control LU shows itself, so no initiator treats them as disks.
+  m.set(LUN.CMD_603, { kind: 'command', role: '603', id: identity(s, LUN.CMD_603, 0x0c, 'CMDDEV-PAIR-603') });
+  m.set(LUN.CMD_604, { kind: 'command', role: '604', id: identity(s, LUN.CMD_604, 0x0c, 'CMDDEV-BKUP-604') });
   m.set(LUN.TAPE, { kind: 'tape', sink: l.tape, ...(l.tapeDrive ? { drive: l.tapeDrive } : {}), id: identity(s, LUN.TAPE, 1, 'TAPE-303') });
   if (l.backupDisk) {
     m.set(LUN.BACKUP_DISK, { kind: 'disk', role: 'disk', device: l.backupDisk, id: identity(s, LUN.BACKUP_DISK, 0, 'BACKUP-DISK') });

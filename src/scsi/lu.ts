@@ -40,6 +40,8 @@ export type Lu =
     readonly kind: 'disk'; readonly id: LuIdentity; readonly role: DiskRole; readonly device: BlockDevice;
     /** Writes acknowledged in virtual time (the P-VOL through 501, §0016); else device.write. */
     readonly writeAsync?: (lba: number, count: number, data: Uint8Array, done: (err?: SenseData) => void) => void;
+    /** Host writes are refused now (the S-VOL while paired): MODE SENSE reports WP. */
+    readonly writeProtected?: () => boolean;
   }
   | {
     readonly kind: 'tape'; readonly id: LuIdentity; readonly sink: StreamSink;

@@ -73,7 +73,9 @@ export function parseXcopyParams(list: Uint8Array, limits: CopyLimits): CopyPlan
 
 function parseCscd(b: Uint8Array, off: number): CscdDescriptor {
   const luIdType = b[off + 1]! >> 6;
-  if (luIdType !== 0) invalid(off + 1, 7, 'only LU ID TYPE 00b (LUN) is supported');
+  // libiscsi 1.19's ExtendedCopy.ValidTgtDescr accepts only INVALID FIELD IN CDB here
+  // (later versions take 05/26/00 too): the suite wins (docs/scsi.md#check-order).
+  if (luIdType !== 0) fail(SENSE.INVALID_FIELD_IN_CDB, undefined, 'only LU ID TYPE 00b (LUN) is supported');
   const pdt = b[off + 1]! & 0x1f;
   if (pdt !== 0 && pdt !== 1) invalid(off + 1, 4, 'peripheral type must be 00h or 01h');
   if (b[off + 4]! & 0xf0 || (b[off + 4]! & 0x0f) !== 1) invalid(off + 4, 3, 'code set must be binary');

@@ -3,10 +3,11 @@
  * copy changes nothing): each CSCD ID is matched to an LU by its NAA designator from VPD
  * 83h and its peripheral type (docs/scsi.md#cscd-descriptor-e4h), then every range is
  * checked. Errors: a CSCD that names no LU here (or a NUL device, or an index past the
- * list) is COPY ABORTED 0A/0D/02 with the segment number in bytes 10–11, as libiscsi's
- * ValidTgtDescr/ValidSegDescr expect; a range past the end of a volume is 05/21/00 and a
- * block length that disagrees with the LU is 05/26/00 (docs/scsi.md#sense-codes; why a
- * range is not COPY ABORTED: docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
+ * list), and a range past the end of a volume, are COPY ABORTED 0A/0D/02 with the segment
+ * number in bytes 10–11, as libiscsi's ValidTgtDescr/ValidSegDescr expect and LIO
+ * answers; a block length that disagrees with the LU is 05/26/00 (docs/scsi.md#sense-codes).
+ * Every segment is resolved before the first moves any data, so a refused copy has
+ * changed nothing.
  */
 import type { ResolvedSegment } from './copy-engine.ts';
 import { CSCD_ID_RECEIVING_LU, type CopyLimits } from './copy-limits.ts';
@@ -27,8 +28,8 @@ export function resolvePlan(
   return out;
 }
 
-function unreachable(index: number): never {
-  throw new ScsiError({ ...SENSE.TARGET_NOT_REACHABLE, commandSpecific: index & 0xffff }, 'CSCD names no LU here');
+function unreachable(index: number, why = 'CSCD names no LU here'): never {
+  throw new ScsiError({ ...SENSE.TARGET_NOT_REACHABLE, commandSpecific: index & 0xffff }, why);
 }
 
 function lookup(plan: CopyPlan, id: number, lus: readonly Lu[], receiving: Lu, index: number): Lu {
@@ -61,12 +62,12 @@ function check(
     if (dst.kind !== 'disk') unreachable(index);
     if (dst.device.blockBytes !== bb) fail(SENSE.INVALID_FIELD_IN_PARAM, field(6), 'block sizes differ');
     if (!fits(seg.srcLba, seg.blocks, src.device.blocks) || !fits(seg.dstLba, seg.blocks, dst.device.blocks)) {
-      fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+      unreachable(index, 'range past the end of a volume');
     }
     return { index, seg, src, dst };
   }
   if (dst.kind !== 'tape') unreachable(index);
-  if (!fits(seg.lba, seg.blocks, src.device.blocks)) fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+  if (!fits(seg.lba, seg.blocks, src.device.blocks)) unreachable(index, 'range past the end of a volume');
   const c = seg.dst === CSCD_ID_RECEIVING_LU ? undefined : plan.cscds[seg.dst];
   const fixed = c?.fixed ?? false;
   // Variable blocks: each tape record is one stream transfer. Fixed: each record is one
@@ -93,7 +94,7 @@ function checkStreamToBlock(
   if (seg.blocks * dst.device.blockBytes > limits.maxSegmentLength) fail(SENSE.INVALID_FIELD_IN_PARAM, field(14));
   if (seg.streamTransferLength === 0 && seg.blocks > 0) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
   if (seg.streamTransferLength > limits.maxStreamTransferSize) fail(SENSE.INVALID_FIELD_IN_PARAM, field(9));
-  if (!fits(seg.lba, seg.blocks, dst.device.blocks)) fail(SENSE.LBA_OUT_OF_RANGE, undefined, `segment ${index}`);
+  if (!fits(seg.lba, seg.blocks, dst.device.blocks)) unreachable(index, 'range past the end of a volume');
   return { index, seg, src, dst, recordBytes: seg.streamTransferLength };
 }
 

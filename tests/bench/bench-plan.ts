@@ -29,6 +29,10 @@ export interface BenchOptions {
   /** Folder of the Markdown report and SVG charts; null: none. */
   out: string | null;
   port: number;
+  /** The iSCSI throughput series against tgtd (tests/bench/bench-iscsi.ts). */
+  iscsi: boolean;
+  /** Only that series: no browser, no report folder (its figures print, and go to --json). */
+  onlyIscsi: boolean;
 }
 
 export const BLOCK_BYTES = 4096;
@@ -42,18 +46,22 @@ const MIB = 1 << 20;
 export const DEFAULTS: BenchOptions = {
   smoke: false, reps: 5, scaleReps: 3, mib: 64, scale: [64, 256, 1024, 4096], rate: 500,
   coreMib: 64, coreReps: 15, nodeCore: true, incremental: false, json: null, out: 'bench/results', port: 4291,
+  iscsi: true, onlyIscsi: false,
 };
 
 /** The smoke version `npm test` runs: every code path once, on tiny volumes. */
 export const SMOKE: Partial<BenchOptions> = {
   smoke: true, reps: 1, scaleReps: 1, mib: 1, scale: [1, 2], rate: 200, coreMib: 2, coreReps: 1, nodeCore: false, out: null,
+  iscsi: false,
 };
 
 export const USAGE = `npm run bench -- [--reps N] [--scale-reps N] [--mib N] [--scale 64,256,1024,4096]
                      [--rate N] [--core-mib N] [--core-reps N] [--no-node-core]
                      [--json FILE] [--out DIR | --no-report] [--port N] [--smoke] [--incremental]
+                     [--no-iscsi | --only-iscsi]
   --incremental  only the incremental series: full against incremental backups at 1, 10 and
-                 50 % changed, with the raw copy of as many blocks`;
+                 50 % changed, with the raw copy of as many blocks
+  --only-iscsi   only the iSCSI series: READ(16)/WRITE(16) and iscsi-perf against tgtd`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--smoke') ? SMOKE : {}) };
@@ -80,6 +88,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--no-report': o.out = null; break;
       case '--port': o.port = Math.round(num(a, v, 1)); i++; break;
       case '--incremental': o.incremental = true; o.nodeCore = false; break;
+      case '--no-iscsi': o.iscsi = false; break;
+      case '--only-iscsi': o.iscsi = true; o.onlyIscsi = true; o.out = null; break;
       default: throw new Error(`unknown option ${a}\nusage: ${USAGE}`);
     }
   }

@@ -30,10 +30,15 @@ export interface BenchDoc {
   errors: string[];
 }
 
-function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
-  const figures = Object.entries(doc.figures).map(([k, f]) => [
+/** One row per figure: key, median, spread, n, what it is. */
+export function figureRows(figures: Record<string, Figure>): string[][] {
+  return Object.entries(figures).map(([k, f]) => [
     k, `${fmt(f.median)} ${f.unit}`, f.n > 1 ? `${fmt(f.min)}–${fmt(f.max)}` : '', `n=${f.n}`, f.label,
   ]);
+}
+
+function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
+  const figures = figureRows(doc.figures);
   const targets = doc.targets.map((t) => [
     t.text, `${fmt(t.value)} ${t.unit}`, `${fmt(t.limit)} ${t.unit}`, fmt(t.ratio), `${t.kind === 'max' ? '≤' : '≥'} ${t.bound}`,
     t.met ? 'met' : 'NOT MET',
@@ -41,7 +46,7 @@ function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
   return { figures, targets };
 }
 
-function pad(table: string[][]): string {
+export function pad(table: string[][]): string {
   const w = table[0].map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ')).join('\n');
 }

@@ -12,8 +12,9 @@ import { resolve } from 'node:path';
 import { runCBaseline } from './core-baseline-node.ts';
 import { openBrowser } from './bench-browser-node.ts';
 import { measureAll } from './bench-measure.ts';
+import { measureIscsi } from './bench-iscsi.ts';
 import { parseArgs } from './bench-plan.ts';
-import { terminalTable, writeReport, type BenchDoc } from './bench-report.ts';
+import { figureRows, pad, terminalTable, writeReport, type BenchDoc } from './bench-report.ts';
 import { ROOT, serveBenchBuild } from './bench-server-node.ts';
 import { computeTargets } from './bench-targets.ts';
 
@@ -29,6 +30,14 @@ async function main(): Promise<number> {
   try { o = parseArgs(process.argv.slice(2)); } catch (e) { console.error((e as Error).message); return 2; }
   const log = (s: string) => console.error(s);
   const started = Date.now();
+  if (o.onlyIscsi) {
+    const m = await measureIscsi(o, log);
+    console.log(pad([['figure', 'median', 'min–max', 'n', 'what'], ...figureRows(m.figures)]));
+    for (const s of m.skipped) console.log(`skipped: ${s.what}: ${s.why}`);
+    for (const e of m.errors) console.log(`error: ${e}`);
+    if (o.json) writeFileSync(o.json, JSON.stringify({ tool: 'splitstream bench', series: 'iscsi', date: new Date().toISOString(), ...m }, null, 2) + '\n');
+    return 0;
+  }
   log(`building and serving the app on port ${o.port}`);
   const server = await serveBenchBuild(o.port);
   let doc: BenchDoc;
@@ -41,6 +50,12 @@ async function main(): Promise<number> {
     const browser = await openBrowser(server.url);
     try {
       const m = await measureAll(browser, o, log);
+      if (o.iscsi && !o.incremental) { // --incremental runs that series alone
+        const i = await measureIscsi(o, log);
+        Object.assign(m.figures, i.figures);
+        m.skipped.push(...i.skipped);
+        m.errors.push(...i.errors);
+      }
       const med = (k: string) => m.figures[k]?.median ?? NaN;
       doc = {
         tool: 'splitstream bench', version: 1, date: new Date().toISOString(), smoke: o.smoke, options: o,

@@ -103,13 +103,25 @@ describe('which engine runs a copy (docs/scsi.md)', () => {
     expect(t.tape.bytesWritten).toBe(0);
     expect(t.controller.lastBackup).toBeNull();
   });
-  it('no copy writes the P-VOL (05/26/00) or a paired S-VOL (07/27/00)', () => {
+  it('a copy writes the P-VOL through 501 (as a host write) but never a paired S-VOL (07/27/00)', () => {
     const t = setup('wait');
-    const b2b = { type: 0x02 as const, src: 0, dst: 1, blocks: 8, srcLba: 0n, dstLba: 0n };
-    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.PVOL]).sense).toMatchObject({ key: 5, asc: 0x26, field: { byte: 16 + 64 + 6 } });
-    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.SVOL]).status).toBe('GOOD'); // unpaired: a plain volume
+    const pattern = new Uint8Array(8 * 512).map((_, i) => (i * 7 + 3) & 0xff);
+    t.backupDisk.write(0, 8, pattern);
+    const b2b = { type: 0x02 as const, src: 0, dst: 1, blocks: 8, srcLba: 0n, dstLba: 100n };
+    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.PVOL])).toMatchObject({ status: 'GOOD' });
+    // The client sees it at once (501's cache), before 508 has destaged it.
+    expect(Buffer.compare(t.image().subarray(100 * 512, 108 * 512), pattern)).toBe(0);
+    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.SVOL], 2).status).toBe('GOOD'); // unpaired: a plain volume
     t.cmd(LUN.CMD_603, encodePairCdb('create'));
-    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.SVOL], 2).sense).toMatchObject({ key: 7, asc: 0x27, ascq: 0 });
+    expect(t.xcopy([b2b], [LUN.BACKUP_DISK, LUN.SVOL], 3).sense).toMatchObject({ key: 7, asc: 0x27, ascq: 0 });
+    t.clock.advance(5000);
+    t.cmd(LUN.CMD_603, encodePairCdb('split'));
+    // Onto the P-VOL of a split pair: 501 copies each old block to the S-VOL first (§0016).
+    const pit = Buffer.from(t.image());
+    expect(t.xcopy([{ ...b2b, dstLba: 400n }], [LUN.BACKUP_DISK, LUN.PVOL], 4)).toMatchObject({ status: 'GOOD' });
+    const back = t.xcopy([{ type: 0x00, src: 0, dst: 1, streamTransferLength: 8 * 512, blocks: t.blocks, lba: 0n }], [LUN.SVOL, LUN.TAPE], 5);
+    expect(back).toMatchObject({ status: 'GOOD' });
+    expect(Buffer.compare(Buffer.concat(readAwsTape(t.tape.bytes()).files.flat()), pit)).toBe(0);
   });
   it('P-VOL → tape runs on the plain engine, reading the newest data through 501', () => {
     const t = setup('priority');

@@ -25,7 +25,7 @@ function setup(faults: unknown[]) {
     wire.handleLine(JSON.stringify({ lun, cdb: toHex(cdb), ...(data ? { data: toHex(data) } : {}) })).map((l) => JSON.parse(l))[0];
   const cscd = (lun: number) => {
     const lu = st.target.lu(lun)!;
-    return { peripheralType: lu.id.peripheralType, designator: lu.id.naa, blockLength: lu.kind === 'disk' ? lu.device.blockBytes : 0 };
+    return { peripheralType: lu.id.peripheralType as 0 | 1, designator: lu.id.naa, blockLength: lu.kind === 'disk' ? lu.device.blockBytes : 0 };
   };
   for (const op of ['create', 'split'] as const) expect(cmd(LUN.CMD_603, encodePairCdb(op)).status).toBe('GOOD');
   const list = encodeXcopyParams({ listId: 4, cscds: [cscd(LUN.SVOL), cscd(LUN.TAPE)], segments: [

@@ -37,7 +37,7 @@ export function makeArray(opts: { blocks?: number; blockBytes?: number; limits?:
   const cscd = (lun: number, extra: Partial<CscdInput> = {}): CscdInput => {
     const lu = target.lu(lun)!;
     return {
-      peripheralType: lu.id.peripheralType, designator: lu.id.naa,
+      peripheralType: lu.id.peripheralType as 0 | 1, designator: lu.id.naa,
       blockLength: lu.kind === 'disk' ? lu.device.blockBytes : 0, ...extra,
     };
   };

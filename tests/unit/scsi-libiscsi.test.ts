@@ -78,10 +78,10 @@ describe('ExtendedCopy', () => {
     expect(code(t.xcopy(l2))).toEqual([CHECK, 5, 0x26, 0x09]);
   });
 
-  it('ValidTgtDescr: a reserved LU ID TYPE is an invalid field; NUL is COPY ABORTED', () => {
+  it('ValidTgtDescr: a reserved LU ID TYPE is INVALID FIELD IN CDB (what libiscsi 1.19 takes); NUL is COPY ABORTED', () => {
     const t = setup();
     const r = t.xcopy(t.list(1, [{ ...t.self, luIdType: 2 }], [t.b2b()]));
-    expect(code(r)).toEqual([CHECK, 5, 0x26, 0]);
+    expect(code(r)).toEqual([CHECK, 5, 0x24, 0]);
     const n = t.xcopy(t.list(1, [{ ...t.self, nul: true }], [t.b2b()]));
     expect(code(n)).toEqual([CHECK, 0x0a, 0x0d, 0x02]);
   });
@@ -94,13 +94,13 @@ describe('ExtendedCopy', () => {
     expect(t.svol.data.every((x) => x === 0)).toBe(true); // resolved before any data moved
   });
 
-  it('ValidSegDescr: a range past the end is 05/21/00 before any data moves', () => {
-    // libiscsi expects COPY ABORTED here; this target checks every range before any data
-    // moves, so a refused copy has changed nothing
-    // (docs/scsi.md#where-this-target-differs-from-libiscsi-and-lio).
+  it('ValidSegDescr: a range past the end is COPY ABORTED 0A/0D/02 before any data moves', () => {
+    // libiscsi accepts COPY ABORTED with 00/00, 08/04 or 0D/02 here; LIO answers 0D/02 and
+    // so does this target, with the segment number, having checked the whole list first.
     const t = setup();
     const r = t.xcopy(t.list(1, [t.self], [t.b2b(), t.b2b({ dstLba: BigInt(t.blocks - 1) })]));
-    expect(code(r)).toEqual([CHECK, 5, 0x21, 0]);
+    expect(code(r)).toEqual([CHECK, 0x0a, 0x0d, 0x02]);
+    expect(r.sense!.commandSpecific).toBe(1);
     expect(t.svol.data.every((x) => x === 0)).toBe(true); // segment 0 did not run either
   });
 });

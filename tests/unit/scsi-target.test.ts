@@ -15,7 +15,7 @@ describe('identification', () => {
   it('every LU reports its peripheral type and a distinct, stable NAA-6 designator', () => {
     const a = makeArray();
     const b = makeArray();
-    const types: Record<number, number> = { [LUN.PVOL]: 0, [LUN.SVOL]: 0, [LUN.CMD_603]: 0, [LUN.CMD_604]: 0, [LUN.TAPE]: 1, [LUN.BACKUP_DISK]: 0 };
+    const types: Record<number, number> = { [LUN.PVOL]: 0, [LUN.SVOL]: 0, [LUN.CMD_603]: 0x0c, [LUN.CMD_604]: 0x0c, [LUN.TAPE]: 1, [LUN.BACKUP_DISK]: 0 };
     const seen = new Set<string>();
     for (const [lun, type] of Object.entries(types)) {
       const std = expectGood(a.target.execute(+lun, inquiryCdb(false, 0, 96)));
@@ -29,12 +29,17 @@ describe('identification', () => {
     }
     expect(seen.size).toBe(6);
   });
-  it('VPD 00h lists 00h, 80h, 83h, 8Fh; an unknown page is 05/24/00 at byte 2', () => {
+  it('VPD 00h lists 00h, 80h, 83h, 8Fh (disks also B0h, B1h); an unknown page is 05/24/00 at byte 2', () => {
     const { target } = makeArray();
-    const p = expectGood(target.execute(0, inquiryCdb(true, 0x00)));
+    const p = expectGood(target.execute(LUN.TAPE, inquiryCdb(true, 0x00)));
     expect(Array.from(p.subarray(4, 4 + p[3]!))).toEqual([0x00, 0x80, 0x83, 0x8f]);
-    const s = expectSense(target.execute(0, inquiryCdb(true, 0xb0)), SENSE.INVALID_FIELD_IN_CDB);
+    const s = expectSense(target.execute(LUN.TAPE, inquiryCdb(true, 0xb0)), SENSE.INVALID_FIELD_IN_CDB);
     expect(s.field).toEqual({ cdb: true, byte: 2 });
+    // Disks add Block Limits (B0h, the transfer limit in blocks) and Block Device Characteristics.
+    const d = expectGood(target.execute(LUN.PVOL, inquiryCdb(true, 0x00)));
+    expect(Array.from(d.subarray(4, 4 + d[3]!))).toEqual([0x00, 0x80, 0x83, 0x8f, 0xb0, 0xb1]);
+    const bl = expectGood(target.execute(LUN.PVOL, inquiryCdb(true, 0xb0)));
+    expect([bl[1], bl[3], get32(bl, 8)]).toEqual([0xb0, 0x3c, (8 << 20) / 512]);
   });
   it('INQUIRY honours the allocation length (truncation is not an error)', () => {
     const { target } = makeArray();
@@ -85,9 +90,34 @@ describe('block commands', () => {
     t[5] = 0x04;
     expect(expectSense(target.execute(0, t), SENSE.INVALID_FIELD_IN_CDB).field).toEqual({ cdb: true, byte: 5, bit: 2 });
   });
+  it('MODE SENSE: caching and control pages, WP on the paired S-VOL, DPOFUA; SYNCHRONIZE CACHE is GOOD', () => {
+    const { target } = makeArray();
+    const ms6 = (lun: number, page = 0x3f) => Uint8Array.of(0x1a, 0, page, 0, 255, 0);
+    const all = expectGood(target.execute(LUN.PVOL, ms6(LUN.PVOL)));
+    expect(all[0]).toBe(all.length - 1);
+    expect([all[2], all[3]]).toEqual([0x10, 8]); // DPOFUA, an 8-byte block descriptor
+    expect(get32(all, 4 + 4) & 0xffffff).toBe(512);
+    expect([all[12], all[12 + 20]]).toEqual([0x08, 0x0a]); // caching, then control
+    expectGood(target.execute(LUN.CMD_603, encodePairCdb('create')));
+    const svol = expectGood(target.execute(LUN.SVOL, ms6(LUN.SVOL, 0x08)));
+    expect(svol[2]! & 0x80).toBe(0x80); // write protected while paired
+    expectSense(target.execute(LUN.PVOL, Uint8Array.of(0x1a, 0, 0xc0 | 0x08, 0, 255, 0)), { key: 5, asc: 0x39, ascq: 0 });
+    const ms10 = expectGood(target.execute(LUN.TAPE, Uint8Array.of(0x5a, 0, 0x3f, 0, 0, 0, 0, 0, 255, 0)));
+    expect(ms10.length).toBe(8); // header only
+    expectGood(target.execute(LUN.PVOL, Uint8Array.of(0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+  });
+  it('READ(12) and WRITE(12) move the blocks their 32-bit length names', () => {
+    const { target, backupDisk } = makeArray();
+    const data = new Uint8Array(3 * 512).map((_, i) => (i * 5) & 0xff);
+    const rw12 = (op: number, lba: number, n: number) => Uint8Array.of(op, 0, 0, 0, lba >> 8, lba & 0xff, 0, 0, 0, n, 0, 0);
+    expectGood(target.execute(LUN.BACKUP_DISK, rw12(0xaa, 7, 3), data));
+    expect(Buffer.compare(backupDisk.data.subarray(7 * 512, 10 * 512), data)).toBe(0);
+    expect(Buffer.compare(expectGood(target.execute(LUN.BACKUP_DISK, rw12(0xa8, 7, 3))), data)).toBe(0);
+    expectSense(target.execute(LUN.BACKUP_DISK, rw12(0xa8, 4095, 2)), SENSE.LBA_OUT_OF_RANGE);
+  });
   it('an unknown opcode is 05/20/00', () => {
     const { target } = makeArray();
-    for (const op of [0x01, 0x1b, 0x35, 0x5a, 0xc5, 0xff]) {
+    for (const op of [0x01, 0x1b, 0x2f, 0x55, 0xc5, 0xff]) {
       const cdb = new Uint8Array(16);
       cdb[0] = op;
       expectSense(target.execute(0, cdb), SENSE.INVALID_OPCODE);
