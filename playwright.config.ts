@@ -18,6 +18,9 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
     viewport: { width: 1280, height: 800 },
+    // A returning visitor: the tour opens by itself only on a first visit (web/ui/use-tour.ts);
+    // tests/e2e/ui-tour.spec.ts starts from empty storage to see that.
+    storageState: { cookies: [], origins: [{ origin: `http://localhost:${port}`, localStorage: [{ name: 'splitstream.tour', value: 'seen' }] }] },
   },
   webServer: {
     command: `npx vite preview --port ${port} --strictPort`,

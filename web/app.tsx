@@ -2,10 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { checkIsolation } from './isolation.ts';
 import { proveChain } from './chain.ts';
 import { Playground } from './components/playground.tsx';
+import { DiagnosticsContext } from './components/help-dialog.tsx';
 
 type Status = { state: 'checking' | 'ready' | 'unavailable' | 'failed'; text: string };
 
-/** The page shell: what splitstream is, and whether this browser can run it. */
+/** The page shell: what splitstream is, and (only when it cannot) why this browser cannot run it. */
 export function App() {
   const [status, setStatus] = useState<Status>({ state: 'checking', text: 'Checking isolation and WASM…' });
 
@@ -23,20 +24,25 @@ export function App() {
     );
   }, []);
 
+  const ready = status.state === 'ready';
   return (
     <main class="shell">
       <header>
         <h1>splitstream</h1>
         <p class="lede">
-          A disk array in your browser that answers a pair <em>split</em> at once, then backs the frozen
-          secondary volume up to tape by itself (SCSI EXTENDED COPY), and proves the tape holds exactly the
-          image of the split instant while the client keeps writing.
+          A disk array in your browser. It freezes a copy of a volume at one instant (a <em>split</em>), answers at
+          once, then backs that copy up to tape by itself while the client keeps writing, and checks block by block
+          that the tape holds exactly that instant: the method of Hitachi’s patent application US 10/784,999.
+          New here? Press <b>Tour</b>.
         </p>
-        <p class="status" data-testid="status" data-state={status.state} role="status">
+        {/* Diagnostics belong in Help › About once the page works; a problem is shown here. */}
+        <p class="status" data-testid="status" data-state={status.state} role="status" hidden={ready}>
           {status.text}
         </p>
       </header>
-      <Playground />
+      <DiagnosticsContext.Provider value={status.text}>
+        <Playground />
+      </DiagnosticsContext.Provider>
     </main>
   );
 }

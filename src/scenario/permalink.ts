@@ -59,16 +59,22 @@ export function encodePermalink(scenario: unknown): string {
   return `${PERMALINK_KEY}=${toBase64Url(packed)}`;
 }
 
-/** Pull our key out of a location hash ('#s=...&x=y' or 's=...'); null if absent. */
-export function permalinkParam(hash: string): string | null {
+/** One key's value in a location hash ('#s=...&x=y' or 's=...'); null if absent. Other
+ * keys may share the hash with the scenario (the page's `tour=N`). */
+export function hashParam(hash: string, wanted: string): string | null {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
   if (body === '') return null;
   for (const part of body.split('&')) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
-    if (key === PERMALINK_KEY) return eq < 0 ? '' : part.slice(eq + 1);
+    if (key === wanted) return eq < 0 ? '' : part.slice(eq + 1);
   }
   return null;
+}
+
+/** Pull our key out of a location hash; null if absent. */
+export function permalinkParam(hash: string): string | null {
+  return hashParam(hash, PERMALINK_KEY);
 }
 
 /** Inflate with a hard output cap: fflate writes into a fixed buffer one byte longer than

@@ -48,6 +48,8 @@ export const test = base.extend<{ persistent: BrowserContext; livePage: Page }>(
     }
   },
   livePage: async ({ persistent }, use) => {
+    // A returning visitor: the guided tour does not open by itself (web/ui/use-tour.ts).
+    await persistent.addInitScript(() => localStorage.setItem('splitstream.tour', 'seen'));
     const page = persistent.pages()[0] ?? (await persistent.newPage());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));

@@ -27,14 +27,22 @@ test('the naive preset fails the point-in-time check and names the first bad blo
   await ready(page);
   const json = JSON.parse(readFileSync(new URL('../../scenarios/naive-quick-split-inconsistent.json', import.meta.url), 'utf8'));
   const preset = page.getByTestId('preset');
-  await preset.selectOption({ label: json.name });
+  await preset.selectOption('naive-quick-split-inconsistent.json');
   await expect(page.getByTestId('mode')).toHaveValue('naive');
   await ready(page);
   await page.getByTestId('tab-verdict').click();
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-state', 'failed');
   await expect(page.getByTestId('verdict-badge')).toContainText('Not point-in-time');
+  // Before the playhead reaches the backup's end the verdict is marked as computed ahead…
+  await expect(page.getByTestId('verdict-ahead')).toBeVisible();
+  await expect(page.getByTestId('mini-verdict')).not.toContainText('check failed');
+  // …and at the end it is told, with what the backup software was told.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('End');
   await expect(page.getByTestId('mini-verdict')).toContainText('point-in-time check failed');
+  await expect(page.getByTestId('mini-verdict')).toContainText('The backup software was told the backup succeeded');
+  await expect(page.getByTestId('verdict-ahead')).toHaveCount(0);
   const shown = Number(await page.getByTestId('first-bad').textContent());
   // The browser's worker and a Node run of the same scenario (reference core) agree.
   const s = validateScenario(json);
@@ -127,6 +135,7 @@ test('the backup form offers only tape units the target accepts, with the record
   await page.getByTestId('cmd-backup').click();
   await ready(page);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await page.getByTestId('to-end').click();
   await expect(page.getByTestId('mini-verdict')).toContainText('verified');
   expect(errors).toEqual([]);
 });

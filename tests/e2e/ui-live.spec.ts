@@ -1,8 +1,9 @@
 /**
- * The playground's Live runtime, whose timeline fills as things happen: switch to Live, run
- * the E3 preset (a 16 MiB volume) in a persistent context (OPFS on disk, live-fixtures.ts),
- * watch the timeline's event count grow while the run is still going, and see it end
- * verified, its tape downloadable; then the recorded events can be scrubbed.
+ * The playground's Live runtime: switch to Live, run the E3 preset (a 16 MiB volume) in a
+ * persistent context (OPFS on disk, live-fixtures.ts), watch the timeline's event count and
+ * the maps change while the run is still going, and see it end verified, its tape
+ * downloadable, its clock within the run's elapsed time, its figures set beside the sim's;
+ * then the recorded events can be scrubbed.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -35,16 +36,41 @@ test('Live: the E3 preset runs in the live runtime, its timeline fills while run
     w.seenCounts = [];
     const tl = () => document.querySelector('[data-testid="live-timeline"]');
     const bar = () => document.querySelector('[data-testid="live-bar"]');
+    const ww = w as unknown as { seenPending: number[] };
+    ww.seenPending = [];
     new MutationObserver(() => {
       const n = Number(tl()?.getAttribute('data-events') ?? 0);
       if (bar()?.getAttribute('data-phase') === 'running' && n > 0 && w.seenCounts.at(-1) !== n) w.seenCounts.push(n);
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-events', 'data-phase'] });
+      // The differential map while running (sampled from the array's memory).
+      const p = Number(document.querySelector('[data-testid="heat-514"]')?.getAttribute('data-set') ?? -1);
+      if (bar()?.getAttribute('data-phase') === 'running' && ww.seenPending.at(-1) !== p) ww.seenPending.push(p);
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-events', 'data-phase', 'data-set'] });
   });
+  const clickedAt = Date.now();
   await page.getByTestId('live-run').click();
   await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'running');
   // While running, the recorded timeline cannot be scrubbed.
   await expect(page.getByTestId('scrub')).toBeDisabled();
   await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+  const elapsed = Date.now() - clickedAt;
+  // The clock is the run's elapsed wall-clock time: never past what the test itself waited.
+  const [now, end] = (await page.getByTestId('clock').textContent())!.match(/[\d.]+/g)!.map(Number);
+  expect(end).toBeGreaterThan(0);
+  expect(end).toBeLessThanOrEqual(elapsed);
+  expect(now).toBeLessThanOrEqual(end);
+  await expect(page.getByTestId('clock-unit')).toHaveText('wall-clock ms');
+  const times = await page.evaluate(() => (window.splitstream.lastLive(true) as { events: { t: number }[] }).events.map((e) => e.t));
+  expect(Math.min(...times)).toBeGreaterThanOrEqual(0);
+  expect(Math.max(...times)).toBeLessThanOrEqual(elapsed);
+  // The maps moved while it ran: the differential drained from its pending blocks.
+  const pend = await page.evaluate(() => (window as unknown as { seenPending: number[] }).seenPending);
+  expect(pend.length, `pending seen: ${pend}`).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...pend)).toBeGreaterThan(0);
+  await expect(page.getByTestId('heat-514')).toHaveAttribute('data-set', '0');
+  await expect(page.getByTestId('chart-pending').locator('canvas')).toHaveCount(1);
+  // Its figures beside the sim's, each with its clock named.
+  await expect(page.getByTestId('live-vs-sim')).toContainText('wall-clock ms');
+  await expect(page.getByTestId('live-vs-sim')).toContainText('simulated ms');
 
   const counts = await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts);
   // Events appeared before the end and their number grew across samples.

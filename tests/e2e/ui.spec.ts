@@ -1,42 +1,12 @@
-// The playground UI: every preset runs to a verified result through the
-// UI; a copied link reproduces the scenario and its timeline in another page; bad links
-// give the message and the default scenario; a screenshot of each main view is saved.
+// The playground UI: every preset runs to a verified result through the UI; a copied link
+// reproduces the scenario and its timeline in another page; bad links give the message,
+// keep what was pasted and offer the default; a screenshot of each main view is saved.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { uiErrors } from './page-helpers.ts';
+import { cutText, gotoReady, key, settle, shoot, uiErrors } from './page-helpers.ts';
 import { deflateSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { PERMALINK_KEY, toBase64Url } from '../../src/scenario/permalink.ts';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-
-/** Opens a URL and waits until the sim worker has run the scenario and the first frame is drawn. */
-async function gotoReady(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  if (url === 'about:blank') return;
-  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
-  await settle(page);
-}
-
-/** Waits until the frame on screen is the one at the playhead (seeks are asynchronous). */
-async function settle(page: Page): Promise<void> {
-  const pg = page.getByTestId('playground');
-  await expect.poll(async () => {
-    const [t, f] = await Promise.all([pg.getAttribute('data-time'), pg.getAttribute('data-frame-t')]);
-    return t !== null && t === f;
-  }, { timeout: 60_000 }).toBe(true);
-}
-
-/** Presses a page shortcut with no field focused (keys typed into a field are the field's). */
-async function key(page: Page, k: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press(k);
-}
-
-/** Saves a full-page screenshot as a test artifact (one per main view). */
-async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -60,7 +30,7 @@ test('each preset runs to its verdict through the UI: verified, and the naive on
     await page.getByTestId('tab-verdict').click();
     await expect(page.getByTestId('verdict'), o.label).toHaveAttribute('data-state', naive ? 'failed' : 'verified');
     // A fault preset recovers to a verified backup, and the verdict tells what the fault did.
-    if (o.label.startsWith('Fault:')) await expect(page.getByTestId('fault-outcome'), o.label).toContainText('pair at the end: split / split');
+    if (o.label.startsWith('Fault')) await expect(page.getByTestId('fault-outcome'), o.label).toContainText('pair at the end: split / split');
     // At the end the split is complete on both sides and the differential has drained.
     await expect(page.getByTestId('state-517')).toHaveText('split');
     await expect(page.getByTestId('heat-514')).toHaveAttribute('data-set', '0');
@@ -142,11 +112,23 @@ test('bad links show a clear message and the default scenario', async ({ page },
     await expect(banner, name).toContainText('could not be opened');
     await expect(banner, name).toContainText(why);
     await expect(banner, name).toContainText('default scenario');
+    // What was pasted stays in the address bar, and is shown (cut, when very long).
+    expect(await page.evaluate(() => location.hash)).toBe(hash);
+    await expect(page.getByTestId('bad-hash')).toContainText(hash.slice(0, 40));
     // The default scenario is what runs, and the page still works.
-    await expect(page.getByTestId('preset').locator('option:checked')).toHaveText(/^Default: /);
+    await expect(page.getByTestId('preset')).toHaveValue('e1-priority-copy.json');
+    await key(page, 'End');
     await expect(page.getByTestId('mini-verdict')).toContainText('verified');
     if (name === 'future-version') await shoot(page, info, 'bad-link-message');
   }
+  // "Reset to the default link" puts the default scenario's link in the address bar.
+  await page.getByTestId('reset-link').click();
+  await expect(page.getByTestId('link-error')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(new RegExp(`^#${PERMALINK_KEY}=[A-Za-z0-9_-]+$`));
+  // So does any change of the scenario after a bad link.
+  await gotoReady(page, '/' + cases[0][1]);
+  await page.getByTestId('mode').selectOption('E3');
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(new RegExp(`^#${PERMALINK_KEY}=[A-Za-z0-9_-]+$`));
   expect(errors).toEqual([]);
 });
 
@@ -215,8 +197,16 @@ test('play, pause, step and scrub move the playhead; keys drive them; nothing ju
   await shoot(page, info, 'view-charts');
   await key(page, '?');
   await expect(page.getByTestId('help')).toBeVisible();
-  await expect(page.getByTestId('help')).toContainText('play / pause');
+  // Help holds the glossary, the patent and its claims, the diagnostics, and the keys.
+  await expect(page.getByTestId('glossary')).toContainText('differential bitmap (514)');
+  await expect(page.getByTestId('glossary')).toContainText('copy before write');
   await shoot(page, info, 'view-help');
+  await page.getByTestId('help-about').click();
+  await expect(page.getByTestId('about')).toContainText('10/784,999');
+  await expect(page.getByTestId('about')).toContainText('JP 2003-183742');
+  await expect(page.getByTestId('about-diagnostics')).toContainText('worker WASM answered 42');
+  await page.getByTestId('help-keys').click();
+  await expect(page.getByTestId('help')).toContainText('play / pause');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toBeHidden();
   expect(errors).toEqual([]);
@@ -240,6 +230,8 @@ test('compare runs the scenario in every mode side by side', async ({ page }, in
   const splitAck = async (mode: string) =>
     parseFloat((await page.getByTestId('compare-table').locator(`tr[data-mode="${mode}"] td`).first().textContent())!);
   expect(await splitAck('sync')).toBeGreaterThan(await splitAck('E1'));
+  // The trade-off in words, read off the rows.
+  await expect(page.getByTestId('trade-off')).toContainText(`took ${(await splitAck('sync')).toFixed(3)} ms`);
   await shoot(page, info, 'view-compare');
   expect(errors).toEqual([]);
 });
@@ -266,6 +258,12 @@ test('usable on a narrow screen', async ({ browser }, info: TestInfo) => {
   await gotoReady(page, '/');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  // Readable: Fig. 1 in its tall arrangement, every lane of the timeline in view, nothing cut off.
+  await expect(page.getByTestId('fig1')).toHaveAttribute('data-layout', 'tall');
+  await expect(page.getByTestId('sequence')).toHaveAttribute('data-overflow', 'false');
+  expect(await cutText(page)).toEqual([]);
+  const smallest = await page.evaluate(() => Math.min(...[...document.querySelectorAll<SVGTextElement>('.fig1 text')].map((t) => t.getBoundingClientRect().height)));
+  expect(smallest).toBeGreaterThanOrEqual(10);
   await page.getByTestId('play').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('play')).toBeInViewport({ ratio: 1 });
   await page.getByTestId('play').click();

@@ -1,9 +1,10 @@
 /**
- * A bitmap as a heat map on <canvas>: the inter-pair differential 514 (blocks whose update
- * has not reached the S-VOL yet, docs/patent.md#parts) and, beside it, the post-split
- * change bitmap (docs/patent.md#the-point-in-time-rule). Each cell is a
- * bucket of blocks; its colour is the fraction of set bits. The backup range is outlined.
- * The canvas has a fixed size so nothing around it moves while the sim runs.
+ * A bitmap as a heat map on <canvas>: the differential bitmap 514 (blocks whose update has
+ * not reached the S-VOL yet, docs/patent.md#parts) and, beside it, the post-split change
+ * bitmap. Each cell is a bucket of blocks; its colour is the fraction of set bits. The
+ * backup range is outlined, and a block the tape got wrong is marked with a cross. A key
+ * under each map says what the colours mean. The canvas has a fixed size so nothing around
+ * it moves while the sim runs.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import type { BitmapView } from '../ui/view-model.ts';
@@ -24,9 +25,14 @@ interface Props {
   /** Base hue of a fully set cell. */
   hue: number;
   testId: string;
+  /** What a set cell means, for the key ("pending: not yet on the S-VOL"). */
+  setMeaning: string;
+  blockBytes: number;
+  /** A block to mark (the first block the tape got wrong), or null. */
+  mark?: { block: number; label: string } | null;
 }
 
-export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
+export function BitmapHeatmap({ label, tag, view, range, hue, testId, setMeaning, blockBytes, mark }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   // A whole number of blocks per cell, so "1 cell = k blocks" is exact.
   const perCell = Math.max(1, Math.ceil(view.nBlocks / MAX_CELLS));
@@ -75,20 +81,36 @@ export function BitmapHeatmap({ label, tag, view, range, hue, testId }: Props) {
       }
       ctx.stroke();
     }
-  }, [view, range, hue, nCells, rows, cols, perCell]);
+    if (mark && mark.block >= 0 && mark.block < view.nBlocks) {
+      // The bad block: a red cross over its cell, drawn large enough to find at a glance.
+      const i = Math.floor(mark.block / perCell);
+      const x = (i % cols) * cw + cw / 2, y = Math.floor(i / cols) * ch + ch / 2;
+      const r = Math.max(5, Math.min(cw, ch));
+      ctx.strokeStyle = '#a40e26';
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r);
+      ctx.stroke();
+    }
+  }, [view, range, hue, nCells, rows, cols, perCell, mark?.block]);
 
   const set = view.setCount;
+  const kib = blockBytes >= 1024 ? `${blockBytes / 1024} KiB` : `${blockBytes} B`;
   return (
-    <figure class="heat" data-testid={testId} data-set={set}>
+    <figure class="heat" data-testid={testId} data-set={set} data-mark={mark ? String(mark.block) : ''}>
       <figcaption>
-        <span class="ref">{tag}</span> {label}
-        <span class="heat-count"> {set.toLocaleString('en')} / {view.nBlocks.toLocaleString('en')}</span>
+        {label} <span class="ref">{tag}</span>
+        <span class="heat-count"> {set.toLocaleString('en')} of {view.nBlocks.toLocaleString('en')} blocks</span>
       </figcaption>
       <canvas ref={canvas} style={{ width: `${W}px`, height: `${H}px` }}
-        role="img" aria-label={`${label}: ${set} of ${view.nBlocks} blocks set`} />
+        role="img" aria-label={`${label}: ${set} of ${view.nBlocks} blocks set${mark ? `; ${mark.label}` : ''}`} />
       <div class="heat-legend">
-        1 cell = {perCell === 1 ? '1 block' : `${perCell} blocks`}
-        {range && range[1] > range[0] && <span class="heat-range"> ▭ backup range {range[0]}–{range[1] - 1}</span>}
+        <span><i class="sw" style={{ background: `hsl(${hue} 85% 45%)` }} /> {setMeaning}</span>
+        <span><i class="sw" style={{ background: '#e8ebef' }} /> clear</span>
+        {range && range[1] > range[0] && <span class="heat-range"><i class="sw range" /> backup range {range[0]}–{range[1] - 1}</span>}
+        {mark && <span class="heat-bad">✕ {mark.label}</span>}
+        <span>1 cell = {perCell === 1 ? '1 block' : `${perCell} blocks`} of {kib}</span>
       </div>
     </figure>
   );

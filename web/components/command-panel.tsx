@@ -1,6 +1,6 @@
 /**
- * Commands: create pair, split, resync, backup (mode, range) and poll (RECEIVE
- * COPY RESULTS). In the sim a command is part of the scenario's script (schema.ts): a
+ * Commands: create pair, split, resync, backup (mode, range) and poll (RECEIVE COPY
+ * RESULTS). In the sim a command is part of the scenario's script (schema.ts): a
  * button adds it at the playhead, the scenario reruns, the link updates. The selected
  * command is shown on the wire: CDB and parameter list as hex beside their decoded
  * fields, then the response with its sense decoded (docs/scsi.md#sense-codes).
@@ -55,24 +55,24 @@ export function CommandPanel(p: Props) {
     <div class="commands" data-testid="commands">
       <div class="cmd-buttons">
         <fieldset>
-          <legend>Pair (to 603) at {time.toFixed(3)} ms</legend>
+          <legend>Pair commands (to the pair command volume 603), at {time.toFixed(3)} simulated ms</legend>
           <button type="button" disabled={full} onClick={() => pair('create')} data-testid="cmd-create" title="P">Create pair</button>
           <button type="button" disabled={full} onClick={() => pair('split')} data-testid="cmd-split" title="S">Split</button>
           <button type="button" disabled={full} onClick={() => pair('resync')} data-testid="cmd-resync" title="R">Resync</button>
           <button type="button" disabled={full} onClick={() => pair('delete')}>Delete</button>
         </fieldset>
         <fieldset>
-          <legend>Backup: EXTENDED COPY (to 604), mode {scenario.mode}</legend>
-          <label>LBA <NumberInput min={0} value={bf.lba} commit={(v) => p.onBackupForm({ ...bf, lba: whole(v) })} /></label>
+          <legend>Backup: EXTENDED COPY (to the backup command volume 604), mode {scenario.mode}</legend>
+          <label title="First block of the range (logical block address)">first block (LBA) <NumberInput min={0} value={bf.lba} commit={(v) => p.onBackupForm({ ...bf, lba: whole(v) })} /></label>
           <label>blocks <NumberInput min={0} value={bf.blocks} title="0 = to the end of the volume"
             commit={(v) => p.onBackupForm({ ...bf, blocks: whole(v) })} /></label>
           <label title={`One tape record: at most ${LIMITS.maxTransferBytes} bytes, so ${tb.max} blocks of ${bb} bytes`}>
-            blocks per tape block <NumberInput min={tb.min} max={tb.max} step={1} value={bf.transferBlocks}
+            blocks per tape record <NumberInput min={tb.min} max={tb.max} step={1} value={bf.transferBlocks}
               data-testid="transfer-blocks"
               commit={(v) => p.onBackupForm({ ...bf, transferBlocks: clampTransfer(v, scenario.geometry) })} />
             <span class="muted" data-testid="record-bytes"> = {(bf.transferBlocks * bb).toLocaleString('en')} B per record (max {tb.max})</span>
           </label>
-          <label>check 514
+          <label>check the differential (514)
             <select value={bf.check} onChange={(e) => p.onBackupForm({ ...bf, check: (e.currentTarget as HTMLSelectElement).value as 'unit' | 'range' })}>
               <option value="unit">per transfer unit</option>
               <option value="range">whole range first</option>
@@ -95,9 +95,9 @@ export function CommandPanel(p: Props) {
         </fieldset>
         <RestoreFields disabled={full} onAdd={(r) => add({ at: at3(time), op: 'restore', ...r })} />
         <fieldset>
-          <legend>Poll</legend>
+          <legend>Poll: how far is the backup?</legend>
           <button type="button" onClick={() => p.onSelect({ kind: 'poll' })} data-testid="cmd-poll" title="O">
-            RECEIVE COPY RESULTS at {time.toFixed(3)} ms
+            RECEIVE COPY RESULTS at {time.toFixed(3)} simulated ms
           </button>
         </fieldset>
         <h3 class="h-small">Script ({scenario.script.length}/{LIMITS.maxScript})</h3>

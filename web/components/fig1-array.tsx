@@ -1,12 +1,15 @@
 /**
- * The array as in the patent's Fig. 1 (docs/patent.md#parts), as inline SVG: client server
- * 101, backup server 102, switch 304, storage system 300 with controller 301 (ports
- * 401–403, processors 501/502/503/508, shared memory 507 holding the backup management
- * area 510: 511–517), volumes 601–604, and the tape 303. A part lights up while it works
- * (the frame's busy actors); the pair states 516 and 517 are written into 507.
+ * The array as in the patent's Fig. 1, as inline SVG (web/ui/fig1-layout.ts places the
+ * parts): client server 101, backup server 102, switch 304, storage system 300 with its
+ * ports, processors and shared memory 507 (the backup management area 510: 511–517),
+ * volumes 601–604 and the tape 303. Each part shows its plain name, then its number. A
+ * part lights up while it works (the frame's busy actors); the pair states 516 and 517 are
+ * written into their cells. The tall arrangement is used where the panel is narrow.
  */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Actor } from '../../src/array/events.ts';
 import { ACTOR_ROLES } from '../ui/actors.ts';
+import { tallLayout, wideLayout, type F1Box } from '../ui/fig1-layout.ts';
 
 interface Props {
   busy: readonly Actor[];
@@ -14,94 +17,65 @@ interface Props {
   state517: string;
 }
 
-interface BoxProps {
-  x: number; y: number; w: number; h: number;
-  no: string; name: string; lit?: boolean; kind?: string; title?: string;
-}
+/** Below this width (CSS px) the tall arrangement reads better. */
+const TALL_BELOW = 540;
+const WIDE = wideLayout(ACTOR_ROLES);
+const TALL = tallLayout(ACTOR_ROLES);
 
-function Box({ x, y, w, h, no, name, lit, kind = 'part', title }: BoxProps) {
+function Box({ b, lit, value, diverged }: { b: F1Box; lit: boolean; value?: string; diverged?: boolean }) {
+  const name = b.name.split('|');
+  const oneLine = b.kind === 'port';
+  const small = b.kind === 'cell' || b.kind === 'cmd';
+  // Lines: the name (one or two), the number, and for 516/517 the state.
+  const lines: { text: string; cls: string; h: number }[] = oneLine
+    ? [{ text: `${b.name} ${b.no}`, cls: 'f1-small', h: 13 }]
+    : [...name.map((t) => ({ text: t, cls: small ? 'f1-cellname' : 'f1-name', h: small ? 12 : 14 })),
+      { text: b.no, cls: 'f1-no', h: 12 },
+      ...(value !== undefined ? [{ text: value, cls: 'f1-val', h: 13 }] : [])];
+  const total = lines.reduce((a, l) => a + l.h, 0);
+  let y = b.y + (b.h - total) / 2;
+  const cls = `f1-${b.kind}${lit ? ' lit' : ''}${diverged ? ' diverged' : ''}`;
   return (
-    <g class={`f1-${kind}${lit ? ' lit' : ''}`} data-part={no} data-lit={lit ? 'yes' : 'no'}>
-      <rect x={x} y={y} width={w} height={h} rx={4} />
-      <text class="f1-no" x={x + w / 2} y={y + h / 2 - 2} text-anchor="middle">{no}</text>
-      <text class="f1-name" x={x + w / 2} y={y + h / 2 + 11} text-anchor="middle">{name}</text>
-      {title && <title>{title}</title>}
+    <g class={cls} data-part={b.no} data-lit={lit ? 'yes' : 'no'} data-testid={value !== undefined ? `fig1-${b.no}` : undefined}>
+      <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={4} />
+      {lines.map((l, i) => {
+        y += l.h;
+        return <text key={i} class={l.cls} x={b.x + b.w / 2} y={y - 3} text-anchor="middle">{l.text}</text>;
+      })}
+      <title>{b.title}</title>
     </g>
   );
 }
 
 export function Fig1Array({ busy, state516, state517 }: Props) {
-  const on = (a: Actor) => busy.includes(a);
-  const role = (a: Actor) => ACTOR_ROLES[a];
+  const host = useRef<HTMLDivElement>(null);
+  const [tall, setTall] = useState(false);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setTall(el.clientWidth < TALL_BELOW));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const L = tall ? TALL : WIDE;
   const diverged = state516 !== state517;
+  const value = (no: string) => (no === '516' ? state516 : no === '517' ? state517 : undefined);
   return (
-    <svg class="fig1" viewBox="0 0 640 430" role="img" data-testid="fig1"
-      aria-label={`Fig. 1: the storage system. Pair state P-VOL ${state516}, S-VOL ${state517}. Working: ${busy.join(', ') || 'none'}`}>
-      {/* wires first, so boxes sit on top */}
-      <g class="f1-wire">
-        <line x1={110} y1={70} x2={290} y2={100} />
-        <line x1={530} y1={70} x2={350} y2={100} />
-        <line x1={290} y1={128} x2={85} y2={168} />
-        <line x1={310} y1={128} x2={205} y2={168} />
-        <line x1={330} y1={128} x2={325} y2={168} />
-        <line x1={370} y1={128} x2={565} y2={215} />
-        <line class="f1-lan" x1={200} y1={40} x2={440} y2={40} />
-      </g>
-      <text class="f1-small" x={320} y={34} text-anchor="middle">LAN (backup software 105 ↔ 106)</text>
-
-      <Box x={20} y={10} w={180} h={60} no="101" name="client server" lit={on('101')} kind="server" title={role('101')} />
-      <Box x={440} y={10} w={180} h={60} no="102" name="backup server" lit={on('102')} kind="server" title={role('102')} />
-      <Box x={250} y={98} w={140} h={30} no="304" name="" kind="switch" title="switch 304: routes server, controller and tape paths" />
-      <text class="f1-small" x={320} y={123} text-anchor="middle">switch</text>
-
-      <g class="f1-frame">
-        <rect x={14} y={150} width={472} height={272} rx={6} />
-        <text class="f1-small" x={22} y={416}>300 storage system · 301 controller · 302 storage devices</text>
-      </g>
-      <Box x={40} y={168} w={90} h={22} no="401" name="" lit={on('501')} kind="port" title="channel port 401 (client server side)" />
-      <Box x={160} y={168} w={90} h={22} no="402" name="" lit={on('502')} kind="port" title="channel port 402 (backup server side)" />
-      <Box x={280} y={168} w={90} h={22} no="403" name="" lit={on('503')} kind="port" title="channel port 403 (backup server side, §0027)" />
-
-      <Box x={40} y={198} w={90} h={40} no="501" name="channel proc." lit={on('501')} kind="proc" title={role('501')} />
-      <Box x={160} y={198} w={90} h={40} no="502" name="channel proc." lit={on('502')} kind="proc" title={role('502')} />
-      <Box x={280} y={198} w={90} h={40} no="503" name="channel proc." lit={on('503')} kind="proc" title={role('503')} />
-      <Box x={392} y={198} w={82} h={40} no="508" name="disk proc." lit={on('508')} kind="proc" title={role('508')} />
-
-      <g class="f1-mem">
-        <rect x={40} y={248} width={434} height={70} rx={4} />
-        <text class="f1-no" x={48} y={262}>507 shared memory / cache · 510 backup management area</text>
-        <MemCell x={48} no="511" text="backup params" />
-        <MemCell x={118} no="512/513" text="P/S vol no." />
-        <MemCell x={188} no="514" text="differential" />
-        <MemCell x={258} no="515" text="staging" />
-        <g class={`f1-state${diverged ? ' diverged' : ''}`} data-testid="fig1-states">
-          <rect x={328} y={268} width={66} height={42} rx={3} />
-          <text class="f1-no" x={361} y={281} text-anchor="middle">516 P-VOL</text>
-          <text class="f1-val" x={361} y={299} text-anchor="middle">{state516}</text>
-          <rect x={400} y={268} width={66} height={42} rx={3} />
-          <text class="f1-no" x={433} y={281} text-anchor="middle">517 S-VOL</text>
-          <text class="f1-val" x={433} y={299} text-anchor="middle">{state517}</text>
+    <div ref={host} class="fig1-host">
+      <svg class="fig1" viewBox={`0 0 ${L.w} ${L.h}`} role="img" data-testid="fig1" data-layout={tall ? 'tall' : 'wide'}
+        aria-label={`Fig. 1: the storage system. Pair state P-VOL ${state516}, S-VOL ${state517}. Working: ${busy.join(', ') || 'none'}`}>
+        <g class="f1-wire">
+          {L.wires.map(([x1, y1, x2, y2], i) => <line key={i} x1={x1} y1={y1} x2={x2} y2={y2} />)}
+          <line class="f1-lan" x1={L.lan[0]} y1={L.lan[1]} x2={L.lan[2]} y2={L.lan[3]} />
         </g>
-      </g>
-
-      <Box x={40} y={335} w={95} h={50} no="601" name="P-VOL" lit={on('601')} kind="vol" title={role('601')} />
-      <Box x={150} y={335} w={95} h={50} no="602" name="S-VOL" lit={on('602')} kind="vol" title={role('602')} />
-      <Box x={260} y={335} w={95} h={50} no="603" name="pair op. vol" kind="vol cmd" title="pair operation volume 603: command device for pair commands (§0047)" />
-      <Box x={370} y={335} w={95} h={50} no="604" name="backup proc. vol" kind="vol cmd" title="backup processing volume 604: command device for backup commands" />
-      <text class="f1-small" x={140} y={400}>copy ↔ by 508</text>
-
-      <Box x={510} y={205} w={110} h={80} no="303" name="tape device" lit={on('303')} kind="tape" title={role('303')} />
-      <text class="f1-small" x={565} y={300} text-anchor="middle">AWSTAPE image</text>
-    </svg>
-  );
-}
-
-function MemCell({ x, no, text }: { x: number; no: string; text: string }) {
-  return (
-    <g class="f1-cell">
-      <rect x={x} y={268} width={64} height={42} rx={3} />
-      <text class="f1-no" x={x + 32} y={284} text-anchor="middle">{no}</text>
-      <text class="f1-small" x={x + 32} y={300} text-anchor="middle">{text}</text>
-    </g>
+        <rect class="f1-frame" x={L.frame.x} y={L.frame.y} width={L.frame.w} height={L.frame.h} rx={6} />
+        <rect class="f1-mem" x={L.mem.x} y={L.mem.y} width={L.mem.w} height={L.mem.h} rx={4} />
+        {L.notes.map(([x, y, t, a], i) => <text key={i} class="f1-small" x={x} y={y} text-anchor={a}>{t}</text>)}
+        {L.boxes.map((b) => (
+          <Box key={b.no} b={b} lit={!!b.lit && busy.includes(b.lit)} value={value(b.no)}
+            diverged={value(b.no) !== undefined && diverged} />
+        ))}
+      </svg>
+    </div>
   );
 }

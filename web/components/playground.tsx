@@ -1,24 +1,28 @@
 /**
- * The playground below the page header: toolbar and link message; Fig. 1 with
- * the pair states, the two bitmaps and the progress bars on the left; the transport and
- * the sequence diagram on the right; tabs for commands, charts, verdict/tape and compare.
+ * The playground below the page header: the toolbar and the link message; the sim's two
+ * panels (sim-main.tsx) or the live run's (live-view.tsx); tabs for commands, charts,
+ * verdict/tape and compare; the tour, help, and the keyboard.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Mode } from '../../src/scenario/schema.ts';
 import { usePlayground } from '../ui/use-playground.ts';
 import { actionFor } from '../ui/keyboard.ts';
+import { withMode } from '../ui/presets.ts';
+import { tourCtx, useTour } from '../ui/use-tour.ts';
+import { verdictTime } from '../ui/key-moments.ts';
 import { Toolbar } from './toolbar.tsx';
-import { Fig1Array } from './fig1-array.tsx';
-import { BitmapHeatmap } from './bitmap-heatmap.tsx';
-import { Charts, ProgressBars } from './charts.tsx';
-import { Transport } from './transport.tsx';
-import { SequenceDiagram } from './sequence-diagram.tsx';
+import { Charts } from './charts.tsx';
 import { CommandPanel, insertCommand, type BackupForm, type Selection } from './command-panel.tsx';
-import { CompareTable, Verdict } from './verdict.tsx';
+import { Verdict } from './verdict.tsx';
+import { CompareTable } from './compare-table.tsx';
 import { TapeCatalog } from './tape-catalog.tsx';
 import { HelpDialog } from './help-dialog.tsx';
 import { transferBounds } from '../ui/backup-form.ts';
 import { ImageUpload } from './image-upload.tsx';
 import { LiveView } from './live-view.tsx';
+import { SimMain } from './sim-main.tsx';
+import { Tour } from './tour.tsx';
+import { LinkBanner } from './link-banner.tsx';
 import { useLive } from '../ui/use-live.ts';
 import type { ExchangeView } from '../ui/view-model.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
@@ -32,6 +36,7 @@ export function Playground() {
   const { scenario, run, frame, time } = pg;
   const [tab, setTab] = useState<Tab>('verdict');
   const [help, setHelp] = useState(false);
+  const tour = useTour(pg, setTab);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [exchange, setExchange] = useState<ExchangeView | null>(null);
   // The tape unit follows the block size: one record ≤ 65535 bytes (backup-form.ts).
@@ -51,8 +56,10 @@ export function Playground() {
     // Leaving Live mid-run would strand the run's view: stay until it ends.
     if (live.phase === 'running') return;
     if (r === 'live' && pg.playing) pg.togglePlay();
+    if (r === 'live') tour.close();
     setRuntime(r);
   };
+  const openTour = (i = 0) => { if (live.phase !== 'running') { setRuntime('sim'); tour.open(i); } };
 
   // The selected command on the wire, asked of the worker (it knows the run's answers).
   useEffect(() => {
@@ -70,6 +77,11 @@ export function Playground() {
     pg.change({ ...scenario, script });
     setSelection({ kind: 'script', index: script.indexOf(cmd) });
     setTab('commands');
+  };
+
+  /** Opens a mode (its sibling preset when there is one) at its key moment. */
+  const showMoment = (mode: Mode) => {
+    pg.afterRun((r) => { if (r.result.keyMoment) pg.seek(r.result.keyMoment.t); }, withMode(scenario, mode));
   };
 
   /**
@@ -92,7 +104,7 @@ export function Playground() {
       const a = actionFor(e);
       if (!a) return;
       // In Live the sim's timeline keys do nothing; the runtime switch, help and share still work.
-      if (runtime === 'live' && a !== 'runtime' && a !== 'help' && a !== 'share') return;
+      if (runtime === 'live' && a !== 'runtime' && a !== 'help' && a !== 'share' && a !== 'tour') return;
       e.preventDefault();
       switch (a) {
         case 'play': pg.togglePlay(); break;
@@ -105,6 +117,7 @@ export function Playground() {
         case 'compare': setTab('compare'); pg.compare(); break;
         case 'share': shareRef.current?.(); break;
         case 'help': setHelp(true); break;
+        case 'tour': openTour(0); break;
         case 'runtime': switchRuntime(runtime === 'sim' ? 'live' : 'sim'); break;
       }
     };
@@ -112,8 +125,6 @@ export function Playground() {
     return () => removeEventListener('keydown', onKey);
   });
 
-  const f = frame;
-  const diverged = !!f && f.state516 !== f.state517;
   const img = pg.image;
   // A file dropped anywhere on the playground is an image upload (its answer is on the verdict tab).
   const onDrop = (e: DragEvent) => {
@@ -123,17 +134,15 @@ export function Playground() {
     setTab('verdict');
     void img.load(file);
   };
+  const vTime = run ? verdictTime(run.events, run.endT) : Infinity;
   return (
     <div class="playground" data-testid="playground" data-ready={run ? 'yes' : 'no'}
-      data-time={time.toFixed(3)} data-frame-t={f ? f.t.toFixed(3) : ''} data-image={img.image ? 'uploaded' : 'seeded'}
+      data-time={time.toFixed(3)} data-frame-t={frame ? frame.t.toFixed(3) : ''} data-image={img.image ? 'uploaded' : 'seeded'}
       onDragOver={(e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); }} onDrop={onDrop}>
-      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} shareRef={shareRef} imageInUse={!!img.image}
-        runtime={runtime} onRuntime={switchRuntime} />
-      {pg.linkMessage && (
-        <div class="banner" role="alert" data-testid="link-error">
-          {pg.linkMessage} <button type="button" class="link" onClick={pg.dismissLink}>dismiss</button>
-        </div>
-      )}
+      <Toolbar scenario={scenario} onChange={pg.change} onHelp={() => setHelp(true)} onTour={() => openTour(0)} shareRef={shareRef}
+        imageInUse={!!img.image} runtime={runtime} onRuntime={switchRuntime} />
+      <p class="preset-about" data-testid="preset-about">{scenario.name}</p>
+      {pg.linkMessage && <LinkBanner message={pg.linkMessage} hash={pg.badHash} onReset={pg.resetLink} onDismiss={pg.dismissLink} />}
       {pg.runError && <div class="banner" role="alert" data-testid="run-error">{pg.runError}</div>}
       {img.image && (
         <div class="banner info" data-testid="image-banner">
@@ -141,38 +150,8 @@ export function Playground() {
           <button type="button" class="link" onClick={() => setTab('verdict')}>details</button>
         </div>
       )}
-      {runtime === 'live' ? <LiveView scenario={scenario} live={live} /> : <>
-      <div class="main-grid">
-        <section class="panel" aria-label="The array (Fig. 1)">
-          <h2>The array (Fig. 1) <span class="muted">— parts light up while they work</span></h2>
-          <Fig1Array busy={f?.busy ?? []} state516={f?.state516 ?? '…'} state517={f?.state517 ?? '…'} />
-          <div class="pair-states" data-testid="pair-states" data-diverged={String(diverged)}>
-            <div class="pair-state" data-diverged={String(diverged)}>
-              <span class="ref">516</span> pair state, P-VOL side <b data-testid="state-516">{f?.state516 ?? '…'}</b>
-            </div>
-            <div class="pair-state" data-diverged={String(diverged)}>
-              <span class="ref">517</span> pair state, S-VOL side <b data-testid="state-517">{f?.state517 ?? '…'}</b>
-            </div>
-          </div>
-          <div class="heats">
-            <BitmapHeatmap tag="514" label="differential: pending" testId="heat-514" hue={20}
-              view={f?.diff514 ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
-            <BitmapHeatmap tag="post-split" label="changes" testId="heat-post" hue={265}
-              view={f?.postSplit ?? { nBlocks: scenario.geometry.blocks, setCount: 0 }} range={f?.backupRange} />
-          </div>
-          <ProgressBars items={f?.progress ?? []} />
-        </section>
-        <section class="panel" aria-label="Timeline">
-          <h2>Timeline <span class="muted">— lanes as in Figs. 4, 6, 9, 11</span></h2>
-          <Transport time={time} endT={run?.endT ?? 0} playing={pg.playing} speed={pg.speed} disabled={!run}
-            onPlay={pg.togglePlay} onStep={pg.step} onSeek={pg.seek} onSpeed={pg.setSpeed} />
-          <p class="mini-verdict" data-testid="mini-verdict">
-            {run ? (run.result.verified ? '✔ point-in-time verified' : '✘ point-in-time check failed') : pg.runError ? '' : 'Running the sim…'}
-            {run && <span class="muted"> · {run.events.length} events · split ack {run.result.splitAckMs?.toFixed(3) ?? '—'} ms · backup done {run.result.backupDoneMs?.toFixed(3) ?? '—'} ms</span>}
-          </p>
-          <SequenceDiagram events={run?.events ?? []} time={time} follow onSeek={pg.seek} digest={run?.digest} />
-        </section>
-      </div>
+      {runtime === 'live' ? <LiveView scenario={scenario} live={live} simResult={run?.result ?? null} /> : <>
+      <SimMain pg={pg} focusRow={tour.focusRow} />
       <div class="tabs">
         <div class="tablist" role="tablist" aria-label="Details">
           {TABS.map((t) => (
@@ -189,17 +168,19 @@ export function Playground() {
           {tab === 'charts' && (run ? <Charts series={run.series} time={time} /> : <p class="muted">Running…</p>)}
           {tab === 'verdict' && (
             <>
-              <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null} />
+              <Verdict result={run?.result ?? null} tape={run?.tape ?? null} counters={frame?.counters ?? null}
+                played={time >= vTime} reportedOk={run ? run.events.some((e) => e.ev === 'backup.report' && e.detail?.ok === true) : null} />
               <TapeCatalog tape={run?.tape ?? null} onRestore={scenario.script.length < LIMITS.maxScript ? restoreAtEnd : undefined} />
               <ImageUpload image={img.image} message={img.message} blockBytes={blockBytes}
                 onFile={(file) => void img.load(file)} onClear={img.clear} onDismiss={img.dismiss} />
             </>
           )}
-          {tab === 'compare' && <CompareTable rows={pg.compareRows} busy={pg.comparing} onRun={pg.compare} />}
+          {tab === 'compare' && <CompareTable rows={pg.compareRows} busy={pg.comparing} onRun={pg.compare} onMoment={showMoment} />}
         </div>
       </div>
       </>}
-      <HelpDialog open={help} onClose={() => setHelp(false)} />
+      <Tour tour={tour} ctx={run ? tourCtx(run, volBlocks) : null} />
+      <HelpDialog open={help} onClose={() => setHelp(false)} onTour={() => openTour(0)} />
     </div>
   );
 }

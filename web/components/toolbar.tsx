@@ -1,18 +1,20 @@
 /**
- * Scenario toolbar: presets (one per embodiment and one for the prior art, presets.ts),
- * the backup mode, the seed, the client write rate and the differential 514
- * pending at the start (the knobs that change the story most), and the share button that
- * copies the permalink.
+ * Scenario toolbar: the runtime (Sim or Live), presets (one per embodiment and one per
+ * weakness of the prior art), the backup mode, the seed, the client write rate and the
+ * share of blocks pending at the start (the knobs that change the story most), the share
+ * button that copies the permalink, the tour and help. Preset and Mode never disagree:
+ * changing the mode of a mode preset selects its sibling preset (presets.ts withMode).
  */
 import { useState } from 'preact/hooks';
-import { ALL_MODES, DEFAULT_SCENARIO, type Mode, type Scenario } from '../../src/scenario/schema.ts';
-import { PRESETS, MODE_LABELS } from '../ui/presets.ts';
+import { ALL_MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
+import { MODE_FIGS, MODE_LABELS, PRESETS, presetByFile, presetOf, withMode } from '../ui/presets.ts';
 import { NumberInput } from './number-input.tsx';
 
 interface Props {
   scenario: Scenario;
   onChange: (s: Scenario) => void;
   onHelp: () => void;
+  onTour: () => void;
   shareRef: { current: (() => void) | null };
   /** An uploaded volume image is in use: the link cannot carry it (use-volume-image.ts). */
   imageInUse?: boolean;
@@ -21,11 +23,9 @@ interface Props {
   onRuntime?: (r: 'sim' | 'live') => void;
 }
 
-export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runtime = 'sim', onRuntime }: Props) {
+export function Toolbar({ scenario, onChange, onHelp, onTour, shareRef, imageInUse, runtime = 'sim', onRuntime }: Props) {
   const [copied, setCopied] = useState<string | null>(null);
-  // A preset is selected only while the scenario is exactly it; any edit makes it custom.
-  const json = JSON.stringify(scenario);
-  const presetIndex = PRESETS.findIndex((p) => JSON.stringify(p.scenario) === json);
+  const preset = presetOf(scenario);
   const share = async () => {
     const url = location.href;
     try {
@@ -44,7 +44,8 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
         <div class="runtime-switch" role="radiogroup" aria-label="Runtime (V)" data-testid="runtime" data-runtime={runtime}>
           {(['sim', 'live'] as const).map((r) => (
             <button type="button" role="radio" key={r} aria-checked={runtime === r} data-testid={`runtime-${r}`}
-              class={runtime === r ? 'primary' : ''} onClick={() => onRuntime(r)} title="Switch the runtime (V)">
+              class={runtime === r ? 'primary' : ''} onClick={() => onRuntime(r)}
+              title={r === 'sim' ? 'Sim: a virtual clock and a cost model, the same on every machine (V)' : 'Live: the same controller in this browser’s workers, real time (V)'}>
               {r === 'sim' ? 'Sim' : 'Live'}
             </button>
           ))}
@@ -52,22 +53,20 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
       )}
       <label>
         Preset
-        <select data-testid="preset" value={presetIndex >= 0 ? String(presetIndex) : ''}
+        <select data-testid="preset" value={preset?.file ?? ''} title={scenario.name}
           onChange={(e) => {
-            const i = Number((e.currentTarget as HTMLSelectElement).value);
-            if (PRESETS[i]) onChange(structuredClone(PRESETS[i].scenario));
+            const p = presetByFile((e.currentTarget as HTMLSelectElement).value);
+            if (p) onChange(structuredClone(p.scenario));
           }}>
-          {presetIndex < 0 && (
-            <option value="">{json === JSON.stringify(DEFAULT_SCENARIO) ? 'Default: ' : '(edited) '}{scenario.name}</option>
-          )}
-          {PRESETS.map((p, i) => <option key={p.file} value={String(i)}>{p.scenario.name}</option>)}
+          {!preset && <option value="">Custom scenario · {scenario.mode}</option>}
+          {PRESETS.map((p) => <option key={p.file} value={p.file} title={p.scenario.name}>{p.title}</option>)}
         </select>
       </label>
       <label>
         Mode
         <select data-testid="mode" value={scenario.mode}
-          onChange={(e) => onChange({ ...scenario, mode: (e.currentTarget as HTMLSelectElement).value as Mode })}>
-          {ALL_MODES.map((m) => <option key={m} value={m}>{m}: {MODE_LABELS[m]}</option>)}
+          onChange={(e) => onChange(withMode(scenario, (e.currentTarget as HTMLSelectElement).value as Mode))}>
+          {ALL_MODES.map((m) => <option key={m} value={m} title={MODE_FIGS[m]}>{MODE_LABELS[m]}</option>)}
         </select>
       </label>
       <label>
@@ -81,7 +80,7 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
           data-testid="rate"
           commit={(v) => { if (v >= 0 && v <= 100000) onChange({ ...scenario, workload: { ...scenario.workload, rate: v } }); }} />
       </label>
-      <label title="Share of blocks whose update has not reached the S-VOL at t = 0 (bits set in 514)">
+      <label title="Share of blocks whose update has not reached the S-VOL at t = 0 (bits set in the differential 514)">
         Pending at start %
         <NumberInput min={0} max={100} step={5} value={Math.round(scenario.initial.pending * 100)}
           style={{ width: '4.5rem' }} data-testid="pending"
@@ -90,7 +89,8 @@ export function Toolbar({ scenario, onChange, onHelp, shareRef, imageInUse, runt
       <button type="button" class="primary" onClick={share} data-testid="share" title="Copy the link to this scenario (L)">
         Share link
       </button>
-      <button type="button" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
+      <button type="button" onClick={onTour} data-testid="tour-open" title="A guided run through the story, in eight steps (T)">Tour</button>
+      <button type="button" onClick={onHelp} data-testid="help-open" title="Glossary, about the patent, keyboard shortcuts (?)" aria-label="Help: glossary, about, keys">?</button>
       <span role="status" class="muted" data-testid="share-status">{copied}</span>
     </div>
   );

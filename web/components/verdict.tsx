@@ -1,22 +1,29 @@
 /**
- * The verdict: did the tape receive exactly the split-instant image
- * (docs/patent.md#the-point-in-time-rule)? Shows the first bad block when not; the tape's
- * contents (files between tapemarks, their blocks, docs/architecture.md#the-tape); a
- * download of the AWSTAPE image (readable by Hercules' tapemap/hetget); and the counters at
- * the playhead.
+ * The verdict: did the tape receive exactly the split-instant image (docs/patent.md
+ * #the-point-in-time-rule)? It is the run's computed end result, so before the playhead
+ * reaches the backup's end it says so. A failure names the first bad block, what the tape
+ * holds there, and that the backup software was told the backup succeeded. Below: the
+ * figures, the tape's contents (files between tapemarks, their blocks), a download of the
+ * AWSTAPE image (readable by Hercules' tapemap/hetget) and the counters at the playhead.
  */
 import type { ResultView, TapeView } from '../ui/view-model.ts';
+import { failureText } from '../ui/verdict-text.ts';
 
 interface Props {
   result: ResultView | null;
   tape: TapeView | null;
   /** The controller's counters at the playhead. */
   counters: Record<string, number> | null;
+  /** The playhead has reached the backup's end (false: the result shown is computed ahead). */
+  played?: boolean;
+  /** The backup software's answer: the array reported success (null: no report in the log). */
+  reportedOk?: boolean | null;
+  /** 'simulated ms' or 'wall-clock ms'. */
+  unit?: string;
 }
 
-const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(3)} ms`);
-
-export function Verdict({ result, tape, counters }: Props) {
+export function Verdict({ result, tape, counters, played = true, reportedOk = null, unit = 'simulated ms' }: Props) {
+  const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(3)} ${unit}`);
   const download = () => {
     if (!tape?.image) return;
     const url = URL.createObjectURL(new Blob([tape.image as BlobPart], { type: 'application/octet-stream' }));
@@ -27,15 +34,22 @@ export function Verdict({ result, tape, counters }: Props) {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
   const state = result === null ? 'pending' : result.verified ? 'verified' : 'failed';
+  const c = result?.copies;
   return (
-    <section class="verdict" data-testid="verdict" data-state={state} aria-live="polite">
+    <section class="verdict" data-testid="verdict" data-state={state} data-played={String(played)} aria-live="polite">
+      {result && !played && (
+        <p class="verdict-ahead" data-testid="verdict-ahead">
+          Computed end result of the whole run; the playhead has not reached the backup's end yet.
+        </p>
+      )}
       <div class={`verdict-badge ${state}`} data-testid="verdict-badge">
         {result === null && 'Running…'}
         {result?.verified && <>✔ Verified: the tape holds exactly the split-instant image ({result.mode})</>}
         {result && !result.verified && (
           <>✘ Not point-in-time: the tape differs from the split-instant image
             {result.firstBadBlock !== null && <> — first bad block <b data-testid="first-bad">{result.firstBadBlock}</b></>}
-            {' '}({result.mode})</>
+            {' '}({result.mode})
+            <span class="verdict-why" data-testid="verdict-why">{failureText(result, reportedOk)}</span></>
         )}
       </div>
       {result?.faults && result.faults.length > 0 && (
@@ -46,17 +60,18 @@ export function Verdict({ result, tape, counters }: Props) {
       )}
       {result && (
         <dl class="figures">
-          <dt>split ack</dt><dd>{ms(result.splitAckMs)}</dd>
-          <dt>backup done</dt><dd>{ms(result.backupDoneMs)}</dd>
-          <dt>blocks copied</dt><dd>{result.blocksCopied ?? '—'}</dd>
-          <dt>S-VOL writes</dt><dd>{result.svolWrites ?? '—'}</dd>
+          <dt>split answered after</dt><dd>{ms(result.splitAckMs)}</dd>
+          <dt>backup done after</dt><dd>{ms(result.backupDoneMs)}</dd>
+          <dt>client write p50 / p99</dt><dd>{ms(result.writeP50)} / {ms(result.writeP99)}</dd>
+          <dt>blocks copied to the S-VOL</dt><dd>{result.blocksCopied ?? '—'}{c ? ` (priority ${c.priority}, before a write ${c.cow}, background ${c.background})` : ''}</dd>
+          <dt>S-VOL writes for the backup</dt><dd>{result.svolWrites ?? '—'}</dd>
           {Object.entries(result.extra).map(([k, v]) => [<dt key={`k${k}`}>{k}</dt>, <dd key={`v${k}`}>{String(v)}</dd>])}
         </dl>
       )}
-      <h3>Tape 303</h3>
+      <h3>Tape (303)</h3>
       {tape && tape.files.length > 0 ? (
         <table class="tape" data-testid="tape-files">
-          <thead><tr><th>file</th><th>blocks</th><th>bytes</th></tr></thead>
+          <thead><tr><th>file</th><th>tape records</th><th>bytes</th></tr></thead>
           <tbody>
             {tape.files.map((f, i) => <tr key={i}><td>{i + 1}</td><td>{f.blocks}</td><td>{f.bytes.toLocaleString('en')}</td></tr>)}
           </tbody>
@@ -74,40 +89,6 @@ export function Verdict({ result, tape, counters }: Props) {
             {Object.entries(counters).map(([k, v]) => [<dt key={`k${k}`}>{k}</dt>, <dd key={`v${k}`}>{v}</dd>])}
           </dl>
         </>
-      )}
-    </section>
-  );
-}
-
-/** Compare: the same scenario in every mode, side by side. */
-export function CompareTable({ rows, busy, onRun }: { rows: ResultView[] | null; busy: boolean; onRun: () => void }) {
-  return (
-    <section class="compare" data-testid="compare">
-      <div class="row">
-        <button type="button" onClick={onRun} disabled={busy} data-testid="run-compare" title="Compare all modes (C)">
-          {busy ? 'Running every mode…' : 'Run in every mode (C)'}
-        </button>
-      </div>
-      {rows && (
-        <table data-testid="compare-table">
-          <thead>
-            <tr><th>mode</th><th>split ack</th><th>backup done</th><th>blocks copied</th><th>S-VOL writes</th><th>verification</th></tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.mode} data-mode={r.mode} data-verified={String(r.verified)}>
-                <th scope="row">{r.mode}</th>
-                <td>{ms(r.splitAckMs)}</td>
-                <td>{ms(r.backupDoneMs)}</td>
-                <td>{r.blocksCopied ?? '—'}</td>
-                <td>{r.svolWrites ?? '—'}</td>
-                <td class={r.verified ? 'ok' : 'bad'}>
-                  {r.verified ? '✔ verified' : `✘ bad${r.firstBadBlock !== null ? ` at block ${r.firstBadBlock}` : ''}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
       )}
     </section>
   );

@@ -23,6 +23,7 @@ import type { Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { ProcessorWorkerApi } from './processor-worker.ts';
 import type { RecoveryWorkerApi } from './recovery-worker.ts';
 import type { ServersWorkerApi } from './servers-worker.ts';
+import { readArrayState, type LiveArrayState } from './live-maps.ts';
 
 export class QuotaRefusedError extends Error {
   constructor(message: string, readonly needBytes: number, readonly availableBytes: number) {
@@ -65,6 +66,8 @@ interface Running {
 
 let current: Running | null = null;
 export let lastFigures: LiveFigures | null = null;
+/** The array's state when the last live run went quiet (its maps' final picture). */
+export let lastArrayState: LiveArrayState | null = null;
 /** The last live run's tape image (read from OPFS when 503 closed it), for download. */
 export let lastTape: Uint8Array | null = null;
 
@@ -95,6 +98,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
 export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHandles?: boolean } = {}): Promise<RunResult> {
   if (current) throw new Error('a live run is already in progress');
   lastTape = null;
+  lastArrayState = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = mode ? { ...scenario, mode } : scenario;
   // Said plainly rather than run without them (docs/scenario.md#faults).
@@ -139,6 +143,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: { shareHand
     await servers.start(epoch);
     await withTimeout(servers.finished(), RUN_TIMEOUT_MS, 'the servers did not finish their script');
     await waitQuiescent(live);
+    lastArrayState = readArrayState(memory, lay);
     live.stop();
     const stats = await Promise.all(procs.map((p) => p.finished()));
     // 508 first: its volumes are flushed before 501 empties the cache journal and anyone
@@ -218,6 +223,12 @@ export async function liveEventsSoFar(): Promise<SimEvent[] | null> {
   c.drained.push(...fresh);
   if (fresh.length) c.drained.sort((a, b) => a.t - b.t);
   return c.drained.slice();
+}
+
+/** The array's state for the playground's maps (live-maps.ts), or null when no run is going. */
+export function liveArrayState(): LiveArrayState | null {
+  const c = current;
+  return c && c.started ? readArrayState(c.memory, c.lay) : null;
 }
 
 /** Stops a running live run at once (the playground's reset, or leaving the page). */

@@ -23,7 +23,9 @@ const api = {
   async init(a: ProcessorInit): Promise<{ handleMode: string }> {
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
-    const now = () => performance.timeOrigin + performance.now() - epoch;
+    // Before start() the run's clock has not begun: what init logs (508's first metadata
+    // record) is at t = 0, not at the Unix time that timeOrigin-based ms minus epoch 0 would be.
+    const now = () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch);
     host = await buildRole(a, core, live, events, now);
     return { handleMode: host.handleMode };
   },

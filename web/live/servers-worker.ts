@@ -39,7 +39,8 @@ let epoch = 0;
 const api = {
   async init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): Promise<void> {
     const core = instantiateCore(a.module, a.memory);
-    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => performance.timeOrigin + performance.now() - epoch, await readBackOf(a.scenario, a.wiring));
+    // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp.
+    run = createServersRun(core, a.lay, a.wiring, a.scenario, () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch), await readBackOf(a.scenario, a.wiring));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {

@@ -89,7 +89,7 @@ export function exchangeOf(s: Scenario, index: number, t: number, snap: Snapshot
         answer ? `${refused ? 'Refused' : 'Accepted'} at ${ms(answer.t)} (${ms(answer.t - sent!.t)} later) ${details(answer)}.` : '',
         end ? `Backup ended at ${ms(end.t)}: ${details(end)}.` : '',
         bad ? `The SCSI parser would refuse this list: ${bad}` : '',
-        s.mode === 'naive' ? 'Mode naive (the prior art\'s problem, docs/patent.md#the-problem): the same list, but the array streams the S-VOL as it is, never checking 514; the SCSI wire itself serves only the patent\'s modes.' : '',
+        s.mode === 'naive' ? 'Mode naive (the prior art without the guarantee): the same list, but the array streams the S-VOL as it is, never checking the differential (514); the SCSI wire itself serves only the patent\'s modes.' : '',
       ].filter(Boolean),
     };
   }

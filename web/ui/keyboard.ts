@@ -4,14 +4,14 @@
  */
 export type ShortcutAction =
   | 'play' | 'step' | 'back' | 'split' | 'backup' | 'resync' | 'poll' | 'create'
-  | 'compare' | 'share' | 'help' | 'home' | 'end' | 'runtime';
+  | 'compare' | 'share' | 'help' | 'home' | 'end' | 'runtime' | 'tour';
 
 export interface Shortcut { key: string; label: string; what: string; action: ShortcutAction }
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { key: ' ', label: 'Space', what: 'play / pause the sim timeline', action: 'play' },
-  { key: 'ArrowRight', label: '→', what: 'step to the next event', action: 'step' },
-  { key: 'ArrowLeft', label: '←', what: 'step back to the previous event', action: 'back' },
+  { key: 'ArrowRight', label: '→', what: 'step forward one event', action: 'step' },
+  { key: 'ArrowLeft', label: '←', what: 'step back one event', action: 'back' },
   { key: 'Home', label: 'Home', what: 'seek to the start', action: 'home' },
   { key: 'End', label: 'End', what: 'seek to the end', action: 'end' },
   { key: 'p', label: 'P', what: 'create pair at the playhead', action: 'create' },
@@ -22,7 +22,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'c', label: 'C', what: 'compare: run the scenario in every mode', action: 'compare' },
   { key: 'v', label: 'V', what: 'switch the runtime: Sim / Live', action: 'runtime' },
   { key: 'l', label: 'L', what: 'copy the share link', action: 'share' },
-  { key: '?', label: '?', what: 'show this help', action: 'help' },
+  { key: 't', label: 'T', what: 'open the guided tour', action: 'tour' },
+  { key: '?', label: '?', what: 'help: glossary, about the patent, these keys', action: 'help' },
 ];
 
 /** The action for a key event, or null (typing in a field, or a modifier held). */

@@ -12,7 +12,7 @@
 import { expose } from 'comlink';
 import { createSim, type Sim, type Snapshot } from '../../src/runtime/sim.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import { ALL_MODES, type Scenario } from '../../src/scenario/schema.ts';
+import { ALL_MODES, type Mode, type Scenario } from '../../src/scenario/schema.ts';
 import type { Core } from '../../src/core/core-api.ts';
 import type { SimEvent } from '../../src/array/events.ts';
 import { loadCoreModule } from '../../src/core/load-web.ts';
@@ -21,6 +21,7 @@ import { createRefCore } from '../../src/core/reference.ts';
 import { createSharedMemory, MAXIMUM_PAGES } from '../../src/core/memory.ts';
 import { digestOf, frameOf, resultOf, seriesOf, tapeOf } from './frame-adapter.ts';
 import { exchangeOf, type TapeFacts } from './exchange.ts';
+import { keyMoment } from './key-moments.ts';
 import { bytesSource } from '../../src/devices/awstape.ts';
 import { readCatalog } from '../../src/devices/tape-catalog.ts';
 import { TapeIndex } from '../../src/devices/tape-index.ts';
@@ -93,6 +94,12 @@ async function simAt(t: number): Promise<Sim> {
   return sim;
 }
 
+/** The result with its mode's key moment (key-moments.ts), found in the run's own log. */
+function withMoment(r: ResultView, log: readonly SimEvent[]): ResultView {
+  const k = keyMoment(r.mode as Mode, log);
+  return { ...r, keyMoment: k && { t: k.t, title: k.title } };
+}
+
 const service = {
   /** Starts every later run from these bytes (transferred), or from the seeded content (null). */
   setImage(buf: ArrayBuffer | null): number {
@@ -130,7 +137,7 @@ const service = {
     events = whole.events.slice();
     const tape = whole.tape.bytes();
     tapeFacts = factsOf(tape);
-    return { events: events.slice(), endT, series: seriesOf(samples), result: resultOf(r), tape: tapeOf(tape, r), digest: digestOf(events) };
+    return { events: events.slice(), endT, series: seriesOf(samples), result: withMoment(resultOf(r), events), tape: tapeOf(tape, r), digest: digestOf(events) };
   },
 
   /** The state at time t (ms) of the open scenario. */
@@ -146,12 +153,15 @@ const service = {
     return exchangeOf(scenario, index, t, snap, events, tapeFacts);
   },
 
-  /** The same scenario in every mode (the Compare tab), the naive demonstration last. */
+  /** The same scenario in every mode, the naive demonstration last. */
   async compare(json: unknown, buf: ArrayBuffer | null = null): Promise<ResultView[]> {
     const s = validateScenario(json);
     const initialImage = buf ? new Uint8Array(buf) : undefined;
     const rows: ResultView[] = [];
-    for (const mode of ALL_MODES) rows.push(resultOf(createSim(s, { core: await newCore(), mode, initialImage }).runToEnd()));
+    for (const mode of ALL_MODES) {
+      const sim = createSim(s, { core: await newCore(), mode, initialImage });
+      rows.push(withMoment(resultOf(sim.runToEnd()), sim.events));
+    }
     return rows;
   },
 };

@@ -1,13 +1,16 @@
 /**
- * The page's state and its timeline engine (the role of Raft Scope's state.js): the
- * scenario (read from the URL hash once at load, written back on every change, as
- * TensorFlow Playground does), the run computed by the sim worker, and the playhead that
- * plays, steps and seeks. Seeking asks the worker for the frame at time t; the worker
- * reruns deterministically (same seed, same timeline).
+ * The page's state and its timeline engine (Raft Scope's state.js role): the scenario (read
+ * from the URL hash once at load, written back on every change, as TensorFlow Playground
+ * does; other keys such as the tour's `tour=N` share the hash), the run computed by the sim
+ * worker, and the playhead that plays, steps and seeks. Seeking asks the worker for the
+ * frame at time t; the worker reruns deterministically (same seed, same timeline). A link
+ * that cannot be opened stays in the address bar, with the message, until the user resets
+ * it or changes the scenario.
  */
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/schema.ts';
+import type { Scenario } from '../../src/scenario/schema.ts';
+import { START_SCENARIO } from './presets.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { decodePermalink, encodePermalink } from '../../src/scenario/permalink.ts';
 import { stepTime } from './seek.ts';
@@ -16,8 +19,8 @@ import { useVolumeImage } from './use-volume-image.ts';
 import type { FrameView, ResultView, RunView } from './view-model.ts';
 
 export function readScenarioFromHash(hash: string): { scenario: Scenario; message: string | null } {
-  const r = decodePermalink(hash, validateScenario, DEFAULT_SCENARIO);
-  return r.ok ? { scenario: r.scenario, message: null } : { scenario: DEFAULT_SCENARIO, message: r.message };
+  const r = decodePermalink(hash, validateScenario, START_SCENARIO);
+  return r.ok ? { scenario: r.scenario, message: null } : { scenario: START_SCENARIO, message: r.message };
 }
 
 /** A speed (virtual ms per wall second) that plays the whole run in about 20 s. */
@@ -34,6 +37,12 @@ export function usePlayground() {
   const scenarioRef = useRef(scenario);
   scenarioRef.current = scenario;
   const [linkMessage, setLinkMessage] = useState<string | null>(first.message);
+  // The hash of a link that failed: kept in the address bar (nothing the user pasted is lost).
+  const [badHash, setBadHash] = useState<string | null>(first.message ? location.hash : null);
+  // Other keys of the hash (the tour's step), written after the scenario's.
+  const [hashExtra, setHashExtra] = useState('');
+  const afterRunRef = useRef<((r: RunView) => void) | null>(null);
+  const latestRun = useRef<RunView | null>(null);
   // Before the run effect below: an image that stops fitting is dropped before the next run.
   const img = useVolumeImage(bridge, scenario, setScenario);
   const imageRev = img.image?.rev ?? 0;
@@ -56,10 +65,11 @@ export function usePlayground() {
 
   // The URL is the state: write the hash on every change (replaceState: no history spam).
   useEffect(() => {
-    const h = '#' + encodePermalink(scenario);
+    if (badHash !== null) return;
+    const h = '#' + encodePermalink(scenario) + (hashExtra ? `&${hashExtra}` : '');
     written.current = h;
     if (location.hash !== h) history.replaceState(null, '', h);
-  }, [scenario]);
+  }, [scenario, badHash, hashExtra]);
 
   // A link pasted into this tab's address bar: read it like a fresh load.
   useEffect(() => {
@@ -67,6 +77,7 @@ export function usePlayground() {
       if (location.hash === written.current) return;
       const r = readScenarioFromHash(location.hash);
       setLinkMessage(r.message);
+      setBadHash(r.message ? location.hash : null);
       setScenario(r.scenario);
     };
     addEventListener('hashchange', onHash);
@@ -79,12 +90,18 @@ export function usePlayground() {
     setRunError(null);
     setCompareRows(null);
     setPlaying(false);
+    latestRun.current = null;
     bridge.api.open(scenario).then(
       (r) => {
         if (!live) return;
         setRunOf({ view: r, scenario, imageRev });
+        latestRun.current = r;
         setSpeed(autoSpeed(r.endT));
         setTime((t) => Math.min(t, r.endT));
+        // Whoever switched the scenario to seek in its run (the tour, a key moment) goes now.
+        const then = afterRunRef.current;
+        afterRunRef.current = null;
+        then?.(r);
       },
       (e: unknown) => live && setRunError(e instanceof Error ? e.message : String(e)),
     );
@@ -118,10 +135,12 @@ export function usePlayground() {
     return () => cancelAnimationFrame(raf);
   }, [playing, run, speed]);
 
+  // Through a ref: a seek right after a new run arrived (afterRun) must see that run.
   const seek = useCallback((t: number) => {
-    if (!run) return;
-    setTime(Math.max(0, Math.min(run.endT, t)));
-  }, [run]);
+    const r = latestRun.current;
+    if (!r) return;
+    setTime(Math.max(0, Math.min(r.endT, t)));
+  }, []);
 
   const togglePlay = useCallback(() => {
     if (!run) return;
@@ -141,26 +160,50 @@ export function usePlayground() {
     try {
       setScenario(validateScenario(s));
       setLinkMessage(null);
+      setBadHash(null);
     } catch (e) {
       setRunError(e instanceof Error ? e.message : String(e));
     }
   }, []);
 
+  /**
+   * Calls `then` with the run of `target` (or of the current scenario) once it is computed:
+   * switching to a preset and seeking in its run is one step for the tour and key moments.
+   */
+  const afterRun = useCallback((then: (r: RunView) => void, target?: Scenario) => {
+    setPlaying(false);
+    const switching = !!target && JSON.stringify(target) !== JSON.stringify(scenarioRef.current);
+    if (!switching && run) { then(run); return; }
+    afterRunRef.current = then;
+    if (switching) change(structuredClone(target!));
+  }, [run, change]);
+
+  const comparingRef = useRef(false);
+  // Reads the scenario through its ref: the tour calls this right after switching presets.
   const compare = useCallback(() => {
-    if (comparing) return;
+    if (comparingRef.current) return;
+    comparingRef.current = true;
     setComparing(true);
     compareBridge.current ??= new SimBridge();
-    const asked = scenario;
+    const asked = scenarioRef.current;
     const cb = compareBridge.current;
-    img.bytesForWorker().then((buf) => cb.api.compare(scenario, buf && Comlink.transfer(buf, [buf]))).then(
-      (rows) => { if (asked === scenarioRef.current) setCompareRows(rows); setComparing(false); },
-      (e: unknown) => { setRunError(e instanceof Error ? e.message : String(e)); setComparing(false); },
+    const done = () => { comparingRef.current = false; setComparing(false); };
+    img.bytesForWorker().then((buf) => cb.api.compare(asked, buf && Comlink.transfer(buf, [buf]))).then(
+      (rows) => { if (asked === scenarioRef.current) setCompareRows(rows); done(); },
+      (e: unknown) => { setRunError(e instanceof Error ? e.message : String(e)); done(); },
     );
-  }, [bridge, scenario, comparing, img.image]);
+  }, [bridge, img.image]);
+
+  /** Back to the default scenario, and its link in the address bar. */
+  const resetLink = useCallback(() => {
+    setLinkMessage(null);
+    setBadHash(null);
+    setScenario(START_SCENARIO);
+  }, []);
 
   return {
-    bridge, scenario, change, linkMessage, dismissLink: () => setLinkMessage(null),
+    bridge, scenario, change, linkMessage, badHash, dismissLink: () => setLinkMessage(null), resetLink,
     run, runError, frame, time, seek, playing, togglePlay, step, speed, setSpeed,
-    compareRows, comparing, compare, image: img,
+    compareRows, comparing, compare, image: img, afterRun, setHashExtra,
   };
 }

@@ -56,6 +56,15 @@ export interface ResultView {
   firstBadBlock: number | null;
   /** The faults' outcome, one line each (src/runtime/fault-outcome.ts); empty without faults. */
   faults?: string[];
+  /** Generations of the first bad block: on tape, and in the split-instant image (0 = last pre-split write). */
+  badGenerations: { tape: number; expected: number } | null;
+  /** The client's write latency (arrival → ack), ms. */
+  writeP50: number | null;
+  writeP99: number | null;
+  /** Blocks copied to the S-VOL by cause, and blocks E3 took from the P-VOL instead. */
+  copies: { priority: number; cow: number; background: number; stagedFromPvol: number } | null;
+  /** The mode's key moment in this run (key-moments.ts), when the log has one; sim runs only. */
+  keyMoment?: { t: number; title: string } | null;
   /** Everything else the runtime reported, shown as a table. */
   extra: Record<string, string | number | boolean>;
 }

@@ -29,7 +29,7 @@ export interface ServersRun {
   /** Builds the RunResult once the array is quiescent and the tape image is known. */
   finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[]): RunResult;
   /** What the servers know so far (for progress and for the reload test). */
-  progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string };
+  progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string; latencyMax: number | null };
   /** Acknowledged writes so far, in issue order. */
   acked(): { id: number; lba: number; blocks: number }[];
   /** The merged event log of the last finish(). */
@@ -70,6 +70,9 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
   };
 
   let merged: SimEvent[] = [];
+  // progress(): the writes acknowledged since its last call start at or after `latFrom`
+  // (every earlier write was acknowledged then) and were seen after `latT`.
+  let latFrom = 0, latT = -Infinity;
   return {
     events,
     eventLog: () => merged,
@@ -106,12 +109,25 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
     },
     progress() {
       const h = remote.lastBackup;
+      const t = now();
+      // The slowest write the client saw acknowledged since the last call (the page's latency chart).
+      let max = -1, firstOpen = -1, acked = latFrom;
+      for (let i = latFrom; i < client.writes.length; i++) {
+        const w = client.writes[i];
+        if (w.ack < 0) { if (firstOpen < 0) firstOpen = i; continue; }
+        acked++;
+        const seen = w.seen ?? w.ack;
+        if (seen > latT) max = Math.max(max, seen - w.arrival);
+      }
+      latFrom = firstOpen < 0 ? client.writes.length : firstOpen;
+      latT = t;
       return {
-        t: now(),
+        t,
         writes: client.writes.length,
-        acked: client.writes.filter((w) => w.ack >= 0).length,
+        acked,
         splitAcked: servers.splits.some((x) => x.ackAt >= 0),
         backup: h ? h.state : 'none',
+        latencyMax: max < 0 ? null : max,
       };
     },
   };
