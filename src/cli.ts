@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Core } from './core/core-api.ts';
 import { createSharedMemory } from './core/memory.ts';
 import { createSim, type RunResult } from './runtime/sim.ts';
+import { faultOutcome } from './runtime/fault-outcome.ts';
 import { ALL_MODES, DEFAULT_SCENARIO, DEMO_MODES, type Mode, type Scenario } from './scenario/schema.ts';
 import { ScenarioError, validateScenario, withOverrides, type Overrides } from './scenario/validate.ts';
 
@@ -120,7 +121,7 @@ async function run(args: string[]): Promise<number> {
   const modes: Mode[] = a.compare ? [...ALL_MODES] : [s.mode];
   const results: RunResult[] = [];
   for (const mode of modes) {
-    const sim = createSim(s, { core, mode });
+    const sim = createSim(s, { core, mode, invariants: true });
     const r = sim.runToEnd();
     results.push(r);
     if (a.tapeOut) writeFileSync(a.tapeOut, sim.tape.bytes());
@@ -130,6 +131,8 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(`${s.name} — ${s.geometry.blocks} blocks × ${s.geometry.blockBytes} B, seed ${s.seed}, core ${core.kind}\n`);
     process.stdout.write(`${table(results)}\n`);
     for (const r of results) {
+      for (const line of faultOutcome(r)) process.stdout.write(`${r.mode}: ${line}\n`);
+      if (r.invariants && !r.invariants.ok) process.stdout.write(`${r.mode}: invariants violated: ${r.invariants.violations.join('; ')}\n`);
       for (const p of r.points ?? []) {
         process.stdout.write(`${r.mode}: restore point ${p.point} (${p.level}, tape file ${p.file}, ${p.blocks} blocks): ${p.verified ? 'verified from the tape' : `NOT verified: ${p.reason}`}\n`);
       }
@@ -143,7 +146,7 @@ async function run(args: string[]): Promise<number> {
   }
   // In a comparison the demonstration's failure is its point, not an error of the run.
   const judged = a.compare ? results.filter((r) => !DEMO_MODES.includes(r.mode)) : results;
-  return judged.every((r) => r.verified) ? 0 : 1;
+  return judged.every((r) => r.verified && r.invariants?.ok !== false) ? 0 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {

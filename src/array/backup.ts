@@ -4,6 +4,7 @@
  * EXTENDED COPY / RECEIVE COPY RESULTS) reads progress and the outcome at any time.
  */
 import { B, BackupState, type Mem507 } from './memory-507.ts';
+import { backupFailureDetail, type FailureDetail } from './device-errors.ts';
 
 /**
  * How 503 makes the streamed data equal the split-instant image (docs/patent.md#the-flows):
@@ -109,11 +110,11 @@ export function methodOf(mode: Mode, e4Via: E4Via): Method {
 export type BackupStatus = 'queued' | 'refused' | 'accepted' | 'holding' | 'running' | 'done' | 'failed';
 
 /**
- * Why a backup failed, as a code its issuer can act on (the SCSI adapter answers COPY
- * ABORTED 0A/0D/01 only for 'device', docs/scsi.md#sense-codes): a volume or the backup disk
- * failed; the pair left the split state under it; its issuer aborted it; anything else.
+ * Why a backup failed, as a code its issuer can act on (docs/scsi.md#sense-codes): a
+ * volume, the tape or the backup disk failed; the pair left the split state under it (a
+ * suspension); the storage ran out of room (quota); its issuer aborted it; anything else.
  */
-export type BackupFailure = 'none' | 'device' | 'pair-state' | 'aborted' | 'other';
+export type BackupFailure = 'none' | 'device' | 'pair-state' | 'quota' | 'aborted' | 'other';
 
 export class BackupHandle {
   status: BackupStatus = 'queued';
@@ -123,6 +124,8 @@ export class BackupHandle {
   failure: BackupFailure = 'none';
   /** Index of the failing segment, or -1. */
   failedSegment = -1;
+  /** The I/O that failed it (device, operation, block), when a device did. */
+  detail: FailureDetail | null = null;
   acceptedAt = -1;
   doneAt = -1;
   private final = { blocks: 0, segments: 0, total: 0 };
@@ -161,6 +164,7 @@ export class BackupHandle {
   finish(ok: boolean, t: number, reason = '', failure: BackupFailure = ok ? 'none' : 'other'): void {
     this.final = { blocks: this.m.b(B.BLOCKS_DONE), segments: this.m.b(B.SEGS_DONE), total: this.m.b(B.TOTAL_BLOCKS) };
     this.failedSegment = ok ? -1 : this.m.b(B.FAILED_SEG);
+    this.detail = ok ? null : backupFailureDetail(this.m);
     this.status = ok ? 'done' : 'failed';
     this.reason = reason;
     this.failure = ok ? 'none' : failure;

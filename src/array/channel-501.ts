@@ -171,14 +171,16 @@ export class Channel501 implements Processor {
         break;
       }
       case 'resync':
-        // After a suspension nothing is trusted: every block is copied and the chain ends.
+        // After a suspension (PSUE) nothing is trusted: every block is copied and the chain ends.
         if (m.w(W.P_STATE) === PS.SUSPENDED) { c.diff.setAll(); m.setW(W.BASE_SEQ, 0); }
         else c.diff.resync(m.w(W.BASE_SEQ) === m.w(W.SPLIT_SEQ));
+        m.setW(W.SUSPEND_CAUSE, 0);
         set(c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX, c.diff.pending() > 0 ? PS.DUPLEX_PENDING : PS.DUPLEX);
         break;
       case 'delete':
         c.diff.clearAll();
         m.setW(W.BASE_SEQ, 0);
+        m.setW(W.SUSPEND_CAUSE, 0);
         set(PS.SIMPLEX, PS.SIMPLEX);
         break;
     }

@@ -9,6 +9,7 @@ import { B, BackupState, JobKind, MAX_SEGMENTS, W, type Mem507 } from './memory-
 import { BackupHandle, METHOD_CODES, METHODS, isRestore, type BackupParams, type JobParams, type RestoreParams } from './backup.ts';
 import { PS, refusal } from './pair-state.ts';
 import { FAILURE_KINDS, FAILURE_REASONS } from './channel-503.ts';
+import { backupFailureDetail, pairSuspendReason } from './device-errors.ts';
 import type { Ctx, Processor, Work } from './context.ts';
 
 export class Channel502 implements Processor {
@@ -63,7 +64,7 @@ export class Channel502 implements Processor {
       if (why) return why;
     }
     if (p.combinedSplit) return refusal('split', p516, false);
-    if (p516 === PS.SUSPENDED) return 'pair suspended: the S-VOL holds no consistent image';
+    if (p516 === PS.SUSPENDED) return `pair suspended (${pairSuspendReason(this.c)}): the S-VOL holds no consistent image; resync it first`;
     if (p516 !== PS.SPLIT) return 'the pair is not split: split it first, or use a combined split';
     if (c.diff.restoredCount() > 0) return 'a restore wrote the S-VOL since the split: it no longer holds the split image (resync and split again)';
     return null;
@@ -195,6 +196,16 @@ export class Channel502 implements Processor {
     this.m.setB(B.REPORTED, 1);
     this.c.log('502', isRestore(h.params) ? 'restore.report' : 'backup.report', '102', { ok, blocks: this.m.b(B.BLOCKS_DONE) });
     const code = this.m.b(B.FAILURE);
-    h.finish(ok, this.c.now(), ok ? '' : FAILURE_REASONS[code] ?? 'failed', ok ? 'none' : FAILURE_KINDS[code] ?? 'other');
+    h.finish(ok, this.c.now(), ok ? '' : this.failureReason(code), ok ? 'none' : FAILURE_KINDS[code] ?? 'other');
+  }
+
+  /** E.g. "device error: tape write at block 12", "the pair was suspended (S-VOL write error at LBA 3)". */
+  private failureReason(code: number): string {
+    const why = FAILURE_REASONS[code] || 'failed';
+    const d = backupFailureDetail(this.m);
+    if (d?.quota) return `${why} at ${d.device} ${d.device === 'tape' ? 'block' : 'LBA'} ${d.lba}: it cannot grow; the volumes are intact (free some space and back up again)`;
+    if (d && FAILURE_KINDS[code] !== 'pair-state') return `${why}: ${d.device} ${d.op} at ${d.device === 'tape' ? 'block' : 'LBA'} ${d.lba}`;
+    const pair = pairSuspendReason(this.c);
+    return pair ? `${why} (${pair})` : why;
   }
 }

@@ -16,6 +16,8 @@
  */
 import { B, BackupState, BufState, JobKind, NBUF, SB, W, type Mem507 } from './memory-507.ts';
 import { METHOD_CODES, type BackupFailure } from './backup.ts';
+import { DeviceError } from '../devices/block-device.ts';
+import { backupIoFailed, backupOutOfRoom, noteBackupFailure, pairSuspendReason } from './device-errors.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { assignGroup, chain, incrementalUnits, segWord, sendable, settled, streamable, takeUnit } from './staging-515.ts';
@@ -24,9 +26,10 @@ import { Restore503 } from './restore-503.ts';
 
 /** Why a job failed, by the code 503 leaves in 511 (word B.FAILURE). */
 export const FAILURE_REASONS = ['', 'device error', 'the pair left the split state',
-  'no such restore point on the tape', 'the tape does not hold what the restore names', 'aborted by its issuer'];
+  'no such restore point on the tape', 'the tape does not hold what the restore names', 'aborted by its issuer',
+  'the pair was suspended', 'storage quota exhausted'];
 /** The same codes as BackupHandle.failure kinds, index for index. */
-export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'other', 'other', 'aborted'];
+export const FAILURE_KINDS: readonly BackupFailure[] = ['other', 'device', 'pair-state', 'other', 'other', 'aborted', 'pair-state', 'quota'];
 
 /** B.CHECK_RANGE values: per unit, or whole range in its copy phase, then its stream phase. */
 const UNIT = 0, RANGE_COPY = 1, RANGE_STREAM = 2;
@@ -65,20 +68,26 @@ export class Channel503 implements Processor {
     if (st === BackupState.ACCEPTED) return { cost: cmd, run: () => this.start() };
     if (st === BackupState.HOLDING) {
       const p = m.w(W.P_STATE);
-      if (p !== PS.SPLIT) return { cost: cmd, run: () => this.fail(0, 'the pair left the split state') };
+      if (p !== PS.SPLIT) return { cost: cmd, run: () => this.fail(0, p === PS.SUSPENDED ? 'the pair was suspended' : 'the pair left the split state') };
       if (c.diff.pending() !== 0) return null;
       return { cost: cmd, run: () => (this.restoring() ? this.restorer.start() : this.release()) };
     }
     if (this.restoring()) return this.restorer.next();
     if (st !== BackupState.RUNNING) return null;
-    if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), 'device error') };
+    if (m.b(B.FAILED_SEG) >= 0) return { cost: cmd, run: () => this.fail(m.b(B.FAILED_SEG), this.deviceFailure()) };
+    // The pair can only leave the split state under a backup by a suspension (a resync or
+    // delete is refused meanwhile): its S-VOL is no image of the split instant any more,
+    // so nothing more of it may reach the destination (docs/patent.md#the-point-in-time-rule).
+    // (A unit of this backup whose I/O failed, which suspends the pair too, fails it below
+    // once the units before it are on the tape; those never make it a complete image.)
+    if (m.w(W.P_STATE) !== PS.SPLIT && !backupIoFailed(m)) return { cost: cmd, run: () => this.fail(m.b(B.SEGS_DONE), 'the pair was suspended') };
     // Units leave in order twice: handed to their destination at B.SENT_SEQ, then counted
     // done at B.STREAM_SEQ once written. Bookkeeping and preparing come before streaming,
     // so that a runtime holding the step lock does all of them in one hold and streams the
     // READY units after letting it go (nextOwn).
     // A failed unit fails the backup once every unit before it has gone to its destination.
     const done = settled(m);
-    if (done) return { cost: cmd, run: () => (done.failed ? this.fail(m.sb(done.k, SB.SEG), 'device error') : this.progress(done.k)) };
+    if (done) return { cost: cmd, run: () => (done.failed ? this.fail(m.sb(done.k, SB.SEG), this.deviceFailure()) : this.progress(done.k)) };
     const send = sendable(m);
     if (send >= 0 && segWord(m, m.sb(send, SB.SEG), 2) !== 0) return { cost: cmd, run: () => this.requestWrite(send) };
     const copied = chain(m, BufState.COPIED);
@@ -103,6 +112,7 @@ export class Channel503 implements Processor {
     const { c, m } = this;
     if (this.restoring()) return null;
     if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.FAILED_SEG) >= 0) return null;
+    if (m.w(W.P_STATE) !== PS.SPLIT && !backupIoFailed(m)) return null;
     const run = streamable(m);
     if (run.length === 0) return null;
     let blocks = 0;
@@ -141,6 +151,7 @@ export class Channel503 implements Processor {
       total = inc.blocks;
     }
     m.setB(B.TOTAL_BLOCKS, total);
+    this.overwritePartialFile();
     if (this.catalogued()) {
       this.runs = [];
       m.setB(B.TAPE_FILE, this.tape303.beginFile());
@@ -238,18 +249,50 @@ export class Channel503 implements Processor {
   private stream(run: number[]): void {
     const { c, m } = this;
     const catalogued = this.catalogued();
-    for (const k of run) {
-      const n = m.sb(k, SB.N), lba = m.sb(k, SB.LBA);
-      c.tape.writeBlock(m.blocksAt(m.stagingPtr(k), n));
-      c.log('503', 'tape.write', '303', { lba, n });
-      if (!catalogued) continue;
-      const last = this.runs[this.runs.length - 1];
-      if (last && last[0] + last[1] === lba) last[1] += n;
-      else this.runs.push([lba, n]);
+    let sent = 0;
+    try {
+      for (const k of run) {
+        const n = m.sb(k, SB.N), lba = m.sb(k, SB.LBA);
+        c.tape.writeBlock(m.blocksAt(m.stagingPtr(k), n));
+        c.log('503', 'tape.write', '303', { lba, n });
+        sent++;
+        if (!catalogued) continue;
+        const last = this.runs[this.runs.length - 1];
+        if (last && last[0] + last[1] === lba) last[1] += n;
+        else this.runs.push([lba, n]);
+      }
+      c.tape.commit();
+    } catch (e) {
+      if (!(e instanceof DeviceError)) throw e;
+      // The units before the failing one are on the tape; that one fails the backup (in
+      // order, at B.SENT_SEQ: next()), which leaves its tape file without a tapemark.
+      noteBackupFailure(c, e);
+      m.setSb(run[sent], SB.STATE, BufState.FAILED);
+      c.log('503', 'tape.error', '303', { lba: m.sb(run[sent], SB.LBA), message: e.message });
     }
-    c.tape.commit();
-    for (const k of run) m.setSb(k, SB.STATE, BufState.WRITTEN);
-    m.setB(B.SENT_SEQ, m.b(B.SENT_SEQ) + run.length);
+    for (let i = 0; i < sent; i++) m.setSb(run[i], SB.STATE, BufState.WRITTEN);
+    m.setB(B.SENT_SEQ, m.b(B.SENT_SEQ) + sent);
+  }
+
+  /** The failing I/O's reason: the storage ran out of room (a quota error), or a device failed. */
+  private deviceFailure(): string {
+    return backupOutOfRoom(this.m) ? 'storage quota exhausted' : 'device error';
+  }
+
+  /**
+   * A tape file that an earlier backup left without its tapemark (it failed, or a reload
+   * cut it off) is overwritten by this one, as a backup application repositions a tape
+   * after a failed file: readers never see its blocks joined to this file's.
+   */
+  private overwritePartialFile(): void {
+    const { c, m } = this;
+    let tape = false;
+    for (let s = 0; s < m.b(B.NSEG); s++) if (segWord(m, s, 2) === 0 && segWord(m, s, 1) > 0) tape = true;
+    const partial = c.tape.partialBlocks;
+    // A tape that cannot reposition keeps it (a catalogued backup then closes it: tape-303.ts).
+    if (!tape || partial === 0 || !c.tape.canDiscard) return;
+    c.tape.discardPartial();
+    c.log('503', 'tape.partial.overwritten', '303', { blocks: partial });
   }
 
   private progress(k: number): void {
@@ -275,9 +318,19 @@ export class Channel503 implements Processor {
   private finishIfDone(): void {
     const { c, m } = this;
     if (m.b(B.STATE) !== BackupState.RUNNING || m.b(B.STREAM_SEQ) < m.b(B.UNITS)) return;
+    // Done only while the S-VOL is still the frozen image (a step that suspended the pair
+    // may have run since this backup's last check).
+    if (m.w(W.P_STATE) !== PS.SPLIT) { this.fail(m.b(B.SEGS_DONE), 'the pair was suspended'); return; }
     let tape = false;
     for (let s = 0; s < m.b(B.NSEG); s++) if (segWord(m, s, 2) === 0) tape = true;
-    if (tape) c.tape.writeTapemark();
+    if (tape) {
+      try { c.tape.writeTapemark(); } catch (e) {
+        if (!(e instanceof DeviceError)) throw e;
+        noteBackupFailure(c, e);
+        this.fail(Math.max(0, m.b(B.NSEG) - 1), this.deviceFailure());
+        return;
+      }
+    }
     if (this.catalogued()) this.catalogue();
     m.setB(B.STATE, BackupState.DONE);
     this.loud = true; // 502 reports it, 508 resumes its background copy
@@ -309,6 +362,7 @@ export class Channel503 implements Processor {
     this.m.setB(B.FAILURE, FAILURE_REASONS.indexOf(why));
     this.m.setB(B.FAILED_SEG, seg);
     this.m.setB(B.STATE, BackupState.FAILED);
-    this.c.log('503', 'backup.failed', '502', { segment: seg, reason: why });
+    const pair = why === 'the pair was suspended' ? pairSuspendReason(this.c) : '';
+    this.c.log('503', 'backup.failed', '502', { segment: seg, reason: pair ? `${why} (${pair})` : why });
   }
 }

@@ -18,6 +18,7 @@ import { Channel501 } from './channel-501.ts';
 import { Channel502 } from './channel-502.ts';
 import { Channel503 } from './channel-503.ts';
 import type { Ctx, Processor } from './context.ts';
+import { pairSuspendReason } from './device-errors.ts';
 import { Differential } from './differential-514.ts';
 import { Disk508 } from './disk-508.ts';
 import { B, RING_CAP, W, createMem507 } from './memory-507.ts';
@@ -48,6 +49,8 @@ export interface PairStatus {
   post: number;
   pendingAtSplit: number;
   splits: number;
+  /** Why the pair is suspended (PSUE), e.g. "S-VOL write error at LBA 18"; absent otherwise. */
+  reason?: string;
 }
 
 export interface Counters {
@@ -66,6 +69,7 @@ export function readPairStatus({ m, diff }: Pick<Ctx, 'm' | 'diff'>): PairStatus
     p516: PAIR_STATES[m.w(W.P_STATE)], s517: PAIR_STATES[m.w(W.S_STATE)],
     pending: diff.pending(), post: diff.postCount(),
     pendingAtSplit: m.w(W.PENDING_AT_SPLIT), splits: m.w(W.SPLIT_SEQ),
+    ...(m.w(W.P_STATE) === PS.SUSPENDED ? { reason: pairSuspendReason({ m }) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * worker can run them too when it serves its own requests (Ctx.serve508). Why the newest data
  * of a pending block is its split-instant version: disk-508.ts, the point-in-time rule.
  */
+import { DeviceError } from '../devices/block-device.ts';
 import type { Ctx } from './context.ts';
 
 /** What one I/O call costs, in bytes moved (coalesce). */
@@ -38,10 +39,9 @@ export function copyToSvol(c: Ctx, lba: number, n: number, dry: boolean): { cost
     }
     const last = runs[runs.length - 1];
     cost += readCurrent(c, s, last - s, at, dry);
-    if (coalesce(runs.length / 2, (last - s) * bb)) {
+    if (coalesce(runs.length / 2, (last - s) * bb) && (dry || readSvol(c, s, last - s, atS))) {
       cost += c.cost.diskRead((last - s) * bb, 1) + c.cost.cache((last - s) * bb) + c.cost.diskWrite((last - s) * bb, 1);
       if (!dry) {
-        c.svol.read(s, last - s, c.m.blocksAt(atS, last - s));
         c.core.stagingMerge(d.diff, s, last - s, bb, at, atS, atS);
         c.svol.write(s, last - s, c.m.blocksAt(atS, last - s));
       }
@@ -60,6 +60,22 @@ export function copyToSvol(c: Ctx, lba: number, n: number, dry: boolean): { cost
     s = last < end ? d.nextPending(last, end) : -1;
   }
   return { cost, copied };
+}
+
+/**
+ * Reads the S-VOL side of a span to merge under; false when the read fails: the span is
+ * then written run by run, which needs no S-VOL read (a block the S-VOL cannot read, a
+ * media error, is rewritten by the copy instead of failing it, as a drive reassigns it).
+ */
+function readSvol(c: Ctx, lba: number, n: number, into: number): boolean {
+  try {
+    c.svol.read(lba, n, c.m.blocksAt(into, n));
+    return true;
+  } catch (e) {
+    if (!(e instanceof DeviceError)) throw e;
+    c.log('508', 'svol.read.error', undefined, { lba, n, message: e.message });
+    return false;
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import { B, BackupState, BufState, COPY_CHUNK, JobKind, SB, W, type Mem507 } fro
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
 import { METHOD_CODES } from './backup.ts';
 import { copyToSvol, readCurrent } from './copy-508.ts';
+import { noteBackupFailure, suspendPair } from './device-errors.ts';
 import { unitsOf } from './staging-515.ts';
 
 export class Disk508 implements Processor {
@@ -125,6 +126,13 @@ export class Disk508 implements Processor {
    */
   private request([type, a, n, seg]: [number, number, number, number], dry: boolean): number {
     const { c, m } = this;
+    // A request of a backup that has ended (it failed while this one waited in reqRing) is
+    // dropped: its buffers are no one's now, and a resync since may have made its blocks
+    // pending again, which a stage must never read.
+    if (m.b(B.STATE) !== BackupState.RUNNING) {
+      if (!dry) c.log('508', 'request.dropped', '503', { type });
+      return 0;
+    }
     const bb = m.L.blockBytes;
     const g = type === Req.PRIO_RANGE ? { ks: [], lba: a, n } : type === Req.WRITE_DEST ? unitsOf(m, 1 << a) : unitsOf(m, a);
     const { ks, lba } = g, len = g.n;
@@ -134,7 +142,11 @@ export class Disk508 implements Processor {
       // still reach the destination and the failure names the unit (and segment) holding it.
       if (ks.length > 1) { for (const k of ks) this.request([type, 1 << k, 0, seg], false); return 0; }
       for (const k of ks) m.setSb(k, SB.STATE, BufState.FAILED);
+      noteBackupFailure(c, e);
       c.log('508', 'backup.io.error', '503', { lba, message: e.message });
+      // A volume that cannot be read or written cannot keep the pair either: it is
+      // suspended too (a resync then copies everything, rewriting the bad block).
+      if (e.device === c.svol.name || e.device === c.pvol.name) suspendPair(c, e);
       return 0;
     };
     switch (type) {
@@ -207,7 +219,7 @@ export class Disk508 implements Processor {
     // where a read per pending run cost an I/O each.
     let cost = c.cost.diskRead(n * bb, 1);
     try {
-      if (!dry) c.svol.read(lba, n, m.blocksAt(sPtr, n));
+      if (!dry) this.readSvolSide(lba, n, sPtr);
       const first = d.nextPending(lba, end);
       if (first >= 0) {
         let last = first;
@@ -232,6 +244,23 @@ export class Disk508 implements Processor {
     return cost;
   }
 
+  /**
+   * The S-VOL side of a merge in one read; if that fails, only its blocks not pending in
+   * 514 (the merge takes the pending ones from the P-VOL side), run by run: a bad block
+   * whose data the merge does not need fails nothing. Throws when a needed one fails.
+   */
+  private readSvolSide(lba: number, n: number, into: number): void {
+    const { c, m } = this;
+    try { c.svol.read(lba, n, m.blocksAt(into, n)); return; } catch (e) { if (!(e instanceof DeviceError)) throw e; }
+    const d = c.diff, end = lba + n, bb = m.L.blockBytes;
+    for (let s = d.nextClean(lba, end); s >= 0; ) {
+      let e = d.nextPending(s, end);
+      if (e < 0) e = end;
+      c.svol.read(s, e - s, m.blocksAt(into + (s - lba) * bb, e - s));
+      s = e < end ? d.nextClean(e, end) : -1;
+    }
+  }
+
   private destageWork(): Work {
     const { c } = this;
     const run = c.cache.nextDirtyRun(COPY_CHUNK)!;
@@ -246,7 +275,14 @@ export class Disk508 implements Processor {
     if (!run) return;
     const [lba, n] = run, bb = m.L.blockBytes;
     for (let i = 0; i < n; i++) c.core.copy(m.L.scratch508 + i * bb, m.slotPtr(c.cache.slotOf(lba + i)), bb);
-    c.pvol.write(lba, n, m.blocksAt(m.L.scratch508, n));
+    try {
+      c.pvol.write(lba, n, m.blocksAt(m.L.scratch508, n));
+    } catch (e) {
+      // The slots stay dirty (the acknowledged data is still in cache, and a later destage
+      // tries again); the pair cannot promise a consistent copy any more: PSUE.
+      suspendPair(c, e);
+      return;
+    }
     c.cache.markClean(lba, n);
     m.addW(W.DESTAGED, n);
     m.setW(W.CACHE_WAIT, 0);
@@ -255,11 +291,8 @@ export class Disk508 implements Processor {
   /** Runs a copy; a device error suspends the pair (PSUE) instead of crashing. Returns -1 then. */
   private guard(f: () => number): number {
     try { return f(); } catch (e) {
-      if (!(e instanceof DeviceError)) throw e;
+      suspendPair(this.c, e);
       this.lastCopied = 0;
-      this.m.setW(W.P_STATE, PS.SUSPENDED);
-      this.m.setW(W.S_STATE, PS.SUSPENDED);
-      this.c.log('508', 'pair.suspended', undefined, { message: e.message });
       return -1;
     }
   }

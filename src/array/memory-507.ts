@@ -54,8 +54,10 @@ export const W = {
   RESTORED: 27, // bits set in the restored-while-split bitmap (S-VOL blocks a restore wrote)
   SPLIT_AT: 28, // words 28–29: the last split's instant (501's ack, ms), a float64
   BASE_POINT: 30, // the catalog point of the chain's last backup (its incrementals' base)
+  SUSPEND_CAUSE: 32, // why 508 suspended the pair (PSUE): index into SUSPEND_CAUSES (pair-state.ts)
+  SUSPEND_LBA: 33, // the block whose I/O failed
 } as const;
-const CONTROL_WORDS = 32;
+const CONTROL_WORDS = 40;
 
 /** 511: backup parameter info and the backup's progress (Int32 indices within 511). */
 export const B = {
@@ -82,7 +84,9 @@ export const B = {
   POINT: 20, // a restore's catalog point, -1 for explicit extents; a catalogued backup's, once written
   TAPE_FILE: 21, // the tape file a backup's data went to (1-based), 0 if none
   ABORT: 22, // 1: its issuer aborted it (SCSI ABORT TASK); 503 ends it at its next step
-  SEG0: 24, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba;
+  FAIL_IO: 23, // the I/O that failed the backup: device (FAIL_DEVICES, device-errors.ts) × 4 + 0 read, 1 write, 2 no room
+  FAIL_LBA: 24, // its block (on the tape: the tape block number)
+  SEG0: 28, // then 4 words per segment: lba, blocks, dest kind (0 tape, 1 disk), dest lba;
   //           a restore's extents: tape file, first record, blocks, destination lba
 } as const;
 export const MAX_SEGMENTS = 256;

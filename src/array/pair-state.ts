@@ -42,3 +42,22 @@ export function refusal(op: PairOp, p: number, backupActive: boolean): string | 
 export function isSplitSide(p: number): boolean {
   return p === PS.SPLIT || p === PS.SUSPENDED;
 }
+
+/**
+ * Why 508 suspended the pair (PSUE, docs/patent.md#pair-states), word W.SUSPEND_CAUSE: a
+ * copy could not read the P-VOL side or write the S-VOL, or a destage could not write the
+ * P-VOL. A suspended pair keeps taking client writes (in the post-split bitmap) and its
+ * S-VOL is no image of any instant; only a resync, which copies everything, recovers it.
+ */
+export const SUSPEND_CAUSES = ['', 'P-VOL read error', 'P-VOL write error', 'S-VOL read error', 'S-VOL write error'] as const;
+
+/** The cause code of an I/O that failed on a volume. */
+export function suspendCause(volume: 'pvol' | 'svol', op: string): number {
+  return SUSPEND_CAUSES.indexOf(`${volume === 'pvol' ? 'P' : 'S'}-VOL ${op === 'write' ? 'write' : 'read'} error`);
+}
+
+/** The reason a suspended pair shows, e.g. "S-VOL write error at LBA 18"; '' when none. */
+export function suspendReason(cause: number, lba: number): string {
+  const c = SUSPEND_CAUSES[cause];
+  return c ? `${c} at LBA ${lba}` : '';
+}

@@ -70,6 +70,12 @@ export interface AwsTapeWriterOptions {
    * with FIXED = 1). A sink that writes at once needs none.
    */
   commit?: () => void;
+  /**
+   * Called by discardPartial(): the medium is positioned back to `bytes`, the end of the
+   * last tapemark, so the next block overwrites the unfinished file (a drive writing at a
+   * position erases what follows it). A sink without it cannot discard.
+   */
+  reposition?: (bytes: number) => void;
 }
 
 export class AwsTapeWriter implements TapeSource {
@@ -79,6 +85,9 @@ export class AwsTapeWriter implements TapeSource {
   private readonly starts: number[] = [];
   private readonly flush: AwsTapeWriterOptions['flush'];
   private readonly onCommit: AwsTapeWriterOptions['commit'];
+  private readonly reposition: AwsTapeWriterOptions['reposition'];
+  /** Where the last tapemark left the image: what discardPartial() goes back to. */
+  private mark = { chunks: 0, bytes: 0, blocks: 0, data: 0 };
   private readonly header = new Uint8Array(AWS_HEADER_BYTES);
   /** Without a sink: the image as its segments, joined once by bytes() (no regrowth). */
   private readonly chunks: Uint8Array[] = [];
@@ -92,6 +101,7 @@ export class AwsTapeWriter implements TapeSource {
     this.sink = opts?.sink;
     this.flush = opts?.flush;
     this.onCommit = opts?.commit;
+    this.reposition = opts?.reposition;
     this.reader = opts?.read;
   }
 
@@ -124,6 +134,38 @@ export class AwsTapeWriter implements TapeSource {
   get dataBytes(): number { return this._dataBytes; }
   /** Tapemarks written. */
   get tapemarksWritten(): number { return this._tapemarks; }
+  /**
+   * Blocks after the last tapemark: a file still being written, or one a failure left
+   * without its closing tapemark (a partial backup, which `splitstream tape` lists so).
+   */
+  get partialBlocks(): number { return this._blocksWritten - this.mark.blocks; }
+
+  /**
+   * Drops the blocks after the last tapemark, as a backup application repositions a tape
+   * after a failed file and writes the next one over it: a new backup then starts right
+   * after the last complete file, and the reader never sees the failed one's blocks joined
+   * to the next file's.
+   */
+  /** Whether discardPartial() can reposition this tape (no sink, or one that repositions). */
+  get canDiscard(): boolean { return !this.sink || !!this.reposition; }
+
+  /** Times discardPartial() repositioned the tape (a TapeIndex then walks it again). */
+  discards = 0;
+
+  discardPartial(): void {
+    if (this.partialBlocks === 0) return;
+    this.discards++;
+    if (this.sink) {
+      if (!this.reposition) throw new Error('AwsTapeWriter: this sink cannot reposition the tape');
+      this.reposition(this.mark.bytes);
+    }
+    this.chunks.length = this.mark.chunks;
+    this.starts.length = this.mark.chunks;
+    this._bytesWritten = this.mark.bytes;
+    this._blocksWritten = this.mark.blocks;
+    this._dataBytes = this.mark.data;
+    this.prevLength = 0;
+  }
 
   /** Appends one tape block; throws RangeError on an empty block (see the file comment). */
   writeBlock(data: Uint8Array): void {
@@ -148,6 +190,7 @@ export class AwsTapeWriter implements TapeSource {
   writeTapemark(): void {
     this.segment(FLAG1_TAPEMARK, new Uint8Array(0));
     this._tapemarks++;
+    this.mark = { chunks: this.chunks.length, bytes: this._bytesWritten, blocks: this._blocksWritten, data: this._dataBytes };
     this.flush?.();
   }
 
@@ -191,6 +234,8 @@ export interface TapeSource {
   readonly bytesWritten: number;
   /** Fills `into` with the image's bytes from `at` on. */
   readAt(at: number, into: Uint8Array): void;
+  /** Times the tape was repositioned back over a partial file (AwsTapeWriter.discardPartial). */
+  readonly discards?: number;
 }
 
 /** Where a walk stopped: the next header's offset and the length the previous one stated. */

@@ -41,6 +41,19 @@ export class DeviceError extends Error {
 }
 
 /**
+ * The storage behind a device has no room left (the browser's quota for the site, a full
+ * disk): a write that needed more space failed and nothing was written. A tape reports
+ * it as the end of its medium; the array reports it as a backup that ran out of room,
+ * with the volumes intact (their space is laid out before a run).
+ */
+export class QuotaError extends DeviceError {
+  constructor(device: string, op: DeviceOp, lba: number, reason = 'storage quota exhausted') {
+    super(device, op, lba, reason);
+    this.name = 'QuotaError';
+  }
+}
+
+/**
  * Validates one read/write request against the device geometry and the caller's buffer;
  * throws DeviceError so every implementation rejects the same requests the same way.
  * A zero-block transfer at lba == blocks is allowed (an empty range at the end).

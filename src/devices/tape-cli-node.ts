@@ -23,6 +23,11 @@ export interface TapeFileSummary {
   sha256: string;
   /** False for the last file when no tapemark follows it. */
   terminated: boolean;
+  /**
+   * The file has no closing tapemark: a backup that failed or was cut off left it (503
+   * writes the tapemark only once the whole range is on the tape). Never a complete image.
+   */
+  partial: boolean;
   /** What the tape's catalog says the file is (absent: a plain backup, or not catalogued). */
   role?: { kind: 'catalog'; current: boolean } | { kind: 'full' | 'incremental'; point: number; split: number; splitAt: number; lba: number; blocks: number; dataBlocks: number; runs: number };
 }
@@ -52,7 +57,7 @@ export function summariseTape(image: string, bytes: Uint8Array): TapeSummary {
   let hash = createHash('sha256');
   let tapemarks = 0;
   const close = (terminated: boolean) => {
-    files.push({ ...cur, sha256: hash.digest('hex'), terminated });
+    files.push({ ...cur, sha256: hash.digest('hex'), terminated, partial: !terminated });
     cur = newFile(files.length + 1);
     hash = createHash('sha256');
   };
@@ -141,7 +146,7 @@ function formatSummary(s: TapeSummary): string[] {
   for (const f of s.files) {
     const sizes = f.blockSizes.map(([size, n]) => (n > 1 ? `${n}x${size}` : `${size}`)).join(' ');
     lines.push(`file ${f.file}: ${f.blocks} block(s), ${f.bytes} bytes` +
-      `${f.terminated ? '' : ' (no tapemark)'}${f.segmentedBlocks ? `, ${f.segmentedBlocks} segmented` : ''}` +
+      `${f.partial ? ' partial (no closing tapemark: its backup did not finish)' : ''}${f.segmentedBlocks ? `, ${f.segmentedBlocks} segmented` : ''}` +
       `, sha256 ${f.sha256}`);
     if (f.role) lines.push(`  ${describeRole(f.role)}`);
     if (sizes) lines.push(`  block sizes: ${sizes}`);
@@ -150,7 +155,7 @@ function formatSummary(s: TapeSummary): string[] {
   return lines;
 }
 
-function newFile(file: number): Omit<TapeFileSummary, 'sha256' | 'terminated'> {
+function newFile(file: number): Omit<TapeFileSummary, 'sha256' | 'terminated' | 'partial'> {
   return { file, blocks: 0, bytes: 0, blockSizes: [], segmentedBlocks: 0 };
 }
 

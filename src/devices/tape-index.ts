@@ -21,11 +21,19 @@ export class TapeIndex {
   /** Files in tape order (file k is number k + 1 as `hetget` and the catalog count them). */
   readonly files: IndexedFile[] = [];
   private readonly st: WalkState = { pos: 0, prev: 0 };
+  /** The source's discards when last walked. */
+  private discards = 0;
 
   constructor(private readonly src: TapeSource) {}
 
   /** Walks what was written since the last call; throws AwsTapeError on a malformed image. */
   refresh(): this {
+    // The tape was repositioned back over a partial file (AwsTapeWriter.discardPartial):
+    // what the index holds past that point is gone, so it is walked again from the start.
+    if ((this.src.discards ?? 0) !== this.discards || this.src.bytesWritten < this.st.pos) {
+      this.discards = this.src.discards ?? 0;
+      this.files.length = 0; this.st.pos = 0; this.st.prev = 0;
+    }
     if (this.st.pos >= this.src.bytesWritten) return this;
     let open = this.files[this.files.length - 1];
     if (!open || open.terminated) { open = { blocks: [], terminated: false }; this.files.push(open); }

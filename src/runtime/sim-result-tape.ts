@@ -34,6 +34,8 @@ export interface TapeVerdicts {
   restores: RestoreResult[];
   incrementalBlocks: number[];
   points: PointResult[];
+  /** Per backup of the script: whether it verified (undefined: it did not complete). */
+  backupVerified: (boolean | undefined)[];
 }
 
 const failed = (reason: string): Verdict => ({ verified: false, reason, blocksCompared: 0, pitSha256: '', tapeDataSha256: '' });
@@ -52,34 +54,41 @@ export function checkTape(i: ResultInput): TapeVerdicts {
     blockBytes: s.geometry.blockBytes, writes: i.client.writes, initial: i.image,
   };
   let verdict: Verdict | null = null;
-  const judge = (v: Verdict) => { if (verdict === null || (verdict.verified && !v.verified)) verdict = v; };
+  const backupVerified: (boolean | undefined)[] = [];
+  const judge = (v: Verdict, k = -1) => {
+    if (k >= 0) backupVerified[k] = v.verified;
+    if (verdict === null || (verdict.verified && !v.verified)) verdict = v;
+  };
+  // With faults (docs/scenario.md#faults) a backup that a fault ended, or refused because
+  // the pair was suspended, is an outcome listed in the result's `backups`, not a verdict.
+  const outcomesOnly = !!s.faults?.length;
   const points: Point[] = [];
   const incrementalBlocks: number[] = [];
   let file = 0, j = 0;
-  for (const b of servers?.backups ?? []) {
+  for (const [k, b] of (servers?.backups ?? []).entries()) {
     const sp = servers!.splits[b.split];
     const p = b.handle.params as BackupParams;
     const pre = !sp ? 'backup without a split before it' : !sp.ok ? `split refused: ${sp.reason}`
       : b.handle.status !== 'done' ? `backup ${b.handle.status}: ${b.handle.reason}` : null;
-    if (pre) { judge(failed(pre)); continue; }
+    if (pre) { if (!outcomesOnly) judge(failed(pre)); continue; }
     const ranges = p.segments.map((x) => ({ lba: x.lba, blocks: x.blocks }));
     if (!p.level) {
-      judge(verifyBackup({ ...base, splitAckAt: sp!.ackAt, ranges, tapeFile: files[file] ?? [] }));
+      judge(verifyBackup({ ...base, splitAckAt: sp!.ackAt, ranges, tapeFile: files[file] ?? [] }), k);
       if (p.segments.some((x) => x.dest.kind === 'tape')) file++;
       continue;
     }
     const entry = catalog.entries[j++];
     const pt: Point = { b, sp: sp!, p, entry };
-    if (!entry) { judge(failed(`the tape's catalog lacks catalogued backup ${points.length}`)); points.push(pt); continue; }
+    if (!entry) { judge(failed(`the tape's catalog lacks catalogued backup ${points.length}`), k); points.push(pt); continue; }
     const tapeFile = files[entry.file - 1] ?? [];
     file = entry.file + 1; // past its catalog file
     if (p.level === 'incremental') {
       const prev = points[points.length - 1];
       incrementalBlocks.push(b.handle.blocksDone);
       judge(!prev ? failed('an incremental without a catalogued backup before it')
-        : verifyIncremental({ ...base, splitAckAt: sp!.ackAt, baseSplitAckAt: prev.sp.ackAt, range: ranges[0], runs: entry.runs, tapeFile }));
+        : verifyIncremental({ ...base, splitAckAt: sp!.ackAt, baseSplitAckAt: prev.sp.ackAt, range: ranges[0], runs: entry.runs, tapeFile }), k);
     } else {
-      judge(verifyBackup({ ...base, splitAckAt: sp!.ackAt, ranges, tapeFile }));
+      judge(verifyBackup({ ...base, splitAckAt: sp!.ackAt, ranges, tapeFile }), k);
     }
     points.push(pt);
   }
@@ -104,7 +113,7 @@ export function checkTape(i: ResultInput): TapeVerdicts {
     judge(v);
     return { point: r.point, to: r.to, verified: v.verified, blocks: h.blocksDone, ...(v.reason ? { reason: v.reason } : {}) };
   });
-  return { verdict, restores, incrementalBlocks, points: pointResults };
+  return { verdict, restores, incrementalBlocks, points: pointResults, backupVerified };
 }
 
 /** Point k rebuilt from the tape: the servers' last full at or before k, then each incremental to k. */

@@ -17,7 +17,20 @@ import { checkTape, type PointResult, type RestoreResult } from './sim-result-ta
 export type TapeImage = Pick<AwsTapeWriter, 'bytes' | 'bytesWritten' | 'blocksWritten'>;
 import type { Mode, Scenario } from '../scenario/schema.ts';
 import type { SimEvent } from '../array/events.ts';
+import type { BackupFailure, BackupStatus } from '../array/backup.ts';
 import type { Client101, Servers } from './sim-servers.ts';
+import type { FaultHit, SimFaults } from './sim-faults.ts';
+
+/** How one backup of the script ended (`verified` only for one that completed). */
+export interface BackupOutcome {
+  status: BackupStatus;
+  failure: BackupFailure;
+  reason?: string;
+  /** The segment it failed at (COPY ABORTED's segment), or -1. */
+  failedSegment: number;
+  blocksDone: number;
+  verified?: boolean;
+}
 
 export interface RunResult {
   scenario: string;
@@ -58,6 +71,14 @@ export interface RunResult {
   writeLatencyMs: { p50: number; p99: number; max: number };
   events: number;
   endMs: number;
+  /** Every backup of the script, in order: how it ended. */
+  backups: BackupOutcome[];
+  /** The pair at the end; `reason` says why it is suspended (PSUE). */
+  pair: { p516: string; s517: string; reason?: string };
+  /** The scenario's faults: when each hit and which I/O it failed (absent without faults). */
+  faults?: FaultHit[];
+  /** The sim's invariants at the end of the run (sim-invariants.ts); absent in the live runtime. */
+  invariants?: { ok: boolean; violations: string[] };
   at: { splitCmd: number; splitAck: number; splitComplete: number; backupRequested: number; backupCmd: number; backupAccepted: number; backupDone: number };
 }
 
@@ -66,6 +87,7 @@ export interface ResultInput {
   client: Client101; servers: Servers | null; end: number;
   /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
   image?: Uint8Array;
+  faults?: SimFaults | null;
 }
 
 const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);
@@ -91,6 +113,14 @@ export function buildResult(i: ResultInput): RunResult {
   const t = checkTape(i);
   const verdict = t.verdict;
   let reason: string | undefined = !split || !bk ? 'the script has no split and backup' : undefined;
+  // With faults in the scenario a backup that a fault ended is an outcome, reported in
+  // `backups`, not a verdict on the tape: only completed backups must verify (checkTape).
+  const backups: BackupOutcome[] = (i.servers?.backups ?? []).map(({ handle: hd }, k) => ({
+    status: hd.status, failure: hd.failure, ...(hd.reason ? { reason: hd.reason } : {}), failedSegment: hd.failedSegment,
+    blocksDone: hd.blocksDone, ...(hd.status === 'done' ? { verified: t.backupVerified[k] ?? false } : {}),
+  }));
+  const ps = ctl.status();
+  if (!verdict && i.s.faults?.length && backups.length) reason ??= `no backup completed: ${backups.map((b) => b.reason ?? b.status).join('; ')}`;
   reason ??= verdict?.reason;
   const chain = t.points.length > 0 || t.restores.length > 0
     ? { points: t.points, incrementalBlocks: t.incrementalBlocks, restores: t.restores } : {};
@@ -120,6 +150,9 @@ export function buildResult(i: ResultInput): RunResult {
     writeLatencyMs: { p50: r3(pct(lat, 0.5)), p99: r3(pct(lat, 0.99)), max: r3(lat[lat.length - 1] ?? 0) },
     events: i.events.length,
     endMs: r3(i.end),
+    backups,
+    pair: { p516: ps.p516, s517: ps.s517, ...(ps.reason ? { reason: ps.reason } : {}) },
+    ...(i.faults ? { faults: i.faults.hits.map((h) => ({ ...h })) } : {}),
     at: {
       splitCmd: r3(split?.cmdAt ?? -1), splitAck: r3(split?.ackAt ?? -1), splitComplete: r3(splitCompleteAt),
       backupRequested: r3(bk?.requestedAt ?? -1), backupCmd: r3(bk?.cmdAt ?? -1),

@@ -10,6 +10,7 @@ import { Controller, type Counters, type PairStatus } from '../array/controller.
 import type { BackupStatus } from '../array/backup.ts';
 import { AwsTapeWriter } from '../devices/awstape.ts';
 import type { BlockDevice } from '../devices/block-device.ts';
+import { FaultyBlockDevice, FaultyTapeWriter, anyOf, type Injector } from '../devices/faults.ts';
 import { MemoryBlockDevice } from '../devices/memory-device.ts';
 import { initialPending } from '../scenario/initial.ts';
 import { fillBlock } from '../core/prng.ts';
@@ -20,6 +21,8 @@ import type { Actor, SimEvent } from '../array/events.ts';
 import { Scheduler } from './sim-scheduler.ts';
 import { Client101, Servers, type ClientRecord } from './sim-servers.ts';
 import { buildResult, type RunResult } from './sim-result.ts';
+import { SimFaults } from './sim-faults.ts';
+import { checkInvariants } from './sim-invariants.ts';
 
 export type { RunResult } from './sim-result.ts';
 
@@ -54,6 +57,17 @@ export interface SimOptions {
   tape?: AwsTapeWriter;
   /** Keep the event log (default true); a long-running server drops it so memory stays flat. */
   keepEvents?: boolean;
+  /**
+   * Decides before every I/O of the volumes and the tape whether it fails (the systematic
+   * fault test's failNth), besides the scenario's own faults.
+   */
+  inject?: Injector;
+  /**
+   * Check the sim's invariants at the end (sim-invariants.ts; RunResult.invariants): the
+   * CLI, the soak and the fault tests do; by default only a scenario with faults, so that a
+   * run without them has the same fields as the live runtime's.
+   */
+  invariants?: boolean;
 }
 
 export interface Snapshot {
@@ -77,6 +91,8 @@ export interface Sim<V extends BlockDevice = MemoryBlockDevice> {
   readonly pvol: V;
   readonly svol: V;
   readonly tape: AwsTapeWriter;
+  /** The scenario's faults and what became of them (null without faults). */
+  readonly faults: SimFaults | null;
   /** The backup disk (§0048), when the options or the script's restores asked for one. */
   readonly backupDisk?: BlockDevice;
   /** The client's writes so far, with their acknowledgement times (the oracle's input). */
@@ -108,20 +124,25 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice
   const now = () => sched?.now ?? 0;
   const pvol = opts.volumes?.pvol ?? new MemoryBlockDevice({ name: 'pvol-601', blocks, blockBytes });
   const svol = opts.volumes?.svol ?? new MemoryBlockDevice({ name: 'svol-602', blocks, blockBytes });
-  const tape = opts.tape ?? new AwsTapeWriter();
+  const keep = opts.keepEvents ?? true;
+  const log = keep ? (e: SimEvent) => events.push(e) : () => {};
+  const faults = s.faults?.length ? new SimFaults(s.faults, now, (actor, ev, to, detail) => log({ t: now(), actor, ev, ...(to ? { to } : {}), ...(detail ? { detail } : {}) })) : null;
+  const injectors = [...(faults ? [faults.inject] : []), ...(opts.inject ? [opts.inject] : [])];
+  const inject = injectors.length ? anyOf(...injectors) : null;
+  const tape = opts.tape ?? (inject ? new FaultyTapeWriter(inject) : new AwsTapeWriter());
+  if (faults) faults.tapeBytes = () => tape.bytesWritten;
   const cost = createCostModel(s.costs);
   // A script that restores to the backup disk gets one of the volumes' size (§0048).
   const backupDisk = opts.backupDisk ?? (!opts.external && s.script.some((c) => c.op === 'restore' && c.to === 'disk')
     ? new MemoryBlockDevice({ name: 'backup-disk', blocks, blockBytes }) : undefined);
-  const keep = opts.keepEvents ?? true;
   const ctl = new Controller({
-    core: opts.core, blocks, blockBytes, cacheSlots, cost, pvol, svol, tape, backupDisk, now,
-    log: keep ? (e) => events.push(e) : () => {},
+    core: opts.core, blocks, blockBytes, cacheSlots, cost, tape, backupDisk, now, log,
+    pvol: inject ? new FaultyBlockDevice(pvol, inject) : pvol,
+    svol: inject ? new FaultyBlockDevice(svol, inject) : svol,
   });
   if (opts.serveInline) ctl.ctx.serve508 = (type, a, n, seg) => ctl.p508.serve(type, a, n, seg);
   seedVolumes(s, ctl, pvol, svol, image);
   const client = new Client101(new WorkloadGen(opts.external ? { ...s.workload, rate: 0 } : s.workload, blocks, s.seed), ctl, s.seed, blockBytes, now);
-  const log = ctl.ctx.log;
   // The backup server's verify pass after a restore reads the destination back (a host read).
   const readBack = (to: 'disk' | 'svol', lba: number, n: number) => {
     const d = to === 'disk' ? backupDisk! : svol;
@@ -129,8 +150,9 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice
     d.read(lba, n, out);
     return out;
   };
-  const servers = opts.external ? null : new Servers(s, ctl, client, now, log, readBack);
-  sched = new Scheduler([...(servers ? [servers] : []), client, ...ctl.processors]);
+  const servers = opts.external ? null : new Servers(s, ctl, client, now, ctl.ctx.log, readBack);
+  const processors = faults ? ctl.processors.map((p) => faults.gate(p)) : ctl.processors;
+  sched = new Scheduler([...(servers ? [servers] : []), client, ...processors, ...(faults ? [faults] : [])]);
   const sc = sched;
   const maxSteps = opts.maxSteps ?? 50_000_000;
 
@@ -141,7 +163,7 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice
 
   const sim: Sim<BlockDevice> = {
     get now() { return sc.now; },
-    events, scenario: s, controller: ctl, pvol, svol, tape, backupDisk, writes: client.writes,
+    events, scenario: s, controller: ctl, pvol, svol, tape, faults, backupDisk, writes: client.writes,
     step,
     nextTime: () => sc.nextTime(),
     runUntil(t: number) {
@@ -150,7 +172,11 @@ export function createSim(scenario: Scenario, opts: SimOptions): Sim<BlockDevice
     },
     runToEnd() {
       while (step());
-      return buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image });
+      const r = buildResult({ s, core: opts.core, ctl, tape, events, client, servers, end: sc.now, image, faults });
+      // The invariants read the volumes' own bytes: memory ones (not the iSCSI front end's files).
+      if (!servers || !(opts.invariants ?? !!s.faults?.length)) return r;
+      if (!(pvol instanceof MemoryBlockDevice) || !(svol instanceof MemoryBlockDevice)) return r;
+      return { ...r, invariants: checkInvariants({ s, core: opts.core, ctl, pvol, svol, tape, client, servers, image, backups: r.backups }) };
     },
     snapshot() {
       return snapshotOf(ctl, sc, tape, client, blocks);

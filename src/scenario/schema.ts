@@ -116,6 +116,31 @@ export interface RestoreCmd {
 
 export type ScriptCmd = { at: number; op: PairOp } | BackupCmd | RestoreCmd;
 
+/** Fault kinds (docs/scenario.md#faults). */
+export const FAULT_KINDS = ['tape-write', 'media-read', 'svol-write', 'quota', 'worker'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+/** The processors a `worker` fault can stop (in the live runtime, each is a worker). */
+export const FAULT_PROCESSORS = ['501', '502', '503', '508'] as const;
+
+/**
+ * A fault, armed at virtual time `at` (ms):
+ * - tape-write: the first tape block written from then on whose number on the tape is at
+ *   least `block` fails (a write error; once);
+ * - media-read: reading `lba` of the P-VOL or the S-VOL fails from then on, until the block
+ *   is written again (the drive reassigns it, as disks do);
+ * - svol-write: the next write to the S-VOL (covering `lba`, if given) fails (once);
+ * - quota: the storage has no room left: the tape cannot grow past the size it has then (a
+ *   file a failed backup left may be written over; the volumes are laid out before the run
+ *   and never grow);
+ * - worker: processor `processor` stops for `downMs`, then is restarted.
+ */
+export type Fault =
+  | { at: number; kind: 'tape-write'; block: number }
+  | { at: number; kind: 'media-read'; volume: 'pvol' | 'svol'; lba: number }
+  | { at: number; kind: 'svol-write'; lba?: number }
+  | { at: number; kind: 'quota' }
+  | { at: number; kind: 'worker'; processor: (typeof FAULT_PROCESSORS)[number]; downMs: number };
+
 export interface Scenario {
   version: 1;
   name: string;
@@ -130,6 +155,8 @@ export interface Scenario {
   costs: Costs;
   /** Commands in virtual time; the servers issue each no earlier than the previous one's answer. */
   script: ScriptCmd[];
+  /** Faults injected at their times (absent: none). */
+  faults?: Fault[];
 }
 
 /** Caps (validation refuses anything past them, so a sim always fits in memory). */
@@ -156,6 +183,9 @@ export const LIMITS = {
   /** The default unit when a backup names none: 32 KiB records, a common tape block. */
   defaultTransferBytes: 32768,
   maxScript: 64,
+  maxFaults: 16,
+  /** Longest a `worker` fault keeps a processor stopped. */
+  maxDownMs: 60_000,
   maxAtMs: 3_600_000,
 } as const;
 

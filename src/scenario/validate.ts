@@ -5,8 +5,8 @@
  * `workload.rate: must be ≤ 100000`.
  */
 import {
-  ALL_MODES, DEFAULT_SCENARIO, DURABILITIES, E4_VIA, LEVELS, LIMITS, PATTERNS, RESTORE_TARGETS,
-  type BackupCmd, type Costs, type Scenario, type ScriptCmd,
+  ALL_MODES, DEFAULT_SCENARIO, DURABILITIES, E4_VIA, FAULT_KINDS, FAULT_PROCESSORS, LEVELS, LIMITS, PATTERNS, RESTORE_TARGETS,
+  type BackupCmd, type Costs, type Fault, type Scenario, type ScriptCmd,
 } from './schema.ts';
 
 export class ScenarioError extends Error {
@@ -60,7 +60,7 @@ export interface ValidateOptions {
 export function validateScenario(json: unknown, opts: ValidateOptions = {}): Scenario {
   const d = DEFAULT_SCENARIO;
   if (!isObj(json)) throw new ScenarioError('scenario', 'must be a JSON object');
-  const top = obj(json, '', ['version', 'name', 'seed', 'mode', 'e4Via', 'durability', 'geometry', 'initial', 'workload', 'costs', 'script']);
+  const top = obj(json, '', ['version', 'name', 'seed', 'mode', 'e4Via', 'durability', 'geometry', 'initial', 'workload', 'costs', 'script', 'faults']);
   if (top.version !== 1) throw new ScenarioError('version', 'must be 1');
   const name = top.name === undefined ? d.name : top.name;
   if (typeof name !== 'string' || name.length > 200) throw new ScenarioError('name', 'must be a string of at most 200 characters');
@@ -95,6 +95,10 @@ export function validateScenario(json: unknown, opts: ValidateOptions = {}): Sce
   if (!Array.isArray(scriptIn)) throw new ScenarioError('script', 'must be an array');
   if (scriptIn.length > LIMITS.maxScript) throw new ScenarioError('script', `must have ≤ ${LIMITS.maxScript} commands`);
   const script = scriptIn.map((cmd, k) => validateCmd(cmd, `script[${k}]`, blocks, blockBytes));
+  if (top.faults !== undefined && !Array.isArray(top.faults)) throw new ScenarioError('faults', 'must be an array');
+  const faultsIn = (top.faults ?? []) as unknown[];
+  if (faultsIn.length > LIMITS.maxFaults) throw new ScenarioError('faults', `must have ≤ ${LIMITS.maxFaults} faults`);
+  const faults = faultsIn.map((f, k) => validateFault(f, `faults[${k}]`, blocks));
 
   return {
     version: 1,
@@ -119,7 +123,40 @@ export function validateScenario(json: unknown, opts: ValidateOptions = {}): Sce
     },
     costs,
     script,
+    ...(faults.length ? { faults } : {}),
   };
+}
+
+const FAULT_FIELDS: Record<Fault['kind'], string[]> = {
+  'tape-write': ['block'], 'media-read': ['volume', 'lba'], 'svol-write': ['lba'], quota: [], worker: ['processor', 'downMs'],
+};
+
+function validateFault(v: unknown, field: string, blocks: number): Fault {
+  if (!isObj(v)) throw new ScenarioError(field, 'must be an object');
+  if (v.kind === undefined) throw new ScenarioError(`${field}.kind`, 'is required');
+  const kind = pick(v.kind, `${field}.kind`, 'quota', FAULT_KINDS);
+  obj(v, field, ['at', 'kind', ...FAULT_FIELDS[kind]]);
+  const at = num(v.at, `${field}.at`, 0, 0, LIMITS.maxAtMs);
+  const lba = (dflt?: number) => (v.lba === undefined && dflt === undefined ? undefined : num(v.lba, `${field}.lba`, dflt ?? 0, 0, blocks - 1, true));
+  switch (kind) {
+    case 'tape-write': return { at, kind, block: num(v.block, `${field}.block`, 0, 0, 0x7fffffff, true) };
+    case 'media-read': {
+      if (v.lba === undefined) throw new ScenarioError(`${field}.lba`, 'is required');
+      return { at, kind, volume: pick(v.volume, `${field}.volume`, 'svol', ['pvol', 'svol'] as const), lba: lba()! };
+    }
+    case 'svol-write': {
+      const l = lba();
+      return l === undefined ? { at, kind } : { at, kind, lba: l };
+    }
+    case 'quota': return { at, kind };
+    case 'worker': {
+      if (v.processor === undefined) throw new ScenarioError(`${field}.processor`, 'is required');
+      return {
+        at, kind, processor: pick(v.processor, `${field}.processor`, '508', FAULT_PROCESSORS),
+        downMs: num(v.downMs, `${field}.downMs`, 5, 0, LIMITS.maxDownMs),
+      };
+    }
+  }
 }
 
 function validateCmd(v: unknown, field: string, blocks: number, blockBytes: number): ScriptCmd {
@@ -171,6 +208,7 @@ export function withOverrides(s: Scenario, o: Overrides): Scenario {
     // Keep the cache a similar share of the volume and ranges inside it.
     json.geometry.cacheSlots = Math.max(16, Math.min(json.geometry.cacheSlots, o.blocks));
     for (const c of json.script) if (c.op === 'backup' && c.lba + c.blocks > o.blocks) { c.lba = 0; c.blocks = 0; }
+    for (const f of json.faults ?? []) if ('lba' in f && f.lba !== undefined && f.lba >= o.blocks) f.lba %= o.blocks;
   }
   return validateScenario(json);
 }

@@ -22,6 +22,7 @@ import type { TapeDrive, TapePosition } from './tape-drive.ts';
 import { HERCULES_MAX_BLOCK } from '../devices/awstape.ts';
 import type { CopyControl, CopyEngine, CopyHooks, CopyJob, ResolvedSegment } from './copy-engine.ts';
 import { SENSE, type SenseCode, type SenseData } from './sense.ts';
+import { deviceSenseOf } from './copy-failure.ts';
 import type { SplitMode } from './xcopy-types.ts';
 
 const METHOD_OF: Record<Exclude<SplitMode, 'pair'>, Method> = { priority: 'priority', wait: 'wait', staging: 'staging' };
@@ -31,7 +32,8 @@ export const WRITE_PROTECTED: SenseCode = { key: 0x7, asc: 0x27, ascq: 0x00 };
 
 /** COPY ABORTED sense for a backup that 503 ended early (docs/scsi.md#sense-codes). */
 export function senseOfFailure(f: BackupFailure): SenseCode {
-  if (f === 'device') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
+  // A device failed, or the tape ran out of room: its own sense follows (copy-failure.ts).
+  if (f === 'device' || f === 'quota') return SENSE.THIRD_PARTY_DEVICE_FAILURE; // 0A/0D/01
   // The S-VOL stopped being a frozen image under the copy (a pair command changed it), or
   // the copy was aborted (ABORT TASK): commands cleared by the device server.
   if (f === 'pair-state' || f === 'aborted') return SENSE.COMMANDS_CLEARED_BY_DEVICE_SERVER; // 0A/2F/02
@@ -158,7 +160,10 @@ export class ArrayEngine implements CopyEngine {
       else if (p.combinedSplit) hooks.splitDone();
     }, (h) => {
       if (h.status === 'done') hooks.finish();
-      else hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: senseOfFailure(h.failure) });
+      else {
+        const device = deviceSenseOf(h);
+        hooks.finish({ segment: Math.max(0, h.failedSegment) + offset, sense: senseOfFailure(h.failure), ...(device ? { device } : {}) });
+      }
     });
     hooks.progressFrom(() => ({
       segments: h.segmentsDone + (offset && h.status !== 'queued' && h.status !== 'refused' ? 1 : 0),

@@ -32,6 +32,14 @@ export interface CopyFailure {
   /** Index of the failing segment (COPY ABORTED bytes 10–11, docs/scsi.md#sense-codes). */
   readonly segment: number;
   readonly sense: SenseCode;
+  /** The copy source or destination whose I/O failed, with the sense it answered. */
+  readonly device?: DeviceSense;
+}
+
+/** A copy target device's own failure, carried inside COPY ABORTED (copy-failure.ts). */
+export interface DeviceSense {
+  readonly role: 'source' | 'destination';
+  readonly sense: SenseData;
 }
 
 export interface CopyHooks {

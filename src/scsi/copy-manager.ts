@@ -22,7 +22,8 @@ import { STATUS_BYTE, type ScsiResult } from './lu.ts';
 import {
   type CopyState, encodeCopyStatus, encodeFailedSegment, encodeOperatingParameters,
 } from './receive-copy-results.ts';
-import { SENSE, ScsiError, encodeSense, fail } from './sense.ts';
+import { SENSE, ScsiError, fail } from './sense.ts';
+import { copyAbortedSense } from './copy-failure.ts';
 import type { ListIdUsage } from './xcopy-types.ts';
 
 interface CopyRecord {
@@ -95,7 +96,7 @@ export class CopyManager {
         rec.source = undefined;
         this.running--;
         if (failure) {
-          const sense = encodeSense({ ...failure.sense, commandSpecific: failure.segment & 0xffff });
+          const sense = copyAbortedSense(failure);
           rec.state = 'completed with errors';
           rec.failureSense = sense;
           reply({ status: 'CHECK CONDITION', sense });

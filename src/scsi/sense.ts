@@ -55,6 +55,8 @@ export const SENSE = {
   INTERNAL_TARGET_FAILURE: code(0x4, 0x44, 0x00),
   UNRECOVERED_READ_ERROR: code(0x3, 0x11, 0x00),
   WRITE_ERROR: code(0x3, 0x0c, 0x00),
+  /** A tape with no room left: VOLUME OVERFLOW, END-OF-PARTITION/MEDIUM DETECTED (SSC-3). */
+  END_OF_MEDIUM: code(0xd, 0x00, 0x02),
   /** More concurrent copies than OPERATING PARAMETERS allow (SPC-4 6.4.1). */
   INSUFFICIENT_RESOURCES: code(0x5, 0x55, 0x03),
   /** Vendor pair operation refused by the pair state machine (state conflict). */
@@ -79,6 +81,8 @@ export interface SenseData extends SenseCode {
   readonly information?: number;
   /** COMMAND-SPECIFIC INFORMATION (bytes 8–11). */
   readonly commandSpecific?: number;
+  /** Additional sense bytes from byte 18 on (COPY ABORTED: a copy target's status and sense). */
+  readonly additional?: Uint8Array;
   /** Byte 2's stream bits (SSC-3 4.2.19): a filemark was read, the end of the medium, a block of another length. */
   readonly filemark?: boolean;
   readonly eom?: boolean;
@@ -110,11 +114,13 @@ function hex2(n: number): string {
 export const SENSE_LENGTH = 18;
 
 export function encodeSense(s: SenseData): Uint8Array {
-  const b = new Uint8Array(SENSE_LENGTH);
+  const extra = s.additional?.length ?? 0;
+  const b = new Uint8Array(SENSE_LENGTH + extra);
   b[0] = s.information !== undefined ? 0xf0 : 0x70;
   b[2] = (s.key & 0x0f) | (s.filemark ? 0x80 : 0) | (s.eom ? 0x40 : 0) | (s.ili ? 0x20 : 0);
   if (s.information !== undefined) put32(b, 3, s.information >>> 0);
-  b[7] = SENSE_LENGTH - 8;
+  b[7] = SENSE_LENGTH - 8 + extra;
+  if (s.additional) b.set(s.additional, SENSE_LENGTH);
   if (s.commandSpecific !== undefined) put32(b, 8, s.commandSpecific >>> 0);
   b[12] = s.asc & 0xff;
   b[13] = s.ascq & 0xff;
@@ -140,6 +146,8 @@ export function decodeSense(b: Uint8Array): SenseData | null {
   if (b[2]! & 0x40) out.eom = true;
   if (b[2]! & 0x20) out.ili = true;
   if (cs !== 0) out.commandSpecific = cs;
+  const end = Math.min(b.length, 8 + b[7]!);
+  if (end > SENSE_LENGTH) out.additional = b.slice(SENSE_LENGTH, end);
   if (sks) {
     const f: { cdb: boolean; byte: number; bit?: number } = {
       cdb: (b[15]! & 0x40) !== 0, byte: get16(b, 16),

@@ -28,7 +28,7 @@ export function answerOf(r: ScsiResult): WireAnswer {
   const out: WireAnswer = { status: r.status };
   if (r.sense) {
     const s = decodeSense(r.sense);
-    if (s) out.sense = { ...s };
+    if (s) out.sense = { ...s, ...(s.additional ? { additional: toHex(s.additional) } : {}) };
     out.senseData = toHex(r.sense);
   }
   if (r.dataIn && r.dataIn.length > 0) out.data = toHex(r.dataIn);

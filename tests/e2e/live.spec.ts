@@ -187,13 +187,18 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   expect(report.interrupted.map((o) => o.kind)).toContain('backup');
   expect(report.notes.join(' ')).toMatch(/backup .* was interrupted by a reload; it can be run again/);
   expect(report.pairs).toHaveLength(1);
-  expect(report.pairs[0].state516).toBe('split');
-  // The record was written while I/O ran: its differential counts as all dirty.
+  // The record was written while I/O ran: its differential counts as all dirty. A pair
+  // still split-pending (E2 holding its backup) comes back suspended: the replay may have
+  // overwritten the split-instant data of its pending blocks on the P-VOL.
   expect(report.bitmapsTrusted).toBe(false);
   expect(report.pairs[0].pending).toBe(131072);
+  const state = report.pairs[0].state516;
+  expect(['split', 'suspended']).toContain(state);
+  if (state === 'suspended') expect(report.notes.join(' ')).toMatch(/was split-pending, but its differential was not saved/);
+  else expect(report.pairs[0].state517).toBe('split');
   // The page itself shows the recovered pair and the interrupted backup.
   const banner = page.getByTestId('live-recovery');
-  await expect(banner).toContainText('P-VOL state (516) split');
+  await expect(banner).toContainText(`P-VOL state (516) ${state}`);
   await expect(banner).toContainText('not trusted: counted as all dirty');
   await expect(banner).toContainText('was interrupted by a reload');
   await expect(banner.getByRole('button', { name: /Run it again/ })).toBeVisible();

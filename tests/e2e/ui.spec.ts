@@ -29,6 +29,8 @@ test('each preset runs to its verdict through the UI: verified, and the naive on
     await expect(page.getByTestId('mini-verdict'), o.label).toContainText(naive ? 'point-in-time check failed' : 'point-in-time verified');
     await page.getByTestId('tab-verdict').click();
     await expect(page.getByTestId('verdict'), o.label).toHaveAttribute('data-state', naive ? 'failed' : 'verified');
+    // A fault preset recovers to a verified backup, and the verdict tells what the fault did.
+    if (o.label.startsWith('Fault')) await expect(page.getByTestId('fault-outcome'), o.label).toContainText('pair at the end: split / split');
     // At the end the split is complete on both sides and the differential has drained.
     await expect(page.getByTestId('state-517')).toHaveText('split');
     await expect(page.getByTestId('heat-514')).toHaveAttribute('data-set', '0');

@@ -50,11 +50,11 @@ describe('splitstream tape', () => {
       image, imageBytes, tapemarks: 2, blocks: 5, dataBytes: 1124 + 70000 + 9,
       files: [
         { file: 1, blocks: 3, bytes: 1124, blockSizes: [[512, 2], [100, 1]], segmentedBlocks: 0,
-          sha256: sha(a, b, c), terminated: true },
+          sha256: sha(a, b, c), terminated: true, partial: false },
         { file: 2, blocks: 1, bytes: 70000, blockSizes: [[70000, 1]], segmentedBlocks: 1,
-          sha256: sha(big), terminated: true },
+          sha256: sha(big), terminated: true, partial: false },
         { file: 3, blocks: 1, bytes: 9, blockSizes: [[9, 1]], segmentedBlocks: 0,
-          sha256: sha(d), terminated: false },
+          sha256: sha(d), terminated: false, partial: true },
       ],
     });
   });
@@ -66,7 +66,7 @@ describe('splitstream tape', () => {
     expect(r.out).toContain(`file 1: 3 block(s), 1124 bytes, sha256 ${sha(a, b, c)}`);
     expect(r.out).toContain('  block sizes: 2x512 100');
     expect(r.out).toContain('file 2: 1 block(s), 70000 bytes, 1 segmented');
-    expect(r.out).toContain('file 3: 1 block(s), 9 bytes (no tapemark)');
+    expect(r.out).toContain('file 3: 1 block(s), 9 bytes partial (no closing tapemark: its backup did not finish)');
   });
 
   it('a malformed image is exit 1 with the offset and reason', async () => {

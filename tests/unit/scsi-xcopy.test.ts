@@ -146,7 +146,7 @@ describe('completion and progress (SPC-4)', () => {
 });
 
 describe('COPY ABORTED mid-copy', () => {
-  it('an S-VOL read failure under 508 in segment 1 aborts with 0A/0D/01 and the segment number; 04h reports it', () => {
+  it('an S-VOL read failure under 508 in segment 1 aborts with 0A/0D/01, the segment number and the source\'s own sense; 04h reports it', () => {
     const t = setup();
     t.split();
     const pit = t.image();
@@ -156,13 +156,19 @@ describe('COPY ABORTED mid-copy', () => {
       { type: 0x02, src: 0, dst: 1, blocks: 500, srcLba: 500n, dstLba: 500n },
     ] });
     const r = t.cmd(LUN.CMD_604, extendedCopyCdb(list.length), list)[0]!;
-    expect(r.sense).toMatchObject({ key: 0x0a, asc: 0x0d, ascq: 0x01, commandSpecific: 1 });
+    // Byte 8: the source's status and sense start at byte 18 (SPC-3 6.3.3); bytes 10–11: segment 1.
+    expect(r.sense).toMatchObject({ key: 0x0a, asc: 0x0d, ascq: 0x01, commandSpecific: (18 << 24) | 1 });
+    const raw = fromHex(r.senseData as string);
+    expect(raw[8]).toBe(18);
+    expect(raw[18]).toBe(0x02); // the S-VOL's status: CHECK CONDITION
+    expect(decodeSense(raw.subarray(19))).toMatchObject({ key: 0x3, asc: 0x11, ascq: 0x00, information: 700 });
     expect(t.controller.lastBackup).toMatchObject({ status: 'failed', failure: 'device', failedSegment: 1 });
     expect(Buffer.compare(t.backupDisk.data.subarray(0, 500 * 512), pit.subarray(0, 500 * 512))).toBe(0);
     expect(t.status(3)).toMatchObject({ state: 'completed with errors', segmentsProcessed: 1 });
     const fs = decodeFailedSegment(fromHex(t.cmd(LUN.CMD_604, receiveCopyResultsCdb(4, 3))[0]!.data));
     expect(fs!.commandStatus).toBe(2);
-    expect(decodeSense(fs!.sense)).toMatchObject({ key: 0x0a, asc: 0x0d, ascq: 0x01, commandSpecific: 1 });
+    expect(decodeSense(fs!.sense)).toMatchObject({ key: 0x0a, asc: 0x0d, ascq: 0x01, commandSpecific: (18 << 24) | 1 });
+    expect(decodeSense(fs!.sense.subarray(19))).toMatchObject({ key: 0x3, asc: 0x11, information: 700 });
   });
 });
 

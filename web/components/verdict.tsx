@@ -52,6 +52,12 @@ export function Verdict({ result, tape, counters, played = true, reportedOk = nu
             <span class="verdict-why" data-testid="verdict-why">{failureText(result, reportedOk)}</span></>
         )}
       </div>
+      {result?.faults && result.faults.length > 0 && (
+        <div class="fault-outcome" data-testid="fault-outcome">
+          <h3>Faults and what the array did</h3>
+          <ul>{result.faults.map((line, i) => <li key={i}>{line}</li>)}</ul>
+        </div>
+      )}
       {result && (
         <dl class="figures">
           <dt>split answered after</dt><dd>{ms(result.splitAckMs)}</dd>

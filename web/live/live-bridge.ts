@@ -132,6 +132,8 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   lastArrayState = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
+  // Said plainly rather than run without them (docs/scenario.md#faults).
+  if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
   const shareHandles = opts.shareHandles ?? true;
   const arrayWorkers = opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');

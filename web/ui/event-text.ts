@@ -17,6 +17,11 @@ export function blockRange(d: D | undefined): string {
   return `blocks ${lba}–${lba + n - 1}`;
 }
 
+const FAULT_WORDS: Record<string, string> = {
+  'tape-write': 'tape write error', 'media-read': 'media error', 'svol-write': 'S-VOL write error',
+  quota: 'quota exhausted', worker: 'processor stops',
+};
+
 const TEXT: Record<string, (d: D) => string> = {
   'split.cmd': (d) => (d.sync ? 'split (and wait for the copy)' : 'split the pair'),
   'split': (d) => `split: ${num(d.pendingAtSplit)} updates still pending`,
@@ -45,7 +50,8 @@ const TEXT: Record<string, (d: D) => string> = {
   'dest.write': (d) => `write backup to disk ${blockRange(d)}`,
   'dest.written': (d) => `backup written to disk ${blockRange(d)}`,
   'backup.done': (d) => `backup done: ${num(d.blocks)} blocks`,
-  'backup.failed': (d) => `backup failed: ${d.reason ?? ''}`,
+  // The reason without its parenthesis (the suspension's cause is on pair.suspended).
+  'backup.failed': (d) => `backup failed: ${String(d.reason ?? '').replace(/ \(.*\)$/, '')}`,
   'backup.io.error': (d) => `I/O error at block ${num(d.lba)}`,
   'backup.report': (d) => (d.ok ? 'report to backup server: success' : 'report to backup server: failed'),
   'state.poll': () => 'ask the S-VOL state (517)',
@@ -62,7 +68,17 @@ const TEXT: Record<string, (d: D) => string> = {
   'delete.cmd': () => 'delete the pair',
   'delete.ack': (d) => (d.refused ? `delete refused: ${d.refused}` : 'pair deleted'),
   'pair.duplex': () => 'formation copy done: duplex',
-  'pair.suspended': () => 'pair suspended (device error)',
+  'pair.suspended': (d) => (d.reason ? `PSUE: ${d.reason}` : 'pair suspended (device error)'),
+  // Faults (docs/scenario.md#faults) and what the array does about them.
+  'fault.armed': (d) => `fault armed: ${FAULT_WORDS[String(d.kind)] ?? d.kind}`,
+  'fault.hit': (d) => `fault strikes: ${FAULT_WORDS[String(d.kind)] ?? d.kind}`,
+  'tape.error': (d) => `tape write failed (unit at block ${num(d.lba)})`,
+  'tape.partial.overwritten': (d) => `partial file (${num(d.blocks)} blocks) written over`,
+  'request.dropped': () => 'request of an ended backup dropped',
+  'svol.read.error': () => 'S-VOL unreadable: copy run by run',
+  'io.error': () => 'I/O error (no pair to suspend)',
+  'processor.failed': (d) => `processor stopped for ${num(d.downMs)} ms`,
+  'processor.restarted': () => 'processor restarted',
   'record.flushed': (d) => `state record #${num(d.seq)} on disk`,
   'catalog.write': (d) => `catalog: restore point ${num(d.point)} on tape`,
   'tape.close.partial': (d) => `tape file ${num(d.file)} closed short`,

@@ -9,6 +9,7 @@ import type { Scenario } from '../../src/scenario/schema.ts';
 import { bytesSource, readAwsTape } from '../../src/devices/awstape.ts';
 import { looksLikeCatalog, readCatalog, runBlocks } from '../../src/devices/tape-catalog.ts';
 import { TapeIndex } from '../../src/devices/tape-index.ts';
+import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
 import type { BitmapView, CatalogView, FrameView, PointView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';
 
 /** The planned backup range of the script's first backup command (511's range), or null. */
@@ -86,6 +87,7 @@ export function resultOf(r: RunResult): ResultView {
     blocksCopied: r.backgroundCopies + r.priorityCopies + r.cowCopies,
     svolWrites: r.svolWritesForBackup,
     firstBadBlock: r.firstMismatch?.block ?? null,
+    faults: faultOutcome(r),
     badGenerations: r.firstMismatch ? { tape: r.firstMismatch.tapeGen, expected: r.firstMismatch.expectedGen } : null,
     writeP50: r.clientWrites > 0 ? r.writeLatencyMs.p50 : null,
     writeP99: r.clientWrites > 0 ? r.writeLatencyMs.p99 : null,

@@ -27,7 +27,15 @@ const TITLES: Record<string, string> = {
   'hotspot-range-check.json': 'Hotspot, whole range checked (E1)',
   'resync-cycle.json': 'Back up, resync, back up again (E3)',
   'incremental-restore.json': 'Full and incremental backups, restores (E3)',
+  'fault-tape-write-error.json': 'Fault · tape write error (E3)',
+  'fault-svol-write-error.json': 'Fault · S-VOL write error, PSUE (E1)',
+  'fault-media-error.json': 'Fault · media error on the S-VOL (E3)',
+  'fault-quota.json': 'Fault · quota runs out (E3)',
+  'fault-processor-restart.json': 'Fault · processor restarted (E1)',
 };
+
+/** The faults' presets (one per fault kind, docs/scenario.md#faults) come after the modes'. */
+const faulty = (p: { scenario: Scenario }) => (p.scenario.faults?.length ? 1 : 0);
 
 export const PRESETS: readonly Preset[] = Object.entries(files)
   .map(([path, json]) => {
@@ -35,7 +43,7 @@ export const PRESETS: readonly Preset[] = Object.entries(files)
     const scenario = validateScenario(json);
     return { file, title: TITLES[file] ?? scenario.name, scenario };
   })
-  .sort((a, b) => ORDER.indexOf(a.scenario.mode) - ORDER.indexOf(b.scenario.mode) || a.file.localeCompare(b.file));
+  .sort((a, b) => faulty(a) - faulty(b) || ORDER.indexOf(a.scenario.mode) - ORDER.indexOf(b.scenario.mode) || a.file.localeCompare(b.file));
 
 /** Mode menu labels. */
 export const MODE_LABELS: Record<Mode, string> = {

@@ -54,6 +54,8 @@ export interface ResultView {
   blocksCopied: number | null;
   svolWrites: number | null;
   firstBadBlock: number | null;
+  /** The faults' outcome, one line each (src/runtime/fault-outcome.ts); empty without faults. */
+  faults?: string[];
   /** Generations of the first bad block: on tape, and in the split-instant image (0 = last pre-split write). */
   badGenerations: { tape: number; expected: number } | null;
   /** The client's write latency (arrival → ack), ms. */

@@ -12,6 +12,7 @@
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { readJournal } from './journal-replay.ts';
 import { MetadataJournal, recoverMetadata, type Recovered, type SlotStore } from './metadata-journal.ts';
+import { honestPair } from './recovery-honesty.ts';
 
 export interface PairView {
   pvol: string;
@@ -70,10 +71,16 @@ export function recover(io: RecoveryIo): RecoveryReport {
   }
   if (j.cutOff) notes.push('the journal ended in a record cut off by the reload (never acknowledged)');
   if (j.found) io.clearJournal();
+  // No record claims more than is true: an untrusted split-pending pair comes back suspended.
+  const honest = r.pairs.map((p) => honestPair(p, r.bitmapsTrusted));
+  for (const h of honest) if (h.note) notes.push(h.note);
+  r.pairs = honest.map((h) => h.pair);
   if (r.pairs.length) {
-    // The recovered state, now with conservative bitmaps and the volumes flushed, becomes
-    // the newest record; the interrupted operations stay listed until a new run replaces it.
-    new MetadataJournal(io.meta, r.sequence).commit({ clean: true, pairs: r.pairs, inFlight: r.interrupted, ...(r.run ? { run: r.run } : {}) });
+    // The recovered state, the volumes flushed, becomes the newest record; the interrupted
+    // operations stay listed until a new run replaces it.
+    // It is CLEAN only if its bitmaps were trusted: all-dirty bitmaps written as CLEAN would
+    // make the next recovery trust what nobody saved.
+    new MetadataJournal(io.meta, r.sequence).commit({ clean: r.bitmapsTrusted, pairs: r.pairs, inFlight: r.interrupted, ...(r.run ? { run: r.run } : {}) });
   }
   return {
     found: r.pairs.length > 0 || replayed > 0 || notes.length > 0,
