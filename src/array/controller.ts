@@ -94,6 +94,18 @@ export interface ControllerPorts {
   lastBackup: BackupHandle | null;
   /** `t`: the array's time of the acknowledgement; `seen`: when the client received it. */
   submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void;
+  /**
+   * A buffer of `bytes` the client may fill for its next submitWrite, where the ports copy the
+   * data on (the live runtime's shared write slots): a browser zeroes and faults in every
+   * fresh buffer, which cost more than the write's whole path. Without it, a fresh buffer.
+   */
+  writeBuffer?(bytes: number): Uint8Array;
+  /**
+   * False while every write slot of the ports is in flight (the live runtime's write area):
+   * the client then holds its next writes itself, as descriptors, until an ack frees one.
+   * Without it, always room.
+   */
+  writeSlotFree?(): boolean;
   submitPair(op: PairOp, opts?: { sync?: boolean; onDone?: (r: PairResult, t: number, seen?: number) => void }): void;
   startBackup(p: BackupParams, onAnswer?: (h: BackupHandle) => void, onEnd?: (h: BackupHandle) => void): BackupHandle;
   /** A restore goes to 502 as a backup does, and is reported the same way (backup.ts RestoreParams). */

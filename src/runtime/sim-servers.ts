@@ -55,25 +55,40 @@ export class Client101 implements Steppable {
     const w = this.upcoming!;
     this.upcoming = this.gen.next();
     if (this.stopped) return;
-    if (this.paused) this.backlog.push(w);
-    else this.issue(w);
+    this.backlog.push(w);
+    this.drain();
+  }
+
+  /**
+   * Issues the writes that arrived, in order, while not paused and while the ports have a
+   * free slot (their latency counts from their arrival all the same).
+   */
+  private drain(): void {
+    if (this.paused) return;
+    let i = 0;
+    while (i < this.backlog.length && (this.ctl.writeSlotFree?.() ?? true)) this.issue(this.backlog[i++]);
+    if (i === this.backlog.length) this.backlog.length = 0;
+    else if (i > 0) this.backlog.splice(0, i);
   }
 
   private issue(w: ClientWrite): void {
     const bb = this.blockBytes;
-    const data = new Uint8Array(w.blocks * bb);
+    const data = this.ctl.writeBuffer?.(w.blocks * bb) ?? new Uint8Array(w.blocks * bb);
     for (let i = 0; i < w.blocks; i++) fillBlock(data.subarray(i * bb, (i + 1) * bb), this.seed, w.id + 1, w.lba + i);
     const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1 };
     this.writes.push(rec);
     this.outstanding++;
-    this.ctl.submitWrite(w.lba, data, (t, seen = t) => { rec.ack = t; rec.seen = seen; this.outstanding--; this.ackOrder.push(rec); });
+    this.ctl.submitWrite(w.lba, data, (t, seen = t) => {
+      rec.ack = t; rec.seen = seen; this.outstanding--; this.ackOrder.push(rec);
+      if (this.backlog.length) this.drain();
+    });
   }
 
   pause(): void { this.paused = true; }
   /** Issues what arrived during the pause (their latency counts from their arrival). */
   resume(): void {
     this.paused = false;
-    for (const w of this.backlog.splice(0)) this.issue(w);
+    this.drain();
   }
   stop(): void { this.stopped = true; }
 }

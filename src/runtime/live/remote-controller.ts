@@ -64,8 +64,21 @@ export class RemoteController implements ControllerPorts {
     if (!Number.isInteger(blocks) || blocks < 1 || lba < 0 || lba + blocks > this.lay.L.blocks || data.byteLength > this.lay.slotBytes) {
       throw new RangeError(`write of ${data.byteLength} bytes at ${lba} does not fit the P-VOL`);
     }
-    this.backlog.push({ kind: 'write', lba, data, onAck });
+    const p: Pending = { kind: 'write', lba, data, onAck };
+    this.backlog.push(p);
     this.pump();
+    // Not in a slot yet (every slot in flight): it keeps a copy of its own, since the
+    // caller's buffer may be writeBuffer()'s, which the next write fills again.
+    if (this.head < this.backlog.length && data.buffer === this.scratch.buffer) p.data = data.slice();
+  }
+
+  writeSlotFree(): boolean { return this.freeSlots.length > 0 && this.head === this.backlog.length; }
+
+  private scratch = new Uint8Array(0);
+  /** One buffer for every write: submitWrite copies it into a slot of the write area (or keeps a copy). */
+  writeBuffer(bytes: number): Uint8Array {
+    if (this.scratch.byteLength < bytes) this.scratch = new Uint8Array(Math.max(bytes, this.lay.slotBytes));
+    return this.scratch.subarray(0, bytes);
   }
 
   /** Pair commands go through the same port as writes, so the split is a point in the write stream. */
