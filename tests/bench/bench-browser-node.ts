@@ -44,6 +44,9 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
   let ctx: BrowserContext | null = null;
   try {
     ctx = await chromium.launchPersistentContext(profile, { executablePath: findChromium(), args: CHROMIUM_ARGS });
+    // A returning visitor: the guided tour (web/ui/use-tour.ts) would open on this fresh
+    // profile and play its timeline on the cores every figure is measured on.
+    await ctx.addInitScript(() => localStorage.setItem('splitstream.tour', 'seen'));
     const app = await ctx.newPage();
     await app.goto(url);
     await app.waitForFunction(() => window.splitstream !== undefined && globalThis.crossOriginIsolated);

@@ -205,11 +205,21 @@ export async function waitAsync(w: Int32Array, index: number, value: number, tim
   return 'ok';
 }
 
-/** One macrotask: lets queued messages run. A MessageChannel task has no timer clamp. */
+/**
+ * One macrotask: lets queued messages run. A MessageChannel task has no timer clamp. One
+ * channel per thread, made once: a channel is a pair of the browser's message pipes, and
+ * making and closing one per yield cost the live workers several times the yield itself.
+ */
+let yieldChannel: MessageChannel | null = null;
+const yieldWaiters: (() => void)[] = [];
 export function yieldTask(): Promise<void> {
+  if (!yieldChannel) {
+    yieldChannel = new MessageChannel();
+    yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
+  }
+  const ch = yieldChannel;
   return new Promise((res) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => { ch.port1.close(); res(); };
+    yieldWaiters.push(res);
     ch.port2.postMessage(null);
   });
 }
