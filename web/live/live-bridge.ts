@@ -17,6 +17,7 @@ import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/o
 import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
 import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
+import { diffFileBytes } from '../../src/runtime/live/differential-514-store.ts';
 import type { Role } from '../../src/runtime/live/roles.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
@@ -104,6 +105,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
     { name: FILES.svol, bytes: vol },
     { name: FILES.tape, bytes: scriptTapeBytes(s) },
     { name: FILES.journal, bytes: journal },
+    { name: FILES.diff514, bytes: diffFileBytes(blocks) },
   ];
 }
 

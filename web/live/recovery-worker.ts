@@ -16,6 +16,7 @@ const api = {
     const j = await openSync(FILES.journal, false);
     // Opened up front: the replay itself is synchronous (handles are only made async).
     const pv = await openSync(FILES.pvol, false);
+    const df = await openSync(FILES.diff514, false);
     try {
       const journal = new Uint8Array(j.handle.getSize());
       j.handle.read(journal, { at: 0 });
@@ -24,11 +25,13 @@ const api = {
         journal,
         pvol: (blockBytes) => new OpfsBlockDevice({ name: 'pvol-601', handle: pv.handle, blockBytes }),
         clearJournal: () => { j.handle.truncate(0); j.handle.flush(); },
+        diff: df.handle,
       });
     } finally {
       meta.close();
       j.handle.close();
       pv.handle.close();
+      df.handle.close();
     }
   },
   /** Checks the P-VOL against the client's acknowledged writes (acked-check.ts). */
