@@ -116,6 +116,8 @@ export interface LiveOptions {
   arrayWorkers?: 1 | 4;
   /** Overrides the scenario's `durability`. */
   durability?: Durability;
+  /** Carry on the split-pending pair a recovery rebuilt, on the recovered files (resume-508.ts). */
+  resume?: boolean;
 }
 
 /**
@@ -137,7 +139,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   // Said plainly rather than run without them (docs/scenario.md#faults).
   if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
   const shareHandles = opts.shareHandles ?? true;
-  const arrayWorkers = opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
@@ -164,7 +166,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   try {
     let handleMode = '', writeBehind = false;
     for (const [i, roles] of groups.entries()) {
-      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
+      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles, resume: !!opts.resume })
         .catch((e: unknown) => { throw reservation(e, q); });
       handleMode ||= r.handleMode;
       writeBehind ||= r.writeBehind;
@@ -320,6 +322,16 @@ export async function recoverLive(): Promise<RecoveryReport> {
   const workers: Worker[] = [];
   try {
     return await spawn<RecoveryWorkerApi>('recovery', workers).recover();
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+}
+
+/** Checks the S-VOL against the split-instant image (a split that completed after a recovery). */
+export async function checkSplitImageLive(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
+  const workers: Worker[] = [];
+  try {
+    return await spawn<RecoveryWorkerApi>('recovery', workers).checkSplitImage(seed, blockBytes, blocks, writes, splitAckAt);
   } finally {
     workers.forEach((w) => w.terminate());
   }

@@ -6,7 +6,7 @@
  */
 import { expose } from 'comlink';
 import { OpfsBlockDevice } from '../../src/devices/opfs-device.ts';
-import { checkAckedWrites } from '../../src/runtime/live/acked-check.ts';
+import { checkAckedWrites, checkSplitImage } from '../../src/runtime/live/acked-check.ts';
 import { FILES, OpfsSlotStore, openSync } from '../../src/runtime/live/opfs-store.ts';
 import { recover, type RecoveryReport } from '../../src/runtime/live/recovery.ts';
 
@@ -41,6 +41,17 @@ const api = {
       const dev = new OpfsBlockDevice({ name: 'pvol-601', handle: h.handle, blockBytes });
       const buf = new Uint8Array(blockBytes);
       return checkAckedWrites((lba) => { dev.read(lba, 1, buf); return buf; }, seed, blockBytes, acked);
+    } finally {
+      h.handle.close();
+    }
+  },
+  /** Checks the S-VOL against the split-instant image (acked-check.ts): after a split completed. */
+  async checkSplitImage(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
+    const h = await openSync(FILES.svol, false);
+    try {
+      const dev = new OpfsBlockDevice({ name: 'svol-602', handle: h.handle, blockBytes });
+      const buf = new Uint8Array(blockBytes);
+      return checkSplitImage((lba) => { dev.read(lba, 1, buf); return buf; }, seed, blockBytes, blocks, writes, splitAckAt);
     } finally {
       h.handle.close();
     }

@@ -7,6 +7,7 @@
  * (src/core/prng.ts stamps lba and generation in words 0–1).
  */
 import { fillBlock } from '../../core/prng.ts';
+import { imageGenerations } from '../../oracle/oracle.ts';
 
 export interface AckedBlockError {
   lba: number;
@@ -40,4 +41,32 @@ export function checkAckedWrites(
     if (!same) errors.push({ lba, atLeast, found: `generation ${gen} with damaged data` });
   }
   return { checkedBlocks: newest.size, errors };
+}
+
+/**
+ * The S-VOL of a split that completed is the split-instant image
+ * (docs/patent.md#the-point-in-time-rule), checked from the client's side: each block holds
+ * the oracle's generation for it (src/oracle/: the last write acknowledged before the split's
+ * acknowledgement, else the initial content, generation 0) and is intact. `writes`: every
+ * write acknowledged before the split, with the array's acknowledgement times.
+ */
+export function checkSplitImage(
+  readBlock: (lba: number) => Uint8Array,
+  seed: number,
+  blockBytes: number,
+  blocks: number,
+  writes: readonly { id: number; lba: number; blocks: number; ack: number }[],
+  splitAckAt: number,
+): { checkedBlocks: number; errors: AckedBlockError[] } {
+  const gen = imageGenerations(blocks, writes, splitAckAt);
+  const errors: AckedBlockError[] = [];
+  const expect = new Uint8Array(blockBytes);
+  for (let lba = 0; lba < blocks; lba++) {
+    const got = readBlock(lba);
+    fillBlock(expect, seed, gen[lba], lba);
+    let same = true;
+    for (let i = 0; i < blockBytes && same; i++) same = expect[i] === got[i];
+    if (!same) errors.push({ lba, atLeast: gen[lba], found: new DataView(got.buffer, got.byteOffset, 8).getInt32(4, true) });
+  }
+  return { checkedBlocks: blocks, errors };
 }

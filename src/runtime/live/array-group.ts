@@ -22,6 +22,7 @@ import { recordBytesFor } from './metadata-record.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, ROLES, type LiveBlock } from './processor-host.ts';
 import type { ProcessorInit } from './roles.ts';
+import { resumeSplitPending } from './resume-508.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { WriteBehindDevice, WriteBehindQueue } from './write-behind.ts';
 
@@ -68,9 +69,16 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   // The volumes are about to be rewritten: no old record may describe them any more. Room
   // for the run's largest record: the scenario appears in the run label and in each of the
   // two in-flight operations, and JSON may escape up to every other character.
-  meta.clear(recordBytesFor(w.blocks, 6 * label.scenario.length + 4096));
-  clearDiffFile(df.handle, w.blocks);
-  seedLiveVolumes(s, ctl, pvol, svol);
+  if (a.resume) {
+    // The recovered files as they are: the pair carries on where the recovery left it.
+    const r = resumeSplitPending(ctx, meta, df.handle);
+    live.setWord(LB.META_SEQ, r.metaSeq);
+    ctx.log('508', 'split.resumed', undefined, { split: r.splitSeq, pending: r.pending });
+  } else {
+    meta.clear(recordBytesFor(w.blocks, 6 * label.scenario.length + 4096));
+    clearDiffFile(df.handle, w.blocks);
+    seedLiveVolumes(s, ctl, pvol, svol);
+  }
   pvol.flush();
   svol.flush();
   const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets);

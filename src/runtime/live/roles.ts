@@ -52,6 +52,11 @@ export interface ProcessorInit {
   startedAt: number;
   /** Ask for 'readwrite-unsafe' handles (where the browser has them); false: exclusive ones. */
   shareHandles: boolean;
+  /**
+   * Carry on a split-pending pair a recovery rebuilt (resume-508.ts) instead of seeding the
+   * volumes: the files are the recovered ones. One worker for the four processors only.
+   */
+  resume?: boolean;
 }
 
 export interface RoleHost {
@@ -67,6 +72,7 @@ export interface RoleHost {
 
 export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
   const role = a.roles[0];
+  if (a.resume) throw new Error('a resumed run hosts the four processors in one worker');
   const { wiring: w, scenario: s } = a;
   const meta = await OpfsSlotStore.open(true);
   if (meta.mode !== 'readwrite-unsafe') {
