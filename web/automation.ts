@@ -16,7 +16,7 @@ import type { RunResult } from '../src/runtime/sim-result.ts';
 import { validateScenario } from '../src/scenario/validate.ts';
 import { DURABILITIES, MODES, type Durability, type Mode } from '../src/scenario/schema.ts';
 import {
-  abortLive, checkAckedLive, checkSplitImageLive, lastArrayState, lastFigures, liveAcks, liveProgress, recoverLive, runLive, streamLiveAcks, type LiveFigures,
+  abortLive, checkAckedLive, checkSplitImageLive, checkTapeImageLive, lastArrayState, lastFigures, liveAcks, liveProgress, recoverLive, runLive, streamLiveAcks, type LiveFigures,
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
 import { showRecovery } from './live/recovery-banner.ts';
@@ -49,6 +49,8 @@ export interface SplitstreamApi {
   checkAcked: typeof checkAckedLive;
   /** The S-VOL against the split-instant image of the given acknowledged writes (after a split completed). */
   checkSplitImage: typeof checkSplitImageLive;
+  /** The first tape file, if a backup closed it, against the split-instant image (after an unclean stop). */
+  checkTapeImage: typeof checkTapeImageLive;
   /**
    * Runs the array again on what the recovery left: a split-pending pair whose 514 was
    * rebuilt carries on (508's background copy) until it is split; no client I/O. Returns the
@@ -116,6 +118,7 @@ export function installAutomation(): void {
     streamLiveAcks,
     checkAcked: checkAckedLive,
     checkSplitImage: checkSplitImageLive,
+    checkTapeImage: checkTapeImageLive,
     async resume() {
       const r = await api.recovery();
       if (!r.pairs.some((p) => p.diffRebuilt) || !r.run) throw new Error('nothing to resume: no split-pending pair was rebuilt by the recovery');

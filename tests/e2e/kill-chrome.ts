@@ -113,12 +113,13 @@ export function seededDirty(s: Record<string, unknown>): { id: number; lba: numb
  *   - every acknowledged write on the P-VOL, and every block seeded dirty in cache;
  *   - the pair as its last answer left it: a split answered is split, or split-pending with
  *     its differential rebuilt, or suspended only with the recovery's reason;
+ *   - a backup that completed (its tape file closed) holds the split-instant image;
  *   - a split-pending pair carries on (window.splitstream.resume: 508's copy) to split;
  *   - a split the test saw answered, once complete, left the S-VOL equal to the oracle's
  *     split-instant image (src/oracle/).
  * Returns the state the pair came back in.
  */
-export async function checkRecovered(page: Page, scenario: Record<string, unknown>, k: Killed, seededDirty: { id: number; lba: number; blocks: number }[]): Promise<string> {
+export async function checkRecovered(page: Page, scenario: Record<string, unknown>, k: Killed, seededDirty: { id: number; lba: number; blocks: number }[]): Promise<{ came: string; backupDone: boolean }> {
   const { seed, geometry } = scenario as { seed: number; geometry: { blocks: number; blockBytes: number } };
   const report = await page.evaluate(() => window.splitstream.recovery());
   const note = report.notes.join(' ');
@@ -127,10 +128,20 @@ export async function checkRecovered(page: Page, scenario: Record<string, unknow
   const check = await page.evaluate(([ws, s, bb]) => window.splitstream.checkAcked(s, bb, ws), [[...seededDirty, ...k.acked], seed, geometry.blockBytes] as [typeof k.acked, number, number]);
   if (check.errors.length) throw new Error(`acknowledged writes lost: ${JSON.stringify(check.errors.slice(0, 5))}`);
   const came = pair.state517;
+  // A backup that completed before the kill: its tape file is the split's image (read before
+  // anything runs again: a new run lays the tape out afresh).
+  let backupDone = false;
+  if (k.splitAckAt !== null) {
+    const tape = await page.evaluate(([s, bb, n, ws, at]) => window.splitstream.checkTapeImage(s, bb, n, ws, at),
+      [seed, geometry.blockBytes, geometry.blocks, k.acked, k.splitAckAt] as [number, number, number, typeof k.acked, number]);
+    if (tape.errors.length) throw new Error(`a completed backup's tape is not the split-instant image: ${JSON.stringify(tape.errors.slice(0, 5))}`);
+    backupDone = tape.completed;
+  }
   if (pair.state516 === 'suspended') {
     // Only with the recovery's reason (recovery-honesty.ts): never silently.
     if (!/was split-pending, but its differential was not saved/.test(note)) throw new Error(`suspended without a reason: ${note}`);
-    return came;
+    console.log(`suspended: ${note}`);
+    return { came, backupDone };
   }
   if (k.splitAckAt !== null && pair.state516 !== 'split') throw new Error(`the split was answered, the pair came back ${pair.state516}/${pair.state517}`);
   if (pair.state517 === 'split-pending') {
@@ -143,5 +154,5 @@ export async function checkRecovered(page: Page, scenario: Record<string, unknow
       [seed, geometry.blockBytes, geometry.blocks, k.acked, k.splitAckAt] as [number, number, number, typeof k.acked, number]);
     if (img.errors.length) throw new Error(`the S-VOL is not the split-instant image: ${JSON.stringify(img.errors.slice(0, 5))}`);
   }
-  return came;
+  return { came, backupDone };
 }

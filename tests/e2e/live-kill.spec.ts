@@ -52,8 +52,8 @@ async function killAndCheck(s: Record<string, unknown>, when: (k: Killed) => boo
     c = null;
     console.log(`killed after ${k.acked.length} acknowledged writes (split acknowledged: ${k.splitAckAt !== null})`);
     c = await launch(profile);
-    const came = await checkRecovered(c.page, s, k, seededDirty(s));
-    console.log(`the pair came back ${came}`);
+    const { came, backupDone } = await checkRecovered(c.page, s, k, seededDirty(s));
+    console.log(`the pair came back ${came}${backupDone ? ', its backup complete and verified' : ''}`);
     await after?.(c.page);
     return came;
   } finally {

@@ -244,22 +244,27 @@ describe('the differential 514 of a split-pending pair survives the browser kill
     expect(seen.laps).toBeGreaterThan(1);
   });
 
-  it('a write waiting for its copy while the journal goes round leaves a doubt: suspended, never a lie', () => {
-    // Block 20 pending, written before the split and left dirty in cache; after the split a
-    // write to it waits for a copy before write that never comes, while other writes go
-    // round the journal: the older record of block 20 is dropped (a newer one exists), so
-    // only the cache held its split-instant data. Nothing on the disk can say so.
-    const start = Array.from({ length: BLOCKS }, (_, b) => b === 20);
-    const ops: Op[] = [{ op: 'write', lba: 20, n: 1 }, { op: 'commit' }, { op: 'take' },
-      { op: 'split', drainAfter: 0, combined: false }, { op: 'write', lba: 20, n: 1 }, { op: 'commit' }];
-    for (let i = 0; i < 1000; i++) ops.push({ op: 'write', lba: i % 6, n: 1 }, { op: 'commit' }, { op: 'take' }, { op: 'destage', pick: 0 });
-    const { images, stats } = play(ops, start);
-    expect(stats.segmentsEntered).toBeGreaterThan(4);
-    const seen: Seen = { images: 0, rebuilt: 0, suspended: 0, skipped: 0, laps: 0 };
-    checkImages(images, seen);
-    expect(seen.rebuilt).toBeGreaterThan(0);
-    expect(seen.suspended).toBeGreaterThan(0);
-    const last = recoverImage(images[images.length - 1]).report;
-    expect(last.notes.join(' ')).toMatch(/waited for a copy before write across a segment|went round/);
-  });
+  for (const gap of [0, 120, 180, 240]) {
+    it(`a write waiting for its copy while the journal goes round leaves a doubt: suspended, never a lie (${gap} writes between the split-instant record and it)`, () => {
+      // Block 20 pending, written before the split and left dirty in cache; `gap` writes
+      // later the split, and a write to block 20 that waits for a copy before write that
+      // never comes, while other writes go round the journal: the older record of block 20
+      // is dropped once a newer one exists, so only the cache held its split-instant data.
+      // Nothing on the disk can say so once the writer entered two segments after the newer one.
+      const start = Array.from({ length: BLOCKS }, (_, b) => b === 20);
+      const churn = (n: number): Op[] => Array.from({ length: n }, (_, i): Op[] => [{ op: 'write', lba: i % 6, n: 1 }, { op: 'commit' }, { op: 'take' }, { op: 'destage', pick: 0 }]).flat();
+      // The churn's blocks (0-5) copied before the split, so its writes after it need no copy.
+      const copied: Op[] = gap ? Array.from({ length: 6 }, (): Op => ({ op: 'bg', pick: 0 })) : [];
+      const ops: Op[] = [{ op: 'write', lba: 20, n: 1 }, { op: 'commit' }, { op: 'take' }, ...churn(gap), ...copied,
+        { op: 'split', drainAfter: 0, combined: false }, { op: 'write', lba: 20, n: 1 }, { op: 'commit' }, ...churn(1000)];
+      const { images, stats } = play(ops, start);
+      expect(stats.segmentsEntered).toBeGreaterThan(4);
+      const seen: Seen = { images: 0, rebuilt: 0, suspended: 0, skipped: 0, laps: 0 };
+      checkImages(images, seen);
+      expect(seen.rebuilt).toBeGreaterThan(0);
+      expect(seen.suspended).toBeGreaterThan(0);
+      const last = recoverImage(images[images.length - 1]).report;
+      expect(last.notes.join(' ')).toMatch(/waited for a copy before write while the journal entered|went round/);
+    });
+  }
 });

@@ -337,6 +337,16 @@ export async function checkSplitImageLive(seed: number, blockBytes: number, bloc
   }
 }
 
+/** Checks the tape of a backup that completed before an unclean stop against the split-instant image. */
+export async function checkTapeImageLive(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
+  const workers: Worker[] = [];
+  try {
+    return await spawn<RecoveryWorkerApi>('recovery', workers).checkTapeImage(seed, blockBytes, blocks, writes, splitAckAt);
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+}
+
 /** Checks the P-VOL against acknowledged writes (the reload test's durability check). */
 export async function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
   const workers: Worker[] = [];

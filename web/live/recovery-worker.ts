@@ -6,7 +6,7 @@
  */
 import { expose } from 'comlink';
 import { OpfsBlockDevice } from '../../src/devices/opfs-device.ts';
-import { checkAckedWrites, checkSplitImage } from '../../src/runtime/live/acked-check.ts';
+import { checkAckedWrites, checkSplitImage, checkTapeImage } from '../../src/runtime/live/acked-check.ts';
 import { FILES, OpfsSlotStore, openSync } from '../../src/runtime/live/opfs-store.ts';
 import { recover, type RecoveryReport } from '../../src/runtime/live/recovery.ts';
 
@@ -52,6 +52,17 @@ const api = {
       const dev = new OpfsBlockDevice({ name: 'svol-602', handle: h.handle, blockBytes });
       const buf = new Uint8Array(blockBytes);
       return checkSplitImage((lba) => { dev.read(lba, 1, buf); return buf; }, seed, blockBytes, blocks, writes, splitAckAt);
+    } finally {
+      h.handle.close();
+    }
+  },
+  /** Checks a backup that completed before the stop: its tape file against the split-instant image. */
+  async checkTapeImage(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
+    const h = await openSync(FILES.tape, false);
+    try {
+      const tape = new Uint8Array(h.handle.getSize());
+      h.handle.read(tape, { at: 0 });
+      return checkTapeImage(tape, seed, blockBytes, blocks, writes, splitAckAt);
     } finally {
       h.handle.close();
     }

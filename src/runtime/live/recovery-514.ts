@@ -15,12 +15,15 @@
  *
  * One case the records cannot settle: a pre-split write of a pending block, still dirty in
  * cache, whose journal record the writer dropped on reusing its segment because a newer
- * (post-split, untaken) record of the block existed. That can only happen if the writer
- * entered a segment after that newer record was first written. So the rebuilt 514 is
- * trusted only if every skipped record lies, with every copy of it (a record carried over
- * keeps its write id), in the newest segment, and the journal shows it cannot have hidden
- * an earlier copy (it never went round, or every segment is in the replayed run). Any
- * doubt: untrusted, and the pair comes back suspended (recovery-honesty.ts).
+ * (post-split, untaken) record of the block existed. The writer decides what to carry out of
+ * a segment on entering the one before it and overwrites it on entering it, and a record is
+ * carried over (cache-journal.ts) three entries after it was written: so that loss needs the
+ * writer to have entered two segments after the newer record was first written. The rebuilt
+ * 514 is trusted only if every skipped write's first record (its original: originals rise in
+ * write id, a carried copy keeps an older id) is in the journal with at most one segment
+ * entered after it, and the journal shows all it needs to tell originals from copies (it
+ * never went round, or every segment is in the replayed run). Any doubt: untrusted, and the
+ * pair comes back suspended (recovery-honesty.ts).
  */
 import type { Snapshot, SplitBoundary } from './differential-514-store.ts';
 import type { JournalContents, ReplayedWrite } from './journal-replay.ts';
@@ -57,13 +60,21 @@ export function recover514(pair: PairRecord, boundary: SplitBoundary | null, sna
     for (let b = w.lba; b < w.lba + w.blocks; b++) if (b < pair.blocks && bit(d, b)) { skip.add(w); break; }
   }
   if (skip.size) {
-    const newest = ws[ws.length - 1].segment;
     const lapped = ws[0].seq !== 1;
     const spans = new Set(ws.map((w) => w.segment)).size === journal.segments;
     if (lapped && !spans) return untrusted('the journal went round and does not show every segment');
-    const ids = new Set([...skip].map((w) => w.id));
-    for (const w of ws) {
-      if (ids.has(w.id) && w.segment !== newest) return untrusted(`write ${w.id} waited for a copy before write across a segment of the journal`);
+    // Originals rise in id (port order); a record carried over keeps an older id.
+    const entriesAfter = new Map<number, number>();
+    let maxId = -Infinity, entries = 0;
+    for (let i = ws.length - 1; i > 0; i--) if (ws[i].segment !== ws[i - 1].segment) entries++;
+    for (let i = 0; i < ws.length; i++) {
+      if (i > 0 && ws[i].segment !== ws[i - 1].segment) entries--;
+      if (ws[i].id > maxId) { maxId = ws[i].id; entriesAfter.set(ws[i].id, entries); }
+    }
+    for (const w of skip) {
+      const k = entriesAfter.get(w.id);
+      // Two segments entered after it: an older record of its blocks may have been dropped.
+      if (k === undefined || k > 1) return untrusted(`write ${w.id} waited for a copy before write while the journal entered ${k ?? 'many'} segments`);
     }
   }
   return { diff514: d, skip };
