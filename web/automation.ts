@@ -151,7 +151,7 @@ export function installAutomation(): void {
   // show it: the pairs as they were, what was cut off, and a way to run it again.
   if (globalThis.crossOriginIsolated && 'storage' in navigator) {
     void api.recovery().then(
-      (r) => showRecovery(r, (json) => api.run(JSON.parse(json), { runtime: 'live' })),
+      (r) => showRecovery(r, (json) => api.run(JSON.parse(json), { runtime: 'live' }), () => api.resume()),
       () => undefined,
     );
   }

@@ -34,7 +34,8 @@ export async function launch(profile: string): Promise<Chrome> {
   const context = browser.contexts()[0];
   // A returning visitor: the guided tour does not open by itself (web/ui/use-tour.ts).
   await context.addInitScript(() => localStorage.setItem('splitstream.tour', 'seen'));
-  const page = await context.newPage();
+  // The tab it opened (about:blank): a new one costs a CDP round more.
+  const page = context.pages()[0] ?? (await context.newPage());
   await openApp(page);
   return { child, browser, page };
 }

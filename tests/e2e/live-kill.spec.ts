@@ -83,16 +83,11 @@ for (let k = 0; k < KILLS; k++) {
 // Split-pending for long: nearly all the volume pending at the split, and an E3 backup streaming
 // right after it (508 leaves its background copy while a backup streams), the client writing
 // all over the volume (copies before write). Killed a moment after the split's answer.
-const pendingScenario = busyScenario({
-  mode: 'E3', seed: SEED,
-  geometry: { blocks: 32768, blockBytes: BLOCK_BYTES, cacheSlots: 256 },
-  initial: { pair: 'duplex', pending: 0.9, dirtyInCache: 0.1 },
-  workload: { pattern: 'uniform', rate: 2000, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.5 },
-  script: [
-    { at: 300, op: 'split' },
-    { at: 300, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' },
-  ],
-});
+const pendingScenario = {
+  ...scenario, mode: 'E3', geometry: { blocks: 32768, blockBytes: BLOCK_BYTES, cacheSlots: 256 },
+  initial: { pair: 'duplex', pending: 0.9, dirtyInCache: 0.1 }, workload: { ...(scenario.workload as object), pattern: 'uniform', rate: 2000 },
+  script: [{ at: 300, op: 'split' }, { at: 300, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' }],
+};
 
 test('the browser killed while the pair is split-pending: it comes back split-pending, the copy carries on to split, the S-VOL is the split\'s image', async () => {
   const seed = BASE_SEED + KILLS;

@@ -319,40 +319,32 @@ export async function recoverLive(): Promise<RecoveryReport> {
   if (!files.some((f) => f.name === FILES.meta[0] || f.name === FILES.meta[1])) {
     return { found: false, pairs: [], bitmapsTrusted: true, interrupted: [], replayedWrites: 0, notes: [] };
   }
+  return inRecoveryWorker((w) => w.recover());
+}
+
+/** One call to a recovery worker of its own (it opens the files it reads), then the worker goes. */
+async function inRecoveryWorker<T>(f: (w: Remote<RecoveryWorkerApi>) => Promise<T>): Promise<T> {
   const workers: Worker[] = [];
   try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).recover();
+    return await f(spawn<RecoveryWorkerApi>('recovery', workers));
   } finally {
     workers.forEach((w) => w.terminate());
   }
 }
 
+type AckTimes = { id: number; lba: number; blocks: number; ack: number }[];
+
 /** Checks the S-VOL against the split-instant image (a split that completed after a recovery). */
-export async function checkSplitImageLive(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
-  const workers: Worker[] = [];
-  try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).checkSplitImage(seed, blockBytes, blocks, writes, splitAckAt);
-  } finally {
-    workers.forEach((w) => w.terminate());
-  }
+export function checkSplitImageLive(seed: number, blockBytes: number, blocks: number, writes: AckTimes, splitAckAt: number) {
+  return inRecoveryWorker((w) => w.checkSplitImage(seed, blockBytes, blocks, writes, splitAckAt));
 }
 
 /** Checks the tape of a backup that completed before an unclean stop against the split-instant image. */
-export async function checkTapeImageLive(seed: number, blockBytes: number, blocks: number, writes: { id: number; lba: number; blocks: number; ack: number }[], splitAckAt: number) {
-  const workers: Worker[] = [];
-  try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).checkTapeImage(seed, blockBytes, blocks, writes, splitAckAt);
-  } finally {
-    workers.forEach((w) => w.terminate());
-  }
+export function checkTapeImageLive(seed: number, blockBytes: number, blocks: number, writes: AckTimes, splitAckAt: number) {
+  return inRecoveryWorker((w) => w.checkTapeImage(seed, blockBytes, blocks, writes, splitAckAt));
 }
 
 /** Checks the P-VOL against acknowledged writes (the reload test's durability check). */
-export async function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
-  const workers: Worker[] = [];
-  try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).checkAcked(seed, blockBytes, acked);
-  } finally {
-    workers.forEach((w) => w.terminate());
-  }
+export function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
+  return inRecoveryWorker((w) => w.checkAcked(seed, blockBytes, acked));
 }

@@ -17,7 +17,7 @@ import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
 import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
-import { MetadataPersister } from './metadata-persister.ts';
+import { MetadataPersister, coreChecksum } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, ROLES, type LiveBlock } from './processor-host.ts';
@@ -88,7 +88,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   // the split's boundary comes from port 401 (made below: no split happens before it exists).
   let p401: Port401 | null = null;
   const keeper = new DifferentialKeeper(df.handle, diffSourceOf(ctx), () => p401?.boundary() ?? { lastJournaledId: -1, untaken: [] },
-    s.durability === 'flush' ? () => svol.flush() : undefined);
+    s.durability === 'flush' ? () => svol.flush() : undefined, coreChecksum(ctx));
   const persister = new MetadataPersister(meta, ctx, live, label, '501', keeper);
   persister.maybeCommit();
 

@@ -30,6 +30,7 @@
 import type { Ctx } from '../../array/context.ts';
 import { W } from '../../array/memory-507.ts';
 import { PS } from '../../array/pair-state.ts';
+import type { JournalFile } from './cache-journal.ts';
 import { crc32c } from './metadata-record.ts';
 
 export const BOUNDARY_MAGIC = 0x42445353; // 'SSDB'
@@ -40,14 +41,8 @@ const SNAP_HEAD = 20;
 /** Ids of untaken writes a boundary holds at most (Port401 lets 501 hold UNAPPLIED_WRITES). */
 const MAX_UNTAKEN = (SNAPSHOT_AT - 24) >> 2;
 
-/** Where the record lives: an OPFS file in the browser, memory in tests. */
-export interface DiffFile {
-  read(into: Uint8Array, o: { at: number }): number;
-  write(from: Uint8Array, o: { at: number }): number;
-  flush(): void;
-  getSize(): number;
-  truncate(n: number): void;
-}
+/** Where the record lives: an OPFS file in the browser, memory in tests (the journal's subset of a sync access handle). */
+export type DiffFile = JournalFile;
 
 /** The split's place in port 401's stream: which journaled writes are post-split. */
 export interface SplitBoundary {

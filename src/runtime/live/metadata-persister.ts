@@ -26,6 +26,20 @@ export type RunLabel = RunInfo;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * CRC-32C by the core over a copy of `bytes` in 508's scratch area, for records written
+ * between steps (the metadata record, 514's snapshot: differential-514-store.ts), when no
+ * step is using it; the plain loop beyond the area's size.
+ */
+export function coreChecksum(ctx: Ctx): (bytes: Uint8Array) => number {
+  return (bytes) => {
+    const { core, m } = ctx;
+    if (bytes.length > 2 * m.L.scratchBlocks * m.L.blockBytes) return crc32c(bytes);
+    new Uint8Array(core.memory.buffer, m.L.scratch508, bytes.length).set(bytes);
+    return core.checksum(m.L.scratch508, bytes.length) >>> 0;
+  };
+}
+
 export class MetadataPersister {
   constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
     private readonly label: RunLabel, private readonly actor: Actor, private readonly keeper?: DifferentialKeeper) {}
@@ -49,12 +63,8 @@ export class MetadataPersister {
    * commits a few records a run, and every commit is on the ack path (figures in
    * docs/live.md#durability-points).
    */
-  private readonly crc = (bytes: Uint8Array): number => {
-    const { core, m } = this.ctx;
-    if (bytes.length > 2 * m.L.scratchBlocks * m.L.blockBytes) return crc32c(bytes);
-    new Uint8Array(core.memory.buffer, m.L.scratch508, bytes.length).set(bytes);
-    return core.checksum(m.L.scratch508, bytes.length) >>> 0;
-  };
+  private get crc(): (bytes: Uint8Array) => number { return (this.crcOf ??= coreChecksum(this.ctx)); }
+  private crcOf?: (bytes: Uint8Array) => number;
 
   /** `actor`: the processor whose step ran (the one worker of all four names it). */
   maybeCommit(actor: Actor = this.actor): boolean {

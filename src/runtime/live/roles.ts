@@ -27,7 +27,7 @@ import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
 import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
-import { MetadataPersister } from './metadata-persister.ts';
+import { MetadataPersister, coreChecksum } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
@@ -108,7 +108,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     seedLiveVolumes(s, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
-    const persister = persisterOf(ctl.ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctl.ctx), undefined, flushFirst ? () => svol.flush() : undefined, undefined, saved));
+    const persister = persisterOf(ctl.ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctl.ctx), undefined, flushFirst ? () => svol.flush() : undefined, coreChecksum(ctl.ctx), saved));
     persister.maybeCommit();
     return {
       ...base, processor: ctl.p508, afterStep: () => persister.maybeCommit(),
@@ -158,7 +158,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     // The split's step runs here: its 514 snapshot counts copies 508 made before it.
     const sv = flushFirst ? await openSync(FILES.svol, true) : null;
     if (sv) closers.push(() => sv.handle.close());
-    const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), () => port.boundary(), svolFlush(sv?.handle ?? null), undefined, saved));
+    const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), () => port.boundary(), svolFlush(sv?.handle ?? null), coreChecksum(ctx), saved));
     return {
       ...base, processor: port,
       afterStep: () => { persister.maybeCommit(); port.publish(); },
@@ -191,7 +191,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   }
   const p503 = new Channel503(ctx);
   const svol503 = dev.svol;
-  const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), undefined, flushFirst && svol503 ? () => svol503.flush() : undefined, undefined, saved));
+  const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), undefined, flushFirst && svol503 ? () => svol503.flush() : undefined, coreChecksum(ctx), saved));
   const t = tape!;
   return {
     ...base, processor: p503,
