@@ -27,7 +27,7 @@ test.describe.configure({ timeout: 60_000 + POINTS * 20_000 });
 // volume throughout (copies before write once split).
 const scenario = busyScenario({
   mode: 'E1', seed: 13,
-  geometry: { blocks: 4096, blockBytes: 4096, cacheSlots: 256 },
+  geometry: { blocks: 2048, blockBytes: 4096, cacheSlots: 256 },
   initial: { pair: 'simplex', pending: 0, dirtyInCache: 0 },
   workload: { pattern: 'uniform', rate: 2000, minBlocks: 1, maxBlocks: 8, hotFraction: 0.1, hotWeight: 0.5 },
   script: [
