@@ -28,7 +28,7 @@ import { DifferentialKeeper, SNAPSHOT_AT, clearDiffFile, decodeSnapshot } from '
 import { MemorySlotStore, MetadataJournal } from '../../src/runtime/live/metadata-journal.ts';
 import { crc32c } from '../../src/runtime/live/metadata-record.ts';
 import { recover } from '../../src/runtime/live/recovery.ts';
-import { MemHandle } from './mem-handle.ts';
+import { DurableHandle, MemHandle } from './mem-handle.ts';
 
 const BB = 64, BLOCKS = 24, SLOTS = 8, MAXW = 3, SEED = 9;
 const G = { blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, maxWriteBlocks: MAXW, minSegmentBytes: 0 };
@@ -50,11 +50,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'round' as const }) },
 );
 
-/** A file whose flush() keeps a copy: what an OS crash would leave. */
-class DurableHandle extends MemHandle {
-  durable = new Uint8Array(0);
-  flush(): void { super.flush(); this.durable = this.bytes.slice(); }
-}
 
 interface W { id: number; lba: number; n: number }
 const blockOf = (gen: number, lba: number) => { const d = new Uint8Array(BB); fillBlock(d, SEED, gen, lba); return d; };
