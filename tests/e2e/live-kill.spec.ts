@@ -93,7 +93,12 @@ test('the browser killed while the pair is split-pending: it comes back split-pe
   const seed = BASE_SEED + KILLS;
   console.log(`split-pending kill: seed ${seed}`);
   const rnd = prng(seed);
-  const came = await killAndCheck(pendingScenario, (x) => x.splitAckAt !== null, Math.floor(rnd() * 20));
-  // 115 MiB still to copy and a backup streaming: the kill lands before the split completes.
-  expect(came).toBe('split-pending');
+  // 115 MiB still to copy and a backup streaming: the kill lands before the split completes,
+  // unless the split's answer reaches the test very late (a loaded machine); each attempt is
+  // checked in full whatever the pair came back as, and one must have caught it pending.
+  const came: string[] = [];
+  while (came.length < 3 && !came.includes('split-pending')) {
+    came.push(await killAndCheck(pendingScenario, (x) => x.splitAckAt !== null, Math.floor(rnd() * 20)));
+  }
+  expect(came).toContain('split-pending');
 });
