@@ -1,15 +1,15 @@
 /**
  * The whole browser killed while the client writes (docs/live.md#what-survives-what): a
  * write acknowledged once written to OPFS, never flushed, must survive SIGKILL of every
- * Chromium process, and so must the pair state the array answered.
+ * Chromium process, and so must the pair state the array answered, a backup it reported
+ * done, and a split it answered: a split-pending pair comes back split-pending (its 514
+ * rebuilt) and, resumed, completes to the split-instant image on the S-VOL.
  *
- * Chromium is started here as a process group of its own (Playwright's persistent contexts
- * do not say which processes are theirs) and driven over CDP. The client's acknowledged
- * writes stream to the test as they arrive; at a seeded moment it kills the group: it knows
- * exactly the writes acknowledged before the kill, and trusts nothing written after it.
- * Chromium then reopens the same profile, the page recovers (metadata, journal replay), and
- * every acknowledged write must be on the P-VOL with its data intact, the pair in the state
- * its last answered command left it. KILL_SEED=n replays a run's kill points.
+ * Chromium runs as a process group of its own, and the kill goes out from the handler that
+ * receives the acknowledgements (kill-chrome.ts): the test knows exactly the writes
+ * acknowledged before the kill, and trusts nothing written after it. Chromium then reopens
+ * the same profile, the page recovers (metadata, 514, journal replay) and kill-chrome.ts
+ * checkRecovered says what must hold. KILL_SEED=n replays a run's kill points.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
