@@ -16,7 +16,7 @@ import type { RunResult } from '../src/runtime/sim-result.ts';
 import { validateScenario } from '../src/scenario/validate.ts';
 import { DURABILITIES, MODES, type Durability, type Mode } from '../src/scenario/schema.ts';
 import {
-  abortLive, checkAckedLive, lastFigures, liveAcks, liveProgress, recoverLive, runLive, streamLiveAcks, type LiveFigures,
+  abortLive, checkAckedLive, checkSplitImageLive, checkTapeImageLive, lastArrayState, lastFigures, liveAcks, liveProgress, recoverLive, runLive, streamLiveAcks, type LiveFigures,
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
 import { showRecovery } from './live/recovery-banner.ts';
@@ -47,6 +47,16 @@ export interface SplitstreamApi {
   /** Streams the running live run's acknowledgements to `cb` as they arrive; false when none runs. */
   streamLiveAcks: typeof streamLiveAcks;
   checkAcked: typeof checkAckedLive;
+  /** The S-VOL against the split-instant image of the given acknowledged writes (after a split completed). */
+  checkSplitImage: typeof checkSplitImageLive;
+  /** The first tape file, if a backup closed it, against the split-instant image (after an unclean stop). */
+  checkTapeImage: typeof checkTapeImageLive;
+  /**
+   * Runs the array again on what the recovery left: a split-pending pair whose 514 was
+   * rebuilt carries on (508's background copy) until it is split; no client I/O. Returns the
+   * pair's states and the blocks still pending once the array went quiet.
+   */
+  resume(): Promise<{ p516: string; s517: string; pending: number }>;
   /** Figures of the last live run; with `withEvents`, its merged event log too (for sequence diagrams). */
   lastLive(withEvents?: boolean): LiveFigures | Omit<LiveFigures, 'events'> | null;
   storage(): Promise<{ quota: number | null; usage: number | null; persisted: boolean; files: { name: string; bytes: number }[] }>;
@@ -107,6 +117,20 @@ export function installAutomation(): void {
     liveAcks,
     streamLiveAcks,
     checkAcked: checkAckedLive,
+    checkSplitImage: checkSplitImageLive,
+    checkTapeImage: checkTapeImageLive,
+    async resume() {
+      const r = await api.recovery();
+      if (!r.pairs.some((p) => p.diffRebuilt) || !r.run) throw new Error('nothing to resume: no split-pending pair was rebuilt by the recovery');
+      // The same run's geometry and durability; no script: 508 copies on its own (§0026).
+      const s = validateScenario({ ...JSON.parse(r.run.scenario), script: [] }, { runtime: 'live' });
+      await runLive(s, undefined, { resume: true });
+      // The files now hold the resumed run's clean stop: a later recovery reads that.
+      recovered = null;
+      const st = lastArrayState;
+      if (!st) throw new Error('the resumed run left no state');
+      return { p516: st.p516, s517: st.s517, pending: st.pending };
+    },
     lastLive(withEvents = false) {
       if (!lastFigures) return null;
       if (withEvents) return lastFigures;
@@ -127,7 +151,7 @@ export function installAutomation(): void {
   // show it: the pairs as they were, what was cut off, and a way to run it again.
   if (globalThis.crossOriginIsolated && 'storage' in navigator) {
     void api.recovery().then(
-      (r) => showRecovery(r, (json) => api.run(JSON.parse(json), { runtime: 'live' })),
+      (r) => showRecovery(r, (json) => api.run(JSON.parse(json), { runtime: 'live' }), () => api.resume()),
       () => undefined,
     );
   }

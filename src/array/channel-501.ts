@@ -15,7 +15,7 @@ import { PAIR_STATES, PS, refusal, type PairOp, type PairResult } from './pair-s
 import type { Ctx, Processor, Work } from './context.ts';
 
 export type HostCmd =
-  | { kind: 'write'; lba: number; blocks: number; data: Uint8Array; onAck?: (t: number) => void }
+  | { kind: 'write'; lba: number; blocks: number; data: Uint8Array; onAck?: (t: number) => void; id?: number }
   | { kind: 'pair'; op: PairOp; sync?: boolean; onDone?: (r: PairResult, t: number) => void };
 
 /** How far into the port queue 501 looks for a write that can go ahead. */

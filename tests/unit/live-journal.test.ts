@@ -14,16 +14,11 @@ import { fillBlock } from '../../src/core/prng.ts';
 import { CacheJournal, HEADER_BYTES, SEGMENTS, UNAPPLIED_WRITES, segmentBytes, type FlushTickets } from '../../src/runtime/live/cache-journal.ts';
 import { readJournal } from '../../src/runtime/live/journal-replay.ts';
 import { crc32c } from '../../src/runtime/live/metadata-record.ts';
-import { MemHandle } from './mem-handle.ts';
+import { DurableHandle, MemHandle } from './mem-handle.ts';
 
 const BB = 64, BLOCKS = 32, SLOTS = 8, MAXW = 4, SEED = 5;
 const G = { blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, maxWriteBlocks: MAXW, minSegmentBytes: 0 };
 
-/** A handle whose flush() keeps a copy: what an OS crash would leave. */
-class DurableHandle extends MemHandle {
-  durable = new Uint8Array(0);
-  flush(): void { super.flush(); this.durable = this.bytes.slice(); }
-}
 
 type Op =
   | { op: 'write'; lba: number; n: number }

@@ -34,3 +34,9 @@ export class MemHandle {
   flush(): void { this.flushes++; }
   close(): void {}
 }
+
+/** A handle whose flush() keeps a copy: what an OS crash would leave. */
+export class DurableHandle extends MemHandle {
+  durable = new Uint8Array(0);
+  flush(): void { super.flush(); this.durable = this.bytes.slice(); }
+}

@@ -19,7 +19,7 @@ const api = {
   /** Opens the run's files (after the processors laid them out). */
   /** `writeBehind`: 508's P-VOL writes are queued for the disk writer (a round waits for them). */
   async init(a: { memory: WebAssembly.Memory; lay: LiveLayout; blockBytes: number; writeBehind: boolean }): Promise<void> {
-    const names = [FILES.journal, FILES.pvol, FILES.svol, FILES.tape, ...FILES.meta];
+    const names = [FILES.journal, FILES.pvol, FILES.svol, FILES.tape, FILES.diff514, ...FILES.meta];
     for (const n of names) {
       const h = await openSync(n, true);
       if (h.mode !== 'readwrite-unsafe') {

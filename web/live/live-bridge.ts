@@ -17,6 +17,7 @@ import { FILES, checkPlaygroundQuota, listFiles } from '../../src/runtime/live/o
 import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/runtime/live/quota.ts';
 import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
 import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
+import { diffFileBytes } from '../../src/runtime/live/differential-514-store.ts';
 import type { Role } from '../../src/runtime/live/roles.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
@@ -104,6 +105,7 @@ function plannedFiles(s: Scenario): { name: string; bytes: number }[] {
     { name: FILES.svol, bytes: vol },
     { name: FILES.tape, bytes: scriptTapeBytes(s) },
     { name: FILES.journal, bytes: journal },
+    { name: FILES.diff514, bytes: diffFileBytes(blocks) },
   ];
 }
 
@@ -114,6 +116,8 @@ export interface LiveOptions {
   arrayWorkers?: 1 | 4;
   /** Overrides the scenario's `durability`. */
   durability?: Durability;
+  /** Carry on the split-pending pair a recovery rebuilt, on the recovered files (resume-508.ts). */
+  resume?: boolean;
 }
 
 /**
@@ -135,7 +139,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   // Said plainly rather than run without them (docs/scenario.md#faults).
   if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
   const shareHandles = opts.shareHandles ?? true;
-  const arrayWorkers = opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
@@ -162,7 +166,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   try {
     let handleMode = '', writeBehind = false;
     for (const [i, roles] of groups.entries()) {
-      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles })
+      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles, resume: !!opts.resume })
         .catch((e: unknown) => { throw reservation(e, q); });
       handleMode ||= r.handleMode;
       writeBehind ||= r.writeBehind;
@@ -315,20 +319,32 @@ export async function recoverLive(): Promise<RecoveryReport> {
   if (!files.some((f) => f.name === FILES.meta[0] || f.name === FILES.meta[1])) {
     return { found: false, pairs: [], bitmapsTrusted: true, interrupted: [], replayedWrites: 0, notes: [] };
   }
+  return inRecoveryWorker((w) => w.recover());
+}
+
+/** One call to a recovery worker of its own (it opens the files it reads), then the worker goes. */
+async function inRecoveryWorker<T>(f: (w: Remote<RecoveryWorkerApi>) => Promise<T>): Promise<T> {
   const workers: Worker[] = [];
   try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).recover();
+    return await f(spawn<RecoveryWorkerApi>('recovery', workers));
   } finally {
     workers.forEach((w) => w.terminate());
   }
 }
 
+type AckTimes = { id: number; lba: number; blocks: number; ack: number }[];
+
+/** Checks the S-VOL against the split-instant image (a split that completed after a recovery). */
+export function checkSplitImageLive(seed: number, blockBytes: number, blocks: number, writes: AckTimes, splitAckAt: number) {
+  return inRecoveryWorker((w) => w.checkSplitImage(seed, blockBytes, blocks, writes, splitAckAt));
+}
+
+/** Checks the tape of a backup that completed before an unclean stop against the split-instant image. */
+export function checkTapeImageLive(seed: number, blockBytes: number, blocks: number, writes: AckTimes, splitAckAt: number) {
+  return inRecoveryWorker((w) => w.checkTapeImage(seed, blockBytes, blocks, writes, splitAckAt));
+}
+
 /** Checks the P-VOL against acknowledged writes (the reload test's durability check). */
-export async function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
-  const workers: Worker[] = [];
-  try {
-    return await spawn<RecoveryWorkerApi>('recovery', workers).checkAcked(seed, blockBytes, acked);
-  } finally {
-    workers.forEach((w) => w.terminate());
-  }
+export function checkAckedLive(seed: number, blockBytes: number, acked: { id: number; lba: number; blocks: number }[]) {
+  return inRecoveryWorker((w) => w.checkAcked(seed, blockBytes, acked));
 }

@@ -5,7 +5,8 @@
  */
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 
-export function showRecovery(report: RecoveryReport, runAgain: (scenarioJson: string) => Promise<unknown>): HTMLElement | null {
+/** `resume`: carries a split-pending pair whose 514 was rebuilt on to split (window.splitstream.resume). */
+export function showRecovery(report: RecoveryReport, runAgain: (scenarioJson: string) => Promise<unknown>, resume?: () => Promise<unknown>): HTMLElement | null {
   if (!report.found || (report.pairs.length === 0 && report.interrupted.length === 0 && report.replayedWrites === 0)) return null;
   const box = document.createElement('aside');
   box.dataset.testid = 'live-recovery';
@@ -20,7 +21,7 @@ export function showRecovery(report: RecoveryReport, runAgain: (scenarioJson: st
   const item = (text: string) => { const li = document.createElement('li'); li.textContent = text; list.append(li); };
   for (const p of report.pairs) {
     item(`pair ${p.pvol} → ${p.svol}: P-VOL state (516) ${p.state516}, S-VOL state (517) ${p.state517}; ` +
-      `differential ${p.pending} of ${p.blocks} blocks${report.bitmapsTrusted ? '' : ' (not trusted: counted as all dirty)'}`);
+      `differential ${p.pending} of ${p.blocks} blocks${report.bitmapsTrusted ? '' : p.diffRebuilt ? ' (rebuilt from its record: the blocks still to copy)' : ' (not trusted: counted as all dirty)'}`);
   }
   for (const n of report.notes) item(n);
   box.append(list);
@@ -36,6 +37,18 @@ export function showRecovery(report: RecoveryReport, runAgain: (scenarioJson: st
         () => { b.textContent = 'Done: see the result'; },
         (e) => { b.textContent = `Failed: ${String(e)}`; },
       );
+    };
+    box.append(b);
+  }
+  if (resume && report.pairs.some((p) => p.diffRebuilt)) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.style.marginLeft = '.5rem';
+    b.textContent = 'Carry the split on (508 copies the rest)';
+    b.onclick = () => {
+      b.disabled = true;
+      b.textContent = 'Copying…';
+      resume().then(() => { b.textContent = 'Split complete'; }, (e) => { b.textContent = `Failed: ${String(e)}`; });
     };
     box.append(b);
   }

@@ -61,7 +61,7 @@ const api = {
   },
   /** The acknowledged writes from the `from`-th acknowledgement on, in arrival order (the kill test). */
   ackedSince(from: number): LiveAcks {
-    return run ? run.ackedSince(from) : { writes: [], splitsAcked: 0 };
+    return run ? run.ackedSince(from) : { writes: [], splitsAcked: 0, splitAckAt: null };
   },
   /** Streams every acknowledgement as it arrives to `cb` (a Comlink proxy from the page). */
   streamAcks(cb: (acks: LiveAcks) => void): void {

@@ -16,11 +16,13 @@ import type { ArrayParts } from './array-host.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
-import { MetadataPersister } from './metadata-persister.ts';
+import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
+import { MetadataPersister, coreChecksum } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, ROLES, type LiveBlock } from './processor-host.ts';
 import type { ProcessorInit } from './roles.ts';
+import { resumeSplitPending } from './resume-508.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { WriteBehindDevice, WriteBehindQueue } from './write-behind.ts';
 
@@ -45,12 +47,14 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   meta.flushes = s.durability === 'flush';
   const j = await openSync(FILES.journal, shared).catch(fail);
   closers.push(() => j.handle.close());
+  const df = await openSync(FILES.diff514, shared).catch(fail);
+  closers.push(() => df.handle.close());
   let files: Flushable[] = [];
   const inline = shared ? null : new InlineFlusher(() => files, live);
   const tickets = inline ?? new SharedTickets(live);
   const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch(fail);
   closers.push(() => tape.handle.close());
-  files = [pvol, svol, j.handle, tape.handle, ...meta.handles];
+  files = [pvol, svol, j.handle, tape.handle, df.handle, ...meta.handles];
 
   // With shared handles 508's writes to the P-VOL go behind it, to the disk writer's worker.
   const behind = shared ? new WriteBehindQueue(core.memory, a.lay.wbArea, w.blocks, a.lay.wbRingBytes, w.blockBytes) : null;
@@ -65,20 +69,33 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   // The volumes are about to be rewritten: no old record may describe them any more. Room
   // for the run's largest record: the scenario appears in the run label and in each of the
   // two in-flight operations, and JSON may escape up to every other character.
-  meta.clear(recordBytesFor(w.blocks, 6 * label.scenario.length + 4096));
-  seedLiveVolumes(s, ctl, pvol, svol);
+  if (a.resume) {
+    // The recovered files as they are: the pair carries on where the recovery left it.
+    const r = resumeSplitPending(ctx, meta, df.handle);
+    live.setWord(LB.META_SEQ, r.metaSeq);
+    ctx.log('508', 'split.resumed', undefined, { split: r.splitSeq, pending: r.pending });
+  } else {
+    meta.clear(recordBytesFor(w.blocks, 6 * label.scenario.length + 4096));
+    clearDiffFile(df.handle, w.blocks);
+    seedLiveVolumes(s, ctl, pvol, svol);
+  }
   pvol.flush();
   svol.flush();
   const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets);
   journalDirtySlots(journal, ctx);
   j.handle.flush();
-  const persister = new MetadataPersister(meta, ctx, live, label, '501');
+  // 514 of a split-pending pair, kept after every step that copied (differential-514-store.ts);
+  // the split's boundary comes from port 401 (made below: no split happens before it exists).
+  let p401: Port401 | null = null;
+  const keeper = new DifferentialKeeper(df.handle, diffSourceOf(ctx), () => p401?.boundary() ?? { lastJournaledId: -1, untaken: [] },
+    s.durability === 'flush' ? () => svol.flush() : undefined, coreChecksum(ctx));
+  const persister = new MetadataPersister(meta, ctx, live, label, '501', keeper);
   persister.maybeCommit();
 
   let answered = false;
   const ring = () => { answered = true; };
   const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
-  const p401 = new Port401(ctl.p501, ctx, a.lay, journal, ring);
+  p401 = new Port401(ctl.p501, ctx, a.lay, journal, ring);
   const p402 = new Port402(ctl.p502, ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
   const members = [
     { proc: p401, roleIndex: ROLES.indexOf('501'), front: true },

@@ -14,7 +14,8 @@
 import { HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_VERSION, RECORD_HEAD, RECORD_MAGIC } from './cache-journal.ts';
 import { crc32c } from './metadata-record.ts';
 
-export interface ReplayedWrite { seq: number; id: number; lba: number; blocks: number; data: Uint8Array }
+/** `segment`: where the record lies (recovery-514.ts asks whether the writer entered a segment after it). */
+export interface ReplayedWrite { seq: number; id: number; lba: number; blocks: number; data: Uint8Array; segment: number }
 
 export interface JournalContents {
   /** False when there is no journal of this format (absent, empty, or an unreadable header). */
@@ -22,12 +23,14 @@ export interface JournalContents {
   blockBytes: number;
   /** The writes to replay, oldest first. */
   writes: ReplayedWrite[];
+  /** Segments of the file (its header), 0 when none was read. */
+  segments: number;
   /** True when the newest segment ends in a record of this run that fails its checks (cut off). */
   cutOff: boolean;
   notes: string[];
 }
 
-const EMPTY: JournalContents = { found: false, blockBytes: 0, writes: [], cutOff: false, notes: [] };
+const EMPTY: JournalContents = { found: false, blockBytes: 0, writes: [], segments: 0, cutOff: false, notes: [] };
 
 interface Header { runId: number; blockBytes: number; segBytes: number; segments: number }
 
@@ -42,7 +45,8 @@ export function readHeader(bytes: Uint8Array): Header | null {
 }
 
 /** The records of one segment that hold together from its start. */
-function parseSegment(bytes: Uint8Array, h: Header, base: number): { writes: ReplayedWrite[]; cutOff: boolean } {
+function parseSegment(bytes: Uint8Array, h: Header, segment: number): { writes: ReplayedWrite[]; cutOff: boolean } {
+  const base = HEADER_BYTES + segment * h.segBytes;
   const writes: ReplayedWrite[] = [];
   const end = Math.min(bytes.length, base + h.segBytes);
   let at = base;
@@ -56,7 +60,7 @@ function parseSegment(bytes: Uint8Array, h: Header, base: number): { writes: Rep
     if (blocks < 1 || at + len > end || dv.getUint32(0, true) !== crc32c(bytes.subarray(at + 4, at + len))) {
       return { writes, cutOff: true };
     }
-    writes.push({ seq, id: dv.getInt32(16, true), lba: dv.getUint32(20, true), blocks, data: bytes.subarray(at + RECORD_HEAD, at + len) });
+    writes.push({ seq, id: dv.getInt32(16, true), lba: dv.getUint32(20, true), blocks, data: bytes.subarray(at + RECORD_HEAD, at + len), segment });
     at += len;
   }
   return { writes, cutOff: false };
@@ -68,13 +72,13 @@ export function readJournal(bytes: Uint8Array): JournalContents {
   if (bytes.length === 0 || bytes.subarray(0, 28).every((b) => b === 0)) return EMPTY;
   const h = readHeader(bytes);
   if (!h) return { ...EMPTY, notes: ['the cache journal has no readable header: nothing was replayed from it'] };
-  const segs = Array.from({ length: h.segments }, (_, s) => parseSegment(bytes, h, HEADER_BYTES + s * h.segBytes));
+  const segs = Array.from({ length: h.segments }, (_, s) => parseSegment(bytes, h, s));
   let newest = -1;
   segs.forEach((s, i) => {
     const top = s.writes[s.writes.length - 1];
     if (top && (newest < 0 || top.seq > segs[newest].writes[segs[newest].writes.length - 1].seq)) newest = i;
   });
-  if (newest < 0) return { found: true, blockBytes: h.blockBytes, writes: [], cutOff: segs.some((s) => s.cutOff), notes: [] };
+  if (newest < 0) return { found: true, blockBytes: h.blockBytes, writes: [], segments: h.segments, cutOff: segs.some((s) => s.cutOff), notes: [] };
   // Backwards from the newest segment while each ends one below where the next begins.
   const chain = [newest];
   for (let i = (newest - 1 + h.segments) % h.segments; i !== newest; i = (i - 1 + h.segments) % h.segments) {
@@ -82,5 +86,5 @@ export function readJournal(bytes: Uint8Array): JournalContents {
     if (!cur.length || cur[cur.length - 1].seq + 1 !== after[0].seq) break;
     chain.unshift(i);
   }
-  return { found: true, blockBytes: h.blockBytes, writes: chain.flatMap((i) => segs[i].writes), cutOff: segs[newest].cutOff, notes: [] };
+  return { found: true, blockBytes: h.blockBytes, writes: chain.flatMap((i) => segs[i].writes), segments: h.segments, cutOff: segs[newest].cutOff, notes: [] };
 }

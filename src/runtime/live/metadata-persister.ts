@@ -15,6 +15,7 @@ import type { Ctx } from '../../array/context.ts';
 import type { Actor } from '../../array/events.ts';
 import { B, BackupState, W } from '../../array/memory-507.ts';
 import { PAIR_STATES, PS } from '../../array/pair-state.ts';
+import type { DifferentialKeeper } from './differential-514-store.ts';
 import { MetadataJournal, type SlotStore } from './metadata-journal.ts';
 import { crc32c } from './metadata-record.ts';
 import type { InFlightOp, MetadataRecord, RunInfo } from './metadata-record.ts';
@@ -25,9 +26,23 @@ export type RunLabel = RunInfo;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * CRC-32C by the core over a copy of `bytes` in 508's scratch area, for records written
+ * between steps (the metadata record, 514's snapshot: differential-514-store.ts), when no
+ * step is using it; the plain loop beyond the area's size.
+ */
+export function coreChecksum(ctx: Ctx): (bytes: Uint8Array) => number {
+  return (bytes) => {
+    const { core, m } = ctx;
+    if (bytes.length > 2 * m.L.scratchBlocks * m.L.blockBytes) return crc32c(bytes);
+    new Uint8Array(core.memory.buffer, m.L.scratch508, bytes.length).set(bytes);
+    return core.checksum(m.L.scratch508, bytes.length) >>> 0;
+  };
+}
+
 export class MetadataPersister {
   constructor(private readonly store: SlotStore, private readonly ctx: Ctx, private readonly live: LiveBlock,
-    private readonly label: RunLabel, private readonly actor: Actor) {}
+    private readonly label: RunLabel, private readonly actor: Actor, private readonly keeper?: DifferentialKeeper) {}
 
   /**
    * The watched words; a change in any of them is a state change to persist. A backup's
@@ -48,15 +63,14 @@ export class MetadataPersister {
    * commits a few records a run, and every commit is on the ack path (figures in
    * docs/live.md#durability-points).
    */
-  private readonly crc = (bytes: Uint8Array): number => {
-    const { core, m } = this.ctx;
-    if (bytes.length > 2 * m.L.scratchBlocks * m.L.blockBytes) return crc32c(bytes);
-    new Uint8Array(core.memory.buffer, m.L.scratch508, bytes.length).set(bytes);
-    return core.checksum(m.L.scratch508, bytes.length) >>> 0;
-  };
+  private get crc(): (bytes: Uint8Array) => number { return (this.crcOf ??= coreChecksum(this.ctx)); }
+  private crcOf?: (bytes: Uint8Array) => number;
 
   /** `actor`: the processor whose step ran (the one worker of all four names it). */
   maybeCommit(actor: Actor = this.actor): boolean {
+    // 514's record first: a split's boundary and first snapshot are written before the
+    // record that says split-pending, and a copy's cleared bits before any answer after it.
+    this.keeper?.afterStep();
     const k = this.key();
     let same = true;
     for (let i = 0; i < k.length; i++) if (this.live.word(LB.KEY0 + i) !== k[i]) same = false;
@@ -93,6 +107,7 @@ export class MetadataPersister {
       pairs: [{
         pvol: 'pvol-601', svol: 'svol-602', blocks: m.L.blocks,
         state516: PAIR_STATES[p], state517: PAIR_STATES[s],
+        ...(s === PS.SPLIT_PENDING ? { splitSeq: m.w(W.SPLIT_SEQ) } : {}),
         // An unclean record carries no bitmaps (metadata-record.ts): not copied for nothing
         // on the ack path (32 KiB each at 1 GiB).
         diff514: clean ? diff.bytesOf(diff.diff) : EMPTY, postSplit: clean ? diff.bytesOf(diff.post) : EMPTY,

@@ -43,6 +43,11 @@ export interface PairRecord {
   diff514: Uint8Array;
   /** Writes since the split (for the next resync), same shape. */
   postSplit: Uint8Array;
+  /**
+   * The split a split-pending pair is in (507 word SPLIT_SEQ): its differential's record
+   * must name the same one to be trusted (differential-514-store.ts).
+   */
+  splitSeq?: number;
 }
 
 /** A split or backup that had started and not yet finished when the record was written. */
@@ -103,7 +108,10 @@ export function recordBytesFor(blocks: number, jsonBytes: number): number {
  */
 export function encodeMetadata(rec: MetadataRecord, checksum: (bytes: Uint8Array) => number = crc32c): Uint8Array {
   const meta = {
-    pairs: rec.pairs.map((p) => ({ pvol: p.pvol, svol: p.svol, blocks: p.blocks, state516: p.state516, state517: p.state517 })),
+    pairs: rec.pairs.map((p) => ({
+      pvol: p.pvol, svol: p.svol, blocks: p.blocks, state516: p.state516, state517: p.state517,
+      ...(p.splitSeq !== undefined ? { splitSeq: p.splitSeq } : {}),
+    })),
     inFlight: rec.inFlight,
     ...(rec.run ? { run: rec.run } : {}),
   };
@@ -186,7 +194,8 @@ function checkShape(meta: unknown): { pairs: PairMeta[]; inFlight: InFlightOp[];
   if (!isObj(meta) || !Array.isArray(meta.pairs) || !Array.isArray(meta.inFlight)) return 'metadata JSON lacks pairs/inFlight';
   for (const p of meta.pairs) {
     if (!isObj(p) || typeof p.pvol !== 'string' || typeof p.svol !== 'string' || typeof p.state516 !== 'string' ||
-      typeof p.state517 !== 'string' || !Number.isSafeInteger(p.blocks) || (p.blocks as number) < 0) {
+      typeof p.state517 !== 'string' || !Number.isSafeInteger(p.blocks) || (p.blocks as number) < 0 ||
+      (p.splitSeq !== undefined && !Number.isSafeInteger(p.splitSeq))) {
       return 'a pair entry is malformed';
     }
   }

@@ -21,6 +21,8 @@ export const FILES = {
   tape: 'tape-303.aws',
   journal: 'cache-507.journal',
   meta: ['meta-510-a.bin', 'meta-510-b.bin'] as const,
+  /** The differential 514 of a split-pending pair (differential-514-store.ts). */
+  diff514: 'diff-514.bin',
 } as const;
 
 export type HandleMode = 'readwrite-unsafe' | 'readwrite';

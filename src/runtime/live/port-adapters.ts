@@ -90,10 +90,23 @@ export class Port401 extends Adapter {
   readonly actor = '501' as const;
   private readonly port: MpmcRing;
   private readonly rec = new Int32Array(PORT_WORDS);
+  /** The last write id journaled (ids rise in port order): the split's boundary (differential-514-store.ts). */
+  private lastId = -1;
   constructor(private readonly p501: Channel501, private readonly c: Ctx, private readonly lay: LiveLayout,
     private readonly journal: WriteJournal | null, ring: () => void, private readonly maxQueued = UNAPPLIED_WRITES) {
     super(p501, MpmcRing.attach(c.core.memory.buffer, lay.ack401), ring);
     this.port = MpmcRing.attach(c.core.memory.buffer, lay.port401);
+  }
+
+  /**
+   * Where a split falls in the journaled writes (read right after the split's step): those
+   * journaled later, and those journaled but not yet taken by 501, are post-split. The
+   * recovery must not replay them over a block still pending in 514 (recovery-514.ts).
+   */
+  boundary(): { lastJournaledId: number; untaken: number[] } {
+    const untaken: number[] = [];
+    for (const c of this.p501.port) if (c.kind === 'write' && c.id !== undefined) untaken.push(c.id);
+    return { lastJournaledId: this.lastId, untaken };
   }
 
   /** Commands wait in the ring while 501 already holds maxQueued (the journal's carry bound, cache-journal.ts). */
@@ -114,8 +127,9 @@ export class Port401 extends Adapter {
         const at = this.lay.writeArea + slot * this.lay.slotBytes;
         const data = new Uint8Array(mem.buffer, at, blocks * this.lay.L.blockBytes);
         this.journal?.append(id, lba, blocks, data);
+        this.lastId = id;
         cmds.push(() => this.p501.port.push({
-          kind: 'write', lba, blocks, data,
+          kind: 'write', lba, blocks, data, id,
           onAck: (t) => {
             this.journal?.applied(id, lba, blocks);
             this.answer([K.WRITE, id, slot, us(t), 1, 0]);

@@ -26,7 +26,8 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
-import { MetadataPersister } from './metadata-persister.ts';
+import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
+import { MetadataPersister, coreChecksum } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
@@ -51,6 +52,11 @@ export interface ProcessorInit {
   startedAt: number;
   /** Ask for 'readwrite-unsafe' handles (where the browser has them); false: exclusive ones. */
   shareHandles: boolean;
+  /**
+   * Carry on a split-pending pair a recovery rebuilt (resume-508.ts) instead of seeding the
+   * volumes: the files are the recovered ones. One worker for the four processors only.
+   */
+  resume?: boolean;
 }
 
 export interface RoleHost {
@@ -66,6 +72,7 @@ export interface RoleHost {
 
 export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
   const role = a.roles[0];
+  if (a.resume) throw new Error('a resumed run hosts the four processors in one worker');
   const { wiring: w, scenario: s } = a;
   const meta = await OpfsSlotStore.open(true);
   if (meta.mode !== 'readwrite-unsafe') {
@@ -77,9 +84,14 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   // Room for the run's largest record: the scenario appears in the run label and in each of
   // the two in-flight operations, and JSON may escape up to every other character.
   const reserve = recordBytesFor(w.blocks, 6 * label.scenario.length + 4096);
-  const closers: (() => void)[] = [() => meta.close()];
+  const closers: (() => void)[] = [() => meta.close(), () => df.handle.close()];
   const tickets = new SharedTickets(live);
-  const persisterOf = (ctx: Ctx) => new MetadataPersister(meta, ctx, live, label, role);
+  // 514 of a split-pending pair (differential-514-store.ts): every worker whose steps copy
+  // to the S-VOL (508, 503 serving its own requests) or split (501) keeps it after them.
+  const df = await openSync(FILES.diff514, true);
+  const flushFirst = s.durability === 'flush';
+  const saved = { get: () => live.word(LB.DIFF_SAVED), set: (v: number) => live.setWord(LB.DIFF_SAVED, v) };
+  const persisterOf = (ctx: Ctx, keeper?: DifferentialKeeper) => new MetadataPersister(meta, ctx, live, label, role, keeper);
   const base = { role, handleMode: meta.mode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
   const ring = () => live.answerBell.ring();
 
@@ -92,10 +104,11 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     });
     // The volumes are about to be rewritten: no old record may describe them any more.
     meta.clear(reserve);
+    clearDiffFile(df.handle, w.blocks);
     seedLiveVolumes(s, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
-    const persister = persisterOf(ctl.ctx);
+    const persister = persisterOf(ctl.ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctl.ctx), undefined, flushFirst ? () => svol.flush() : undefined, coreChecksum(ctl.ctx), saved));
     persister.maybeCommit();
     return {
       ...base, processor: ctl.p508, afterStep: () => persister.maybeCommit(),
@@ -134,7 +147,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     const d508 = new Disk508(ctx);
     ctx.serve508 = (type, x, n, seg) => d508.serve(type, x, n, seg);
   }
-  const persister = persisterOf(ctx);
+  const svolFlush = (h: FileSystemSyncAccessHandle | null) => (flushFirst && h ? () => h.flush() : undefined);
 
   if (role === '501') {
     const j = await openSync(FILES.journal, true);
@@ -142,6 +155,10 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     journalDirtySlots(journal, ctx);
     j.handle.flush();
     const port = new Port401(new Channel501(ctx), ctx, a.lay, journal, ring);
+    // The split's step runs here: its 514 snapshot counts copies 508 made before it.
+    const sv = flushFirst ? await openSync(FILES.svol, true) : null;
+    if (sv) closers.push(() => sv.handle.close());
+    const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), () => port.boundary(), svolFlush(sv?.handle ?? null), coreChecksum(ctx), saved));
     return {
       ...base, processor: port,
       afterStep: () => { persister.maybeCommit(); port.publish(); },
@@ -160,6 +177,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     };
   }
   if (role === '502') {
+    const persister = persisterOf(ctx);
     // 502 asks 501 whether a combined split is allowed and 503 why a backup failed: both
     // answers come from 507, so local instances over the same memory serve.
     const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
@@ -172,6 +190,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     };
   }
   const p503 = new Channel503(ctx);
+  const svol503 = dev.svol;
+  const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), undefined, flushFirst && svol503 ? () => svol503.flush() : undefined, coreChecksum(ctx), saved));
   const t = tape!;
   return {
     ...base, processor: p503,

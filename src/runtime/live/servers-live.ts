@@ -25,7 +25,11 @@ import { RemoteController } from './remote-controller.ts';
  */
 const SLICE_MS = 4;
 
-export interface LiveAcks { writes: { id: number; lba: number; blocks: number }[]; splitsAcked: number }
+/**
+ * `ack`: the array's acknowledgement time of each write, and `splitAckAt` the first split's
+ * (null before it is answered): the oracle's split instant (src/oracle/), for the kill tests.
+ */
+export interface LiveAcks { writes: { id: number; lba: number; blocks: number; ack: number }[]; splitsAcked: number; splitAckAt: number | null }
 
 export interface ServersRun {
   /** Plays the script to its end (the backup's end report included). */
@@ -89,10 +93,13 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
   let latFrom = 0, latT = -Infinity;
   let stream: ((acks: LiveAcks) => void) | null = null;
   let streamed = 0, splitsStreamed = 0;
-  const ackedSince = (from: number): LiveAcks => ({
-    writes: client.ackOrder.slice(from).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks })),
-    splitsAcked: servers.splits.filter((x) => x.ackAt >= 0 && x.ok).length,
-  });
+  const ackedSince = (from: number): LiveAcks => {
+    const splits = servers.splits.filter((x) => x.ackAt >= 0 && x.ok);
+    return {
+      writes: client.ackOrder.slice(from).map((w) => ({ id: w.id, lba: w.lba, blocks: w.blocks, ack: w.ack })),
+      splitsAcked: splits.length, splitAckAt: splits.length ? splits[0].ackAt : null,
+    };
+  };
   /** Polls the array's answers, and streams the new acknowledgements to whoever asked. */
   const poll = () => {
     remote.poll();
