@@ -52,6 +52,12 @@ export const SENSE = {
    * command, here a copy whose S-VOL stopped being a frozen image (a pair command changed it).
    */
   COMMANDS_CLEARED_BY_DEVICE_SERVER: code(0xa, 0x2f, 0x02),
+  /**
+   * 29/04 DEVICE INTERNAL RESET under COPY ABORTED: the array restarted (a reload, a killed
+   * browser) under a running copy; the live runtime's recovery reports it so
+   * (src/runtime/live/recovery-tape.ts).
+   */
+  DEVICE_INTERNAL_RESET: code(0xa, 0x29, 0x04),
   INTERNAL_TARGET_FAILURE: code(0x4, 0x44, 0x00),
   UNRECOVERED_READ_ERROR: code(0x3, 0x11, 0x00),
   WRITE_ERROR: code(0x3, 0x0c, 0x00),

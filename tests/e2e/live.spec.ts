@@ -4,6 +4,10 @@
  */
 import { MODES } from '../../src/scenario/schema.ts';
 import { busyScenario, expect, openApp, test } from './live-fixtures.ts';
+import { summariseTape } from '../../src/devices/tape-cli-node.ts';
+import { FILES, PLAYGROUND_DIR } from '../../src/runtime/live/opfs-store.ts';
+import { decodeSense } from '../../src/scsi/sense.ts';
+import { decodeFailedSegment } from '../../src/scsi/receive-copy-results.ts';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -186,6 +190,8 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   expect(report.found).toBe(true);
   expect(report.interrupted.map((o) => o.kind)).toContain('backup');
   expect(report.notes.join(' ')).toMatch(/backup .* was interrupted by a reload; it can be run again/);
+  // E2 held it: no unit reached the tape, and RECEIVE COPY RESULTS says COPY ABORTED at segment 0.
+  expect(report.backups).toEqual([expect.objectContaining({ id: report.interrupted.find((o) => o.kind === 'backup')!.id, segment: 0, tapeBlocks: 0 })]);
   expect(report.pairs).toHaveLength(1);
   // The record was written while I/O ran: its bitmaps are not trusted. A pair still
   // split-pending (E2 holding its backup) comes back split-pending, its 514 rebuilt from its
@@ -206,6 +212,7 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   await expect(banner).toContainText(`P-VOL state (516) ${state}`);
   await expect(banner).toContainText(pair.diffRebuilt ? 'rebuilt from its record' : 'not trusted: counted as all dirty');
   await expect(banner).toContainText('was interrupted by a reload');
+  await expect(banner).toContainText('ends COPY ABORTED at segment 0, 0A/29/04 DEVICE INTERNAL RESET');
   await expect(banner.getByRole('button', { name: /Run it again/ })).toBeVisible();
   const check = await page.evaluate((acked) => window.splitstream.checkAcked(7, 4096, acked), seen.ackedWrites);
   expect(check.checkedBlocks).toBeGreaterThan(0);
@@ -213,6 +220,54 @@ test('a reload in the middle of a backup: acknowledged writes survive, the backu
   // Run it again from what the record kept: it completes and verifies.
   const again = await page.evaluate(async (json) => window.splitstream.run(JSON.parse(json), { runtime: 'live' }), report.run!.scenario);
   expect(again.verified, again.reason).toBe(true);
+});
+
+test('a reload while a backup streams: it ends COPY ABORTED where it stopped, its tape file partial, the files before it whole', async ({ livePage: page }) => {
+  // 512 MiB to stream in E3 units of one 4 KiB block: 131072 tape blocks, seconds of work,
+  // cut off after its first units.
+  const blocks = 131072;
+  const scenario = busyScenario({
+    mode: 'E3',
+    geometry: { blocks, blockBytes: 4096, cacheSlots: 512 },
+    initial: { pair: 'duplex', pending: 0, dirtyInCache: 0 },
+    script: [
+      { at: 20, op: 'split' },
+      { at: 20, op: 'backup', lba: 0, blocks, transferBlocks: 1, check: 'unit' },
+    ],
+  });
+  const seen = await page.evaluate(async (s) => {
+    void window.splitstream.run(s, { runtime: 'live' }).catch(() => undefined);
+    for (;;) {
+      const p = await window.splitstream.liveProgress();
+      // Streaming (3) with a unit on the tape, or already past it (done 4, failed 5).
+      if (p && ((p.backupState === 3 && p.unitsSent > 0) || p.backupState > 3)) return { state: p.backupState, units: p.unitsSent };
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }, scenario);
+  expect(seen.state, 'the backup was still streaming when the page reloaded').toBe(3);
+  await page.reload();
+  await openApp(page);
+  const report = await page.evaluate(() => window.splitstream.recovery());
+  expect(report.interrupted.map((o) => o.kind)).toContain('backup');
+  expect(report.backups).toHaveLength(1);
+  const [b] = report.backups;
+  expect(b.segment).toBe(0);
+  expect(b.tapeBlocks).toBeGreaterThan(0);
+  expect(b.tapeBlocks).toBeLessThan(blocks);
+  // RECEIVE COPY RESULTS 04h: COPY ABORTED (0Ah) 29/04 at that segment, the EXTENDED COPY's status CHECK CONDITION.
+  const details = decodeFailedSegment(Uint8Array.from(b.failedSegment.split(' '), (x) => parseInt(x, 16)));
+  expect(details?.commandStatus).toBe(0x02);
+  expect(decodeSense(details!.sense)).toMatchObject({ key: 0xa, asc: 0x29, ascq: 0x04 });
+  await expect(page.getByTestId('live-recovery')).toContainText(`${b.tapeBlocks} blocks of its tape file reached the tape, which is left partial`);
+  // The tape as the recovery left it: laid-out space cut, the one file without its tapemark,
+  // holding exactly the units the report names, every block whole (a strict walk).
+  const tape = await page.evaluate(async ([dir, name]) => {
+    const d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+    return Array.from(new Uint8Array(await (await (await d.getFileHandle(name)).getFile()).arrayBuffer()));
+  }, [PLAYGROUND_DIR, FILES.tape] as const);
+  const summary = summariseTape(FILES.tape, Uint8Array.from(tape));
+  expect(summary.tapemarks).toBe(0);
+  expect(summary.files).toEqual([expect.objectContaining({ file: 1, partial: true, blocks: b.tapeBlocks, blockSizes: [[4096, b.tapeBlocks]] })]);
 });
 
 test('a volume larger than the quota is refused before any write, with the numbers', async ({ persistent, livePage: page }) => {

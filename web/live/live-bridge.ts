@@ -253,12 +253,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** What the servers know during a run (null when no run is going). */
-export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerApi['progress']>> & { backupState: number; ackedWrites: { id: number; lba: number; blocks: number }[] }) | null> {
+export async function liveProgress(): Promise<(Awaited<ReturnType<ServersWorkerApi['progress']>> & { backupState: number; unitsSent: number; ackedWrites: { id: number; lba: number; blocks: number }[] }) | null> {
   const c = current;
   if (!c || !c.started) return null;
   const p = await c.servers.progress();
-  const backupState = Atomics.load(new Int32Array(c.memory.buffer), (c.lay.L.p511 >> 2) + B.STATE);
-  return { ...p, backupState, ackedWrites: await c.servers.acked() };
+  const i32 = new Int32Array(c.memory.buffer);
+  const backupState = Atomics.load(i32, (c.lay.L.p511 >> 2) + B.STATE);
+  // Units of the backup handed to the tape so far (511's SENT_SEQ).
+  const unitsSent = Atomics.load(i32, (c.lay.L.p511 >> 2) + B.SENT_SEQ);
+  return { ...p, backupState, unitsSent, ackedWrites: await c.servers.acked() };
 }
 
 /**
@@ -317,7 +320,7 @@ export function abortLive(): void {
 export async function recoverLive(): Promise<RecoveryReport> {
   const files = await listFiles();
   if (!files.some((f) => f.name === FILES.meta[0] || f.name === FILES.meta[1])) {
-    return { found: false, pairs: [], bitmapsTrusted: true, interrupted: [], replayedWrites: 0, notes: [] };
+    return { found: false, pairs: [], bitmapsTrusted: true, interrupted: [], backups: [], replayedWrites: 0, notes: [] };
   }
   return inRecoveryWorker((w) => w.recover());
 }

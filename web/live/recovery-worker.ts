@@ -17,6 +17,7 @@ const api = {
     // Opened up front: the replay itself is synchronous (handles are only made async).
     const pv = await openSync(FILES.pvol, false);
     const df = await openSync(FILES.diff514, false);
+    const tp = await openSync(FILES.tape, false);
     try {
       const journal = new Uint8Array(j.handle.getSize());
       j.handle.read(journal, { at: 0 });
@@ -26,12 +27,17 @@ const api = {
         pvol: (blockBytes) => new OpfsBlockDevice({ name: 'pvol-601', handle: pv.handle, blockBytes }),
         clearJournal: () => { j.handle.truncate(0); j.handle.flush(); },
         diff: df.handle,
+        tape: {
+          source: { bytesWritten: tp.handle.getSize(), readAt: (at, into) => { tp.handle.read(into, { at }); } },
+          cut: (end) => { tp.handle.truncate(end); tp.handle.flush(); },
+        },
       });
     } finally {
       meta.close();
       j.handle.close();
       pv.handle.close();
       df.handle.close();
+      tp.handle.close();
     }
   },
   /** Checks the P-VOL against the client's acknowledged writes (acked-check.ts). */

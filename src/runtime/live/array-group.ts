@@ -52,7 +52,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   let files: Flushable[] = [];
   const inline = shared ? null : new InlineFlusher(() => files, live);
   const tickets = inline ?? new SharedTickets(live);
-  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch(fail);
+  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request()), !!a.resume).catch(fail);
   closers.push(() => tape.handle.close());
   files = [pvol, svol, j.handle, tape.handle, df.handle, ...meta.handles];
 

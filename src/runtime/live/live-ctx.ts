@@ -62,7 +62,13 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void): { writer: AwsTapeWriter; flush(): void } {
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, keep = false): { writer: AwsTapeWriter; flush(): void } {
+  // A resumed run (resume-508.ts) keeps the tape as the recovery left it: its closed files
+  // and an interrupted backup's partial one (recovery-tape.ts). It runs no backup.
+  if (keep) {
+    const writer = new AwsTapeWriter({ sink: () => { throw new Error('tape-303: a resumed run keeps the tape as it is and writes none'); } });
+    return { writer, flush: () => handle.flush() };
+  }
   handle.truncate(0);
   const zeros = new Uint8Array(Math.min(layoutBytes, 1 << 20));
   for (let o = 0; o < layoutBytes; o += zeros.length) {
@@ -109,6 +115,14 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
     },
     flush: atTapemark ? () => { cut(); atTapemark(); } : sync,
     commit,
+    // A backup after a failed one writes over the partial file the failure left
+    // (channel-503.ts overwritePartialFile): the file is cut there, so that a recovery never
+    // finds the old blocks past the new end (recovery-tape.ts).
+    reposition: (bytes) => {
+      pend = 0; // gathered blocks of the partial file: dropped with it
+      at = bytes;
+      handle.truncate(bytes);
+    },
     // 503 reads its tape back (a restore, the catalog): what it gathered goes to the file first.
     read: (at, into) => {
       commit();

@@ -25,6 +25,8 @@ import { LB, type LiveBlock } from './processor-host.ts';
 export type RunLabel = RunInfo;
 
 const EMPTY = new Uint8Array(0);
+/** 511's job states by number (BackupState), as the record names them. */
+const BACKUP_STATE = ['idle', 'accepted', 'holding', 'running', 'done', 'failed'];
 
 /**
  * CRC-32C by the core over a copy of `bytes` in 508's scratch area, for records written
@@ -100,7 +102,13 @@ export class MetadataPersister {
       inFlight.push({ kind: 'split', id: `split-${m.w(W.SPLIT_SEQ)}`, startedAt: this.label.startedAt, detail });
     }
     if (b === BackupState.ACCEPTED || b === BackupState.HOLDING || b === BackupState.RUNNING) {
-      inFlight.push({ kind: 'backup', id: `backup-${m.b(B.ID)}`, startedAt: this.label.startedAt, detail: { ...detail, blocksDone: m.b(B.BLOCKS_DONE) } });
+      // What a recovery needs to say where it stopped (recovery-tape.ts): its list id, its
+      // state (only a running backup wrote to the tape), its unit and its segments.
+      const segments = Array.from({ length: m.b(B.NSEG) }, (_, s) => `${m.b(B.SEG0 + 4 * s)}+${m.b(B.SEG0 + 4 * s + 1)}`).join(',');
+      inFlight.push({
+        kind: 'backup', id: `backup-${m.b(B.ID)}`, startedAt: this.label.startedAt,
+        detail: { ...detail, blocksDone: m.b(B.BLOCKS_DONE), listId: m.b(B.ID) & 0xff, state: BACKUP_STATE[b], unit: m.b(B.UNIT), segments },
+      });
     }
     return {
       clean,

@@ -9,12 +9,14 @@
  * The procedure is written over plain interfaces (SlotStore, BlockDevice, journal bytes)
  * so Node tests can drive it; recovery-worker code wires it to OPFS.
  */
+import type { TapeSource } from '../../devices/awstape.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { readDiffFile, type DiffFile } from './differential-514-store.ts';
 import { readJournal } from './journal-replay.ts';
 import { MetadataJournal, recoverMetadata, type Recovered, type SlotStore } from './metadata-journal.ts';
 import { honestPair } from './recovery-honesty.ts';
 import { recover514, type Recovered514 } from './recovery-514.ts';
+import { interruptedBackup, tapeEnd, type InterruptedBackup } from './recovery-tape.ts';
 
 export interface PairView {
   pvol: string;
@@ -37,6 +39,8 @@ export interface RecoveryReport {
   pairs: PairView[];
   bitmapsTrusted: boolean;
   interrupted: Recovered['interrupted'];
+  /** Each interrupted backup's end as RECEIVE COPY RESULTS reports it (recovery-tape.ts). */
+  backups: InterruptedBackup[];
   replayedWrites: number;
   notes: string[];
   run?: Recovered['run'];
@@ -61,6 +65,8 @@ export interface RecoveryIo {
   clearJournal(): void;
   /** The differential 514's record (differential-514-store.ts), if the run kept one. */
   diff?: DiffFile;
+  /** The tape's image, and how to cut it to its valid end (recovery-tape.ts). */
+  tape?: { source: TapeSource; cut(end: number): void };
 }
 
 export function recover(io: RecoveryIo): RecoveryReport {
@@ -100,6 +106,12 @@ export function recover(io: RecoveryIo): RecoveryReport {
     if (at >= 0) notes.splice(at, 1);
   }
   r.pairs = honest.map((h) => h.pair);
+  // The tape keeps its valid image; a backup cut off by the stop ends COPY ABORTED at the
+  // segment it reached, its file partial (recovery-tape.ts).
+  const tape = io.tape ? tapeEnd(io.tape.source) : null;
+  if (io.tape && tape && tape.end < tape.size) io.tape.cut(tape.end);
+  const backups = r.interrupted.filter((op) => op.kind === 'backup').map((op) => interruptedBackup(op, tape));
+  notes.push(...backups.map((b) => b.note));
   if (r.pairs.length) {
     // The recovered state, the volumes flushed, becomes the newest record; the interrupted
     // operations stay listed until a new run replaces it. A rebuilt 514 stays in its own
@@ -117,6 +129,7 @@ export function recover(io: RecoveryIo): RecoveryReport {
     })),
     bitmapsTrusted: r.bitmapsTrusted,
     interrupted: r.interrupted,
+    backups,
     replayedWrites: replayed,
     notes,
     ...(r.run ? { run: r.run } : {}),
