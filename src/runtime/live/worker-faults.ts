@@ -24,7 +24,7 @@ export const RESTARTABLE: readonly Proc[] = ['508'];
 /** What a fresh worker of each other processor would lose (roles.ts; docs/live.md). */
 export const WHY_NOT: Readonly<Record<Exclude<Proc, '508'>, string>> = {
   '501': "501 keeps the writes it has taken from port 401 but not yet put in cache (each one's acknowledgement), a held 'sync' split, and the cache journal's index and write position (cache-journal.ts) in its worker's memory",
-  '502': "502 keeps the backup commands it has drained from port 402 but not yet accepted, and the answers held for a tapemark's flush (port-adapters.ts), in its worker's memory",
+  '502': "502 keeps the backup commands it has drained from port 402 but not yet accepted, the backup in flight whose end it reports, and the answers held for a tapemark's flush (port-adapters.ts), in its worker's memory",
   '503': "503 keeps the tape's write position and what it has gathered for it (opfsTape, live-ctx.ts, which also cuts the tape on opening) and a catalogued backup's runs (channel-503.ts) in its worker's memory",
 };
 
