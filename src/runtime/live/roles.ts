@@ -125,7 +125,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   const dev: Parameters<typeof attachCtx>[3] = {};
   let tape: Awaited<ReturnType<typeof openTape>> | null = null;
   if (role === '503') {
-    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
+    // A restarted 503 carries the run's tape on where its last whole block ends (ProcessorInit.restart).
+    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request()), !!a.restart).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     dev.tape = tape.writer;
     // 503 reads (and, for a priority copy, writes) the volumes itself with 508's code
     // (Ctx.serve508), so a unit is staged without waking 508's worker. 508 laid the files
