@@ -108,13 +108,38 @@ test('508 down for long enough that the client writes meanwhile: those writes ar
   expect(check.checkedBlocks).toBeGreaterThan(0);
 });
 
-test('a worker fault on 501, 502 or 503 is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
-  for (const processor of ['501', '502', '503']) {
+test('503 restarted during its backup: the fresh worker carries the tape on from its last whole block, and the backup verifies', async ({ livePage: page }) => {
+  // A volume large enough that the backup streams for a while; 503 stops early in it.
+  const s = busyScenario({
+    mode: 'E3',
+    geometry: { blocks: 8192, blockBytes: 4096, cacheSlots: 256 },
+    initial: { pair: 'duplex', pending: 0.1, dirtyInCache: 0.1 },
+    faults: [{ at: 40, kind: 'worker', processor: '503', downMs: 30 }],
+  });
+  const { r, fig, acks } = await runWithAcks(page, s);
+  expect(r.verified, r.reason).toBe(true);
+  expect(r.tapeDataSha256).toBe(r.pitSha256);
+  expect(r.backups.map((b) => [b.status, b.verified])).toEqual([['done', true]]);
+  // The tape holds the whole range as one file: no block lost or written twice at the restart.
+  expect(r.tapeBlocks).toBe(8192 / 8);
+  checkRestart(fig, '503', r.faults);
+  const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), acks);
+  expect(check.errors).toEqual([]);
+});
+
+test('a worker fault on 501 or 502, or on 503 with a catalogued backup, is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
+  for (const processor of ['501', '502']) {
     const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor, downMs: 5 }] });
     const msg = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), s);
     expect(msg).toContain(`a worker fault on processor ${processor} is not played live`);
-    expect(msg).toContain("Live restarts only 508's worker");
+    expect(msg).toContain('Live restarts only the workers of 508 and 503');
   }
+  const full = busyScenario({
+    script: [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }],
+    faults: [{ at: 5, kind: 'worker', processor: '503', downMs: 5 }],
+  });
+  const cat = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), full);
+  expect(cat).toContain('a worker fault on processor 503 is played live only with plain backups');
   const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor: '508', downMs: 5 }] });
   const one = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live', arrayWorkers: 1 }).then(() => 'resolved', (e) => String(e)), s);
   expect(one).toContain('a worker fault needs a worker per processor (arrayWorkers: 4)');

@@ -12,8 +12,9 @@ const w = (at: number, processor: '501' | '502' | '503' | '508', downMs = 5): Fa
 const shared = { shareHandles: true };
 
 describe('live worker faults', () => {
-  it('plays 508 only, on a worker per processor with shared handles', () => {
-    expect(RESTARTABLE).toEqual(['508']);
+  it('plays 508 and 503, on a worker per processor with shared handles', () => {
+    expect(RESTARTABLE).toEqual(['508', '503']);
+    expect(workerFaultRefusal([w(1, '503'), w(2, '508')], shared)).toBeNull();
     expect(workerFaultRefusal(undefined, shared)).toBeNull();
     expect(workerFaultRefusal([w(1, '508')], shared)).toBeNull();
     expect(workerFaultRefusal([w(1, '508')], { shareHandles: true, arrayWorkers: 4 })).toBeNull();
@@ -22,14 +23,23 @@ describe('live worker faults', () => {
     expect(workerFaultRefusal([w(1, '508')], { shareHandles: true, resume: true })).toMatch(/resumed run/);
   });
 
-  it('refuses 501, 502 and 503, saying what their worker keeps outside 507', () => {
-    const why: Record<string, RegExp> = { '501': /cache journal/, '502': /port 402/, '503': /tape's write position/ };
-    for (const p of ['501', '502', '503'] as const) {
+  it('refuses 501 and 502, saying what their worker keeps outside 507', () => {
+    const why: Record<string, RegExp> = { '501': /cache journal/, '502': /port 402/ };
+    for (const p of ['501', '502'] as const) {
       const m = workerFaultRefusal([w(1, '508'), w(2, p)], shared)!;
       expect(m).toContain(`a worker fault on processor ${p} is not played live`);
       expect(m).toMatch(why[p]);
       expect(m).toContain('run this scenario in the sim');
     }
+  });
+
+  it('refuses 503 where the script has catalogued backups or restores', () => {
+    const full = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const, level: 'full' as const }];
+    const plain = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const }];
+    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: plain })).toBeNull();
+    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: full })).toMatch(/503 is played live only with plain backups: .*catalogued backup's runs/);
+    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: [{ at: 2, op: 'restore', point: 0, to: 'svol' }] })).toMatch(/restore's progress/);
+    expect(workerFaultRefusal([w(1, '508')], { ...shared, script: full })).toBeNull();
   });
 
   it('picks the worker faults out and orders them by time, then as listed', () => {
