@@ -21,6 +21,7 @@
  *   larger, segmented blocks are valid AWSTAPE and read here, but `hetget` will report an
  *   overflow on them. The backup path should keep stream blocks ≤ HERCULES_MAX_BLOCK.
  */
+import type { TapeEnd } from './awstape-resume.ts';
 
 export const AWS_HEADER_BYTES = 6;
 /** Largest segment: the length field is 16 bits. */
@@ -165,6 +166,21 @@ export class AwsTapeWriter implements TapeSource {
     this._blocksWritten = this.mark.blocks;
     this._dataBytes = this.mark.data;
     this.prevLength = 0;
+  }
+
+  /**
+   * Carries on an image already on the sink's medium (a restarted 503: docs/live.md "A
+   * processor's worker terminated"): its counters as scanTapeEnd (awstape-resume.ts) found
+   * them. Only a fresh writer with a sink resumes.
+   */
+  resume(e: TapeEnd): void {
+    if (!this.sink || this._bytesWritten !== 0) throw new Error('AwsTapeWriter: only a fresh writer with a sink resumes an image');
+    this._bytesWritten = e.bytes;
+    this._blocksWritten = e.blocks;
+    this._dataBytes = e.data;
+    this._tapemarks = e.tapemarks;
+    this.prevLength = e.prevLength;
+    this.mark = { chunks: 0, ...e.mark };
   }
 
   /** Appends one tape block; throws RangeError on an empty block (see the file comment). */

@@ -87,7 +87,8 @@ export interface ResultInput {
   client: Client101; servers: Servers | null; end: number;
   /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
   image?: Uint8Array;
-  faults?: SimFaults | null;
+  /** The faults' record: the sim's injector, or the live runtime's (worker-faults.ts). */
+  faults?: Pick<SimFaults, 'hits'> | null;
 }
 
 const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);

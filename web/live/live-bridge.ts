@@ -18,7 +18,8 @@ import { RESERVE_REFUSED, reservationRefused, scriptTapeBytes } from '../../src/
 import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
 import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
 import { diffFileBytes } from '../../src/runtime/live/differential-514-store.ts';
-import type { Role } from '../../src/runtime/live/roles.ts';
+import type { ProcessorInit, Role } from '../../src/runtime/live/roles.ts';
+import { checkWorkerFaults, workerFaultFigures, workerFaultPlacement, workerFaultsOf, type WorkerRestart } from './live-worker-faults.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, PORT_CAP, PORT_WORDS } from '../../src/runtime/live/live-layout.ts';
@@ -56,6 +57,10 @@ export interface LiveFigures {
   idleWaits: number;
   wallMs: number;
   events: SimEvent[];
+  /** Processor workers spawned and terminated during the run (live-worker-faults.ts); absent without worker faults. */
+  processorWorkers?: { spawned: number; terminated: number };
+  /** Each processor's worker a fault terminated, and its successor. */
+  workerRestarts?: WorkerRestart[];
 }
 
 const PROCESSORS: Role[] = ['508', '501', '502', '503'];
@@ -137,9 +142,10 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
   // Said plainly rather than run without them (docs/scenario.md#faults).
-  if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
+  if (s.faults?.some((f) => f.kind !== 'worker')) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
   const shareHandles = opts.shareHandles ?? true;
-  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? workerFaultPlacement(s, shareHandles) ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  checkWorkerFaults(s, { shareHandles, arrayWorkers: opts.arrayWorkers, resume: opts.resume });
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
@@ -163,10 +169,14 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   const drained: SimEvent[] = [];
   current = { started: false, workers, memory, lay, servers, live, procs, drained };
   let flusher: Remote<FlusherWorkerApi> | null = null;
+  const startedAt = Date.now();
+  const initOf = (roles: Role[]): ProcessorInit => ({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt, shareHandles, resume: !!opts.resume });
+  // A scenario's worker faults (live-worker-faults.ts) terminate and restart these workers.
+  const faults = workerFaultsOf(s, { live, procs, procWorkers: workers.slice(0, procs.length), roles: groups.map((g) => g[0]), workers, initOf: (r) => initOf([r]), drained });
   try {
     let handleMode = '', writeBehind = false;
     for (const [i, roles] of groups.entries()) {
-      const r = await procs[i].init({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt: Date.now(), shareHandles, resume: !!opts.resume })
+      const r = await procs[i].init(initOf(roles))
         .catch((e: unknown) => { throw reservation(e, q); });
       handleMode ||= r.handleMode;
       writeBehind ||= r.writeBehind;
@@ -184,8 +194,11 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     // t = 0 a moment ahead, so the client's first writes are not late while the workers start.
     const epoch = performance.timeOrigin + performance.now() + START_AHEAD_MS;
     await Promise.all(procs.map((p) => p.start(epoch)));
+    faults?.start(epoch);
     await servers.start(epoch);
     await withTimeout(servers.finished(), RUN_TIMEOUT_MS, 'the servers did not finish their script');
+    // A processor whose worker a fault terminated is back before the array can be quiet.
+    await faults?.finish();
     await waitQuiescent(live);
     lastArrayState = readArrayState(memory, lay);
     live.stop();
@@ -203,12 +216,13 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     const arrayEvents = [...drained, ...lastDrain];
     const tape = closed.find((c) => c.tape) ?? {};
     lastTape = tape.tape ?? null;
-    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
+    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents, faults?.record.hits);
     const { eventLog, ...runResult } = result;
     lastFigures = {
       handleMode, arrayWorkers, durability: s.durability, flushRounds, persisted: q.persisted, quota: q.quota, usage: q.usage,
       steps: perRole(live, LB.STEPS0, 1), busyMs: perRole(live, LB.BUSY0, 1e-3),
       idleWaits: stats.reduce((n, x) => n + x.idleWaits, 0), wallMs: Math.round(performance.now() - t0), events: eventLog,
+      ...workerFaultFigures(faults),
     };
     return runResult;
   } finally {

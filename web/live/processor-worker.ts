@@ -18,11 +18,14 @@ let host: { kind: 'array'; h: ArrayHost } | { kind: 'role'; h: RoleHost } | null
 let live: LiveBlock | null = null;
 let epoch = 0;
 let running: Promise<HostStats> | null = null;
+let halted = false;
+/** This worker's own id: a restarted processor's worker tells itself apart from the one it replaces. */
+const INSTANCE = crypto.randomUUID();
 const events: SimEvent[] = [];
 
 const api = {
   /** Attaches to the run; the worker hosting 508 lays out 507 and writes the initial volumes first. */
-  async init(a: ProcessorInit): Promise<{ handleMode: string; writeBehind: boolean }> {
+  async init(a: ProcessorInit): Promise<{ handleMode: string; writeBehind: boolean; worker: string }> {
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
     // Before start() the run's clock has not begun: what init logs (the first metadata
@@ -31,7 +34,8 @@ const api = {
     host = a.roles.length > 1
       ? { kind: 'array', h: await buildArray(a, core, live, events, now) }
       : { kind: 'role', h: await buildRole(a, core, live, events, now) };
-    return { handleMode: host.h.handleMode, writeBehind: host.kind === 'array' && host.h.writeBehind };
+    // `worker`: this worker's instance id (a restarted processor's is a new one).
+    return { handleMode: host.h.handleMode, writeBehind: host.kind === 'array' && host.h.writeBehind, worker: INSTANCE };
   },
   /** Starts stepping; t = 0 of the run's clock is `epochMs` (timeOrigin-based). */
   start(epochMs: number): void {
@@ -41,8 +45,20 @@ const api = {
       running = hostArray(host.h.parts, live);
     } else {
       const h = host.h;
-      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(), h.unlocked ? () => h.unlocked!() : undefined);
+      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(), h.unlocked ? () => h.unlocked!() : undefined, () => halted);
     }
+  },
+  /**
+   * A worker fault (web/live/live-worker-faults.ts): leave the loop at the next step
+   * boundary, then hand back the events logged so far; the page terminates the worker
+   * next, without close(): its files are left open as a dead worker leaves them.
+   */
+  async halt(): Promise<{ events: SimEvent[]; stats: HostStats; worker: string }> {
+    if (!running || !live || host?.kind !== 'role') throw new Error('processor worker: only a running processor of its own halts');
+    halted = true;
+    live.bell.ring(); // out of an idle sleep at once
+    const stats = await running;
+    return { events: events.splice(0), stats, worker: INSTANCE };
   },
   /** Resolves when the loop has left (after LiveBlock.stop()). */
   async finished(): Promise<HostStats> {

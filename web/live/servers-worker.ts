@@ -11,6 +11,7 @@ import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { createServersRun, type LiveAcks, type ServersRun } from '../../src/runtime/live/servers-live.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
+import type { FaultHit } from '../../src/runtime/sim-faults.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import type { ReadBack } from '../../src/runtime/sim-servers.ts';
 import { FILES, openShared } from '../../src/runtime/live/opfs-store.ts';
@@ -67,9 +68,9 @@ const api = {
   streamAcks(cb: (acks: LiveAcks) => void): void {
     run?.streamAcks(cb);
   },
-  finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[]): RunResult & { eventLog: SimEvent[] } {
+  finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[], faults?: FaultHit[]): RunResult & { eventLog: SimEvent[] } {
     if (!run) throw new Error('servers worker: init() first');
-    const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents);
+    const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents, faults);
     return { ...r, eventLog: run.eventLog() };
   },
 };

@@ -12,6 +12,7 @@
  */
 import type { Core } from '../../core/core-api.ts';
 import { AWS_HEADER_BYTES, AwsTapeWriter } from '../../devices/awstape.ts';
+import { scanTapeEnd } from '../../devices/awstape-resume.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { Cache } from '../../array/cache.ts';
 import type { Ctx } from '../../array/context.ts';
@@ -62,20 +63,17 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, keep = false): { writer: AwsTapeWriter; flush(): void } {
-  // A resumed run (resume-508.ts) keeps the tape as the recovery left it: its closed files
-  // and an interrupted backup's partial one (recovery-tape.ts). It runs no backup.
-  if (keep) {
-    const writer = new AwsTapeWriter({ sink: () => { throw new Error('tape-303: a resumed run keeps the tape as it is and writes none'); } });
-    return { writer, flush: () => handle.flush() };
-  }
-  handle.truncate(0);
-  const zeros = new Uint8Array(Math.min(layoutBytes, 1 << 20));
-  for (let o = 0; o < layoutBytes; o += zeros.length) {
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, resume = false): { writer: AwsTapeWriter; flush(): void } {
+  // `resume`: a restarted 503 (docs/live.md "A processor's worker terminated"), or a run
+  // resumed after a recovery (resume-508.ts), carries the tape on from its last whole block:
+  // nothing is cut or laid out.
+  if (!resume) handle.truncate(0);
+  const zeros = new Uint8Array(resume ? 0 : Math.min(layoutBytes, 1 << 20));
+  for (let o = 0; !resume && o < layoutBytes; o += zeros.length) {
     const len = Math.min(zeros.length, layoutBytes - o);
     if (handle.write(zeros.subarray(0, len), { at: o }) !== len) throw new Error(`tape-303: short write laying out ${layoutBytes} bytes (quota?)`);
   }
-  if (layoutBytes > 0) handle.flush();
+  if (layoutBytes > 0 && !resume) handle.flush();
   let at = 0, pend = 0;
   // The segments 503 streams in one step are gathered in one reused buffer and written by
   // commit() in one call: Chromium sends the browser a message for every write to an OPFS
@@ -129,6 +127,11 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
       if (handle.read(into, { at }) !== into.byteLength) throw new Error(`tape-303: short read of ${into.byteLength} bytes at ${at}`);
     },
   });
+  if (resume) {
+    const end = scanTapeEnd((o, into) => { handle.read(into, { at: o }); }, handle.getSize());
+    writer.resume(end);
+    at = end.bytes;
+  }
   return { writer, flush: sync };
 }
 

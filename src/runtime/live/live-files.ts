@@ -52,11 +52,11 @@ export async function openVolumes(wantShared: boolean, w: Wiring): Promise<Volum
 }
 
 /** The tape 303, laid out for the script's backups; a refused size becomes the quota message. */
-export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void, keep = false): Promise<TapeFile> {
+export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void, resume = false): Promise<TapeFile> {
   const t = await openSync(FILES.tape, shared);
   const bytes = scriptTapeBytes(s);
   try {
-    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark, keep) };
+    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark, resume) };
   } catch (e) {
     t.handle.close();
     if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${bytes}`);

@@ -151,9 +151,14 @@ function runSteps(proc: Processor, live: LiveBlock, afterStep?: () => void): num
  */
 export async function hostProcessor(
   proc: Processor, live: LiveBlock, roleIndex: number, afterStep?: () => void, unlocked?: () => boolean,
+  halted: () => boolean = () => false,
 ): Promise<HostStats> {
   const stats: HostStats = { steps: 0, busyMs: 0, idleWaits: 0 };
-  while (!live.stopped()) {
+  // `halted`: a worker fault (worker-faults.ts) asked this worker to stop before it is
+  // terminated. It is looked at only here, between steps, never inside one: the worker then
+  // leaves holding no ticket of the step lock and with no step of 507 half done.
+  const stop = () => live.stopped() || halted();
+  while (!stop()) {
     const seen = live.bell.generation();
     const sliceEnd = performance.now() + SLICE_MS;
     let did = false, deferred = false, loud = false;
@@ -175,7 +180,7 @@ export async function hostProcessor(
         if (mine) {
           mine.run();
           steps++;
-          if (performance.now() >= sliceEnd || live.stopped()) break;
+          if (performance.now() >= sliceEnd || stop()) break;
           continue;
         }
         // The lock is taken only when an unlocked look finds work: an idle processor woken
@@ -199,7 +204,7 @@ export async function hostProcessor(
           live.bell.ring();
           loud = true;
         }
-        if (performance.now() >= sliceEnd || live.stopped()) break;
+        if (performance.now() >= sliceEnd || stop()) break;
       }
       did = own || steps > 0;
       loud ||= own;
@@ -211,7 +216,7 @@ export async function hostProcessor(
         live.addWord(LB.STEPS0 + roleIndex, Math.max(1, steps));
         live.addWord(LB.BUSY0 + roleIndex, Math.round(dt * 1000));
       }
-    } while (did && !deferred && performance.now() < sliceEnd && !live.stopped());
+    } while (did && !deferred && performance.now() < sliceEnd && !stop());
     // Own work (a drained port) may have published answers: ring for it too.
     if (loud) live.bell.ring();
     if (did && !deferred) {
@@ -225,5 +230,7 @@ export async function hostProcessor(
       await live.bell.waitAsync(seen, deferred ? DEFER_MS : IDLE_WAIT_MS);
     }
   }
+  // A halted processor is not idle: the run is not quiescent while its work waits in 507.
+  if (halted()) live.setWord(LB.IDLE0 + roleIndex, 0);
   return stats;
 }

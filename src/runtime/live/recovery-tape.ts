@@ -14,7 +14,8 @@
  * restart is): the metadata record (metadata-persister.ts) kept the backup's list id, its
  * segments and its transfer unit, and the tape says how many units reached it.
  */
-import { AwsTapeError, walkAwsTape, type TapeSource } from '../../devices/awstape.ts';
+import type { TapeSource } from '../../devices/awstape.ts';
+import { scanTapeEnd } from '../../devices/awstape-resume.ts';
 import { copyAbortedSense } from '../../scsi/copy-failure.ts';
 import { encodeCopyStatus, encodeFailedSegment } from '../../scsi/receive-copy-results.ts';
 import { SENSE } from '../../scsi/sense.ts';
@@ -29,32 +30,12 @@ export interface TapeEnd {
   /** Blocks after the last tapemark (a file without its closing tapemark), and their data bytes. */
   openBlocks: number;
   openBytes: number;
-  /** What stopped the walk before the file's end (laid-out zeros, a torn block), or null. */
-  defect: string | null;
 }
 
-/** Walks the image strictly and returns where its valid part ends (nothing is changed). */
+/** Where the image's valid part ends (awstape-resume.ts walks it; nothing is changed). */
 export function tapeEnd(src: TapeSource): TapeEnd {
-  const r: TapeEnd = { end: 0, size: src.bytesWritten, tapemarks: 0, openBlocks: 0, openBytes: 0, defect: null };
-  const st = { pos: 0, prev: 0 };
-  try {
-    for (const e of walkAwsTape(src, st)) {
-      if (e.kind === 'tapemark') {
-        r.tapemarks++;
-        r.openBlocks = 0;
-        r.openBytes = 0;
-      } else {
-        r.openBlocks++;
-        r.openBytes += e.length;
-      }
-      // A whole entry ends where the walk now stands (a segmented block only once complete).
-      r.end = st.pos;
-    }
-  } catch (e) {
-    if (!(e instanceof AwsTapeError)) throw e;
-    r.defect = e.message;
-  }
-  return r;
+  const e = scanTapeEnd((at, into) => src.readAt(at, into), src.bytesWritten);
+  return { end: e.bytes, size: src.bytesWritten, tapemarks: e.tapemarks, openBlocks: e.blocks - e.mark.blocks, openBytes: e.data - e.mark.data };
 }
 
 /** What the recovery reports about one interrupted backup. */

@@ -35,6 +35,8 @@ import { LB, type LiveBlock } from './processor-host.ts';
 import { SharedTickets } from './flusher.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
+import { RESTARTABLE } from './worker-faults.ts';
+import { host508, restart508, type RoleParts } from './restart-508.ts';
 
 export type Role = Extract<Actor, '501' | '502' | '503' | '508'>;
 
@@ -57,6 +59,12 @@ export interface ProcessorInit {
    * volumes: the files are the recovered ones. One worker for the four processors only.
    */
   resume?: boolean;
+  /**
+   * A fresh worker of a processor whose worker a `worker` fault terminated
+   * (worker-faults.ts): it attaches to the running 507 and opens the existing files as they
+   * are, seeding, clearing and laying out nothing. Only the processors of RESTARTABLE.
+   */
+  restart?: boolean;
 }
 
 export interface RoleHost {
@@ -73,6 +81,7 @@ export interface RoleHost {
 export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<RoleHost> {
   const role = a.roles[0];
   if (a.resume) throw new Error('a resumed run hosts the four processors in one worker');
+  if (a.restart && !RESTARTABLE.includes(role)) throw new Error(`processor ${role}'s worker cannot be restarted (worker-faults.ts)`);
   const { wiring: w, scenario: s } = a;
   const meta = await OpfsSlotStore.open(true);
   if (meta.mode !== 'readwrite-unsafe') {
@@ -95,6 +104,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   const base = { role, handleMode: meta.mode, close: async (_clean: boolean) => { closers.forEach((c) => c()); return {}; } };
   const ring = () => live.answerBell.ring();
 
+  const parts508: RoleParts = { base, closers, meta, persisterOf, df: df.handle, flushFirst, saved };
+  if (role === '508' && a.restart) return restart508(a, core, live, events, now, parts508);
   if (role === '508') {
     const { pvol, svol } = await openVolumes(true, w).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     const noTape = new AwsTapeWriter({ sink: () => { throw new Error('508 does not write the tape'); } });
@@ -108,30 +119,14 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     seedLiveVolumes(s, ctl, pvol, svol);
     pvol.flush();
     svol.flush();
-    const persister = persisterOf(ctl.ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctl.ctx), undefined, flushFirst ? () => svol.flush() : undefined, coreChecksum(ctl.ctx), saved));
-    persister.maybeCommit();
-    return {
-      ...base, processor: ctl.p508, afterStep: () => persister.maybeCommit(),
-      close: async (clean) => {
-        pvol.flush();
-        svol.flush();
-        pvol.close();
-        svol.close();
-        // Quiet and flushed: the bitmaps now describe the volumes exactly (a CLEAN record).
-        if (clean) {
-          meta.flushes = true;
-          persister.commit(true);
-        }
-        closers.forEach((c) => c());
-        return {};
-      },
-    };
+    return host508(parts508, ctl.ctx, ctl.p508, pvol, svol);
   }
 
   const dev: Parameters<typeof attachCtx>[3] = {};
   let tape: Awaited<ReturnType<typeof openTape>> | null = null;
   if (role === '503') {
-    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request())).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
+    // A restarted 503 carries the run's tape on where its last whole block ends (ProcessorInit.restart).
+    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request()), !!a.restart).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     dev.tape = tape.writer;
     // 503 reads (and, for a priority copy, writes) the volumes itself with 508's code
     // (Ctx.serve508), so a unit is staged without waking 508's worker. 508 laid the files

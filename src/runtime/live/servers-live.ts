@@ -13,6 +13,7 @@ import { WorkloadGen } from '../../scenario/workload.ts';
 import type { SimEvent } from '../../array/events.ts';
 import { Client101, Servers, type ReadBack } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
+import type { FaultHit } from '../sim-faults.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { LB, LiveBlock } from './processor-host.ts';
@@ -35,7 +36,7 @@ export interface ServersRun {
   /** Plays the script to its end (the backup's end report included). */
   run(): Promise<void>;
   /** Builds the RunResult once the array is quiescent and the tape image is known. */
-  finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[]): RunResult;
+  finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[], faults?: FaultHit[]): RunResult;
   /** What the servers know so far (for progress and for the reload test). */
   progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string; latencyMax: number | null };
   /** Acknowledged writes so far, in issue order. */
@@ -146,12 +147,13 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
       }
       remote.poll();
     },
-    finish(tape, arrayEvents) {
+    finish(tape, arrayEvents, faults) {
       remote.poll();
       const all = [...arrayEvents, ...events].sort((a, b) => a.t - b.t);
       merged = all;
       const tapeLike = { bytes: () => tape.bytes, bytesWritten: tape.bytes.length, blocksWritten: tape.blocks };
-      return buildResult({ s, core, ctl: remote, tape: tapeLike, events: all, client, servers, end: now() });
+      // The faults the page played (worker-faults.ts), reported as the sim reports its own.
+      return buildResult({ s, core, ctl: remote, tape: tapeLike, events: all, client, servers, end: now(), faults: faults ? { hits: faults } : null });
     },
     progress() {
       const h = remote.lastBackup;

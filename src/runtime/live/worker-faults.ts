@@ -1,0 +1,104 @@
+/**
+ * A scenario's `worker` faults in the live runtime (docs/scenario.md#faults, docs/live.md
+ * "A processor's worker terminated"): which ones the live runtime can play, in what order,
+ * and what it reports about each (the FaultHit of src/runtime/sim-faults.ts, the events
+ * `fault.armed`, `processor.failed` and `processor.restarted` the sim logs too). The page
+ * side that halts, terminates and restarts the workers is web/live/live-worker-faults.ts;
+ * this file holds only what can be decided without a browser.
+ */
+import type { Actor, SimEvent } from '../../array/events.ts';
+import type { Fault, ScriptCmd } from '../../scenario/schema.ts';
+import type { FaultHit } from '../sim-faults.ts';
+
+export type WorkerFault = Extract<Fault, { kind: 'worker' }>;
+type Proc = WorkerFault['processor'];
+
+/**
+ * The processors whose worker the live runtime can terminate and restart correctly: a
+ * fresh worker rebuilds everything the processor needs from 507 and the files (508:
+ * restart-508.ts; 503: its tape's end found again, awstape-resume.ts). The others keep
+ * state in their worker's own memory that 507 does not hold (WHY_NOT), and a restart would
+ * lose it, so a live `worker` fault on them is refused rather than faked.
+ */
+export const RESTARTABLE: readonly Proc[] = ['508', '503'];
+
+/** What a fresh worker of each other processor would lose (roles.ts; docs/live.md). */
+export const WHY_NOT: Readonly<Record<'501' | '502', string>> = {
+  '501': "501 keeps the writes it has taken from port 401 but not yet put in cache (each one's acknowledgement), a held 'sync' split, and the cache journal's index and write position (cache-journal.ts) in its worker's memory",
+  '502': "502 keeps the backup commands it has drained from port 402 but not yet accepted, the backup in flight whose end it reports, and the answers held for a tapemark's flush (port-adapters.ts), in its worker's memory",
+};
+
+/**
+ * 503 restarts for plain backups only: it finds its tape's end again (awstape-resume.ts),
+ * but a catalogued backup's runs and a restore's progress are in its worker's memory.
+ */
+export const WHY_NOT_503 = "503 keeps a catalogued backup's runs (channel-503.ts) and a restore's progress (restore-503.ts) in its worker's memory";
+
+export function workerFaults(faults: readonly Fault[] | undefined): WorkerFault[] {
+  return (faults ?? []).filter((f): f is WorkerFault => f.kind === 'worker');
+}
+
+/**
+ * Why the live runtime cannot play these worker faults, or null. A worker fault needs a
+ * worker per processor (only a processor that has a worker of its own can lose it), and
+ * so shared handles (live-bridge.ts: arrayWorkers 4).
+ */
+export function workerFaultRefusal(faults: readonly Fault[] | undefined,
+  o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean; script?: readonly ScriptCmd[] }): string | null {
+  const ws = workerFaults(faults);
+  if (ws.length === 0) return null;
+  const bad = ws.find((f) => !RESTARTABLE.includes(f.processor));
+  if (bad) {
+    return `a worker fault on processor ${bad.processor} is not played live: ${WHY_NOT[bad.processor as '501' | '502']}, which a restarted worker would lose. `
+      + `Live restarts only the workers of ${RESTARTABLE.join(' and ')}; run this scenario in the sim (docs/live.md)`;
+  }
+  const chain = (o.script ?? []).some((c) => c.op === 'restore' || (c.op === 'backup' && c.level !== undefined));
+  if (chain && ws.some((f) => f.processor === '503')) {
+    return `a worker fault on processor 503 is played live only with plain backups: ${WHY_NOT_503}, which a restarted worker would lose; run this scenario in the sim (docs/live.md)`;
+  }
+  if (o.resume) return 'a resumed run plays no faults';
+  if (!o.shareHandles) return 'a worker fault needs a worker per processor, and so shared (readwrite-unsafe) handles, which were not asked for';
+  if (o.arrayWorkers === 1) return 'a worker fault needs a worker per processor (arrayWorkers: 4): with one worker for all four, no processor has a worker of its own to lose';
+  return null;
+}
+
+/** The faults in the order they are played: by `at`, then as the scenario lists them. */
+export function playOrder(faults: readonly Fault[] | undefined): { index: number; fault: WorkerFault }[] {
+  const all = (faults ?? []).map((f, index) => ({ index, f }));
+  return all.filter((x) => x.f.kind === 'worker').sort((a, b) => a.f.at - b.f.at || a.index - b.index)
+    .map(({ index, f }) => ({ index, fault: f as WorkerFault }));
+}
+
+/**
+ * The run's record of its worker faults: one FaultHit per fault of the scenario (the
+ * others stay at no hits, as the sim reports a fault that never met its I/O) and the
+ * events, in the sim's words, for the run's log.
+ */
+export class WorkerFaultRecord {
+  readonly hits: FaultHit[];
+  readonly events: SimEvent[] = [];
+
+  constructor(faults: readonly Fault[]) {
+    this.hits = faults.map((f) => ({ kind: f.kind, at: f.at, hits: 0, firstHitAt: -1 }));
+  }
+
+  /** The processor's worker halted at a step boundary at `t` and was terminated. */
+  failed(index: number, f: WorkerFault, t: number, worker: string): void {
+    const h = this.hits[index];
+    h.hits = 1;
+    h.firstHitAt = t;
+    h.io = `processor ${f.processor}'s worker terminated for ${f.downMs} ms`;
+    this.log(t, f.processor, 'fault.armed', { kind: f.kind });
+    this.log(t, f.processor, 'processor.failed', { downMs: f.downMs, worker });
+  }
+
+  /** A fresh worker of the processor took its first step at `t`. */
+  restarted(index: number, f: WorkerFault, t: number, worker: string): void {
+    this.hits[index].restartedAt = t;
+    this.log(t, f.processor, 'processor.restarted', { worker });
+  }
+
+  private log(t: number, actor: Actor, ev: string, detail: SimEvent['detail']): void {
+    this.events.push({ t, actor, ev, ...(detail ? { detail } : {}) });
+  }
+}

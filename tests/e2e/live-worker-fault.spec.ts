@@ -1,0 +1,146 @@
+/**
+ * A `worker` fault in the live runtime (docs/scenario.md#faults, docs/live.md "A processor's
+ * worker terminated"): the processor's worker is halted at a step boundary, terminated, and
+ * after `downMs` a fresh worker attaches to the running 507 and the run's files. Checked: the
+ * worker really went (the figures name the terminated instance and a different successor,
+ * the counts of workers spawned and terminated), `processor.failed` then
+ * `processor.restarted` in the log, the fault in the result as the sim reports it, the run
+ * verifies, and the writes acknowledged while the processor was down are on the P-VOL.
+ * Faults on the processors whose worker keeps state outside 507 are refused, with why.
+ */
+import { readFileSync } from 'node:fs';
+import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
+import { busyScenario, expect, test } from './live-fixtures.ts';
+
+test.describe.configure({ timeout: 180_000 });
+
+type Ev = { t: number; actor: string; ev: string; detail?: Record<string, unknown> };
+type Fig = {
+  arrayWorkers: number; processorWorkers?: { spawned: number; terminated: number };
+  workerRestarts?: { processor: string; failedAt: number; restartedAt: number; terminated: string; started: string; stepsAtRestart: number }[];
+  steps: Record<string, number>; events: Ev[];
+};
+
+/** Runs `s` live while streaming its acknowledgements; returns the result, the figures and every ack with its time. */
+async function runWithAcks(page: import('@playwright/test').Page, s: unknown) {
+  return page.evaluate(async (sc) => {
+    const acks = new Map<number, { id: number; lba: number; blocks: number; ack: number }>();
+    const add = (ws: { id: number; lba: number; blocks: number; ack: number }[]) => ws.forEach((w) => acks.set(w.id, w));
+    let ended = false;
+    const running = window.splitstream.run(sc, { runtime: 'live' }).finally(() => { ended = true; });
+    // From the moment the servers answer: every ack from then on streamed, and those before it asked for.
+    while (!ended && !(await window.splitstream.streamLiveAcks((a) => add(a.writes)))) await new Promise((r) => setTimeout(r, 1));
+    add((await window.splitstream.liveAcks(0))?.writes ?? []);
+    const r = await running;
+    return { r, fig: window.splitstream.lastLive(true), acks: [...acks.values()] };
+  }, s) as Promise<{ r: Awaited<ReturnType<Window['splitstream']['run']>>; fig: Fig; acks: { id: number; lba: number; blocks: number; ack: number }[] }>;
+}
+
+function checkRestart(fig: Fig, processor: string, faults: { hits: number; firstHitAt: number; restartedAt?: number; io?: string; kind: string }[] | undefined) {
+  // One worker per processor, and the faulted one's worker replaced by a new instance.
+  expect(fig.arrayWorkers).toBe(4);
+  expect(fig.processorWorkers).toEqual({ spawned: 5, terminated: 1 });
+  const [w] = fig.workerRestarts ?? [];
+  expect(w.processor).toBe(processor);
+  expect(w.started).not.toBe(w.terminated);
+  expect(w.restartedAt).toBeGreaterThan(w.failedAt);
+  // The log says so, in the sim's words, the restart after the failure.
+  const failed = fig.events.find((e) => e.ev === 'processor.failed' && e.actor === processor);
+  const restarted = fig.events.find((e) => e.ev === 'processor.restarted' && e.actor === processor);
+  expect(failed, 'processor.failed logged').toBeDefined();
+  expect(restarted, 'processor.restarted logged').toBeDefined();
+  expect(restarted!.t).toBeGreaterThan(failed!.t);
+  expect(failed!.detail?.worker).toBe(w.terminated);
+  expect(restarted!.detail?.worker).toBe(w.started);
+  // The fresh worker stepped: the processor's count of steps grew after its restart.
+  expect(fig.steps[processor]).toBeGreaterThan(w.stepsAtRestart);
+  // The result's faults, as the sim reports a worker fault.
+  expect(faults).toHaveLength(1);
+  const [f] = faults!;
+  expect(f.kind).toBe('worker');
+  expect(f.hits).toBe(1);
+  expect(f.firstHitAt).toBeCloseTo(w.failedAt, 3);
+  expect(f.restartedAt).toBeCloseTo(w.restartedAt, 3);
+  expect(f.io).toContain(`processor ${processor}'s worker terminated`);
+  return { failedAt: w.failedAt, restartedAt: w.restartedAt };
+}
+
+test('the preset fault-processor-restart: 508\'s worker is terminated and a fresh one restarted; the run verifies', async ({ livePage: page }) => {
+  const preset = JSON.parse(readFileSync('scenarios/fault-processor-restart.json', 'utf8'));
+  const { r, fig, acks } = await runWithAcks(page, preset);
+  expect(r.verified, r.reason).toBe(true);
+  expect(r.tapeDataSha256).toBe(r.pitSha256);
+  expect(r.backups.map((b) => [b.status, b.verified])).toEqual([['done', true]]);
+  expect(r.pair).toEqual({ p516: 'split', s517: 'split' });
+  const { failedAt, restartedAt } = checkRestart(fig, '508', r.faults);
+  // The verdict names the fault as the sim's does.
+  const outcome = faultOutcome(r);
+  expect(outcome[0]).toMatch(/processor stopped \(armed at 1 ms\): processor 508's worker terminated for 5 ms at .* restarted at/);
+  // Every acknowledged write is on the P-VOL, those acknowledged while 508 was down too.
+  const down = acks.filter((a) => a.ack >= failedAt && a.ack <= restartedAt);
+  const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), acks);
+  expect(check.errors).toEqual([]);
+  expect(check.checkedBlocks).toBeGreaterThan(0);
+  if (down.length) {
+    const d = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), down);
+    expect(d.errors).toEqual([]);
+  }
+});
+
+test('508 down for long enough that the client writes meanwhile: those writes are acknowledged and end on the P-VOL', async ({ livePage: page }) => {
+  // No pending block (nothing needs a copy before write) and a large cache: 501 takes the
+  // client's writes into cache while 508 is down, and the restarted 508 destages them.
+  const s = busyScenario({
+    mode: 'E3',
+    initial: { pair: 'duplex', pending: 0, dirtyInCache: 0 },
+    geometry: { blocks: 1024, blockBytes: 4096, cacheSlots: 1024 },
+    workload: { pattern: 'uniform', rate: 1000, minBlocks: 1, maxBlocks: 2, hotFraction: 0.1, hotWeight: 0.9 },
+    script: [{ at: 400, op: 'split' }, { at: 400, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' }],
+    faults: [{ at: 50, kind: 'worker', processor: '508', downMs: 200 }],
+  });
+  const { r, fig, acks } = await runWithAcks(page, s);
+  expect(r.verified, r.reason).toBe(true);
+  const { failedAt, restartedAt } = checkRestart(fig, '508', r.faults);
+  const down = acks.filter((a) => a.ack > failedAt && a.ack < restartedAt);
+  expect(down.length, 'writes acknowledged while 508 was down').toBeGreaterThan(0);
+  const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), down);
+  expect(check.errors).toEqual([]);
+  expect(check.checkedBlocks).toBeGreaterThan(0);
+});
+
+test('503 restarted during its backup: the fresh worker carries the tape on from its last whole block, and the backup verifies', async ({ livePage: page }) => {
+  // A volume large enough that the backup streams for a while; 503 stops early in it.
+  const s = busyScenario({
+    mode: 'E3',
+    geometry: { blocks: 8192, blockBytes: 4096, cacheSlots: 256 },
+    initial: { pair: 'duplex', pending: 0.1, dirtyInCache: 0.1 },
+    faults: [{ at: 40, kind: 'worker', processor: '503', downMs: 30 }],
+  });
+  const { r, fig, acks } = await runWithAcks(page, s);
+  expect(r.verified, r.reason).toBe(true);
+  expect(r.tapeDataSha256).toBe(r.pitSha256);
+  expect(r.backups.map((b) => [b.status, b.verified])).toEqual([['done', true]]);
+  // The tape holds the whole range as one file: no block lost or written twice at the restart.
+  expect(r.tapeBlocks).toBe(8192 / 8);
+  checkRestart(fig, '503', r.faults);
+  const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), acks);
+  expect(check.errors).toEqual([]);
+});
+
+test('a worker fault on 501 or 502, or on 503 with a catalogued backup, is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
+  for (const processor of ['501', '502']) {
+    const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor, downMs: 5 }] });
+    const msg = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), s);
+    expect(msg).toContain(`a worker fault on processor ${processor} is not played live`);
+    expect(msg).toContain('Live restarts only the workers of 508 and 503');
+  }
+  const full = busyScenario({
+    script: [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }],
+    faults: [{ at: 5, kind: 'worker', processor: '503', downMs: 5 }],
+  });
+  const cat = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), full);
+  expect(cat).toContain('a worker fault on processor 503 is played live only with plain backups');
+  const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor: '508', downMs: 5 }] });
+  const one = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live', arrayWorkers: 1 }).then(() => 'resolved', (e) => String(e)), s);
+  expect(one).toContain('a worker fault needs a worker per processor (arrayWorkers: 4)');
+});
