@@ -11,7 +11,8 @@
  * the live runtime").
  */
 import type { Core } from '../../core/core-api.ts';
-import { AWS_HEADER_BYTES, AwsTapeWriter } from '../../devices/awstape.ts';
+import { AWS_HEADER_BYTES, AwsTapeWriter, type AwsTapeWriterOptions } from '../../devices/awstape.ts';
+import { FaultyTapeWriter, type Injector } from '../../devices/faults.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { Cache } from '../../array/cache.ts';
 import type { Ctx } from '../../array/context.ts';
@@ -61,8 +62,12 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * OPFS" has the figures).
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
+ * A file a failed backup left without its tapemark is written over by the next backup
+ * (`reposition`, channel-503.ts overwritePartialFile), as the sim's tape does.
+ * With `inject` (the scenario's faults, live-faults.ts) the writer asks it before every
+ * block and tapemark (src/devices/faults.ts FaultyTapeWriter).
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void): { writer: AwsTapeWriter; flush(): void } {
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, inject?: Injector): { writer: AwsTapeWriter; flush(): void } {
   handle.truncate(0);
   const zeros = new Uint8Array(Math.min(layoutBytes, 1 << 20));
   for (let o = 0; o < layoutBytes; o += zeros.length) {
@@ -90,7 +95,7 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
     if (handle.getSize() !== at) handle.truncate(at);
   };
   const sync = () => { cut(); handle.flush(); };
-  const writer = new AwsTapeWriter({
+  const opts: AwsTapeWriterOptions = {
     sink: (header, data) => {
       const len = header.length + data.length;
       if (pend + len > buf.length) {
@@ -114,7 +119,15 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
       commit();
       if (handle.read(into, { at }) !== into.byteLength) throw new Error(`tape-303: short read of ${into.byteLength} bytes at ${at}`);
     },
-  });
+    // Back to the last tapemark, which was committed there (cut): what was gathered after it
+    // is dropped, and the next block overwrites the partial file; the next tapemark cuts the
+    // file at its own end.
+    reposition: (bytes) => {
+      pend = 0;
+      at = bytes;
+    },
+  };
+  const writer = inject ? new FaultyTapeWriter(inject, opts) : new AwsTapeWriter(opts);
   return { writer, flush: sync };
 }
 

@@ -8,6 +8,7 @@ import type { Core } from '../../core/core-api.ts';
 import type { Ctx } from '../../array/context.ts';
 import { SlotState } from '../../array/memory-507.ts';
 import type { AwsTapeWriter } from '../../devices/awstape.ts';
+import type { Injector } from '../../devices/faults.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { CacheJournal, journalBytes, type FlushTickets, type JournalGeometry } from './cache-journal.ts';
 import { opfsTape } from './live-ctx.ts';
@@ -51,12 +52,15 @@ export async function openVolumes(wantShared: boolean, w: Wiring): Promise<Volum
   return { pvol, svol, mode: pv.mode, close: () => { pvol.close(); svol.close(); } };
 }
 
-/** The tape 303, laid out for the script's backups; a refused size becomes the quota message. */
-export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void): Promise<TapeFile> {
+/**
+ * The tape 303, laid out for the script's backups; a refused size becomes the quota message.
+ * `inject`: the scenario's faults (live-faults.ts), asked before every block and tapemark.
+ */
+export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void, inject?: Injector): Promise<TapeFile> {
   const t = await openSync(FILES.tape, shared);
   const bytes = scriptTapeBytes(s);
   try {
-    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark) };
+    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark, inject) };
   } catch (e) {
     t.handle.close();
     if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${bytes}`);
