@@ -19,6 +19,7 @@ import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
 import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
 import { diffFileBytes } from '../../src/runtime/live/differential-514-store.ts';
 import type { Role } from '../../src/runtime/live/roles.ts';
+import { liveFaultsRefused } from '../../src/runtime/live/live-faults.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, PORT_CAP, PORT_WORDS } from '../../src/runtime/live/live-layout.ts';
@@ -136,10 +137,12 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   lastArrayState = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
-  // Said plainly rather than run without them (docs/scenario.md#faults).
-  if (s.faults?.length) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
+  // Faults the live runtime does not inject are said plainly rather than run without them;
+  // the ones it does are injected where one worker hosts the four processors (docs/live.md#faults).
+  const refused = liveFaultsRefused(s, opts.arrayWorkers);
+  if (refused) throw new Error(refused);
   const shareHandles = opts.shareHandles ?? true;
-  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  const arrayWorkers = opts.resume || s.faults?.length ? 1 : opts.arrayWorkers ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
   if (!q.ok) throw new QuotaRefusedError(q.message, q.needBytes, q.availableBytes);
@@ -203,7 +206,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     const arrayEvents = [...drained, ...lastDrain];
     const tape = closed.find((c) => c.tape) ?? {};
     lastTape = tape.tape ?? null;
-    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents);
+    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents, closed.find((c) => c.faults)?.faults);
     const { eventLog, ...runResult } = result;
     lastFigures = {
       handleMode, arrayWorkers, durability: s.durability, flushRounds, persisted: q.persisted, quota: q.quota, usage: q.usage,

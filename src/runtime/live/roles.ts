@@ -34,6 +34,7 @@ import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
 import { SharedTickets } from './flusher.ts';
 import { seedLiveVolumes } from './seed-live.ts';
+import { liveFaultsRefused } from './live-faults.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 
 export type Role = Extract<Actor, '501' | '502' | '503' | '508'>;
@@ -74,6 +75,9 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   const role = a.roles[0];
   if (a.resume) throw new Error('a resumed run hosts the four processors in one worker');
   const { wiring: w, scenario: s } = a;
+  // Faults are injected where one worker hosts all four (live-faults.ts says why).
+  const refused = liveFaultsRefused(s, 4);
+  if (refused) throw new Error(refused);
   const meta = await OpfsSlotStore.open(true);
   if (meta.mode !== 'readwrite-unsafe') {
     meta.close();
