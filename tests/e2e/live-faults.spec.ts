@@ -134,6 +134,35 @@ test('the quota running out fails the next backup at its first block with a clea
   expect(r.pair).toEqual({ p516: 'split', s517: 'split' });
 });
 
+test('in the page, each device-fault preset runs in Live and its verdict tells the outcome as in the sim', async ({ livePage: page }) => {
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+  const preset = page.getByTestId('preset');
+  const options = await preset.locator('option').evaluateAll((os) => (os as HTMLOptionElement[]).map((o) => ({ value: o.value, label: o.textContent ?? '' })));
+  // Each preset's menu title (web/ui/presets.ts), and a line its fault outcome must show
+  // (src/runtime/fault-outcome.ts).
+  const want: [string, RegExp][] = [
+    ['Fault · tape write error', /backup 1: COPY ABORTED at segment 0 after 800 blocks — device error: tape write at block 100/],
+    ['Fault · media error', /backup 1: COPY ABORTED at segment 0 after \d+ blocks — device error: S-VOL read at LBA 1500/],
+    ['Fault · S-VOL write error', /S-VOL write error \(armed at 0\.6 ms\): svol-602 write at LBA \d+/],
+    ['Fault · quota', /backup 2: COPY ABORTED at segment 0 after 0 blocks — storage quota exhausted at tape block 256/],
+  ];
+  await page.getByTestId('runtime-live').click();
+  for (const [title, line] of want) {
+    const o = options.find((x) => x.label.startsWith(title));
+    expect(o, title).toBeDefined();
+    await preset.selectOption(o!.value);
+    await expect(page.getByTestId('live-run')).toBeEnabled();
+    await page.getByTestId('live-run').click();
+    await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+    await expect(page.getByTestId('live-error')).toHaveCount(0);
+    await expect(page.getByTestId('verdict'), title).toHaveAttribute('data-state', 'verified');
+    const outcome = page.getByTestId('fault-outcome');
+    await expect(outcome, title).toContainText(line);
+    await expect(outcome, title).toContainText('completed, verified against the split-instant image');
+    await expect(outcome, title).toContainText('pair at the end: split / split');
+  }
+});
+
 test('a worker fault, and a worker per processor for a scenario with faults, are refused with the reason', async ({ livePage: page }) => {
   await expect(page.evaluate((s) => window.splitstream.run(s, { runtime: 'live' }), preset('fault-processor-restart.json')))
     .rejects.toThrow('this scenario has a worker fault, which only the sim injects so far');
