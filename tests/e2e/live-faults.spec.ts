@@ -163,6 +163,15 @@ test('in the page, each device-fault preset runs in Live and its verdict tells t
   }
 });
 
+test('with exclusive handles (the array worker opens every file alone) the faults are injected and the invariants read the same', async ({ livePage: page }) => {
+  const r = await page.evaluate((s) => window.splitstream.run(s, { runtime: 'live', handles: 'exclusive' }), preset('fault-tape-write-error.json'));
+  recovered(r, 'tape-write');
+  expect(r.backups.map((b) => b.status)).toEqual(['failed', 'done']);
+  expect(r.backups[0].reason).toBe('device error: tape write at block 100');
+  const fig = await page.evaluate(() => window.splitstream.lastLive());
+  expect(fig!.handleMode).toBe('readwrite');
+});
+
 test('a worker fault, and a worker per processor for a scenario with faults, are refused with the reason', async ({ livePage: page }) => {
   await expect(page.evaluate((s) => window.splitstream.run(s, { runtime: 'live' }), preset('fault-processor-restart.json')))
     .rejects.toThrow('this scenario has a worker fault, which only the sim injects so far');
