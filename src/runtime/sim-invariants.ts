@@ -1,6 +1,7 @@
 /**
  * What must hold at the end of every sim run, whatever failed during it
- * (docs/scenario.md#faults): the checks of the systematic fault test and of `npm run soak`.
+ * (docs/scenario.md#faults): the checks of the systematic fault test and of `npm run soak`,
+ * and of a live run with faults (servers-live.ts, over its OPFS volumes).
  * Like the oracle it rebuilds every expected block from the seed (or the uploaded image)
  * and the client's own log of acknowledged writes; it reads the volumes' bytes underneath
  * any fault injection, and 507 only for the pair state it judges.
@@ -17,24 +18,26 @@
  *    the run's result judged it), and the tape image reads strictly.
  */
 import type { Core } from '../core/core-api.ts';
-import type { Controller } from '../array/controller.ts';
+import type { ControllerPorts } from '../array/controller.ts';
 import { fillBlock } from '../core/prng.ts';
-import type { AwsTapeWriter } from '../devices/awstape.ts';
 import { scanAwsTape } from '../devices/awstape.ts';
-import type { MemoryBlockDevice } from '../devices/memory-device.ts';
 import { imageGenerations } from '../oracle/oracle.ts';
 import { MODES, type Scenario } from '../scenario/schema.ts';
 import type { Client101, Servers } from './sim-servers.ts';
-import type { BackupOutcome } from './sim-result.ts';
+import type { BackupOutcome, TapeImage } from './sim-result.ts';
 
 export interface InvariantInput {
   s: Scenario;
   core: Core;
-  ctl: Controller;
-  /** The volumes' own bytes (under any fault injection). */
-  pvol: MemoryBlockDevice;
-  svol: MemoryBlockDevice;
-  tape: AwsTapeWriter;
+  /** The controller, or the live runtime's servers' view of it over the same 507. */
+  ctl: ControllerPorts;
+  /**
+   * The volumes' own bytes (under any fault injection): the sim's memory volumes, or the
+   * live runtime's OPFS files read once the array has closed them (servers-live.ts).
+   */
+  pvol: { data: Uint8Array };
+  svol: { data: Uint8Array };
+  tape: Pick<TapeImage, 'bytes'>;
   client: Client101;
   servers: Servers;
   image?: Uint8Array;

@@ -19,7 +19,7 @@ import type { Mode, Scenario } from '../scenario/schema.ts';
 import type { SimEvent } from '../array/events.ts';
 import type { BackupFailure, BackupStatus } from '../array/backup.ts';
 import type { Client101, Servers } from './sim-servers.ts';
-import type { FaultHit, SimFaults } from './sim-faults.ts';
+import type { FaultHit } from './faults.ts';
 
 /** How one backup of the script ended (`verified` only for one that completed). */
 export interface BackupOutcome {
@@ -77,7 +77,7 @@ export interface RunResult {
   pair: { p516: string; s517: string; reason?: string };
   /** The scenario's faults: when each hit and which I/O it failed (absent without faults). */
   faults?: FaultHit[];
-  /** The sim's invariants at the end of the run (sim-invariants.ts); absent in the live runtime. */
+  /** The invariants at the end of a run with faults (sim-invariants.ts; the live runtime checks them over its OPFS volumes). */
   invariants?: { ok: boolean; violations: string[] };
   at: { splitCmd: number; splitAck: number; splitComplete: number; backupRequested: number; backupCmd: number; backupAccepted: number; backupDone: number };
 }
@@ -87,8 +87,8 @@ export interface ResultInput {
   client: Client101; servers: Servers | null; end: number;
   /** The run's starting P-VOL image, if not the seeded content (SimOptions.initialImage). */
   image?: Uint8Array;
-  /** The faults' record: the sim's injector, or the live runtime's (worker-faults.ts). */
-  faults?: Pick<SimFaults, 'hits'> | null;
+  /** The scenario's faults and what became of them (the sim's SimFaults, the live runtime's hits: device faults from the array's worker, worker faults from the page). */
+  faults?: { readonly hits: readonly FaultHit[] } | null;
 }
 
 const r3 = (x: number) => (x < 0 || !Number.isFinite(x) ? -1 : Math.round(x * 1000) / 1000);

@@ -73,6 +73,8 @@ test('the preset fault-processor-restart: 508\'s worker is terminated and a fres
   expect(r.backups.map((b) => [b.status, b.verified])).toEqual([['done', true]]);
   expect(r.pair).toEqual({ p516: 'split', s517: 'split' });
   const { failedAt, restartedAt } = checkRestart(fig, '508', r.faults);
+  // The invariants the sim checks after a run with faults, over the OPFS volumes' bytes.
+  expect(r.invariants, 'invariants checked').toEqual({ ok: true, violations: [] });
   // The verdict names the fault as the sim's does.
   const outcome = faultOutcome(r);
   expect(outcome[0]).toMatch(/processor stopped \(armed at 1 ms\): processor 508's worker terminated for 5 ms at .* restarted at/);
@@ -123,6 +125,7 @@ test('503 restarted during its backup: the fresh worker carries the tape on from
   // The tape holds the whole range as one file: no block lost or written twice at the restart.
   expect(r.tapeBlocks).toBe(8192 / 8);
   checkRestart(fig, '503', r.faults);
+  expect(r.invariants, 'invariants checked').toEqual({ ok: true, violations: [] });
   const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), acks);
   expect(check.errors).toEqual([]);
 });

@@ -19,6 +19,7 @@ import { LB, LiveBlock, ROLES } from '../../src/runtime/live/processor-host.ts';
 import { journalFileBytes } from '../../src/runtime/live/live-files.ts';
 import { diffFileBytes } from '../../src/runtime/live/differential-514-store.ts';
 import type { ProcessorInit, Role } from '../../src/runtime/live/roles.ts';
+import { hasDeviceFaults, liveFaultsRefused } from '../../src/runtime/live/live-faults.ts';
 import { checkWorkerFaults, workerFaultFigures, workerFaultPlacement, workerFaultsOf, type WorkerRestart } from './live-worker-faults.ts';
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
@@ -141,10 +142,14 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   lastArrayState = null;
   if (!globalThis.crossOriginIsolated) throw new Error('the live runtime needs a cross-origin isolated page (shared memory)');
   const s: Scenario = { ...scenario, ...(mode ? { mode } : {}), ...(opts.durability ? { durability: opts.durability } : {}) };
-  // Said plainly rather than run without them (docs/scenario.md#faults).
-  if (s.faults?.some((f) => f.kind !== 'worker')) throw new Error('this scenario has faults, which only the sim injects so far: run it in the sim, or remove its faults');
+  // Faults the live runtime cannot play as asked are said plainly rather than run without
+  // them (docs/live.md#faults): device faults are injected where one worker hosts the four
+  // processors, a worker fault needs a worker per processor.
+  const refused = liveFaultsRefused(s, opts.arrayWorkers);
+  if (refused) throw new Error(refused);
   const shareHandles = opts.shareHandles ?? true;
-  const arrayWorkers = opts.resume ? 1 : opts.arrayWorkers ?? workerFaultPlacement(s, shareHandles) ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
+  const arrayWorkers = opts.resume || hasDeviceFaults(s) ? 1
+    : opts.arrayWorkers ?? workerFaultPlacement(s, shareHandles) ?? (shareHandles ? defaultArrayWorkers(navigator.hardwareConcurrency ?? 1) : 1);
   checkWorkerFaults(s, { shareHandles, arrayWorkers: opts.arrayWorkers, resume: opts.resume });
   if (arrayWorkers === 4 && !shareHandles) throw new Error('arrayWorkers: 4 needs shared handles (a worker per processor opens the volumes beside 508)');
   const q = await checkPlaygroundQuota(plannedFiles(s));
@@ -216,7 +221,10 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     const arrayEvents = [...drained, ...lastDrain];
     const tape = closed.find((c) => c.tape) ?? {};
     lastTape = tape.tape ?? null;
-    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents, faults?.record.hits);
+    // What became of the scenario's faults: the device faults' hits counted by the array's
+    // worker, or the worker faults' record kept here (a scenario has one kind or the other).
+    const hits = closed.find((c) => c.faults)?.faults ?? faults?.record.hits;
+    const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents, hits);
     const { eventLog, ...runResult } = result;
     lastFigures = {
       handleMode, arrayWorkers, durability: s.durability, flushRounds, persisted: q.persisted, quota: q.quota, usage: q.usage,

@@ -9,6 +9,7 @@
 import { expose } from 'comlink';
 import { instantiateCore } from '../../src/core/wasm-core.ts';
 import type { SimEvent } from '../../src/array/events.ts';
+import type { FaultHit } from '../../src/runtime/faults.ts';
 import { buildArray, type ArrayHost } from '../../src/runtime/live/array-group.ts';
 import { hostArray } from '../../src/runtime/live/array-host.ts';
 import { LiveBlock, ROLES, hostProcessor, type HostStats } from '../../src/runtime/live/processor-host.ts';
@@ -69,8 +70,11 @@ const api = {
   drainEvents(): SimEvent[] {
     return events.splice(0);
   },
-  /** Flushes and closes the files; the worker hosting 503 hands back the tape image. */
-  async close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }> {
+  /**
+   * Flushes and closes the files; the worker hosting 503 hands back the tape image, and the
+   * one hosting all four what became of the scenario's faults (live-faults.ts).
+   */
+  async close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number; faults?: FaultHit[] }> {
     return host ? host.h.close(clean) : {};
   },
 };

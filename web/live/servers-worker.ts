@@ -11,10 +11,10 @@ import type { Wiring } from '../../src/runtime/live/live-ctx.ts';
 import type { LiveLayout } from '../../src/runtime/live/live-layout.ts';
 import { createServersRun, type LiveAcks, type ServersRun } from '../../src/runtime/live/servers-live.ts';
 import type { RunResult } from '../../src/runtime/sim-result.ts';
-import type { FaultHit } from '../../src/runtime/sim-faults.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import type { ReadBack } from '../../src/runtime/sim-servers.ts';
-import { FILES, openShared } from '../../src/runtime/live/opfs-store.ts';
+import { FILES, openShared, openSync } from '../../src/runtime/live/opfs-store.ts';
+import type { FaultHit } from '../../src/runtime/faults.ts';
 
 let run: ServersRun | null = null;
 
@@ -36,11 +36,29 @@ async function readBackOf(s: Scenario, w: Wiring): Promise<ReadBack | undefined>
 }
 let playing: Promise<void> | null = null;
 let epoch = 0;
+let volume = { blocks: 0, blockBytes: 0 };
+
+/**
+ * A volume's whole file, read once every processor has closed it (the end of a run with
+ * faults: the invariants read the volumes' own bytes, servers-live.ts).
+ */
+async function readVolume(name: string): Promise<Uint8Array> {
+  const { handle } = await openSync(name, true);
+  try {
+    const out = new Uint8Array(volume.blocks * volume.blockBytes);
+    const n = handle.read(out, { at: 0 });
+    if (n !== out.length) throw new Error(`${name}: read ${n} of ${out.length} bytes`);
+    return out;
+  } finally {
+    handle.close();
+  }
+}
 
 const api = {
   async init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): Promise<void> {
     const core = instantiateCore(a.module, a.memory);
     // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp.
+    volume = { blocks: a.wiring.blocks, blockBytes: a.wiring.blockBytes };
     run = createServersRun(core, a.lay, a.wiring, a.scenario, () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch), await readBackOf(a.scenario, a.wiring));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */
@@ -68,9 +86,11 @@ const api = {
   streamAcks(cb: (acks: LiveAcks) => void): void {
     run?.streamAcks(cb);
   },
-  finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[], faults?: FaultHit[]): RunResult & { eventLog: SimEvent[] } {
+  /** `faults`: what became of the scenario's faults, from the array's worker (none without any). */
+  async finish(tape: Uint8Array, tapeBlocks: number, arrayEvents: SimEvent[], faults?: FaultHit[]): Promise<RunResult & { eventLog: SimEvent[] }> {
     if (!run) throw new Error('servers worker: init() first');
-    const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents, faults);
+    const faulted = faults ? { faults, pvol: await readVolume(FILES.pvol), svol: await readVolume(FILES.svol) } : undefined;
+    const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents, faulted);
     return { ...r, eventLog: run.eventLog() };
   },
 };

@@ -7,15 +7,22 @@
  *
  * 503 serves its requests to 508 within its own step (Ctx.serve508): in one thread a hop
  * through reqRing would only cost a round. The sim's tests run both arrangements.
+ *
+ * The scenario's device faults (live-faults.ts) are injected here, as the sim injects them:
+ * the controller's volumes and tape are wrapped (src/devices/faults.ts), the seeding and the
+ * flush rounds use the files underneath.
  */
 import type { Core } from '../../core/core-api.ts';
 import { Controller } from '../../array/controller.ts';
 import type { SimEvent } from '../../array/events.ts';
+import { FaultyBlockDevice } from '../../devices/faults.ts';
+import type { FaultHit } from '../faults.ts';
 import { createCostModel } from '../cost-model.ts';
 import type { ArrayParts } from './array-host.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
+import { liveFaultsOf } from './live-faults.ts';
 import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
 import { MetadataPersister, coreChecksum } from './metadata-persister.ts';
 import { recordBytesFor } from './metadata-record.ts';
@@ -31,7 +38,8 @@ export interface ArrayHost {
   handleMode: string;
   /** 508's P-VOL writes go behind it, to the disk writer's worker (write-behind.ts). */
   writeBehind: boolean;
-  close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }>;
+  /** `faults`: what became of the scenario's faults (live-faults.ts), in its order. */
+  close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number; faults?: FaultHit[] }>;
 }
 
 export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, events: SimEvent[], now: () => number): Promise<ArrayHost> {
@@ -52,16 +60,21 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   let files: Flushable[] = [];
   const inline = shared ? null : new InlineFlusher(() => files, live);
   const tickets = inline ?? new SharedTickets(live);
-  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request()), !!a.resume).catch(fail);
+  // A resumed run carries a recovered pair on: its scenario's faults were the first run's.
+  const faults = a.resume ? null : liveFaultsOf(s, now, events);
+  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request()), { resume: !!a.resume, inject: faults?.io }).catch(fail);
+  if (faults) faults.tapeBytes = () => tape.writer.bytesWritten;
   closers.push(() => tape.handle.close());
   files = [pvol, svol, j.handle, tape.handle, df.handle, ...meta.handles];
 
   // With shared handles 508's writes to the P-VOL go behind it, to the disk writer's worker.
   const behind = shared ? new WriteBehindQueue(core.memory, a.lay.wbArea, w.blocks, a.lay.wbRingBytes, w.blockBytes) : null;
   behind?.init();
+  const pvol508 = behind ? new WriteBehindDevice(pvol, behind) : pvol;
   const ctl = new Controller({
     core, blocks: w.blocks, blockBytes: w.blockBytes, cacheSlots: w.slots, cost: createCostModel(w.costs),
-    pvol: behind ? new WriteBehindDevice(pvol, behind) : pvol, svol, tape: tape.writer, now, log: (e) => events.push(e),
+    pvol: faults ? new FaultyBlockDevice(pvol508, faults.io) : pvol508, svol: faults ? new FaultyBlockDevice(svol, faults.io) : svol,
+    tape: tape.writer, now, log: (e) => events.push(e),
   });
   const ctx = ctl.ctx;
   ctx.serve508 = (type, x, n, seg) => ctl.p508.serve(type, x, n, seg);
@@ -124,7 +137,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
       if (answered) live.answerBell.ring();
       answered = false;
     },
-    ...(inline ? { tick: () => inline.tick() } : {}),
+    ...(inline || faults ? { tick: () => { faults?.tick(); inline?.tick(); } } : {}),
   };
   return {
     parts,
@@ -134,7 +147,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
       tape.flush();
       const image = new Uint8Array(tape.handle.getSize());
       tape.handle.read(image, { at: 0 });
-      ctx.pvol.flush(); // waits for the disk writer first
+      pvol508.flush(); // waits for the disk writer first
       pvol.flush();
       svol.flush();
       // Quiet and flushed: every acknowledged write is on the P-VOL (the journal may start
@@ -145,7 +158,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
         persister.commit(true);
       }
       closers.forEach((c) => c());
-      return { tape: image, tapeBlocks: tape.writer.blocksWritten };
+      return { tape: image, tapeBlocks: tape.writer.blocksWritten, ...(faults ? { faults: faults.hits.map((h) => ({ ...h })) } : {}) };
     },
   };
 }

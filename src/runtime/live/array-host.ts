@@ -35,7 +35,7 @@ export interface ArrayParts {
   afterStep(actor: Actor): void;
   /** Answers held for a flush ticket: not idle, and the flusher rings when it is done. */
   holding(): boolean;
-  /** The inline flusher's periodic round (exclusive handles only). */
+  /** Each round: the inline flusher's periodic round (exclusive handles only), the faults due (live-faults.ts). */
   tick?(): void;
   /**
    * After a processor's steps in a round: rings the servers' doorbell if answers went out

@@ -11,8 +11,9 @@
  * the live runtime").
  */
 import type { Core } from '../../core/core-api.ts';
-import { AWS_HEADER_BYTES, AwsTapeWriter } from '../../devices/awstape.ts';
+import { AWS_HEADER_BYTES, AwsTapeWriter, type AwsTapeWriterOptions } from '../../devices/awstape.ts';
 import { scanTapeEnd } from '../../devices/awstape-resume.ts';
+import { FaultyTapeWriter, type Injector } from '../../devices/faults.ts';
 import type { BlockDevice } from '../../devices/block-device.ts';
 import { Cache } from '../../array/cache.ts';
 import type { Ctx } from '../../array/context.ts';
@@ -47,6 +48,17 @@ export function forbiddenDevice(name: string, role: Actor, blocks: number, block
 /** Most bytes gathered for one write to the tape file (eight 64 KiB blocks and their headers). */
 const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
 
+export interface OpfsTapeOptions {
+  /**
+   * A restarted 503 (docs/live.md "A processor's worker terminated"), or a run resumed after
+   * a recovery (resume-508.ts), carries the tape on from its last whole block: nothing is
+   * cut or laid out.
+   */
+  resume?: boolean;
+  /** The scenario's faults (live-faults.ts), asked before every block and tapemark. */
+  inject?: Injector;
+}
+
 /**
  * The tape 303 as an AWSTAPE image appended to an OPFS file. At each tapemark (the end of a
  * backup's tape file, before 503 reports it done) the file is cut to its exact end and made
@@ -62,11 +74,14 @@ const GATHER_MAX = 8 * (64 * 1024 + AWS_HEADER_BYTES);
  * OPFS" has the figures).
  * A reload in the middle of a backup can leave laid-out zeros at the end of the file; that
  * backup is reported as interrupted (recovery.ts) and the next run rewrites the tape.
+ * A file a failed backup left without its tapemark is written over by the next backup
+ * (`reposition`, channel-503.ts overwritePartialFile), as the sim's tape does.
+ * With `inject` (the scenario's faults, live-faults.ts) the writer asks it before every
+ * block and tapemark (src/devices/faults.ts FaultyTapeWriter).
  */
-export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, resume = false): { writer: AwsTapeWriter; flush(): void } {
-  // `resume`: a restarted 503 (docs/live.md "A processor's worker terminated"), or a run
-  // resumed after a recovery (resume-508.ts), carries the tape on from its last whole block:
-  // nothing is cut or laid out.
+
+export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, atTapemark?: () => void, opt: OpfsTapeOptions = {}): { writer: AwsTapeWriter; flush(): void } {
+  const resume = !!opt.resume;
   if (!resume) handle.truncate(0);
   const zeros = new Uint8Array(resume ? 0 : Math.min(layoutBytes, 1 << 20));
   for (let o = 0; !resume && o < layoutBytes; o += zeros.length) {
@@ -94,7 +109,7 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
     if (handle.getSize() !== at) handle.truncate(at);
   };
   const sync = () => { cut(); handle.flush(); };
-  const writer = new AwsTapeWriter({
+  const opts: AwsTapeWriterOptions = {
     sink: (header, data) => {
       const len = header.length + data.length;
       if (pend + len > buf.length) {
@@ -126,7 +141,8 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
       commit();
       if (handle.read(into, { at }) !== into.byteLength) throw new Error(`tape-303: short read of ${into.byteLength} bytes at ${at}`);
     },
-  });
+  };
+  const writer = opt.inject ? new FaultyTapeWriter(opt.inject, opts) : new AwsTapeWriter(opts);
   if (resume) {
     const end = scanTapeEnd((o, into) => { handle.read(into, { at: o }); }, handle.getSize());
     writer.resume(end);

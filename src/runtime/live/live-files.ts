@@ -10,7 +10,7 @@ import { SlotState } from '../../array/memory-507.ts';
 import type { AwsTapeWriter } from '../../devices/awstape.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { CacheJournal, journalBytes, type FlushTickets, type JournalGeometry } from './cache-journal.ts';
-import { opfsTape } from './live-ctx.ts';
+import { opfsTape, type OpfsTapeOptions } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { FILES, openSync, type HandleMode } from './opfs-store.ts';
 import { OpfsBlockDevice } from '../../devices/opfs-device.ts';
@@ -51,12 +51,16 @@ export async function openVolumes(wantShared: boolean, w: Wiring): Promise<Volum
   return { pvol, svol, mode: pv.mode, close: () => { pvol.close(); svol.close(); } };
 }
 
-/** The tape 303, laid out for the script's backups; a refused size becomes the quota message. */
-export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void, resume = false): Promise<TapeFile> {
+/**
+ * The tape 303, laid out for the script's backups; a refused size becomes the quota message.
+ * `opt`: carried on from its end (resume), and the scenario's faults (inject) asked before
+ * every block and tapemark (live-ctx.ts opfsTape).
+ */
+export async function openTape(s: Scenario, shared: boolean, atTapemark?: () => void, opt: OpfsTapeOptions = {}): Promise<TapeFile> {
   const t = await openSync(FILES.tape, shared);
   const bytes = scriptTapeBytes(s);
   try {
-    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark, resume) };
+    return { handle: t.handle, ...opfsTape(t.handle, bytes, atTapemark, opt) };
   } catch (e) {
     t.handle.close();
     if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.tape} ${bytes}`);

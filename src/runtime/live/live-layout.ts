@@ -11,6 +11,7 @@
  * The cache journal encodes its records in an area of its own (cache-journal.ts), so the
  * core's compiled CRC-32C checksums them where they lie.
  */
+import type { BackupFailure } from '../../array/backup.ts';
 import { COPY_CHUNK, planLayout, type Layout507 } from '../../array/memory-507.ts';
 import { LIVE_BLOCK_WORDS } from './processor-host.ts';
 import { ringBytes } from './mpmc-ring.ts';
@@ -33,6 +34,12 @@ export const LEVELS = [undefined, 'full', 'incremental'] as const;
 export const PAIR_OPS = ['create', 'split', 'resync', 'delete'] as const;
 /** Backup status codes on the answer ring (BackupStatus of src/array/backup.ts). */
 export const STATUS = ['queued', 'refused', 'accepted', 'holding', 'running', 'done', 'failed'] as const;
+/**
+ * A failed backup's kind on the answer ring, word 7 of its end (BackupFailure of
+ * src/array/backup.ts): its issuer reports a device's failure, a suspension or the quota
+ * as the sim's does (docs/scenario.md#faults).
+ */
+export const FAILURES = ['none', 'device', 'pair-state', 'quota', 'aborted', 'other'] as const satisfies readonly BackupFailure[];
 
 export interface LiveLayout {
   L: Layout507;

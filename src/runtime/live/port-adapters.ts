@@ -16,7 +16,7 @@ import type { Channel502 } from '../../array/channel-502.ts';
 import type { Ctx, Processor, Work } from '../../array/context.ts';
 import type { PairResult } from '../../array/pair-state.ts';
 import { PAIR_STATES } from '../../array/pair-state.ts';
-import { K, LEVELS, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
+import { FAILURES, K, LEVELS, PAIR_OPS, PORT_WORDS, STATUS, putText, type LiveLayout } from './live-layout.ts';
 import { MpmcRing } from './mpmc-ring.ts';
 import { UNAPPLIED_WRITES } from './cache-journal.ts';
 import { decodeBackup } from './xcopy-port.ts';
@@ -173,9 +173,9 @@ export class Port402 extends Adapter {
     const METHODS: Method[] = ['priority', 'wait', 'staging'];
     while (this.port.tryPop(rec)) {
       const [kind, id, at, len, method, flags] = rec;
-      const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment'>) => {
+      const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment' | 'failure'>) => {
         if (h.reason) putText(mem, this.lay.text502, h.reason);
-        const rec = [kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, 0];
+        const rec = [kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, Math.max(0, FAILURES.indexOf(h.failure))];
         this.answer(rec, kind === K.END && h.status === 'done' ? this.tapeTicket() : 0);
       };
       if (kind === K.RESTORE) {
@@ -193,7 +193,7 @@ export class Port402 extends Adapter {
       } catch (e) {
         const reason = `EXTENDED COPY parameter list refused: ${e instanceof Error ? e.message : String(e)}`;
         this.c.log('502', 'backup.refused', '102', { reason });
-        answer(K.ANSWER, { status: 'refused', reason, blocksDone: 0, segmentsDone: 0, failedSegment: -1 });
+        answer(K.ANSWER, { status: 'refused', reason, blocksDone: 0, segmentsDone: 0, failedSegment: -1, failure: 'none' });
         continue;
       }
       this.c.log('502', 'xcopy.received', undefined, { bytes: len, segments: params.segments.length });

@@ -11,7 +11,7 @@ import { BackupHandle, type BackupParams, type RestoreParams } from '../../array
 import { readCounters, readPairStatus, type ControllerPorts, type Counters, type PairStatus } from '../../array/controller.ts';
 import type { Ctx } from '../../array/context.ts';
 import { PAIR_STATES, type PairOp, type PairResult } from '../../array/pair-state.ts';
-import { K, LEVELS, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
+import { FAILURES, K, LEVELS, PAIR_OPS, PORT_WORDS, ANSWER_WORDS, STATUS, getText, type LiveLayout } from './live-layout.ts';
 import { MpmcRing } from './mpmc-ring.ts';
 import { encodeBackup } from './xcopy-port.ts';
 
@@ -196,7 +196,7 @@ export class RemoteController implements ControllerPorts {
     }
     while (this.ans402.tryPop(rec)) {
       any = true;
-      const [kind, id, status] = rec;
+      const [kind, id, status, , , , , failure] = rec;
       if (kind === K.ANSWER) this.urgent(-1);
       const h = this.backups.get(id);
       if (!h) continue;
@@ -208,7 +208,7 @@ export class RemoteController implements ControllerPorts {
         if (st === 'accepted') h.acceptedAt = seen;
         h.onAnswer?.(h);
       } else {
-        h.finish(st === 'done', seen, reason);
+        h.finish(st === 'done', seen, reason, FAILURES[failure] ?? 'other');
       }
     }
     if (any) this.pump();

@@ -34,6 +34,7 @@ import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
 import { SharedTickets } from './flusher.ts';
 import { seedLiveVolumes } from './seed-live.ts';
+import { liveFaultsRefused } from './live-faults.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
 import { RESTARTABLE } from './worker-faults.ts';
 import { host508, restart508, type RoleParts } from './restart-508.ts';
@@ -83,6 +84,9 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   if (a.resume) throw new Error('a resumed run hosts the four processors in one worker');
   if (a.restart && !RESTARTABLE.includes(role)) throw new Error(`processor ${role}'s worker cannot be restarted (worker-faults.ts)`);
   const { wiring: w, scenario: s } = a;
+  // Faults are injected where one worker hosts all four (live-faults.ts says why).
+  const refused = liveFaultsRefused(s, 4);
+  if (refused) throw new Error(refused);
   const meta = await OpfsSlotStore.open(true);
   if (meta.mode !== 'readwrite-unsafe') {
     meta.close();
@@ -126,7 +130,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   let tape: Awaited<ReturnType<typeof openTape>> | null = null;
   if (role === '503') {
     // A restarted 503 carries the run's tape on where its last whole block ends (ProcessorInit.restart).
-    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request()), !!a.restart).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
+    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request()), { resume: !!a.restart }).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     dev.tape = tape.writer;
     // 503 reads (and, for a priority copy, writes) the volumes itself with 508's code
     // (Ctx.serve508), so a unit is staged without waking 508's worker. 508 laid the files

@@ -13,7 +13,8 @@ import { WorkloadGen } from '../../scenario/workload.ts';
 import type { SimEvent } from '../../array/events.ts';
 import { Client101, Servers, type ReadBack } from '../sim-servers.ts';
 import { buildResult, type RunResult } from '../sim-result.ts';
-import type { FaultHit } from '../sim-faults.ts';
+import { checkInvariants } from '../sim-invariants.ts';
+import type { FaultHit } from '../faults.ts';
 import { attachCtx, type Wiring } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { LB, LiveBlock } from './processor-host.ts';
@@ -32,11 +33,19 @@ const SLICE_MS = 4;
  */
 export interface LiveAcks { writes: { id: number; lba: number; blocks: number; ack: number }[]; splitsAcked: number; splitAckAt: number | null }
 
+/** A run with faults, at its end: the faults' hits and the volumes' bytes. */
+export interface FaultedRun { faults: FaultHit[]; pvol: Uint8Array; svol: Uint8Array }
+
 export interface ServersRun {
   /** Plays the script to its end (the backup's end report included). */
   run(): Promise<void>;
-  /** Builds the RunResult once the array is quiescent and the tape image is known. */
-  finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[], faults?: FaultHit[]): RunResult;
+  /**
+   * Builds the RunResult once the array is quiescent and the tape image is known. With the
+   * scenario's faults: what became of each (the array's worker counted them, live-faults.ts),
+   * and the volumes' bytes read after the array closed them, for the invariants the sim
+   * checks after a run with faults (sim-invariants.ts).
+   */
+  finish(tape: { bytes: Uint8Array; blocks: number }, arrayEvents: SimEvent[], faulted?: FaultedRun): RunResult;
   /** What the servers know so far (for progress and for the reload test). */
   progress(): { t: number; writes: number; acked: number; splitAcked: boolean; backup: string; latencyMax: number | null };
   /** Acknowledged writes so far, in issue order. */
@@ -147,13 +156,17 @@ export function createServersRun(core: Core, lay: LiveLayout, wiring: Wiring, sc
       }
       remote.poll();
     },
-    finish(tape, arrayEvents, faults) {
+    finish(tape, arrayEvents, faulted) {
       remote.poll();
       const all = [...arrayEvents, ...events].sort((a, b) => a.t - b.t);
       merged = all;
       const tapeLike = { bytes: () => tape.bytes, bytesWritten: tape.bytes.length, blocksWritten: tape.blocks };
-      // The faults the page played (worker-faults.ts), reported as the sim reports its own.
-      return buildResult({ s, core, ctl: remote, tape: tapeLike, events: all, client, servers, end: now(), faults: faults ? { hits: faults } : null });
+      const r = buildResult({ s, core, ctl: remote, tape: tapeLike, events: all, client, servers, end: now(), faults: faulted ? { hits: faulted.faults } : null });
+      if (!faulted) return r;
+      const inv = checkInvariants({
+        s, core, ctl: remote, pvol: { data: faulted.pvol }, svol: { data: faulted.svol }, tape: tapeLike, client, servers, backups: r.backups,
+      });
+      return { ...r, invariants: inv };
     },
     progress() {
       const h = remote.lastBackup;

@@ -8,7 +8,7 @@
  */
 import type { Actor, SimEvent } from '../../array/events.ts';
 import type { Fault, ScriptCmd } from '../../scenario/schema.ts';
-import type { FaultHit } from '../sim-faults.ts';
+import type { FaultHit } from '../faults.ts';
 
 export type WorkerFault = Extract<Fault, { kind: 'worker' }>;
 type Proc = WorkerFault['processor'];
