@@ -1,5 +1,5 @@
-// Issue 5: "any byte string as a CDB or parameter list gives a well-formed answer, never
-// an exception". Well-formed: a known status; CHECK CONDITION carries 18 bytes of
+// The target's contract (docs/scsi.md): any byte string as a CDB or parameter list gives
+// a well-formed answer, never an exception. Well-formed: a known status; CHECK CONDITION carries 18 bytes of
 // decodable fixed-format sense; GOOD carries none. The target is the one over the
 // controller in the sim runtime, so pair CDBs and copies reach 501/502/503.
 import { describe, expect, it } from 'vitest';

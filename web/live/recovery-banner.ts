@@ -1,6 +1,6 @@
 /**
  * After a reload the playground shows the pairs as they were and what a reload cut off
- * (docs/live.md#durability-points). A plain DOM notice, so it shows whatever the UI is
+ * (docs/live.md#what-survives-what). A plain DOM notice, so it shows whatever the UI is
  * doing; the UI can draw the same RecoveryReport its own way and leave this out.
  */
 import type { RecoveryReport } from '../../src/runtime/live/recovery.ts';

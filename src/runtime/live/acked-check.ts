@@ -1,6 +1,6 @@
 /**
  * After a reload the volumes hold every acknowledged write
- * (docs/live.md#durability-points), checked from the client's side: for every block some
+ * (docs/live.md#what-survives-what), checked from the client's side: for every block some
  * acknowledged write covered, the P-VOL must hold that write's data or a later write's (ids
  * rise in issue order, and 501 acknowledges a port's writes in order), and the block must
  * be intact: exactly fillBlock(seed, gen, lba) for the generation it carries

@@ -1,5 +1,5 @@
 /**
- * Two-slot persistence of the metadata record (docs/live.md#durability-points): records
+ * Two-slot persistence of the metadata record (docs/live.md#durability): records
  * alternate between slot 0 and slot 1 with a rising sequence number, each written and
  * flushed before the command it describes is acknowledged. A write cut off by a reload can
  * only tear the slot being written, so the other slot still holds the last acknowledged

@@ -63,7 +63,7 @@ export class MetadataPersister {
    * area: every commit runs with the step lock held (or with the array quiet), when no step
    * is using it. The plain loop of metadata-record.ts runs cold in each worker, which only
    * commits a few records a run, and every commit is on the ack path (figures in
-   * docs/live.md#durability-points).
+   * docs/live.md#durability).
    */
   private get crc(): (bytes: Uint8Array) => number { return (this.crcOf ??= coreChecksum(this.ctx)); }
   private crcOf?: (bytes: Uint8Array) => number;

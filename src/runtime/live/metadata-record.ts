@@ -1,5 +1,5 @@
 /**
- * The controller's durable metadata in the live runtime (docs/live.md#durability-points;
+ * The controller's durable metadata in the live runtime (docs/live.md#durability;
  * docs/architecture.md#volumes-in-opfs): pair states 516/517, the inter-pair differential
  * 514 and the post-split change bitmap, and the operations (split, backup) in flight, as
  * one record with a CRC-32C, so that after a reload the playground shows the pairs as they
