@@ -185,12 +185,21 @@ test('play, pause, step and scrub move the playhead; keys drive them; nothing ju
   await shoot(page, info, 'view-array-and-timeline-playing');
   await key(page, ' ');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
+  const scrub = async (fraction: number) => {
+    await page.getByTestId('scrub').evaluate((el: HTMLInputElement, f) => {
+      el.value = String(Number(el.max) * f);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, fraction);
+    await settle(page);
+  };
+  // Nor anywhere on the timeline: the maps' counts fall from four digits to one as the copy
+  // runs (a caption that wrapped at some counts and not at others moved everything below).
+  for (const f of [0.05, 0.2, 0.7, 1]) {
+    await scrub(f);
+    expect(await boxes(), `at ${f} of the timeline`).toEqual(before);
+  }
   // Scrub to the middle: the state then is shown (the split happened, so 516 = split).
-  await page.getByTestId('scrub').evaluate((el: HTMLInputElement) => {
-    el.value = String(Number(el.max) / 2);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await settle(page);
+  await scrub(0.5);
   await expect(page.getByTestId('state-516')).toHaveText('split');
   await page.getByTestId('tab-charts').click();
   await expect(page.getByTestId('chart-pending').locator('canvas')).toHaveCount(1);
