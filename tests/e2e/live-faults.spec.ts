@@ -30,29 +30,40 @@ function recovered(r: RunResult, kind: string): void {
   expect(r.faults![0].firstHitAt).toBeGreaterThanOrEqual(r.faults![0].at);
 }
 
-/** The fault's events in the live log (the timeline draws them). */
-async function faultEvents(page: import('@playwright/test').Page): Promise<string[]> {
-  return page.evaluate(() => ((window.splitstream.lastLive(true) as { events?: { ev: string }[] } | null)?.events ?? [])
-    .map((e) => e.ev).filter((ev) => ev.startsWith('fault.')));
+type Page = import('@playwright/test').Page;
+type LiveEvent = { t: number; actor: string; ev: string; detail?: { reason?: string; blocks?: number } };
+
+/** The last live run's merged event log (the timeline draws it). */
+function liveEvents(page: Page): Promise<LiveEvent[]> {
+  return page.evaluate(() => ((window.splitstream.lastLive(true) as { events?: LiveEvent[] } | null)?.events ?? []));
+}
+
+/** The fault's events in the live log. */
+async function faultEvents(page: Page): Promise<string[]> {
+  return (await liveEvents(page)).map((e) => e.ev).filter((ev) => ev.startsWith('fault.'));
+}
+
+/** A backup a device fault ended: COPY ABORTED at its segment, as RECEIVE COPY RESULTS says. */
+function expectFailed(b: RunResult['backups'][number], want: Pick<RunResult['backups'][number], 'failure' | 'reason' | 'failedSegment'> & { blocksDone?: number }): void {
+  expect(b.status).toBe('failed');
+  expect(b.failure).toBe(want.failure);
+  expect(b.reason).toBe(want.reason);
+  expect(b.failedSegment).toBe(want.failedSegment);
+  if (want.blocksDone !== undefined) expect(b.blocksDone).toBe(want.blocksDone);
 }
 
 test('a tape write error aborts the backup at its segment, leaves its file partial, and the next backup verifies', async ({ livePage: page }) => {
   const r = await page.evaluate((s) => window.splitstream.run(s, { runtime: 'live' }), preset('fault-tape-write-error.json'));
   recovered(r, 'tape-write');
   const [failed, next] = r.backups;
-  expect(failed.status).toBe('failed');
-  expect(failed.failure).toBe('device');
-  expect(failed.reason).toBe('device error: tape write at block 100');
   // COPY ABORTED at the unit's segment (RECEIVE COPY RESULTS): the whole volume is segment 0,
   // and the 100 tape records before the failing one (8 blocks each) were written.
-  expect(failed.failedSegment).toBe(0);
-  expect(failed.blocksDone).toBe(800);
+  expectFailed(failed, { failure: 'device', reason: 'device error: tape write at block 100', failedSegment: 0, blocksDone: 800 });
   expect(r.faults![0].io).toBe('tape-303 write at block 100');
   expect(next.status).toBe('done');
   // The failed backup left its 100 records as a file without its tapemark, which the next
   // backup wrote over: the tape holds that backup's one closed file.
-  const overwritten = await page.evaluate(() => ((window.splitstream.lastLive(true) as { events?: { ev: string; detail?: { blocks?: number } }[] } | null)?.events ?? [])
-    .filter((e) => e.ev === 'tape.partial.overwritten').map((e) => e.detail?.blocks));
+  const overwritten = (await liveEvents(page)).filter((e) => e.ev === 'tape.partial.overwritten').map((e) => e.detail?.blocks);
   expect(overwritten).toEqual([100]);
   expect(r.tapeBlocks).toBe(2048 / 8);
   expect(r.pair).toEqual({ p516: 'split', s517: 'split' });
@@ -62,15 +73,11 @@ test('a tape write error aborts the backup at its segment, leaves its file parti
 test('a media error on the S-VOL aborts the backup with the read error and suspends the pair; the resync recovers', async ({ livePage: page }) => {
   const r = await page.evaluate((s) => window.splitstream.run(s, { runtime: 'live' }), preset('fault-media-error.json'));
   recovered(r, 'media-read');
-  const [failed] = r.backups;
-  expect(failed.status).toBe('failed');
-  expect(failed.failure).toBe('device');
-  expect(failed.reason).toBe('device error: S-VOL read at LBA 1500');
-  expect(failed.failedSegment).toBe(0);
+  expectFailed(r.backups[0], { failure: 'device', reason: 'device error: S-VOL read at LBA 1500', failedSegment: 0 });
   // The resync copied every block, so the bad one was written over (reassigned).
   expect(r.faults![0].io).toBe('svol-602 read at LBA 1500');
   expect(r.faults![0].healed).toBe(true);
-  const ev = await page.evaluate(() => ((window.splitstream.lastLive(true) as { events?: { ev: string; detail?: { reason?: string } }[] } | null)?.events ?? []));
+  const ev = await liveEvents(page);
   const suspended = ev.find((e) => e.ev === 'pair.suspended');
   expect(suspended, 'the pair was suspended (PSUE)').toBeDefined();
   expect(suspended!.detail?.reason).toContain('LBA 1500');
@@ -93,7 +100,7 @@ test('an S-VOL write error suspends the pair with its reason while client writes
   recovered(r, 'svol-write');
   const lba = /svol-602 write at LBA (\d+)/.exec(r.faults![0].io ?? '');
   expect(lba, r.faults![0].io).not.toBeNull();
-  const ev = await page.evaluate(() => ((window.splitstream.lastLive(true) as { events?: { t: number; actor: string; ev: string; detail?: { reason?: string } }[] } | null)?.events ?? []));
+  const ev = await liveEvents(page);
   const suspended = ev.find((e) => e.ev === 'pair.suspended');
   expect(suspended, 'the pair was suspended (PSUE)').toBeDefined();
   expect(suspended!.detail?.reason).toBe(`S-VOL write error at LBA ${lba![1]}`);
@@ -123,11 +130,10 @@ test('the quota running out fails the next backup at its first block with a clea
   // 3000 ms) and verified; the second could not grow the tape past the first's file.
   const [first, second] = r.backups;
   expect(first.status).toBe('done');
-  expect(second.status).toBe('failed');
-  expect(second.failure).toBe('quota');
-  expect(second.failedSegment).toBe(0);
-  expect(second.blocksDone).toBe(0);
-  expect(second.reason).toBe(`storage quota exhausted at tape block ${2048 / 8}: it cannot grow; the volumes are intact (free some space and back up again)`);
+  expectFailed(second, {
+    failure: 'quota', failedSegment: 0, blocksDone: 0,
+    reason: `storage quota exhausted at tape block ${2048 / 8}: it cannot grow; the volumes are intact (free some space and back up again)`,
+  });
   expect(r.faults![0].io).toBe(`tape-303 write at block ${2048 / 8}`);
   // The tape holds the first backup's file and nothing more; the last word is the quota's.
   expect(r.tapeBlocks).toBe(2048 / 8);

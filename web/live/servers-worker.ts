@@ -36,16 +36,16 @@ async function readBackOf(s: Scenario, w: Wiring): Promise<ReadBack | undefined>
 }
 let playing: Promise<void> | null = null;
 let epoch = 0;
-let volume = { blocks: 0, blockBytes: 0 };
 
 /**
  * A volume's whole file, read once every processor has closed it (the end of a run with
- * faults: the invariants read the volumes' own bytes, servers-live.ts).
+ * faults: the invariants read the volumes' own bytes, servers-live.ts). The run sized it to
+ * the volume (live-files.ts openVolumes).
  */
 async function readVolume(name: string): Promise<Uint8Array> {
   const { handle } = await openSync(name, true);
   try {
-    const out = new Uint8Array(volume.blocks * volume.blockBytes);
+    const out = new Uint8Array(handle.getSize());
     const n = handle.read(out, { at: 0 });
     if (n !== out.length) throw new Error(`${name}: read ${n} of ${out.length} bytes`);
     return out;
@@ -58,7 +58,6 @@ const api = {
   async init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): Promise<void> {
     const core = instantiateCore(a.module, a.memory);
     // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp.
-    volume = { blocks: a.wiring.blocks, blockBytes: a.wiring.blockBytes };
     run = createServersRun(core, a.lay, a.wiring, a.scenario, () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch), await readBackOf(a.scenario, a.wiring));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */

@@ -32,6 +32,7 @@ export const LIVE_FAULT_KINDS: readonly Fault['kind'][] = [...LIVE_DEVICE_FAULT_
  */
 export function liveFaultsRefused(s: Pick<Scenario, 'faults'>, arrayWorkers?: number): string | null {
   const faults = s.faults ?? [];
+  // Every kind of the schema today; a kind added to it later is refused here until Live plays it.
   const other = faults.find((f) => !LIVE_FAULT_KINDS.includes(f.kind));
   if (other) {
     return `this scenario has a ${other.kind} fault, which only the sim injects so far (docs/scenario.md#faults): ` +
