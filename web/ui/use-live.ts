@@ -63,7 +63,7 @@ export function useLive(active: boolean) {
     let latMax: number | null = null;
     // One poll at a time: the next is scheduled only after this one's answer is drawn.
     const poll = async () => {
-      const [evs, p] = await Promise.all([liveEventsSoFar().catch(() => null), liveProgress().catch(() => null)]);
+      const [evs, p] = await Promise.all([liveEventsSoFar().catch(() => null), liveProgress(false).catch(() => null)]);
       const now = performance.now();
       const state = now - lastSample >= SAMPLE_MS ? liveArrayState() : null;
       if (state) lastSample = now;
