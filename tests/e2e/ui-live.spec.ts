@@ -131,3 +131,45 @@ test('Live: a run refused for quota shows the refusal plainly and leaves the pag
   await expect(page.getByTestId('mini-verdict')).toBeVisible();
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 });
+
+test('Live: Run waits while the page’s sim computes the scenario, so the two never share the cores', async ({ livePage: page }) => {
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+  await page.getByTestId('runtime-live').click();
+  await expect(page.getByTestId('live-run')).toBeEnabled();
+  // Every state the Run button and the live bar go through, recorded in the page (no
+  // sample missed between two Playwright round trips).
+  await page.evaluate(() => {
+    const w = window as unknown as { seen: { busy: string | null; disabled: boolean; phase: string | null; status: string }[] };
+    w.seen = [];
+    const note = () => {
+      const b = document.querySelector('[data-testid="live-run"]') as HTMLButtonElement | null;
+      w.seen.push({
+        busy: b?.getAttribute('data-sim-busy') ?? null, disabled: b?.disabled ?? false,
+        phase: document.querySelector('[data-testid="live-bar"]')?.getAttribute('data-phase') ?? null,
+        status: document.querySelector('[data-testid="live-status"]')?.textContent ?? '',
+      });
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-sim-busy', 'disabled', 'data-phase'] });
+  });
+  // Another preset: the page's sim computes it anew, and Run waits for it. The scenario
+  // changes in this task and the sim's answer comes in a later one, so the wait is always seen.
+  const preset = page.getByTestId('preset');
+  const e1 = await preset.locator('option').evaluateAll((os) =>
+    (os as HTMLOptionElement[]).find((o) => /E1|priority/i.test(o.textContent ?? ''))?.value ?? null);
+  expect(e1).not.toBeNull();
+  await preset.selectOption(e1!);
+  await page.getByTestId('live-run').click(); // waits until it is enabled
+  await expect(page.getByTestId('live-bar')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+  const seen = await page.evaluate(() => (window as unknown as { seen: { busy: string | null; disabled: boolean; phase: string | null; status: string }[] }).seen);
+  const waiting = seen.filter((s) => s.busy === 'true');
+  expect(waiting.length, JSON.stringify(seen.slice(0, 5))).toBeGreaterThan(0);
+  for (const s of waiting) {
+    expect(s.disabled).toBe(true);
+    expect(s.status).toContain('still computing this scenario');
+  }
+  // The run started only once the sim was done.
+  const firstRunning = seen.findIndex((s) => s.phase === 'running');
+  expect(firstRunning).toBeGreaterThan(0);
+  expect(seen.slice(firstRunning).every((s) => s.busy === 'false')).toBe(true);
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+});

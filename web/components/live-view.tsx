@@ -27,13 +27,18 @@ import { Transport } from './transport.tsx';
 import { Verdict } from './verdict.tsx';
 import { TapeCatalog } from './tape-catalog.tsx';
 
-interface Props { scenario: Scenario; live: ReturnType<typeof useLive>; simResult: ResultView | null }
+/**
+ * `simBusy`: the page's sim is still computing this scenario (or a Compare): Run waits for
+ * it, since both would share this machine's cores and the live figures would measure the
+ * sim's work as much as the array's.
+ */
+interface Props { scenario: Scenario; live: ReturnType<typeof useLive>; simResult: ResultView | null; simBusy: boolean }
 
 const UNIT = 'wall-clock ms';
 const bytes = (n: number | null) => (n === null ? '—' : formatBytes(n));
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export function LiveView({ scenario, live, simResult }: Props) {
+export function LiveView({ scenario, live, simResult, simBusy }: Props) {
   const { phase, events, time, endT, progress, storage, samples, backupDoneAt } = live;
   const running = phase === 'running';
   const [playing, setPlaying] = useState(false);
@@ -69,11 +74,12 @@ export function LiveView({ scenario, live, simResult }: Props) {
   return (
     <>
       <div class="toolbar" data-testid="live-bar" data-phase={phase}>
-        <button type="button" class="primary" data-testid="live-run" disabled={running}
+        <button type="button" class="primary" data-testid="live-run" disabled={running || simBusy} data-sim-busy={simBusy ? 'true' : 'false'}
           onClick={() => live.run(scenario)} title="Run the scenario in the live runtime">
-          {running ? 'Running live…' : 'Run live'}
+          {running ? 'Running live…' : simBusy ? 'Waiting for the sim…' : 'Run live'}
         </button>
         <span data-testid="live-status" aria-live="polite">
+          {!running && simBusy && 'The sim is still computing this scenario on this machine’s cores; Run live is ready once it is done, so the live figures measure the array alone. '}
           {phase === 'idle' && 'Runs the same controller for real: each processor in its own worker, the volumes and the tape as files in this browser’s storage. Press Run live.'}
           {running && !progress && 'Starting the workers…'}
           {running && progress && (backupDoneAt === null

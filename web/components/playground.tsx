@@ -150,7 +150,8 @@ export function Playground() {
           <button type="button" class="link" onClick={() => setTab('verdict')}>details</button>
         </div>
       )}
-      {runtime === 'live' ? <LiveView scenario={scenario} live={live} simResult={run?.result ?? null} /> : <>
+      {runtime === 'live' ? <LiveView scenario={scenario} live={live} simResult={run?.result ?? null}
+        simBusy={(!run && !pg.runError) || pg.comparing} /> : <>
       <SimMain pg={pg} focusRow={tour.focusRow} />
       <div class="tabs">
         <div class="tablist" role="tablist" aria-label="Details">
