@@ -76,6 +76,11 @@ export class Channel501 implements Processor {
     return s === BackupState.ACCEPTED || s === BackupState.HOLDING || s === BackupState.RUNNING;
   }
 
+  /** No command waits in the port and no split is held (a live worker of 501 may be halted). */
+  idle(): boolean {
+    return this.port.length === 0 && this.held === null;
+  }
+
   /** Why `op` would be refused now, or null. */
   check(op: PairOp): string | null {
     return refusal(op, this.m.w(W.P_STATE), this.backupActive());

@@ -6,7 +6,8 @@
  * the counts of workers spawned and terminated), `processor.failed` then
  * `processor.restarted` in the log, the fault in the result as the sim reports it, the run
  * verifies, and the writes acknowledged while the processor was down are on the P-VOL.
- * Faults on the processors whose worker keeps state outside 507 are refused, with why.
+ * 501's fresh worker carries the cache journal on from its file. A fault on 502, whose worker
+ * keeps state outside 507, is refused, with why.
  */
 import { readFileSync } from 'node:fs';
 import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
@@ -130,12 +131,33 @@ test('503 restarted during its backup: the fresh worker carries the tape on from
   expect(check.errors).toEqual([]);
 });
 
-test('a worker fault on 501 or 502, or on 503 with a catalogued backup, is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
-  for (const processor of ['501', '502']) {
-    const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor, downMs: 5 }] });
+test('501 restarted while the client writes and before its split: the fresh worker carries the cache journal on, takes the split, and every acknowledged write is on the P-VOL', async ({ livePage: page }) => {
+  // 501 goes at 10 ms and comes back at 40: the split (at 20) and the writes of those 30 ms
+  // wait in port 401 for the fresh worker, which journals them after the lost one's records.
+  const s = busyScenario({ faults: [{ at: 10, kind: 'worker', processor: '501', downMs: 30 }] });
+  const { r, fig, acks } = await runWithAcks(page, s);
+  expect(r.verified, r.reason).toBe(true);
+  expect(r.tapeDataSha256).toBe(r.pitSha256);
+  expect(r.backups.map((b) => [b.status, b.verified])).toEqual([['done', true]]);
+  const { failedAt, restartedAt } = checkRestart(fig, '501', r.faults);
+  // The split was answered by the fresh worker, after the restart.
+  const splitAck = fig.events.find((e) => e.actor === '501' && e.ev === 'split.ack');
+  expect(splitAck!.t).toBeGreaterThan(restartedAt);
+  expect(r.invariants, 'invariants checked').toEqual({ ok: true, violations: [] });
+  // Writes acknowledged before the failure and after the restart, all on the P-VOL.
+  expect(acks.filter((a) => a.ack < failedAt).length, 'acknowledged by the first worker').toBeGreaterThan(0);
+  expect(acks.filter((a) => a.ack > restartedAt).length, 'acknowledged by the fresh worker').toBeGreaterThan(0);
+  const check = await page.evaluate((a) => window.splitstream.checkAcked(7, 4096, a), acks);
+  expect(check.errors).toEqual([]);
+  expect(check.checkedBlocks).toBeGreaterThan(0);
+});
+
+test('a worker fault on 502, or on 503 with a catalogued backup, is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
+  {
+    const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor: '502', downMs: 5 }] });
     const msg = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), s);
-    expect(msg).toContain(`a worker fault on processor ${processor} is not played live`);
-    expect(msg).toContain('Live restarts only the workers of 508 and 503');
+    expect(msg).toContain('a worker fault on processor 502 is not played live');
+    expect(msg).toContain('Live restarts only the workers of 508, 503 and 501');
   }
   const full = busyScenario({
     script: [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }],

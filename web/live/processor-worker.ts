@@ -46,7 +46,10 @@ const api = {
       running = hostArray(host.h.parts, live);
     } else {
       const h = host.h;
-      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(), h.unlocked ? () => h.unlocked!() : undefined, () => halted);
+      // Asked to halt, the worker takes no more commands from its port and leaves at the
+      // first step boundary where its processor holds nothing 507 and the files lack.
+      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(),
+        h.unlocked ? () => !halted && h.unlocked!() : undefined, () => halted && (h.quiet?.() ?? true));
     }
   },
   /**

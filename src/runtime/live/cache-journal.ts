@@ -105,6 +105,18 @@ export interface JournalDeps {
   flushEach: boolean;
 }
 
+/**
+ * Where a writer left its journal (journal-replay.ts journalState reads it from the file):
+ * its run id, the records of each segment's current lap in file order (`at`: the offset of
+ * a record's data), and the segment it was writing in and how far.
+ */
+export interface JournalState {
+  runId: number;
+  segments: { seq: number; id: number; lba: number; blocks: number; at: number }[][];
+  seg: number;
+  segAt: number;
+}
+
 /** Per-segment index of the records written there: seq, id, lba, blocks, file offset. */
 class SegIndex {
   words = new Int32Array(5 * 256);
@@ -138,14 +150,43 @@ export class CacheJournal {
   /** Counts for docs/live.md and the tests. */
   readonly stats = { records: 0, writes: 0, carried: 0, segmentsEntered: 0 };
 
+  /**
+   * `resume`: carry on a journal a writer in another worker left (its worker terminated
+   * between two drains, with no write taken from port 401 that 501 had not yet taken, so
+   * every journaled write is taken: docs/live.md "A processor's worker terminated"). The
+   * file is used as it is; the writer's memory is rebuilt from it: the index of each
+   * segment's current lap, each block's newest record and the newest write taken of it, the
+   * sequence and the position. A record dropped on reusing a segment is not there, so a
+   * block's newest record may be an older one than the lost writer knew; carrying it over
+   * depends on the block being dirty or its write untaken, neither of which can hold for it
+   * (its newer data reached the flushed P-VOL before the drop, and nothing wrote it since).
+   */
   constructor(private readonly file: JournalFile, g: JournalGeometry, private readonly staging: Staging,
-    private readonly deps: JournalDeps, runId = randomRunId()) {
+    private readonly deps: JournalDeps, runId = randomRunId(), resume?: JournalState) {
     this.bb = g.blockBytes;
     this.segBytes = segmentBytes(g);
-    this.runId = runId >>> 0;
+    this.runId = (resume ? resume.runId : runId) >>> 0;
     this.newest = new Int32Array(g.blocks);
     this.taken = new Int32Array(g.blocks).fill(-1);
     for (let i = 0; i < SEGMENTS; i++) this.index.push(new SegIndex());
+    if (resume) {
+      if (resume.segments.length !== SEGMENTS) throw new Error(`cache journal: ${resume.segments.length} segments to resume, not ${SEGMENTS}`);
+      resume.segments.forEach((recs, s) => {
+        for (const r of recs) {
+          this.index[s].add(r.seq, r.id, r.lba, r.blocks, r.at);
+          this.seq = Math.max(this.seq, r.seq);
+          for (let b = r.lba; b < r.lba + r.blocks; b++) {
+            if (this.newest[b] < r.seq) this.newest[b] = r.seq;
+            if (this.taken[b] < r.id) this.taken[b] = r.id;
+          }
+        }
+      });
+      this.seg = resume.seg;
+      this.segAt = resume.segAt;
+      // A round that begins from now on covers every record the lost writer wrote.
+      this.ticket = this.deps.flushes.request();
+      return;
+    }
     const size = journalBytes(g);
     // Sized once: a file of the right size is reused as it is (the run id in every record
     // tells this run's records from an earlier run's), so the write path never grows it.
@@ -202,6 +243,13 @@ export class CacheJournal {
   retire(): void {
     if (this.file.write(new Uint8Array(HEADER_BYTES), { at: 0 }) !== HEADER_BYTES) throw new Error('cache journal: short write retiring the header');
     this.file.flush();
+  }
+
+  /** The newest write id journaled, -1 if none (a resumed port 401 carries its split boundary on from it). */
+  lastId(): number {
+    let id = -1;
+    for (const ix of this.index) for (let r = 0; r < ix.n; r++) id = Math.max(id, ix.words[5 * r + 1]);
+    return id;
   }
 
   /** 501 has taken write `id` into cache: its blocks are now dirty there or already destaged. */

@@ -11,7 +11,7 @@
  * run hold only records the writer had already carried over or found on the flushed P-VOL.
  * Replaying the run in order leaves every block at its newest acknowledged version.
  */
-import { HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_VERSION, RECORD_HEAD, RECORD_MAGIC } from './cache-journal.ts';
+import { HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_VERSION, RECORD_HEAD, RECORD_MAGIC, type JournalState } from './cache-journal.ts';
 import { crc32c } from './metadata-record.ts';
 
 /** `segment`: where the record lies (recovery-514.ts asks whether the writer entered a segment after it). */
@@ -87,4 +87,27 @@ export function readJournal(bytes: Uint8Array): JournalContents {
     chain.unshift(i);
   }
   return { found: true, blockBytes: h.blockBytes, writes: chain.flatMap((i) => segs[i].writes), segments: h.segments, cutOff: segs[newest].cutOff, notes: [] };
+}
+
+/**
+ * Where the journal's writer left it, for a writer that carries it on (CacheJournal's
+ * `resume`): each segment's records from its start while they hold together (its current
+ * lap: the writer rewrites a segment from its start on entering it), and the position after
+ * the newest record. Null when the file holds no journal of this format.
+ */
+export function journalState(bytes: Uint8Array): JournalState | null {
+  const h = readHeader(bytes);
+  if (!h) return null;
+  const segs = Array.from({ length: h.segments }, (_, s) => parseSegment(bytes, h, s).writes);
+  let seg = 0, top = -1;
+  segs.forEach((ws, s) => { const last = ws[ws.length - 1]; if (last && last.seq > top) { top = last.seq; seg = s; } });
+  const last = segs[seg][segs[seg].length - 1];
+  const base = HEADER_BYTES + seg * h.segBytes;
+  const at = (w: ReplayedWrite) => w.data.byteOffset - bytes.byteOffset;
+  return {
+    runId: h.runId,
+    segments: segs.map((ws) => ws.map((w) => ({ seq: w.seq, id: w.id, lba: w.lba, blocks: w.blocks, at: at(w) }))),
+    seg,
+    segAt: last ? at(last) + last.data.byteLength - base : 0,
+  };
 }

@@ -10,6 +10,7 @@ import { SlotState } from '../../array/memory-507.ts';
 import type { AwsTapeWriter } from '../../devices/awstape.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { CacheJournal, journalBytes, type FlushTickets, type JournalGeometry } from './cache-journal.ts';
+import { journalState } from './journal-replay.ts';
 import { opfsTape, type OpfsTapeOptions } from './live-ctx.ts';
 import type { LiveLayout } from './live-layout.ts';
 import { FILES, openSync, type HandleMode } from './opfs-store.ts';
@@ -82,11 +83,20 @@ export function journalFileBytes(s: Scenario): number {
  * that the core's compiled CRC-32C checksums each record where it lies.
  */
 export function openJournal(handle: FileSystemSyncAccessHandle, core: Core, lay: LiveLayout, s: Scenario, ctx: Ctx,
-  flushes: FlushTickets): CacheJournal {
+  flushes: FlushTickets, resume = false): CacheJournal {
   const buf = new Uint8Array(core.memory.buffer, lay.journalArea, lay.journalBytes);
   const staging = { buf, crc: (at: number, len: number) => core.checksum(lay.journalArea + at, len) >>> 0 };
+  const deps = { dirty: (b: number) => ctx.cache.isDirty(b), flushes, flushEach: s.durability === 'flush' };
+  if (resume) {
+    // 501's restarted worker carries the run's journal on where the lost one left it.
+    const bytes = new Uint8Array(handle.getSize());
+    handle.read(bytes, { at: 0 });
+    const state = journalState(bytes);
+    if (!state) throw new Error('cache journal: no journal of this run to carry on');
+    return new CacheJournal(handle, journalGeometry(s), staging, deps, 0, state);
+  }
   try {
-    return new CacheJournal(handle, journalGeometry(s), staging, { dirty: (b) => ctx.cache.isDirty(b), flushes, flushEach: s.durability === 'flush' });
+    return new CacheJournal(handle, journalGeometry(s), staging, deps);
   } catch (e) {
     if (String(e).includes('QuotaExceededError')) throw new Error(`${RESERVE_REFUSED} ${FILES.journal} ${journalFileBytes(s)}`);
     throw e;

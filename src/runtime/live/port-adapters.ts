@@ -92,10 +92,21 @@ export class Port401 extends Adapter {
   private readonly rec = new Int32Array(PORT_WORDS);
   /** The last write id journaled (ids rise in port order): the split's boundary (differential-514-store.ts). */
   private lastId = -1;
+  /** `lastId`: the newest write id already journaled (a restarted 501 carries the journal on). */
   constructor(private readonly p501: Channel501, private readonly c: Ctx, private readonly lay: LiveLayout,
-    private readonly journal: WriteJournal | null, ring: () => void, private readonly maxQueued = UNAPPLIED_WRITES) {
+    private readonly journal: WriteJournal | null, ring: () => void, private readonly maxQueued = UNAPPLIED_WRITES, lastId = -1) {
     super(p501, MpmcRing.attach(c.core.memory.buffer, lay.ack401), ring);
     this.port = MpmcRing.attach(c.core.memory.buffer, lay.port401);
+    this.lastId = lastId;
+  }
+
+  /**
+   * Nothing of 501's in this worker's memory that 507 and the files lack: no command taken
+   * from the port and not yet done, no held split, no answer unpublished. A worker fault
+   * halts 501's worker only then (roles.ts), its port left undrained meanwhile.
+   */
+  quiet(): boolean {
+    return this.p501.idle() && !this.holding();
   }
 
   /**

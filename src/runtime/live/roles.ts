@@ -33,6 +33,7 @@ import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
 import { SharedTickets } from './flusher.ts';
+import { UNAPPLIED_WRITES } from './cache-journal.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { liveFaultsRefused } from './live-faults.ts';
 import { AwsTapeWriter } from '../../devices/awstape.ts';
@@ -76,6 +77,12 @@ export interface RoleHost {
   afterStep(): void;
   /** Private work done outside the step lock (port draining); true if it did any. */
   unlocked?(): boolean;
+  /**
+   * Whether the worker may be halted for a worker fault now (worker-faults.ts): false while
+   * the processor holds in its worker's memory what 507 and the files lack (501's taken
+   * commands, Port401.quiet). Absent: at any step boundary.
+   */
+  quiet?(): boolean;
   close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number }>;
 }
 
@@ -150,10 +157,14 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
 
   if (role === '501') {
     const j = await openSync(FILES.journal, true);
-    const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets);
-    journalDirtySlots(journal, ctx);
-    j.handle.flush();
-    const port = new Port401(new Channel501(ctx), ctx, a.lay, journal, ring);
+    // A restarted 501 carries the run's journal on from its file (cache-journal.ts `resume`);
+    // the blocks seeded dirty were journaled by the first worker.
+    const journal = openJournal(j.handle, core, a.lay, s, ctx, tickets, !!a.restart);
+    if (!a.restart) {
+      journalDirtySlots(journal, ctx);
+      j.handle.flush();
+    }
+    const port = new Port401(new Channel501(ctx), ctx, a.lay, journal, ring, UNAPPLIED_WRITES, journal.lastId());
     // The split's step runs here: its 514 snapshot counts copies 508 made before it.
     const sv = flushFirst ? await openSync(FILES.svol, true) : null;
     if (sv) closers.push(() => sv.handle.close());
@@ -162,6 +173,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
       ...base, processor: port,
       afterStep: () => { persister.maybeCommit(); port.publish(); },
       unlocked: () => port.pull(),
+      quiet: () => port.quiet(),
       close: async (clean) => {
         // After a clean end every acknowledged write is on the flushed P-VOL (508 closes first).
         if (clean) {
