@@ -37,6 +37,19 @@ export class Channel502 implements Processor {
     return null;
   }
 
+  /** No command waits in the port and no combined split is under way (a live worker of 502 may be halted). */
+  idle(): boolean {
+    return this.port.length === 0 && !this.combining;
+  }
+
+  /**
+   * A fresh 502 in place of a lost one (a live worker fault): the job 511 holds and no 502
+   * has reported yet is this one's to report when it ends.
+   */
+  carryOn(h: BackupHandle): void {
+    this.current = h;
+  }
+
   /** Why `p` would be refused now (before any data moves), or null. */
   check(p: JobParams): string | null {
     if (isRestore(p)) return this.checkRestore(p);

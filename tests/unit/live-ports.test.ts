@@ -15,9 +15,10 @@ import { createSharedMemory } from '../../src/core/memory.ts';
 import { fillBlock } from '../../src/core/prng.ts';
 import { createCostModel } from '../../src/runtime/cost-model.ts';
 import { CacheJournal, RECORD_HEAD } from '../../src/runtime/live/cache-journal.ts';
-import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, K, PORT_CAP, PORT_WORDS, planLive } from '../../src/runtime/live/live-layout.ts';
+import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, K, PORT_CAP, PORT_WORDS, STATUS, planLive } from '../../src/runtime/live/live-layout.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { Port401, Port402 } from '../../src/runtime/live/port-adapters.ts';
+import { Channel502 } from '../../src/array/channel-502.ts';
 import { encodeBackup } from '../../src/runtime/live/xcopy-port.ts';
 import { DEFAULT_COSTS } from '../../src/scenario/schema.ts';
 import { MemHandle } from './mem-handle.ts';
@@ -58,6 +59,15 @@ async function rig() {
   return { lay, memory, core, ctl, port401: MpmcRing.attach(buf, lay.port401), ack401: MpmcRing.attach(buf, lay.ack401), buf };
 }
 
+/** Splits the pair and puts an E3 backup of `blocks` blocks, command `id`, in port 402; returns the answers' ring. */
+function sendBackup(ctl: Controller, lay: ReturnType<typeof planLive>, buf: ArrayBufferLike, id: number, blocks: number): MpmcRing {
+  ctl.submitPair('split');
+  const bytes = encodeBackup({ method: 'staging', segments: [{ lba: 0, blocks, dest: { kind: 'tape' } }], transferBlocks: 8 }, BB, 1);
+  new Uint8Array(buf).set(bytes, lay.xcopyArea);
+  MpmcRing.attach(buf, lay.port402).tryPush([K.BACKUP, id, lay.xcopyArea, bytes.length, 2, 0]);
+  return MpmcRing.attach(buf, lay.ans402);
+}
+
 describe('live ports: the durability points', () => {
   it('501 acknowledges no write whose journal record is not yet written', async () => {
     const { lay, core, ctl, port401, ack401, buf } = await rig();
@@ -91,11 +101,7 @@ describe('live ports: the durability points', () => {
     const { lay, ctl, buf } = await rig();
     let done = 0;
     const p402 = new Port402(ctl.p502, ctl.ctx, lay, () => {}, (t) => t <= done, () => 7);
-    const port402 = MpmcRing.attach(buf, lay.port402), ans = MpmcRing.attach(buf, lay.ans402);
-    ctl.submitPair('split');
-    const bytes = encodeBackup({ method: 'staging', segments: [{ lba: 0, blocks: 16, dest: { kind: 'tape' } }], transferBlocks: 8 }, BB, 1);
-    new Uint8Array(buf).set(bytes, lay.xcopyArea);
-    port402.tryPush([K.BACKUP, 1, lay.xcopyArea, bytes.length, 2, 0]);
+    const ans = sendBackup(ctl, lay, buf, 1, 16);
     p402.pull();
     const answers: number[] = [];
     const rec = new Int32Array(ANSWER_WORDS);
@@ -111,5 +117,37 @@ describe('live ports: the durability points', () => {
     expect(p402.publish()).toBe(1);
     while (ans.tryPop(rec)) answers.push(rec[0]);
     expect(answers).toEqual([K.ANSWER, K.END]);
+  });
+
+  it("a restarted 502 reports the backup its lost worker accepted, under the command's id", async () => {
+    const { lay, ctl, buf } = await rig();
+    const lost = new Port402(ctl.p502, ctl.ctx, lay, () => {});
+    const ans = sendBackup(ctl, lay, buf, 41, 64);
+    lost.pull();
+    // Drained, not yet accepted: the worker holds the command, it may not be halted.
+    expect(lost.quiet()).toBe(false);
+    const rec = new Int32Array(ANSWER_WORDS);
+    const answers: number[][] = [];
+    const step = (p402: Port402) => {
+      for (const p of [ctl.p501, p402]) { const x = p.next(); if (x) x.run(); }
+      p402.publish();
+      while (ans.tryPop(rec)) answers.push([rec[0], rec[1], rec[2]]);
+    };
+    while (!answers.length) step(lost);
+    // Accepted and answered: nothing of the job is the worker's alone any more.
+    expect(answers).toEqual([[K.ANSWER, 41, STATUS.indexOf('accepted')]]);
+    expect(lost.quiet()).toBe(true);
+    // The worker is lost; a fresh 502 over the same 507 and rings carries the job on.
+    const fresh = new Port402(new Channel502(ctl.ctx), ctl.ctx, lay, () => {});
+    fresh.carryOn();
+    for (let i = 0; i < 400 && answers.length < 2; i++) {
+      for (const p of [ctl.p503, ctl.p508]) { const x = p.next(); if (x) x.run(); }
+      step(fresh);
+    }
+    expect(answers).toEqual([[K.ANSWER, 41, STATUS.indexOf('accepted')], [K.END, 41, STATUS.indexOf('done')]]);
+    // Nothing to carry on once it is reported.
+    const again = new Port402(new Channel502(ctl.ctx), ctl.ctx, lay, () => {});
+    again.carryOn();
+    expect(again.next()).toBeNull();
   });
 });

@@ -16,9 +16,10 @@
  * tell from a consistent state. A real array's processors fail over at such a boundary too,
  * their microprogram's state being in the shared memory. So the halt is asked for, looked at
  * only between steps (processor-host.ts), and what the worker still holds in its own memory
- * is lost with it, as a crash loses it: only the processors whose state is all in 507 and
- * the files are restarted (RESTARTABLE, src/runtime/live/worker-faults.ts); a fault on another
- * is refused before the run starts. The one thing handed over at the halt is the events the
+ * is lost with it, as a crash loses it: a processor is halted only where its state is all in
+ * 507 and the files (501 and 502 between two commands, RESTARTABLE in
+ * src/runtime/live/worker-faults.ts); a fault the live runtime cannot play so is refused
+ * before the run starts. The one thing handed over at the halt is the events the
  * worker logged and had not yet passed on: the run's log, not the processor's state.
  */
 import * as Comlink from 'comlink';

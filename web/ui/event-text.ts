@@ -79,6 +79,7 @@ const TEXT: Record<string, (d: D) => string> = {
   'io.error': () => 'I/O error (no pair to suspend)',
   'processor.failed': (d) => `processor stopped for ${num(d.downMs)} ms`,
   'processor.restarted': () => 'processor restarted',
+  'backup.carried': (d) => `backup #${num(d.id)} carried on (its end reported by this worker)`,
   'record.flushed': (d) => `state record #${num(d.seq)} on disk`,
   'catalog.write': (d) => `catalog: restore point ${num(d.point)} on tape`,
   'tape.close.partial': (d) => `tape file ${num(d.file)} closed short`,

@@ -10,7 +10,8 @@
  * end waits in addition for its tape's flush (its tapemark's ticket). No server sees an
  * answer the array could forget.
  */
-import { BackupHandle, type Method } from '../../array/backup.ts';
+import { BackupHandle, METHOD_CODES, type JobParams, type Method } from '../../array/backup.ts';
+import { B, BackupState, JobKind } from '../../array/memory-507.ts';
 import type { Channel501 } from '../../array/channel-501.ts';
 import type { Channel502 } from '../../array/channel-502.ts';
 import type { Ctx, Processor, Work } from '../../array/context.ts';
@@ -178,17 +179,55 @@ export class Port402 extends Adapter {
 
   hasInput(): boolean { return this.port.size() > 0; }
 
+  /**
+   * Nothing of 502's in this worker's memory that 507 lacks but the job it reports (which
+   * 511 describes: carryOn): no command drained and not yet accepted, no combined split
+   * under way, no answer held (for a tapemark's flush). A worker fault halts it only then.
+   */
+  quiet(): boolean {
+    return this.p502.idle() && !this.holding();
+  }
+
+  /**
+   * A restarted 502 (roles.ts): the job in 511 that was accepted and not yet reported is
+   * reported by this worker when it ends, under its id, as the lost worker would have.
+   */
+  carryOn(): void {
+    const m = this.c.m;
+    if (m.b(B.STATE) === BackupState.IDLE || m.b(B.REPORTED) === 1) return;
+    const kind = m.b(B.KIND);
+    const params: JobParams = kind === JobKind.RESTORE_DISK || kind === JobKind.RESTORE_SVOL
+      ? { restore: true, point: m.b(B.POINT), to: kind === JobKind.RESTORE_SVOL ? 'svol' : 'disk' }
+      : {
+        method: (METHOD_CODES[m.b(B.METHOD)] === 'naive' ? 'priority' : METHOD_CODES[m.b(B.METHOD)]) as Method, transferBlocks: m.b(B.UNIT),
+        ...(METHOD_CODES[m.b(B.METHOD)] === 'naive' ? { naive: true } : {}),
+        ...(kind === JobKind.FULL ? { level: 'full' as const } : kind === JobKind.INCREMENTAL ? { level: 'incremental' as const } : {}),
+        segments: Array.from({ length: m.b(B.NSEG) }, (_, k) => ({
+          lba: m.b(B.SEG0 + 4 * k), blocks: m.b(B.SEG0 + 4 * k + 1),
+          dest: m.b(B.SEG0 + 4 * k + 2) === 0 ? { kind: 'tape' as const } : { kind: 'disk' as const, lba: m.b(B.SEG0 + 4 * k + 3) },
+        })),
+      };
+    const id = m.b(B.ID);
+    const h = new BackupHandle(id, params, m, (x) => this.answerOf(id, K.ANSWER, x), (x) => this.answerOf(id, K.END, x));
+    h.status = 'accepted';
+    this.p502.carryOn(h);
+    this.c.log('502', 'backup.carried', undefined, { id, state: m.b(B.STATE) });
+  }
+
+  /** The answer to command `id` (accepted, refused, or its end) as the servers read it. */
+  private answerOf(id: number, kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment' | 'failure'>): void {
+    if (h.reason) putText(this.c.core.memory, this.lay.text502, h.reason);
+    const rec = [kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, Math.max(0, FAILURES.indexOf(h.failure))];
+    this.answer(rec, kind === K.END && h.status === 'done' ? this.tapeTicket() : 0);
+  }
+
   drain(): void {
     const rec = new Int32Array(PORT_WORDS);
     const mem = this.c.core.memory;
     const METHODS: Method[] = ['priority', 'wait', 'staging'];
     while (this.port.tryPop(rec)) {
       const [kind, id, at, len, method, flags] = rec;
-      const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment' | 'failure'>) => {
-        if (h.reason) putText(mem, this.lay.text502, h.reason);
-        const rec = [kind, id, STATUS.indexOf(h.status), us(this.c.now()), h.blocksDone, h.segmentsDone, h.failedSegment, Math.max(0, FAILURES.indexOf(h.failure))];
-        this.answer(rec, kind === K.END && h.status === 'done' ? this.tapeTicket() : 0);
-      };
+      const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment' | 'failure'>) => this.answerOf(id, kind, h);
       if (kind === K.RESTORE) {
         // A restore of catalog point `at` to the S-VOL (len 1) or the backup disk (len 0).
         const h = new BackupHandle(id, { restore: true, point: at, to: len === 1 ? 'svol' : 'disk' }, this.c.m, (x) => answer(K.ANSWER, x), (x) => answer(K.END, x));

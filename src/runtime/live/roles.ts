@@ -193,8 +193,11 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     // answers come from 507, so local instances over the same memory serve.
     const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
     const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
+    // A restarted 502 reports the job its lost worker had accepted (Port402.carryOn).
+    if (a.restart) port.carryOn();
     return {
       ...base, processor: port,
+      quiet: () => port.quiet(),
       afterStep: () => { persister.maybeCommit(); port.publish(); },
       // Draining, and publishing a backup's end once its tape's flush is done.
       unlocked: () => port.pull() || (port.holding() && port.publish() > 0),

@@ -17,17 +17,11 @@ type Proc = WorkerFault['processor'];
  * The processors whose worker the live runtime can terminate and restart correctly: a
  * fresh worker rebuilds everything the processor needs from 507 and the files (508:
  * restart-508.ts; 503: its tape's end found again, awstape-resume.ts; 501: its cache
- * journal carried on from the file, cache-journal.ts `resume`, its worker halted only
- * between commands, Port401.quiet). 502 keeps state in its worker's own memory that 507
- * does not hold (WHY_NOT), and a restart would lose it, so a live `worker` fault on it is
- * refused rather than faked.
+ * journal carried on from the file, cache-journal.ts `resume`; 502: the job 511 holds and
+ * no 502 has reported, Port402.carryOn). 501's and 502's workers are halted only between
+ * commands (Port401.quiet, Port402.quiet), when they hold nothing else of their own.
  */
-export const RESTARTABLE: readonly Proc[] = ['508', '503', '501'];
-
-/** What a fresh worker of the other processor would lose (roles.ts; docs/live.md). */
-export const WHY_NOT: Readonly<Record<'502', string>> = {
-  '502': "502 keeps the backup commands it has drained from port 402 but not yet accepted, the backup in flight whose end it reports, and the answers held for a tapemark's flush (port-adapters.ts), in its worker's memory",
-};
+export const RESTARTABLE: readonly Proc[] = ['508', '503', '501', '502'];
 
 /**
  * 503 restarts for plain backups only: it finds its tape's end again (awstape-resume.ts),
@@ -48,11 +42,6 @@ export function workerFaultRefusal(faults: readonly Fault[] | undefined,
   o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean; script?: readonly ScriptCmd[] }): string | null {
   const ws = workerFaults(faults);
   if (ws.length === 0) return null;
-  const bad = ws.find((f) => !RESTARTABLE.includes(f.processor));
-  if (bad) {
-    return `a worker fault on processor ${bad.processor} is not played live: ${WHY_NOT[bad.processor as '502']}, which a restarted worker would lose. `
-      + `Live restarts only the workers of ${RESTARTABLE.slice(0, -1).join(', ')} and ${RESTARTABLE[RESTARTABLE.length - 1]}; run this scenario in the sim (docs/live.md)`;
-  }
   const chain = (o.script ?? []).some((c) => c.op === 'restore' || (c.op === 'backup' && c.level !== undefined));
   if (chain && ws.some((f) => f.processor === '503')) {
     return `a worker fault on processor 503 is played live only with plain backups: ${WHY_NOT_503}, which a restarted worker would lose; run this scenario in the sim (docs/live.md)`;
