@@ -20,7 +20,7 @@ import { DeviceError } from '../devices/block-device.ts';
 import { backupIoFailed, backupOutOfRoom, noteBackupFailure, pairSuspendReason } from './device-errors.ts';
 import { PS } from './pair-state.ts';
 import { Req, type Ctx, type Processor, type Work } from './context.ts';
-import { assignGroup, chain, incrementalUnits, segWord, sendable, settled, streamable, takeUnit } from './staging-515.ts';
+import { assignGroup, chain, incrementalUnits, segWord, sendable, settled, streamable, streamedRuns, takeUnit } from './staging-515.ts';
 import { Tape303 } from './tape-303.ts';
 import { Restore503 } from './restore-503.ts';
 
@@ -118,6 +118,21 @@ export class Channel503 implements Processor {
     let blocks = 0;
     for (const k of run) blocks += m.sb(k, SB.N);
     return { cost: c.cost.tape(blocks * m.L.blockBytes, run.length), run: () => this.stream(run), own: true };
+  }
+
+  /**
+   * A fresh 503 in place of a lost one (a live worker fault): a catalogued backup's runs so
+   * far are computed again from 511 (staging-515.ts streamedRuns); everything else 503
+   * needs is in 507 and on its tape.
+   */
+  carryOn(): void {
+    const st = this.m.b(B.STATE);
+    if (this.catalogued() && (st === BackupState.RUNNING || st === BackupState.HOLDING)) this.runs = streamedRuns(this.m, this.m.b(B.SENT_SEQ));
+  }
+
+  /** A catalogued backup's runs gathered so far (what its catalog entry will list). */
+  runsSoFar(): readonly (readonly [number, number])[] {
+    return this.runs;
   }
 
   private restoring(): boolean {

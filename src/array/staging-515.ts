@@ -24,7 +24,31 @@ export function segWord(m: Mem507, s: number, i: number): number { return m.b(B.
  * record to consecutive blocks (tape-catalog.ts).
  */
 export function peekUnit(m: Mem507): [number, number, number, number, number] {
-  let s = m.b(B.PREP_SEG), off = m.b(B.PREP_OFF);
+  return unitFrom(m, m.b(B.PREP_SEG), m.b(B.PREP_OFF));
+}
+
+/**
+ * The blocks of a catalogued backup's first `count` units as [first LBA, count] runs, merged
+ * where one unit follows on from the last: what 503 gathers for the catalog entry as it
+ * streams them (channel-503.ts), computed again from 511 alone by a restarted 503 (units
+ * are streamed in their order, and B.SENT_SEQ counts them).
+ */
+export function streamedRuns(m: Mem507, count: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let s = 0, off = 0;
+  for (let k = 0; k < count; k++) {
+    const [lba, n, seg, , o] = unitFrom(m, s, off);
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[1] === lba) last[1] += n;
+    else runs.push([lba, n]);
+    s = seg;
+    off = o + n;
+  }
+  return runs;
+}
+
+/** The unit at cursor (segment s, offset off) or the next one after it (peekUnit). */
+function unitFrom(m: Mem507, s: number, off: number): [number, number, number, number, number] {
   const inc = m.b(B.KIND) === JobKind.INCREMENTAL;
   for (;;) {
     while (off >= segWord(m, s, 1)) { s++; off = 0; }

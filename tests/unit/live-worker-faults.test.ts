@@ -28,12 +28,12 @@ describe('live worker faults', () => {
     expect(workerFaultRefusal([w(1, '501'), w(2, '502'), w(3, '508')], shared)).toBeNull();
   });
 
-  it('refuses 503 where the script has catalogued backups or restores', () => {
+  it('refuses 503 where the script has restores, not catalogued backups', () => {
     const full = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const, level: 'full' as const }];
     const plain = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const }];
     expect(workerFaultRefusal([w(1, '503')], { ...shared, script: plain })).toBeNull();
-    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: full })).toMatch(/503 is played live only with plain backups: .*catalogued backup's runs/);
-    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: [{ at: 2, op: 'restore', point: 0, to: 'svol' }] })).toMatch(/restore's progress/);
+    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: full })).toBeNull();
+    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: [{ at: 2, op: 'restore', point: 0, to: 'svol' }] })).toMatch(/503 is played live only with backups, not restores: .*restore's progress/);
     expect(workerFaultRefusal([w(1, '508')], { ...shared, script: full })).toBeNull();
   });
 

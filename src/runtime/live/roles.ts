@@ -204,6 +204,8 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     };
   }
   const p503 = new Channel503(ctx);
+  // A restarted 503 gathers a catalogued backup's runs on from those already streamed.
+  if (a.restart) p503.carryOn();
   const svol503 = dev.svol;
   const persister = persisterOf(ctx, new DifferentialKeeper(df.handle, diffSourceOf(ctx), undefined, flushFirst && svol503 ? () => svol503.flush() : undefined, coreChecksum(ctx), saved));
   const t = tape!;

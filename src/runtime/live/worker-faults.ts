@@ -24,10 +24,11 @@ type Proc = WorkerFault['processor'];
 export const RESTARTABLE: readonly Proc[] = ['508', '503', '501', '502'];
 
 /**
- * 503 restarts for plain backups only: it finds its tape's end again (awstape-resume.ts),
- * but a catalogued backup's runs and a restore's progress are in its worker's memory.
+ * 503 restarts for backups, plain and catalogued: it finds its tape's end again
+ * (awstape-resume.ts) and a catalogued backup's runs from 511 (Channel503.carryOn), but a
+ * restore's progress is in its worker's memory.
  */
-export const WHY_NOT_503 = "503 keeps a catalogued backup's runs (channel-503.ts) and a restore's progress (restore-503.ts) in its worker's memory";
+export const WHY_NOT_503 = "503 keeps a restore's progress (restore-503.ts) in its worker's memory";
 
 export function workerFaults(faults: readonly Fault[] | undefined): WorkerFault[] {
   return (faults ?? []).filter((f): f is WorkerFault => f.kind === 'worker');
@@ -42,9 +43,9 @@ export function workerFaultRefusal(faults: readonly Fault[] | undefined,
   o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean; script?: readonly ScriptCmd[] }): string | null {
   const ws = workerFaults(faults);
   if (ws.length === 0) return null;
-  const chain = (o.script ?? []).some((c) => c.op === 'restore' || (c.op === 'backup' && c.level !== undefined));
-  if (chain && ws.some((f) => f.processor === '503')) {
-    return `a worker fault on processor 503 is played live only with plain backups: ${WHY_NOT_503}, which a restarted worker would lose; run this scenario in the sim (docs/live.md)`;
+  const restores = (o.script ?? []).some((c) => c.op === 'restore');
+  if (restores && ws.some((f) => f.processor === '503')) {
+    return `a worker fault on processor 503 is played live only with backups, not restores: ${WHY_NOT_503}, which a restarted worker would lose; run this scenario in the sim (docs/live.md)`;
   }
   if (o.resume) return 'a resumed run plays no faults';
   if (!o.shareHandles) return 'a worker fault needs a worker per processor, and so shared (readwrite-unsafe) handles, which were not asked for';
