@@ -122,12 +122,19 @@ export class Channel503 implements Processor {
 
   /**
    * A fresh 503 in place of a lost one (a live worker fault): a catalogued backup's runs so
-   * far are computed again from 511 (staging-515.ts streamedRuns); everything else 503
-   * needs is in 507 and on its tape.
+   * far are computed again from 511 (staging-515.ts streamedRuns), a running restore's plan
+   * from the tape and 511 (restore-503.ts); everything else 503 needs is in 507 and on its
+   * tape.
    */
   carryOn(): void {
     const st = this.m.b(B.STATE);
     if (this.catalogued() && (st === BackupState.RUNNING || st === BackupState.HOLDING)) this.runs = streamedRuns(this.m, this.m.b(B.SENT_SEQ));
+    if (this.restoring()) this.restorer.carryOn();
+  }
+
+  /** A running restore's plan: the tape records it puts back, in order. */
+  restorePlan(): readonly { file: number; block: number; lba: number; n: number; seg: number }[] {
+    return this.restorer.planned();
   }
 
   /** A catalogued backup's runs gathered so far (what its catalog entry will list). */

@@ -59,6 +59,22 @@ export class Restore503 {
     this.finishIfDone();
   }
 
+  /**
+   * A fresh 503 in place of a lost one (a live worker fault), the restore running: its plan
+   * is made again from the same tape and 511 (nothing writes the tape while it restores), and
+   * its cursors are 511's (PREP_SEQ, SENT_SEQ, STREAM_SEQ).
+   */
+  carryOn(): void {
+    if (this.m.b(B.STATE) !== BackupState.RUNNING) return;
+    const plan = this.plan();
+    if (Array.isArray(plan)) this.units = plan;
+  }
+
+  /** The records the restore puts back, in order (its plan). */
+  planned(): readonly Readonly<Unit>[] {
+    return this.units;
+  }
+
   private plan(): Plan {
     const { m } = this;
     const bb = m.L.blockBytes;

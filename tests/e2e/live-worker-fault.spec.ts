@@ -206,16 +206,26 @@ test('503 restarted during a catalogued full backup: the fresh worker gathers it
   expect(check.errors).toEqual([]);
 });
 
-test('a worker fault on 503 beside a restore is refused with what its worker would lose; one worker for all four is refused too', async ({ livePage: page }) => {
-  const restore = busyScenario({
-    script: [
-      { at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' },
-      { at: 20, op: 'restore', point: 0, to: 'svol' },
-    ],
-    faults: [{ at: 5, kind: 'worker', processor: '503', downMs: 5 }],
-  });
-  const cat = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live' }).then(() => 'resolved', (e) => String(e)), restore);
-  expect(cat).toContain('a worker fault on processor 503 is played live only with backups, not restores');
+test('503 restarted around a restore to the S-VOL: the fresh worker makes the restore’s plan again and the restore verifies', async ({ livePage: page }) => {
+  // The 32 MiB backup ends some 0.5 s in and the restore runs from about 0.7 to 1.6 s here, so
+  // 503 stops in the middle of the restore (on a slower machine, nearer its start or in the
+  // backup: the run is checked all the same, and the annotation says where it fell).
+  const s = { ...streaming({ at: 1000, kind: 'worker', processor: '503', downMs: 30 }) };
+  s.script = [
+    { at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' },
+    { at: 20, op: 'restore', point: 0, to: 'svol' },
+  ];
+  const { r, fig } = await runWithAcks(page, s);
+  expect(r.verified, r.reason).toBe(true);
+  expect(r.restores?.map((x) => x.verified)).toEqual([true]);
+  const { failedAt } = checkRestart(fig, '503', r.faults);
+  const at = (ev: string) => fig.events.find((e) => e.actor === '503' && e.ev === ev)?.t ?? NaN;
+  const where = failedAt < at('restore.start') ? 'before the restore' : failedAt < at('restore.done') ? 'during the restore' : 'after the restore';
+  test.info().annotations.push({ type: '503 stopped', description: where });
+  expect(r.invariants, 'invariants checked').toEqual({ ok: true, violations: [] });
+});
+
+test('a worker fault with one worker for all four is refused', async ({ livePage: page }) => {
   const s = busyScenario({ faults: [{ at: 5, kind: 'worker', processor: '508', downMs: 5 }] });
   const one = await page.evaluate((sc) => window.splitstream.run(sc, { runtime: 'live', arrayWorkers: 1 }).then(() => 'resolved', (e) => String(e)), s);
   expect(one).toContain('a worker fault needs a worker per processor (arrayWorkers: 4)');

@@ -28,15 +28,6 @@ describe('live worker faults', () => {
     expect(workerFaultRefusal([w(1, '501'), w(2, '502'), w(3, '508')], shared)).toBeNull();
   });
 
-  it('refuses 503 where the script has restores, not catalogued backups', () => {
-    const full = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const, level: 'full' as const }];
-    const plain = [{ at: 1, op: 'backup' as const, lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' as const }];
-    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: plain })).toBeNull();
-    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: full })).toBeNull();
-    expect(workerFaultRefusal([w(1, '503')], { ...shared, script: [{ at: 2, op: 'restore', point: 0, to: 'svol' }] })).toMatch(/503 is played live only with backups, not restores: .*restore's progress/);
-    expect(workerFaultRefusal([w(1, '508')], { ...shared, script: full })).toBeNull();
-  });
-
   it('picks the worker faults out and orders them by time, then as listed', () => {
     const fs: Fault[] = [w(9, '508'), { at: 1, kind: 'quota' }, w(3, '508', 7), w(3, '508', 1)];
     expect(workerFaults(fs)).toHaveLength(3);

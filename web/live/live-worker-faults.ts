@@ -166,7 +166,7 @@ export function workerFaultPlacement(s: Scenario, shareHandles: boolean): 4 | nu
 
 /** Refuses, before anything is written, worker faults the live runtime cannot play (worker-faults.ts). */
 export function checkWorkerFaults(s: Scenario, o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean }): void {
-  const why = workerFaultRefusal(s.faults, { ...o, script: s.script });
+  const why = workerFaultRefusal(s.faults, o);
   if (why) throw new Error(why);
 }
 

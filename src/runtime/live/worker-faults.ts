@@ -7,7 +7,7 @@
  * this file holds only what can be decided without a browser.
  */
 import type { Actor, SimEvent } from '../../array/events.ts';
-import type { Fault, ScriptCmd } from '../../scenario/schema.ts';
+import type { Fault } from '../../scenario/schema.ts';
 import type { FaultHit } from '../faults.ts';
 
 export type WorkerFault = Extract<Fault, { kind: 'worker' }>;
@@ -16,19 +16,13 @@ type Proc = WorkerFault['processor'];
 /**
  * The processors whose worker the live runtime can terminate and restart correctly: a
  * fresh worker rebuilds everything the processor needs from 507 and the files (508:
- * restart-508.ts; 503: its tape's end found again, awstape-resume.ts; 501: its cache
+ * restart-508.ts; 503: its tape's end found again, awstape-resume.ts, a catalogued
+ * backup's runs and a restore's plan made again, Channel503.carryOn; 501: its cache
  * journal carried on from the file, cache-journal.ts `resume`; 502: the job 511 holds and
  * no 502 has reported, Port402.carryOn). 501's and 502's workers are halted only between
  * commands (Port401.quiet, Port402.quiet), when they hold nothing else of their own.
  */
 export const RESTARTABLE: readonly Proc[] = ['508', '503', '501', '502'];
-
-/**
- * 503 restarts for backups, plain and catalogued: it finds its tape's end again
- * (awstape-resume.ts) and a catalogued backup's runs from 511 (Channel503.carryOn), but a
- * restore's progress is in its worker's memory.
- */
-export const WHY_NOT_503 = "503 keeps a restore's progress (restore-503.ts) in its worker's memory";
 
 export function workerFaults(faults: readonly Fault[] | undefined): WorkerFault[] {
   return (faults ?? []).filter((f): f is WorkerFault => f.kind === 'worker');
@@ -40,13 +34,9 @@ export function workerFaults(faults: readonly Fault[] | undefined): WorkerFault[
  * so shared handles (live-bridge.ts: arrayWorkers 4).
  */
 export function workerFaultRefusal(faults: readonly Fault[] | undefined,
-  o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean; script?: readonly ScriptCmd[] }): string | null {
+  o: { shareHandles: boolean; arrayWorkers?: 1 | 4; resume?: boolean }): string | null {
   const ws = workerFaults(faults);
   if (ws.length === 0) return null;
-  const restores = (o.script ?? []).some((c) => c.op === 'restore');
-  if (restores && ws.some((f) => f.processor === '503')) {
-    return `a worker fault on processor 503 is played live only with backups, not restores: ${WHY_NOT_503}, which a restarted worker would lose; run this scenario in the sim (docs/live.md)`;
-  }
   if (o.resume) return 'a resumed run plays no faults';
   if (!o.shareHandles) return 'a worker fault needs a worker per processor, and so shared (readwrite-unsafe) handles, which were not asked for';
   if (o.arrayWorkers === 1) return 'a worker fault needs a worker per processor (arrayWorkers: 4): with one worker for all four, no processor has a worker of its own to lose';
