@@ -11,6 +11,7 @@ import { PS, refusal } from './pair-state.ts';
 import { FAILURE_KINDS, FAILURE_REASONS } from './channel-503.ts';
 import { backupFailureDetail, pairSuspendReason } from './device-errors.ts';
 import type { Ctx, Processor, Work } from './context.ts';
+import { segWord } from './staging-515.ts';
 
 export class Channel502 implements Processor {
   readonly actor = '502' as const;
@@ -43,11 +44,36 @@ export class Channel502 implements Processor {
   }
 
   /**
-   * A fresh 502 in place of a lost one (a live worker fault): the job 511 holds and no 502
-   * has reported yet is this one's to report when it ends.
+   * A fresh 502 in place of a lost one (a live worker fault): the job 511 holds, accepted and
+   * not yet reported, is this one's to report when it ends, under its id. Returns its handle,
+   * or null when 511 holds none.
    */
-  carryOn(h: BackupHandle): void {
+  carryOn(onAnswer: (h: BackupHandle) => void, onEnd: (h: BackupHandle) => void): BackupHandle | null {
+    const { m } = this;
+    if (m.b(B.STATE) === BackupState.IDLE || m.b(B.REPORTED) === 1) return null;
+    const h = new BackupHandle(m.b(B.ID), this.jobIn511(), m, onAnswer, onEnd);
+    h.status = 'accepted';
     this.current = h;
+    return h;
+  }
+
+  /** The job accept() wrote into 511, read back (acceptRestore's for a restore). */
+  private jobIn511(): JobParams {
+    const { m } = this;
+    const kind = m.b(B.KIND);
+    if (kind === JobKind.RESTORE_DISK || kind === JobKind.RESTORE_SVOL) {
+      return { restore: true, point: m.b(B.POINT), to: kind === JobKind.RESTORE_SVOL ? 'svol' : 'disk' };
+    }
+    const code = METHOD_CODES[m.b(B.METHOD)];
+    return {
+      method: code === 'naive' ? 'priority' : code, transferBlocks: m.b(B.UNIT),
+      ...(code === 'naive' ? { naive: true } : {}),
+      ...(kind === JobKind.FULL ? { level: 'full' as const } : kind === JobKind.INCREMENTAL ? { level: 'incremental' as const } : {}),
+      segments: Array.from({ length: m.b(B.NSEG) }, (_, k) => ({
+        lba: segWord(m, k, 0), blocks: segWord(m, k, 1),
+        dest: segWord(m, k, 2) === 0 ? { kind: 'tape' as const } : { kind: 'disk' as const, lba: segWord(m, k, 3) },
+      })),
+    };
   }
 
   /** Why `p` would be refused now (before any data moves), or null. */

@@ -10,8 +10,8 @@
  * end waits in addition for its tape's flush (its tapemark's ticket). No server sees an
  * answer the array could forget.
  */
-import { BackupHandle, METHOD_CODES, type JobParams, type Method } from '../../array/backup.ts';
-import { B, BackupState, JobKind } from '../../array/memory-507.ts';
+import { BackupHandle, type Method } from '../../array/backup.ts';
+import { B } from '../../array/memory-507.ts';
 import type { Channel501 } from '../../array/channel-501.ts';
 import type { Channel502 } from '../../array/channel-502.ts';
 import type { Ctx, Processor, Work } from '../../array/context.ts';
@@ -193,25 +193,8 @@ export class Port402 extends Adapter {
    * reported by this worker when it ends, under its id, as the lost worker would have.
    */
   carryOn(): void {
-    const m = this.c.m;
-    if (m.b(B.STATE) === BackupState.IDLE || m.b(B.REPORTED) === 1) return;
-    const kind = m.b(B.KIND);
-    const params: JobParams = kind === JobKind.RESTORE_DISK || kind === JobKind.RESTORE_SVOL
-      ? { restore: true, point: m.b(B.POINT), to: kind === JobKind.RESTORE_SVOL ? 'svol' : 'disk' }
-      : {
-        method: (METHOD_CODES[m.b(B.METHOD)] === 'naive' ? 'priority' : METHOD_CODES[m.b(B.METHOD)]) as Method, transferBlocks: m.b(B.UNIT),
-        ...(METHOD_CODES[m.b(B.METHOD)] === 'naive' ? { naive: true } : {}),
-        ...(kind === JobKind.FULL ? { level: 'full' as const } : kind === JobKind.INCREMENTAL ? { level: 'incremental' as const } : {}),
-        segments: Array.from({ length: m.b(B.NSEG) }, (_, k) => ({
-          lba: m.b(B.SEG0 + 4 * k), blocks: m.b(B.SEG0 + 4 * k + 1),
-          dest: m.b(B.SEG0 + 4 * k + 2) === 0 ? { kind: 'tape' as const } : { kind: 'disk' as const, lba: m.b(B.SEG0 + 4 * k + 3) },
-        })),
-      };
-    const id = m.b(B.ID);
-    const h = new BackupHandle(id, params, m, (x) => this.answerOf(id, K.ANSWER, x), (x) => this.answerOf(id, K.END, x));
-    h.status = 'accepted';
-    this.p502.carryOn(h);
-    this.c.log('502', 'backup.carried', undefined, { id, state: m.b(B.STATE) });
+    const h = this.p502.carryOn((x) => this.answerOf(x.id, K.ANSWER, x), (x) => this.answerOf(x.id, K.END, x));
+    if (h) this.c.log('502', 'backup.carried', undefined, { id: h.id, state: this.c.m.b(B.STATE) });
   }
 
   /** The answer to command `id` (accepted, refused, or its end) as the servers read it. */
