@@ -149,9 +149,9 @@ export class LiveWorkerFaults {
     const r = await fresh.init({ ...run.initOf(f.processor), restart: true });
     // Steps counted from here on are the new worker's: the old one is gone.
     const stepsAtRestart = run.live.word(LB.STEPS0 + ROLES.indexOf(f.processor));
-    await fresh.start(this.epoch);
+    // The fresh worker's own clock says when it began: it may step, and log, before the page hears back.
+    const restartedAt = await fresh.start(this.epoch);
     run.procs[i] = fresh;
-    const restartedAt = now();
     this.record.restarted(index, f, restartedAt, r.worker);
     run.drained.push(...this.record.events.splice(0));
     run.drained.sort((a, b) => a.t - b.t);

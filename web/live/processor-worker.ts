@@ -38,10 +38,15 @@ const api = {
     // `worker`: this worker's instance id (a restarted processor's is a new one).
     return { handleMode: host.h.handleMode, writeBehind: host.kind === 'array' && host.h.writeBehind, worker: INSTANCE };
   },
-  /** Starts stepping; t = 0 of the run's clock is `epochMs` (timeOrigin-based). */
-  start(epochMs: number): void {
+  /**
+   * Starts stepping; t = 0 of the run's clock is `epochMs` (timeOrigin-based). Returns the
+   * run's time at which the loop began: a restarted processor's worker may take steps, and
+   * log them, before its answer reaches the page.
+   */
+  start(epochMs: number): number {
     if (!host || !live) throw new Error('processor worker: init() first');
     epoch = epochMs;
+    const startedAt = performance.timeOrigin + performance.now() - epoch;
     if (host.kind === 'array') {
       running = hostArray(host.h.parts, live);
     } else {
@@ -51,6 +56,7 @@ const api = {
       running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(),
         h.unlocked ? () => !halted && h.unlocked!() : undefined, () => halted && (h.quiet?.() ?? true));
     }
+    return startedAt;
   },
   /**
    * A worker fault (web/live/live-worker-faults.ts): leave the loop at the next step
