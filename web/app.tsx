@@ -3,6 +3,7 @@ import { checkIsolation } from './isolation.ts';
 import { proveChain } from './chain.ts';
 import { Playground } from './components/playground.tsx';
 import { DiagnosticsContext } from './components/help-dialog.tsx';
+import { setPageSimBusy } from './ui/page-sim.ts';
 
 type Status = { state: 'checking' | 'ready' | 'unavailable' | 'failed'; text: string };
 
@@ -25,6 +26,8 @@ export function App() {
   }, []);
 
   const ready = status.state === 'ready';
+  // No playground will mount, so no sim of the page's own will run: live runs need not wait.
+  useEffect(() => { if (status.state === 'unavailable' || status.state === 'failed') setPageSimBusy(false); }, [status.state]);
   return (
     <main class="shell">
       <header>

@@ -20,6 +20,7 @@ import {
 } from './live/live-bridge.ts';
 import type { SimRunWorkerApi } from './live/sim-run-worker.ts';
 import { showRecovery } from './live/recovery-banner.ts';
+import { pageSimIdle } from './ui/page-sim.ts';
 
 export interface RunOptions {
   runtime?: 'live' | 'sim';
@@ -38,7 +39,10 @@ export interface RunOptions {
 
 export interface SplitstreamApi {
   readonly version: string;
+  /** A live run starts once the page's own sim is not computing (idle()). */
   run(scenario: unknown, opts?: RunOptions): Promise<RunResult>;
+  /** Resolves once the page's own sim is not computing its scenario or a Compare (web/ui/page-sim.ts). */
+  idle(): Promise<void>;
   reset(): Promise<void>;
   recovery(): Promise<RecoveryReport>;
   liveProgress: typeof liveProgress;
@@ -97,12 +101,15 @@ export function installAutomation(): void {
       }
       if (opts.arrayWorkers !== undefined && opts.arrayWorkers !== 1 && opts.arrayWorkers !== 4) throw new Error('arrayWorkers: must be 1 or 4');
       if (opts.runtime !== 'live') return runSim(scenario, opts.mode);
+      // As the Live tab's Run does: not while the page's own sim computes (page-sim.ts).
+      await pageSimIdle();
       return runLive(scenario, opts.mode, {
         shareHandles: opts.handles !== 'exclusive',
         ...(opts.durability ? { durability: opts.durability } : {}),
         ...(opts.arrayWorkers ? { arrayWorkers: opts.arrayWorkers } : {}),
       });
     },
+    idle: pageSimIdle,
     async reset() {
       abortLive();
       if (recovered) await recovered.catch(() => undefined);

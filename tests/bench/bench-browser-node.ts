@@ -50,6 +50,9 @@ export async function openBrowser(url: string): Promise<BenchBrowser> {
     const app = await ctx.newPage();
     await app.goto(url);
     await app.waitForFunction(() => window.splitstream !== undefined && globalThis.crossOriginIsolated);
+    // The page computes its own scenario in the sim's worker first (a second or two here):
+    // no figure, not even a limit, is taken beside it (live runs wait for it anyway).
+    await app.evaluate(() => window.splitstream.idle());
     const bench = await ctx.newPage();
     await bench.goto(`${url}web/bench/bench.html`);
     await bench.waitForFunction(() => window.splitstreamBench !== undefined);

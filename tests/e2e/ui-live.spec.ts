@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readAwsTape } from '../../src/devices/awstape.ts';
-import { expect, test } from './live-fixtures.ts';
+import { busyScenario, expect, test } from './live-fixtures.ts';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -172,4 +172,38 @@ test('Live: Run waits while the page’s sim computes the scenario, so the two n
   expect(firstRunning).toBeGreaterThan(0);
   expect(seen.slice(firstRunning).every((s) => s.busy === 'false')).toBe(true);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+});
+
+test('window.splitstream.run live waits while the page’s sim computes, as the Run button does', async ({ livePage: page }) => {
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-ready', 'yes', { timeout: 60_000 });
+  const e1 = await page.getByTestId('preset').locator('option').evaluateAll((os) =>
+    (os as HTMLOptionElement[]).find((o) => /E1|priority/i.test(o.textContent ?? ''))?.value ?? null);
+  expect(e1).not.toBeNull();
+  // In one task: another preset chosen (the page's sim computes it anew) and a live run asked
+  // for. Recorded in the page: the playground's readiness and every worker spawned, in order.
+  const { marks, verified } = await page.evaluate(async ([value, s]) => {
+    const marks: string[] = [];
+    const root = document.querySelector('[data-testid="playground"]')!;
+    new MutationObserver(() => marks.push(`ready:${root.getAttribute('data-ready')}`))
+      .observe(root, { attributes: true, attributeFilter: ['data-ready'] });
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(url: string | URL, o?: WorkerOptions) { marks.push('worker'); super(url, o); }
+    };
+    const select = document.querySelector('[data-testid="preset"]') as HTMLSelectElement;
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    try {
+      const r = await window.splitstream.run(s, { runtime: 'live' });
+      return { marks, verified: r.verified };
+    } finally {
+      window.Worker = Native;
+    }
+  }, [e1!, busyScenario()] as const);
+  expect(verified).toBe(true);
+  // The sim was computing when the run was asked for, and the run's workers came after it was done.
+  const busyAt = marks.indexOf('ready:no'), readyAt = marks.indexOf('ready:yes'), firstWorker = marks.indexOf('worker');
+  expect(busyAt, marks.join(' ')).toBe(0);
+  expect(readyAt, marks.join(' ')).toBeGreaterThan(busyAt);
+  expect(firstWorker, marks.join(' ')).toBeGreaterThan(readyAt);
 });

@@ -20,6 +20,7 @@ import { HelpDialog } from './help-dialog.tsx';
 import { transferBounds } from '../ui/backup-form.ts';
 import { ImageUpload } from './image-upload.tsx';
 import { LiveView } from './live-view.tsx';
+import { setPageSimBusy } from '../ui/page-sim.ts';
 import { SimMain } from './sim-main.tsx';
 import { Tour } from './tour.tsx';
 import { LinkBanner } from './link-banner.tsx';
@@ -60,6 +61,12 @@ export function Playground() {
     setRuntime(r);
   };
   const openTour = (i = 0) => { if (live.phase !== 'running') { setRuntime('sim'); tour.open(i); } };
+  // The sim computes this scenario (or a Compare): a live run waits, from the Live tab or the
+  // API. Told as it renders, not in an effect (effects run after the paint, and a run asked
+  // for meanwhile would not wait).
+  const simBusy = (!run && !pg.runError) || pg.comparing;
+  setPageSimBusy(simBusy);
+  useEffect(() => () => setPageSimBusy(false), []);
 
   // The selected command on the wire, asked of the worker (it knows the run's answers).
   useEffect(() => {
@@ -151,7 +158,7 @@ export function Playground() {
         </div>
       )}
       {runtime === 'live' ? <LiveView scenario={scenario} live={live} simResult={run?.result ?? null}
-        simBusy={(!run && !pg.runError) || pg.comparing} /> : <>
+        simBusy={simBusy} /> : <>
       <SimMain pg={pg} focusRow={tour.focusRow} />
       <div class="tabs">
         <div class="tablist" role="tablist" aria-label="Details">
