@@ -288,3 +288,49 @@ test('a volume larger than the quota is refused before any write, with the numbe
   expect(files.filter((f) => f.bytes > 0)).toEqual([]);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 });
+
+test('a run that ended cleanly leaves its workers warm for the next; one that did not, or lost a worker, leaves none', async ({ livePage: page }) => {
+  type Fig = { workers: { used: number; reused: number }; handleMode: string };
+  const run = (s: unknown, o: Record<string, unknown> = {}) => page.evaluate(async ([sc, opts]) => {
+    const r = await window.splitstream.run(sc, { runtime: 'live', ...opts });
+    return { verified: r.verified, reason: r.reason, fig: window.splitstream.lastLive() as unknown as Fig };
+  }, [s, o] as const);
+  // A restore to the S-VOL: the servers' worker reads it back through a handle of its own.
+  const backup = { lba: 0, blocks: 0, transferBlocks: 8, check: 'unit' };
+  const restore = busyScenario({
+    mode: 'E3',
+    script: [{ at: 10, op: 'split' }, { at: 10, op: 'backup', ...backup, level: 'full' }, { at: 10, op: 'restore', point: 0, to: 'svol' }],
+  });
+  const first = await run(restore);
+  expect(first.verified, first.reason).toBe(true);
+  // One worker for the four processors, the servers', the disk writer's and the flusher's: all new.
+  expect(first.fig.workers).toEqual({ used: 4, reused: 0 });
+  const second = await run(busyScenario(), { mode: 'E2' });
+  expect(second.verified, second.reason).toBe(true);
+  expect(second.fig.workers).toEqual({ used: 4, reused: 4 });
+  // Exclusive handles: each file opened by one worker only, so a handle a warm worker kept
+  // open (the read-back's) would refuse this run its files.
+  const exclusive = await run(busyScenario(), { handles: 'exclusive' });
+  expect(exclusive.verified, exclusive.reason).toBe(true);
+  expect(exclusive.fig).toMatchObject({ handleMode: 'readwrite', workers: { used: 2, reused: 2 } });
+  // A worker fault terminates a worker: that run gives none back.
+  const fault = await run(busyScenario({ faults: [{ at: 5, kind: 'worker', processor: '508', downMs: 5 }] }));
+  expect(fault.verified, fault.reason).toBe(true);
+  expect(fault.fig.workers.used).toBe(7); // a worker per processor, one restarted, the servers' and the flusher's
+  // Only the disk writer is warm: neither the exclusive run nor the fault's (a worker per
+  // processor, its writes not behind) had a use for the one the second run left.
+  const afterFault = await run(busyScenario());
+  expect(afterFault.fig.workers).toEqual({ used: 4, reused: 1 });
+  // A run stopped half-way (the playground's reset) gives none back either.
+  const stopped = await page.evaluate(async (s) => {
+    let ended = false;
+    void window.splitstream.run(s, { runtime: 'live' }).finally(() => { ended = true; });
+    while (!(await window.splitstream.liveProgress())) await new Promise((r) => setTimeout(r, 5));
+    await window.splitstream.reset();
+    return ended;
+  }, busyScenario({ script: [{ at: 2000, op: 'split' }] }));
+  expect(stopped, 'stopped before its end').toBe(false);
+  const afterStop = await run(busyScenario());
+  expect(afterStop.verified, afterStop.reason).toBe(true);
+  expect(afterStop.fig.workers).toEqual({ used: 4, reused: 0 });
+});

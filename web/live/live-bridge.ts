@@ -28,6 +28,7 @@ import type { RunResult } from '../../src/runtime/sim-result.ts';
 import type { Durability, Mode, Scenario } from '../../src/scenario/schema.ts';
 import type { ProcessorWorkerApi } from './processor-worker.ts';
 import type { RecoveryWorkerApi } from './recovery-worker.ts';
+import { dropWorkers, keepWorkers, takeWorker, type PooledKind } from './worker-pool.ts';
 import type { ServersWorkerApi } from './servers-worker.ts';
 import type { LiveAcks } from '../../src/runtime/live/servers-live.ts';
 import type { FlusherWorkerApi } from './flusher-worker.ts';
@@ -62,6 +63,8 @@ export interface LiveFigures {
   processorWorkers?: { spawned: number; terminated: number };
   /** Each processor's worker a fault terminated, and its successor. */
   workerRestarts?: WorkerRestart[];
+  /** The run's workers, and how many of them a previous run had left warm (worker-pool.ts). */
+  workers: { used: number; reused: number };
 }
 
 const PROCESSORS: Role[] = ['508', '501', '502', '503'];
@@ -90,15 +93,19 @@ export let lastArrayState: LiveArrayState | null = null;
 /** The last live run's tape image (read from OPFS when 503 closed it), for download. */
 export let lastTape: Uint8Array | null = null;
 
-/** Each entry spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite bundles as a module worker. */
-function spawn<T>(file: 'processor' | 'servers' | 'recovery' | 'flusher' | 'disk-writer', into: Worker[]): Remote<T> {
-  const w = file === 'processor' ? new Worker(new URL('./processor-worker.ts', import.meta.url), { type: 'module' })
+/**
+ * A run's worker: one a finished run left (worker-pool.ts), else a new one. Each entry
+ * spelled out as a literal `new Worker(new URL(...), {type: 'module'})`: the pattern Vite
+ * bundles as a module worker.
+ */
+function spawn<T>(file: PooledKind, into: Worker[], reused?: Set<Worker>): Remote<T> {
+  const { worker, remote, reused: warm } = takeWorker<T>(file, () => (file === 'processor' ? new Worker(new URL('./processor-worker.ts', import.meta.url), { type: 'module' })
     : file === 'servers' ? new Worker(new URL('./servers-worker.ts', import.meta.url), { type: 'module' })
     : file === 'flusher' ? new Worker(new URL('./flusher-worker.ts', import.meta.url), { type: 'module' })
-    : file === 'disk-writer' ? new Worker(new URL('./disk-writer-worker.ts', import.meta.url), { type: 'module' })
-    : new Worker(new URL('./recovery-worker.ts', import.meta.url), { type: 'module' });
-  into.push(w);
-  return Comlink.wrap<T>(w);
+    : new Worker(new URL('./disk-writer-worker.ts', import.meta.url), { type: 'module' })));
+  into.push(worker);
+  if (warm) reused?.add(worker);
+  return remote;
 }
 
 /** Bytes the run will store: both volumes, the tape image, and the cache journal (bounded: cache-journal.ts). */
@@ -169,10 +176,12 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
   const workers: Worker[] = [];
   // The worker hosting 508 comes first: it lays 507 out and writes the initial volumes.
   const groups: Role[][] = arrayWorkers === 1 ? [['508', '501', '502', '503']] : PROCESSORS.map((r) => [r]);
-  const procs = groups.map(() => spawn<ProcessorWorkerApi>('processor', workers));
-  const servers = spawn<ServersWorkerApi>('servers', workers);
+  const reused = new Set<Worker>();
+  const procs = groups.map(() => spawn<ProcessorWorkerApi>('processor', workers, reused));
+  const servers = spawn<ServersWorkerApi>('servers', workers, reused);
   const drained: SimEvent[] = [];
-  current = { started: false, workers, memory, lay, servers, live, procs, drained };
+  const me: Running = { started: false, workers, memory, lay, servers, live, procs, drained };
+  current = me;
   let flusher: Remote<FlusherWorkerApi> | null = null;
   const startedAt = Date.now();
   const initOf = (roles: Role[]): ProcessorInit => ({ roles, module, memory, lay, wiring, scenario: s, mode: s.mode, startedAt, shareHandles, resume: !!opts.resume });
@@ -187,15 +196,15 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
       writeBehind ||= r.writeBehind;
     }
     // 508's P-VOL writes behind it (write-behind.ts), where one worker hosts all four.
-    const diskWriter = writeBehind ? spawn<DiskWriterWorkerApi>('disk-writer', workers) : null;
+    const diskWriter = writeBehind ? spawn<DiskWriterWorkerApi>('disk-writer', workers, reused) : null;
     await diskWriter?.init({ memory, lay, blockBytes });
     // With shared handles the flush rounds run in a worker of their own (flusher.ts).
     if (handleMode === 'readwrite-unsafe') {
-      flusher = spawn<FlusherWorkerApi>('flusher', workers);
+      flusher = spawn<FlusherWorkerApi>('flusher', workers, reused);
       await flusher.init({ memory, lay, blockBytes, writeBehind });
     }
     await servers.init({ module, memory, lay, wiring, scenario: s });
-    current.started = true;
+    me.started = true;
     // t = 0 a moment ahead, so the client's first writes are not late while the workers start.
     const epoch = performance.timeOrigin + performance.now() + START_AHEAD_MS;
     await Promise.all(procs.map((p) => p.start(epoch)));
@@ -231,12 +240,16 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
       steps: perRole(live, LB.STEPS0, 1), busyMs: perRole(live, LB.BUSY0, 1e-3),
       idleWaits: stats.reduce((n, x) => n + x.idleWaits, 0), wallMs: Math.round(performance.now() - t0), events: eventLog,
       ...workerFaultFigures(faults),
+      workers: { used: workers.length, reused: reused.size },
     };
+    // Ended cleanly, every worker its own from the start: they serve the next run warm.
+    if (!faults) { keepWorkers(workers); workers.length = 0; }
     return runResult;
   } finally {
     live.stop();
-    workers.forEach((w) => w.terminate());
-    current = null;
+    dropWorkers(workers);
+    // A run stopped by abortLive() ends (its time-out) long after; the next run is not its to end.
+    if (current === me) current = null;
   }
 }
 
@@ -339,7 +352,7 @@ export function liveArrayState(): LiveArrayState | null {
 export function abortLive(): void {
   if (!current) return;
   current.live.stop();
-  current.workers.forEach((w) => w.terminate());
+  dropWorkers(current.workers);
   current = null;
 }
 
@@ -354,11 +367,11 @@ export async function recoverLive(): Promise<RecoveryReport> {
 
 /** One call to a recovery worker of its own (it opens the files it reads), then the worker goes. */
 async function inRecoveryWorker<T>(f: (w: Remote<RecoveryWorkerApi>) => Promise<T>): Promise<T> {
-  const workers: Worker[] = [];
+  const w = new Worker(new URL('./recovery-worker.ts', import.meta.url), { type: 'module' });
   try {
-    return await f(spawn<RecoveryWorkerApi>('recovery', workers));
+    return await f(Comlink.wrap<RecoveryWorkerApi>(w));
   } finally {
-    workers.forEach((w) => w.terminate());
+    w.terminate();
   }
 }
 

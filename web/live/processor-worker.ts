@@ -27,6 +27,11 @@ const events: SimEvent[] = [];
 const api = {
   /** Attaches to the run; the worker hosting 508 lays out 507 and writes the initial volumes first. */
   async init(a: ProcessorInit): Promise<{ handleMode: string; writeBehind: boolean; worker: string }> {
+    // A worker a finished run left (worker-pool.ts) starts this run from nothing of the last.
+    epoch = 0;
+    running = null;
+    halted = false;
+    events.length = 0;
     const core = instantiateCore(a.module, a.memory);
     live = new LiveBlock(a.memory, a.lay.liveBlock);
     // Before start() the run's clock has not begun: what init logs (the first metadata

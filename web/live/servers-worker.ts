@@ -17,6 +17,8 @@ import { FILES, openShared, openSync } from '../../src/runtime/live/opfs-store.t
 import type { FaultHit } from '../../src/runtime/faults.ts';
 
 let run: ServersRun | null = null;
+/** The S-VOL's handle of the read-back, let go at the run's end (the worker may serve the next run, worker-pool.ts). */
+let readBackHandle: FileSystemSyncAccessHandle | null = null;
 
 /**
  * The verify pass after a restore (docs/scenario.md): the S-VOL's file read through a shared
@@ -27,6 +29,7 @@ async function readBackOf(s: Scenario, w: Wiring): Promise<ReadBack | undefined>
   if (!s.script.some((c) => c.op === 'restore' && c.to === 'svol')) return undefined;
   const h = await openShared(FILES.svol);
   if (!h) return undefined;
+  readBackHandle = h;
   return (to, lba, n) => {
     if (to !== 'svol') throw new Error('the live runtime has no backup disk to read back');
     const out = new Uint8Array(n * w.blockBytes);
@@ -57,7 +60,10 @@ async function readVolume(name: string): Promise<Uint8Array> {
 const api = {
   async init(a: { module: WebAssembly.Module; memory: WebAssembly.Memory; lay: LiveLayout; wiring: Wiring; scenario: Scenario }): Promise<void> {
     const core = instantiateCore(a.module, a.memory);
-    // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp.
+    // t = 0 until start(): nothing before the run's epoch may carry a Unix-time stamp (a
+    // worker a finished run left, worker-pool.ts, still has that run's).
+    epoch = 0;
+    playing = null;
     run = createServersRun(core, a.lay, a.wiring, a.scenario, () => (epoch === 0 ? 0 : performance.timeOrigin + performance.now() - epoch), await readBackOf(a.scenario, a.wiring));
   },
   /** Starts the script at t = 0 = `epochMs` (timeOrigin-based). */
@@ -90,6 +96,8 @@ const api = {
     if (!run) throw new Error('servers worker: init() first');
     const faulted = faults ? { faults, pvol: await readVolume(FILES.pvol), svol: await readVolume(FILES.svol) } : undefined;
     const r = run.finish({ bytes: tape, blocks: tapeBlocks }, arrayEvents, faulted);
+    readBackHandle?.close();
+    readBackHandle = null;
     return { ...r, eventLog: run.eventLog() };
   },
 };

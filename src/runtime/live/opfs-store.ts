@@ -46,7 +46,7 @@ export async function listFiles(): Promise<{ name: string; bytes: number }[]> {
 export async function deletePlayground(): Promise<void> {
   const root = await navigator.storage.getDirectory();
   try {
-    await root.removeEntry(PLAYGROUND_DIR, { recursive: true });
+    await whileLocked(() => root.removeEntry(PLAYGROUND_DIR, { recursive: true }));
   } catch (e) {
     if ((e as DOMException).name !== 'NotFoundError') throw e;
   }
@@ -73,11 +73,18 @@ export async function checkPlaygroundQuota(plan: { name: string; bytes: number }
  * and then the handle's `mode` attribute is missing or says 'readwrite'.
  */
 export async function openSync(name: string, wantShared: boolean): Promise<{ handle: FileSystemSyncAccessHandle; mode: HandleMode }> {
-  // Right after a reload the previous page's workers may still be letting go of their
-  // handles: a locked file is retried for a short while before the error is reported.
+  return whileLocked(() => openSyncOnce(name, wantShared));
+}
+
+/**
+ * Runs `f`, again while a file it touches is locked: right after a reload, or a run stopped
+ * at once (abortLive), terminated workers may still be letting go of their handles. A lock
+ * held for 3 s is reported.
+ */
+async function whileLocked<T>(f: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await openSyncOnce(name, wantShared);
+      return await f();
     } catch (e) {
       if ((e as DOMException).name !== 'NoModificationAllowedError' || attempt >= 30) throw e;
       await new Promise((r) => setTimeout(r, 100));
