@@ -118,6 +118,13 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
   tails('limit.opfsRead4kUs', '4 KiB OPFS read', 'µs', limits.r4k, 1000);
   tails('limit.flushMs', 'OPFS flush after a 4 KiB write', 'ms', limits.flush);
 
+  // The page's first live run starts its workers cold, later runs take them warm
+  // (docs/live.md#warm-workers): the first is a figure of its own, and no series begins cold.
+  log('cold: the page\'s first live run (idle writes), a figure apart; every run after it is warm');
+  const cold = await b.live(idleScenario(PRESET_BLOCKS, o.rate, 1, o.smoke ? 200 : ACK_MS), 'E3');
+  put('live.writeAck.cold.p50Ms', `the page's first live run (cold workers): client write ack p50, ${o.rate} writes/s, no backup`, 'ms', [cold.result.writeLatencyMs.p50]);
+  put('live.writeAck.cold.p99Ms', `the page's first live run (cold workers): client write ack p99, ${o.rate} writes/s, no backup`, 'ms', [cold.result.writeLatencyMs.p99]);
+
   log(`split: ack at 0%, 25%, 100% pending, client at ${o.rate} writes/s`);
   const splitPlans = Object.fromEntries(SPLIT_PENDING.map((p) => [`split.p${Math.round(p * 100)}`,
     { scenario: (rep: number) => splitScenario(blocks, p, 1 + rep, o.rate), mode: 'E3' as Mode }]));

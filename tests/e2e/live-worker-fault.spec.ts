@@ -191,10 +191,10 @@ test('502 restarted around its backup: the backup is accepted and reported once,
 });
 
 test('503 restarted during a catalogued full backup: the fresh worker gathers its runs on from 511, and the catalog entry verifies', async ({ livePage: page }) => {
-  // 503 stops a while into the backup's streaming (64 MiB, some 0.5 s of it here), so the
+  // 503 stops a while into the backup's streaming (128 MiB: 0.3–0.6 s of it here), so the
   // fresh worker must know the runs the lost one had streamed.
   const s = { ...streaming({ at: 150, kind: 'worker', processor: '503', downMs: 30 }) };
-  s.geometry = { blocks: 16384, blockBytes: 4096, cacheSlots: 256 };
+  s.geometry = { blocks: 32768, blockBytes: 4096, cacheSlots: 256 };
   s.script = [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }];
   const { r, fig, acks } = await runWithAcks(page, s);
   // Verified from the tape's own catalog: the entry's runs say where each block is.
@@ -211,13 +211,15 @@ test('503 restarted during a catalogued full backup: the fresh worker gathers it
 });
 
 test('503 restarted around a restore to the S-VOL: the fresh worker makes the restore’s plan again and the restore verifies', async ({ livePage: page }) => {
-  // The 32 MiB backup ends some 0.5 s in and the restore runs from about 0.7 to 1.6 s here, so
-  // 503 stops in the middle of the restore (on a slower machine, nearer its start or in the
-  // backup: the run is checked all the same, and the annotation says where it fell).
-  const s = { ...streaming({ at: 1000, kind: 'worker', processor: '503', downMs: 30 }) };
+  // The 128 MiB backup ends 0.9–1.2 s in here and the restore, sent at 1.5 s, takes 0.6–0.8 s:
+  // 503 stops 150 ms into it (on a slower machine the restore waits for the backup, and 503
+  // stops in the backup: the run is checked all the same, and the annotation says where it
+  // fell). The fault comes well before the script's end, or it would never be played.
+  const s = { ...streaming({ at: 1650, kind: 'worker', processor: '503', downMs: 30 }) };
+  s.geometry = { blocks: 32768, blockBytes: 4096, cacheSlots: 256 };
   s.script = [
     { at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' },
-    { at: 20, op: 'restore', point: 0, to: 'svol' },
+    { at: 1500, op: 'restore', point: 0, to: 'svol' },
   ];
   const { r, fig } = await runWithAcks(page, s);
   expect(r.verified, r.reason).toBe(true);

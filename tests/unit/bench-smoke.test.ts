@@ -23,7 +23,7 @@ const FIGURES = [
   ...['p0', 'p25', 'p100'].flatMap((p) => ['clientMs', 'controllerMs', 'durableMs', 'pendingAtSplit'].map((f) => `split.${p}.${f}`)),
   ...MODES.flatMap((m) => ['doneMs', 'splitToDoneMs', 'writeP50Ms', 'writeP99Ms'].map((f) => `backup.${m}.${f}`)),
   'alone.E3.doneMs', 'alone.E1.doneMs',
-  ...['idle', 'flush', 'backupE3', 'backupE1'].flatMap((k) => [`live.writeAck.${k}.p50Ms`, `live.writeAck.${k}.p99Ms`]),
+  ...['cold', 'idle', 'flush', 'backupE3', 'backupE1'].flatMap((k) => [`live.writeAck.${k}.p50Ms`, `live.writeAck.${k}.p99Ms`]),
   'live.capacity.idle', 'live.capacity.backup',
   ...[1, 2].flatMap((s) => ['backupMs', 'splitAckMs', 'rawCopyMs'].map((f) => `scale.${s}.${f}`)),
   ...['p1', 'p10', 'p50'].flatMap((p) => ['fullMs', 'incMs', 'changedPct', 'runs', 'rawMs'].map((f) => `incremental.${p}.${f}`)),

@@ -89,7 +89,11 @@ const api = {
    * one hosting all four what became of the scenario's faults (live-faults.ts).
    */
   async close(clean: boolean): Promise<{ tape?: Uint8Array; tapeBlocks?: number; faults?: FaultHit[] }> {
-    return host ? host.h.close(clean) : {};
+    const out = host ? await host.h.close(clean) : {};
+    // A worker kept for the next run (worker-pool.ts) holds nothing of this one's memory.
+    host = null;
+    live = null;
+    return out;
   },
 };
 

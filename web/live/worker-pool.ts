@@ -14,6 +14,8 @@ export type PooledKind = 'processor' | 'servers' | 'flusher' | 'disk-writer';
 
 interface Kept { kind: PooledKind; worker: Worker; remote: Comlink.Remote<unknown> }
 
+/** At most so many wait of each kind: one run's worth (four processors' in the placement with one each). */
+const MAX_IDLE: Record<PooledKind, number> = { processor: 4, servers: 1, flusher: 1, 'disk-writer': 1 };
 const idle: Kept[] = [];
 /** What each worker handed out is, so a finished run can give it back. */
 const handedOut = new Map<Worker, Kept>();
@@ -33,7 +35,8 @@ export function keepWorkers(workers: readonly Worker[]): void {
     const k = handedOut.get(w);
     if (!k) continue;
     handedOut.delete(w);
-    idle.push(k);
+    if (idle.filter((x) => x.kind === k.kind).length < MAX_IDLE[k.kind]) idle.push(k);
+    else w.terminate();
   }
 }
 
