@@ -15,7 +15,9 @@ import { createSharedMemory } from '../../src/core/memory.ts';
 import { fillBlock } from '../../src/core/prng.ts';
 import { createCostModel } from '../../src/runtime/cost-model.ts';
 import { CacheJournal, RECORD_HEAD } from '../../src/runtime/live/cache-journal.ts';
-import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, K, PORT_CAP, PORT_WORDS, STATUS, planLive } from '../../src/runtime/live/live-layout.ts';
+import { ACK_CAP, ANSWER_CAP, ANSWER_WORDS, BACKUP_CAP, K, PAIR_OPS, PORT_CAP, PORT_WORDS, STATUS, planLive } from '../../src/runtime/live/live-layout.ts';
+import { W } from '../../src/array/memory-507.ts';
+import { PS } from '../../src/array/pair-state.ts';
 import { MpmcRing } from '../../src/runtime/live/mpmc-ring.ts';
 import { Port401, Port402 } from '../../src/runtime/live/port-adapters.ts';
 import { Channel502 } from '../../src/array/channel-502.ts';
@@ -149,5 +151,31 @@ describe('live ports: the durability points', () => {
     const again = new Port402(new Channel502(ctl.ctx), ctl.ctx, lay, () => {});
     again.carryOn();
     expect(again.next()).toBeNull();
+  });
+
+  it("501's answers are stamped in the order it gave them, each later than the last, though its clock stands still", async () => {
+    // The rig's clock reads 0 throughout, as two steps in one tick of a browser's coarsened
+    // clock do: a write acknowledged before the split must still be stamped before it (the
+    // oracle's split image is the writes acknowledged before the split's time).
+    const { lay, ctl, port401, ack401, buf } = await rig();
+    const p401 = new Port401(ctl.p501, ctl.ctx, lay, null, () => {});
+    await fc.assert(fc.asyncProperty(fc.array(fc.boolean(), { minLength: 2, maxLength: 40 }), async (ops) => {
+      let id = 1;
+      for (const split of ops) {
+        if (split) port401.tryPush([K.PAIR, id++, PAIR_OPS.indexOf(ctl.ctx.m.w(W.P_STATE) === PS.SPLIT ? 'resync' : 'split'), 0, -1, 0]);
+        else port401.tryPush([K.WRITE, id++, 0, 1, id % lay.writeSlots, 0]);
+      }
+      const rec = new Int32Array(PORT_WORDS);
+      const got: number[][] = [];
+      for (let i = 0; i < 4000 && got.length < ops.length; i++) {
+        p401.pull();
+        for (const p of [ctl.p501, ctl.p508]) { const x = p.next(); if (x) { x.run(); p401.publish(); } }
+        while (ack401.tryPop(rec)) got.push([rec[0], rec[1], rec[3]]);
+      }
+      expect(got.length).toBe(ops.length);
+      // In port order (501 answers its commands in order here), and strictly later each time.
+      expect(got.map((g) => g[1])).toEqual(got.map((g) => g[1]).sort((a, b) => a - b));
+      for (let i = 1; i < got.length; i++) expect(got[i][2]).toBeGreaterThan(got[i - 1][2]);
+    }), { numRuns: 40 });
   });
 });

@@ -93,6 +93,8 @@ export class Port401 extends Adapter {
   private readonly rec = new Int32Array(PORT_WORDS);
   /** The last write id journaled (ids rise in port order): the split's boundary (differential-514-store.ts). */
   private lastId = -1;
+  /** The time stamped on 501's last answer, µs: each next one is later (stamp()). */
+  private lastUs = -1;
   /** `lastId`: the newest write id already journaled (a restarted 501 carries the journal on). */
   constructor(private readonly p501: Channel501, private readonly c: Ctx, private readonly lay: LiveLayout,
     private readonly journal: WriteJournal | null, ring: () => void, private readonly maxQueued = UNAPPLIED_WRITES, lastId = -1) {
@@ -121,6 +123,19 @@ export class Port401 extends Adapter {
     return { lastJournaledId: this.lastId, untaken };
   }
 
+  /**
+   * 501's answers are stamped in the order 501 gave them, each at least 1 µs after the last:
+   * the oracle puts a write in the split's image when its ack time is before the split's
+   * (src/oracle/oracle.ts), and two of 501's steps can read the same tick of a browser's
+   * coarsened clock (5 µs, or more), so a write acknowledged just before the split must not
+   * be stamped with the split's time. (Seen: a write and the split in one tick, the oracle
+   * took the write for a post-split one and the tape's true image for a violation.)
+   */
+  private stamp(t: number): number {
+    this.lastUs = Math.max(us(t), this.lastUs + 1);
+    return this.lastUs;
+  }
+
   /** Commands wait in the ring while 501 already holds maxQueued (the journal's carry bound, cache-journal.ts). */
   hasInput(): boolean { return this.port.size() > 0 && this.p501.port.length < this.maxQueued; }
 
@@ -144,7 +159,7 @@ export class Port401 extends Adapter {
           kind: 'write', lba, blocks, data, id,
           onAck: (t) => {
             this.journal?.applied(id, lba, blocks);
-            this.answer([K.WRITE, id, slot, us(t), 1, 0]);
+            this.answer([K.WRITE, id, slot, this.stamp(t), 1, 0]);
           },
         }));
       } else {
@@ -154,7 +169,7 @@ export class Port401 extends Adapter {
           onDone: (r: PairResult, t) => {
             if (!r.ok) putText(mem, this.lay.text501, r.reason);
             const states = r.ok ? PAIR_STATES.indexOf(r.p516) | (PAIR_STATES.indexOf(r.s517) << 8) : 0;
-            this.answer([K.PAIR, id, -1, us(t), r.ok ? 1 : 0, states]);
+            this.answer([K.PAIR, id, -1, this.stamp(t), r.ok ? 1 : 0, states]);
           },
         }));
       }
