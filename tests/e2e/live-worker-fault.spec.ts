@@ -48,6 +48,15 @@ function streaming(fault: Record<string, unknown>): Record<string, unknown> {
   });
 }
 
+/** A 128 MiB pair split at 20 ms and backed up in full to a catalogued tape, then `more`, with `fault`. */
+function catalogued(fault: Record<string, unknown>, more: Record<string, unknown>[] = []): Record<string, unknown> {
+  return {
+    ...streaming(fault),
+    geometry: { blocks: 32768, blockBytes: 4096, cacheSlots: 256 },
+    script: [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }, ...more],
+  };
+}
+
 /** The run verified: its one backup done, its tape's data the split-instant image. */
 function expectOneVerifiedBackup(r: Awaited<ReturnType<typeof runWithAcks>>['r']): void {
   expect(r.verified, r.reason).toBe(true);
@@ -193,9 +202,7 @@ test('502 restarted around its backup: the backup is accepted and reported once,
 test('503 restarted during a catalogued full backup: the fresh worker gathers its runs on from 511, and the catalog entry verifies', async ({ livePage: page }) => {
   // 503 stops a while into the backup's streaming (128 MiB: 0.3–0.6 s of it here), so the
   // fresh worker must know the runs the lost one had streamed.
-  const s = { ...streaming({ at: 150, kind: 'worker', processor: '503', downMs: 30 }) };
-  s.geometry = { blocks: 32768, blockBytes: 4096, cacheSlots: 256 };
-  s.script = [{ at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' }];
+  const s = catalogued({ at: 150, kind: 'worker', processor: '503', downMs: 30 });
   const { r, fig, acks } = await runWithAcks(page, s);
   // Verified from the tape's own catalog: the entry's runs say where each block is.
   expectOneVerifiedBackup(r);
@@ -215,12 +222,7 @@ test('503 restarted around a restore to the S-VOL: the fresh worker makes the re
   // 503 stops 150 ms into it (on a slower machine the restore waits for the backup, and 503
   // stops in the backup: the run is checked all the same, and the annotation says where it
   // fell). The fault comes well before the script's end, or it would never be played.
-  const s = { ...streaming({ at: 1650, kind: 'worker', processor: '503', downMs: 30 }) };
-  s.geometry = { blocks: 32768, blockBytes: 4096, cacheSlots: 256 };
-  s.script = [
-    { at: 20, op: 'split' }, { at: 20, op: 'backup', lba: 0, blocks: 0, transferBlocks: 8, check: 'unit', level: 'full' },
-    { at: 1500, op: 'restore', point: 0, to: 'svol' },
-  ];
+  const s = catalogued({ at: 1650, kind: 'worker', processor: '503', downMs: 30 }, [{ at: 1500, op: 'restore', point: 0, to: 'svol' }]);
   const { r, fig } = await runWithAcks(page, s);
   expect(r.verified, r.reason).toBe(true);
   expect(r.restores?.map((x) => x.verified)).toEqual([true]);

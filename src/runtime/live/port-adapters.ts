@@ -225,7 +225,7 @@ export class Port402 extends Adapter {
     const METHODS: Method[] = ['priority', 'wait', 'staging'];
     while (this.port.tryPop(rec)) {
       const [kind, id, at, len, method, flags] = rec;
-      const answer = (kind: number, h: Pick<BackupHandle, 'status' | 'reason' | 'blocksDone' | 'segmentsDone' | 'failedSegment' | 'failure'>) => this.answerOf(id, kind, h);
+      const answer = (kind: number, h: Parameters<Port402['answerOf']>[2]) => this.answerOf(id, kind, h);
       if (kind === K.RESTORE) {
         // A restore of catalog point `at` to the S-VOL (len 1) or the backup disk (len 0).
         const h = new BackupHandle(id, { restore: true, point: at, to: len === 1 ? 'svol' : 'disk' }, this.c.m, (x) => answer(K.ANSWER, x), (x) => answer(K.END, x));
