@@ -104,19 +104,23 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     put(`${key}.p99`, `${label}, p99`, unit, sorted.map((r) => quantile(r, 0.99) * scale));
   };
   const n = (full: number) => (o.smoke ? Math.max(5, Math.round(full / 100)) : full);
-  const limits = { hop: [] as number[][], w4k: [] as number[][], w256k: [] as number[][], r4k: [] as number[][], flush: [] as number[][] };
+  const limits = { hop: [] as number[][], w4k: [] as number[][], w256k: [] as number[][], r4k: [] as number[][], flush: [] as number[][], run: [] as number[] };
+  const runCalls = n(30000);
   for (let rep = 0; rep < o.reps; rep++) {
     limits.hop.push(await b.hop(n(5000)));
     limits.w4k.push(await b.io({ op: 'write4k', reps: n(2000) }));
     limits.w256k.push(await b.io({ op: 'write256k', reps: n(500) }));
     limits.r4k.push(await b.io({ op: 'read4k', reps: n(2000) }));
     limits.flush.push(await b.io({ op: 'flush', reps: n(100) }));
+    const [ms] = await b.io({ op: 'write4kRun', reps: runCalls });
+    limits.run.push((runCalls * 1000) / ms);
   }
   tails('limit.hopUs', 'worker → worker → worker round trip, Atomics.wait/notify', 'µs', limits.hop, 1000);
   tails('limit.opfsWrite4kUs', '4 KiB OPFS write into a laid-out file', 'µs', limits.w4k, 1000);
   tails('limit.opfsWrite256kUs', '256 KiB OPFS write into a laid-out file', 'µs', limits.w256k, 1000);
   tails('limit.opfsRead4kUs', '4 KiB OPFS read', 'µs', limits.r4k, 1000);
   tails('limit.flushMs', 'OPFS flush after a 4 KiB write', 'ms', limits.flush);
+  put('limit.opfsWrite4kPerS', `4 KiB OPFS writes a second, ${runCalls} back to back by one worker`, 'writes/s', limits.run);
 
   // The page's first live run starts its workers cold, later runs take them warm
   // (docs/live.md#warm-workers): the first is a figure of its own, and no series begins cold.

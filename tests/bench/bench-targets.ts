@@ -31,9 +31,11 @@ export function computeTargets(med: Med, scale: readonly number[], c: CoreRefs):
   const split = SPLIT_LEVELS.map((p) => med(`split.${p}.clientMs`));
   t.push(absMax('live.splitAck.client', 'split ack as the client sees it, median, at 0 %, 25 % and 100 % pending, client writing (the worst) ≤ 1 ms', Math.max(...split), floor('p50'), 1));
   t.push(targetMax('live.splitAck.flat', 'split ack (client) at 100 % pending ÷ at 0 % ≤ 1.5', med('split.p100.clientMs'), med('split.p0.clientMs'), 1.5));
-  // One thread making only 4 KiB OPFS writes, one per client write, would manage this many a second.
-  const perCall = 1e6 / med('limit.opfsWrite4kUs.p50');
-  t.push(absMin('live.capacity.idle', 'highest rate of single-block writes with p99 ≤ 5 ms, no backup ≥ 50000 writes/s (limit: 4 KiB OPFS writes a second, one call each)', med('live.capacity.idle'), perCall, 50000, 'writes/s'));
+  // Every client write costs at least one OPFS write call (its journal record): one thread
+  // making nothing but 4 KiB writes, back to back, manages this many a second. Not one call's
+  // p50 inverted: the browser's own process works for every write call, on the same cores.
+  const perCall = med('limit.opfsWrite4kPerS');
+  t.push(absMin('live.capacity.idle', 'highest rate of single-block writes with p99 ≤ 5 ms, no backup ≥ 50000 writes/s (limit: 4 KiB OPFS writes a second, back to back, one call each)', med('live.capacity.idle'), perCall, 50000, 'writes/s'));
   t.push(absMin('live.capacity.backup', 'the same during E3 backups ≥ 20000 writes/s', med('live.capacity.backup'), perCall, 20000, 'writes/s'));
   const raw = med('limit.rawCopyMs');
   t.push(targetMax('backup.E3.vsRaw', 'E3 backup command → done, client writing ≤ 2.0 × the fair raw OPFS copy of the range', med('backup.E3.doneMs'), raw, 2.0));
@@ -47,6 +49,7 @@ export function computeTargets(med: Med, scale: readonly number[], c: CoreRefs):
     t.push(reported(`${id}.p50`, `${what}, p50 (limit)`, p50, p50, unit));
     t.push(reported(`${id}.p99`, `${what}, p99, against its p50 (limit)`, med(`${id}.p99`), p50, unit));
   }
+  t.push(reported('limit.opfsWrite4kPerS', '4 KiB OPFS writes a second back to back, against 1 ÷ one write\'s p50 (limit)', perCall, 1e6 / med('limit.opfsWrite4kUs.p50'), 'writes/s'));
   if (scale.length >= 2) {
     const lo = scale[0];
     const hi = scale[scale.length - 1];

@@ -65,7 +65,7 @@ describe('targets', () => {
   it('checks the targets against the figures given: bounds on ratios, absolute bounds on figures, reports without a bound', () => {
     const figs: Record<string, number> = {
       'limit.hopUs.p50': 10, 'limit.hopUs.p99': 100, 'limit.opfsWrite4kUs.p50': 20, 'limit.opfsWrite4kUs.p99': 200,
-      'limit.flushMs.p50': 0.3, 'limit.flushMs.p99': 40,
+      'limit.opfsWrite4kPerS': 30000, 'limit.flushMs.p50': 0.3, 'limit.flushMs.p99': 40,
       'live.writeAck.idle.p50Ms': 0.15, 'live.writeAck.idle.p99Ms': 3, 'live.writeAck.flush.p99Ms': 45,
       'live.writeAck.backupE3.p50Ms': 0.3, 'live.writeAck.backupE3.p99Ms': 2, 'live.writeAck.backupE1.p50Ms': 0.6, 'live.writeAck.backupE1.p99Ms': 4,
       'split.p0.clientMs': 0.4, 'split.p25.clientMs': 0.7, 'split.p100.clientMs': 0.55,
@@ -86,7 +86,7 @@ describe('targets', () => {
       'backup.E3.vsRaw': true, 'backup.E1.vsRaw': false, 'backup.E3.vsSync': true,
       'live.writeAck.flush.p99': null,
       'limit.hopUs.p50': null, 'limit.hopUs.p99': null, 'limit.opfsWrite4kUs.p50': null, 'limit.opfsWrite4kUs.p99': null,
-      'limit.flushMs.p50': null, 'limit.flushMs.p99': null,
+      'limit.flushMs.p50': null, 'limit.flushMs.p99': null, 'limit.opfsWrite4kPerS': null,
       'scale.backupLinear': true, 'scale.splitFlat': true,
       'core.scanVsRef': true, 'core.scanVsC': true, 'core.copyVsC': true, 'core.walk16TiB': true,
     });
@@ -96,6 +96,9 @@ describe('targets', () => {
     expect(by['live.splitAck.client'].value).toBe(0.7);
     expect(by['live.writeAck.flush.p99'].ratio).toBe(15);
     expect(by['limit.flushMs.p99'].ratio).toBeCloseTo(40 / 0.3, 9);
+    // Capacity stands beside the write calls one worker sustains, not 1 ÷ one call's p50 (50000 a second here).
+    expect(by['live.capacity.idle'].limit).toBe(30000);
+    expect(by['limit.opfsWrite4kPerS'].ratio).toBeCloseTo(30000 / 50000, 9);
     // With one scale point there is nothing to compare sizes with.
     expect(computeTargets((k) => figs[k] ?? NaN, [64], { cScanGBps: null, cMemcpyGBps: null }).some((x) => x.id.startsWith('scale'))).toBe(false);
   });

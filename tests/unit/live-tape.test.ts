@@ -3,7 +3,8 @@
  * in one step are gathered and written by commit() in one call, and whatever the block
  * sizes, commit points, tapemarks and repositionings over a partial file (a failed backup's,
  * channel-503.ts overwritePartialFile), the file holds byte for byte the image the plain
- * AwsTapeWriter makes, cut to its end at each tapemark over the laid-out zeros. With an
+ * AwsTapeWriter makes, cut to its end over the laid-out zeros at each tapemark (at the close
+ * in a live run, whose tapemarks leave the zeros for the next file to overwrite). With an
  * injector (the scenario's faults, live-faults.ts) a failing block reaches neither.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import fc from 'fast-check';
 import { AwsTapeWriter, readAwsTape } from '../../src/devices/awstape.ts';
 import { DeviceError } from '../../src/devices/block-device.ts';
 import type { Injector } from '../../src/devices/faults.ts';
+import { scanTapeEnd } from '../../src/devices/awstape-resume.ts';
 import { opfsTape } from '../../src/runtime/live/live-ctx.ts';
 import { MemHandle } from './mem-handle.ts';
 
@@ -71,6 +73,29 @@ describe('the live tape (opfsTape)', () => {
     const files = readAwsTape(h.bytes).files;
     expect(files.map((f) => f.map((b) => [b.length, b[0]]))).toEqual([[[100, 1]], [[200, 4]]]);
     expect(h.bytes.length).toBe(tape.writer.bytesWritten);
+  });
+
+  it('in a live run a tapemark writes and asks for the flush but leaves the laid-out zeros: the next file never grows the file, the close cuts it', () => {
+    const h = new MemHandle();
+    let asked = 0;
+    const layout = 1 << 20;
+    const tape = opfsTape(h as unknown as FileSystemSyncAccessHandle, layout, () => { asked++; });
+    const ref = new AwsTapeWriter();
+    const growsBefore = h.grows;
+    for (const v of [1, 2]) {
+      for (let i = 0; i < 4; i++) { tape.writer.writeBlock(block(32 * 1024, v)); ref.writeBlock(block(32 * 1024, v)); }
+      tape.writer.writeTapemark();
+      ref.writeTapemark();
+      expect(asked).toBe(v);
+      // Written up to the tapemark, the zeros after it: what a recovery finds its end in.
+      const want = ref.bytes();
+      expect(h.bytes.length).toBe(layout);
+      expect(Buffer.compare(h.bytes.subarray(0, want.length), want)).toBe(0);
+      expect(scanTapeEnd((at, into) => { h.read(into, { at }); }, h.getSize())).toMatchObject({ bytes: want.length, tapemarks: v });
+    }
+    expect(h.grows).toBe(growsBefore);
+    tape.flush();
+    expect(Buffer.compare(h.bytes, ref.bytes())).toBe(0);
   });
 
   it('asks the injector before every block and tapemark; a failing one reaches neither the file nor the counts', () => {

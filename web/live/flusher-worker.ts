@@ -30,7 +30,7 @@ const api = {
     }
     const live = new LiveBlock(a.memory, a.lay.liveBlock);
     const behind = a.writeBehind ? new WriteBehindQueue(a.memory, a.lay.wbArea, a.lay.L.blocks, a.lay.wbRingBytes, a.blockBytes) : null;
-    running = runFlusher(handles, live, yieldTask, behind);
+    running = runFlusher(handles, handles[names.indexOf(FILES.tape)], live, yieldTask, behind);
   },
   /** Resolves with the rounds run once the run stops (LiveBlock.stop()). */
   async finished(): Promise<number> {

@@ -20,7 +20,7 @@ import type { FaultHit } from '../faults.ts';
 import { createCostModel } from '../cost-model.ts';
 import type { ArrayParts } from './array-host.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
-import { InlineFlusher, SharedTickets, type Flushable } from './flusher.ts';
+import { InlineFlusher, SharedTickets, tapeDone, type Flushable } from './flusher.ts';
 import { journalDirtySlots, openJournal, openTape, openVolumes } from './live-files.ts';
 import { liveFaultsOf } from './live-faults.ts';
 import { DifferentialKeeper, clearDiffFile, diffSourceOf } from './differential-514-store.ts';
@@ -58,11 +58,11 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
   const df = await openSync(FILES.diff514, shared).catch(fail);
   closers.push(() => df.handle.close());
   let files: Flushable[] = [];
-  const inline = shared ? null : new InlineFlusher(() => files, live);
+  const inline = shared ? null : new InlineFlusher(() => files, () => tape.handle, live);
   const tickets = inline ?? new SharedTickets(live);
   // A resumed run carries a recovered pair on: its scenario's faults were the first run's.
   const faults = a.resume ? null : liveFaultsOf(s, now, events);
-  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.request()), { resume: !!a.resume, inject: faults?.io }).catch(fail);
+  const tape = await openTape(s, shared, () => live.setWord(LB.TAPE_TICKET, tickets.requestTape()), { resume: !!a.resume, inject: faults?.io }).catch(fail);
   if (faults) faults.tapeBytes = () => tape.writer.bytesWritten;
   closers.push(() => tape.handle.close());
   files = [pvol, svol, j.handle, tape.handle, df.handle, ...meta.handles];
@@ -107,7 +107,7 @@ export async function buildArray(a: ProcessorInit, core: Core, live: LiveBlock, 
 
   let answered = false;
   const ring = () => { answered = true; };
-  const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
+  const done = (t: number) => tapeDone(live, t);
   p401 = new Port401(ctl.p501, ctx, a.lay, journal, ring);
   const p402 = new Port402(ctl.p502, ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
   const members = [

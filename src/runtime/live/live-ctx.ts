@@ -126,7 +126,12 @@ export function opfsTape(handle: FileSystemSyncAccessHandle, layoutBytes = 0, at
       buf.set(data, pend + header.length);
       pend += len;
     },
-    flush: atTapemark ? () => { cut(); atTapemark(); } : sync,
+    // At a tapemark the gathered blocks are written and the tape's flush asked for; the
+    // laid-out zeros past the end stay until the run closes (sync), so the next backup of
+    // the script writes over them and never grows the file, and the backup's end waits for
+    // no truncate (a call to the browser that took milliseconds there). A recovery cuts the
+    // file at its last whole entry (recovery-tape.ts).
+    flush: atTapemark ? () => { commit(); atTapemark(); } : sync,
     commit,
     // A backup after a failed one writes over the partial file the failure left
     // (channel-503.ts overwritePartialFile): the file is cut there, so that a recovery never

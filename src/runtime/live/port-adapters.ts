@@ -183,7 +183,7 @@ export class Port402 extends Adapter {
   readonly actor = '502' as const;
   private readonly port: MpmcRing;
   /**
-   * `tapeTicket`: the flush ticket of the last tapemark (LB.TAPE_TICKET); a backup's end is
+   * `tapeTicket`: the tape ticket of the last tapemark (LB.TAPE_TICKET, flusher.ts); a backup's end is
    * answered once it is done, so a backup reported done has its tape on the disk.
    */
   constructor(private readonly p502: Channel502, private readonly c: Ctx, private readonly lay: LiveLayout,

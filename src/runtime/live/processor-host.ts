@@ -32,8 +32,10 @@ export const LB = {
   FLUSH_ASK: 41, // flush tickets handed out (flusher.ts)
   FLUSH_DONE: 42, // the last ticket a completed flush round covered
   FLUSH_BELL: 43, // wakes the flusher for a ticket
-  TAPE_TICKET: 44, // the ticket of the last tapemark: the backup's end is answered once it is done
+  TAPE_TICKET: 44, // the tape ticket of the last tapemark: the backup's end is answered once it is done
   DIFF_SAVED: 45, // bits set in the last snapshot of 514 written (differential-514-store.ts)
+  TAPE_ASK: 46, // tape tickets handed out (flusher.ts: the tape's file alone is flushed for them)
+  TAPE_DONE: 47, // the last tape ticket a completed flush of the tape covered
 } as const;
 export const LIVE_BLOCK_WORDS = 48;
 export const ROLES = ['501', '502', '503', '508', '101', '102'] as const;

@@ -32,7 +32,7 @@ import { recordBytesFor } from './metadata-record.ts';
 import { FILES, OpfsSlotStore, openSync } from './opfs-store.ts';
 import { Port401, Port402 } from './port-adapters.ts';
 import { LB, type LiveBlock } from './processor-host.ts';
-import { SharedTickets } from './flusher.ts';
+import { SharedTickets, tapeDone } from './flusher.ts';
 import { UNAPPLIED_WRITES } from './cache-journal.ts';
 import { seedLiveVolumes } from './seed-live.ts';
 import { liveFaultsRefused } from './live-faults.ts';
@@ -137,7 +137,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
   let tape: Awaited<ReturnType<typeof openTape>> | null = null;
   if (role === '503') {
     // A restarted 503 carries the run's tape on where its last whole block ends (ProcessorInit.restart).
-    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.request()), { resume: !!a.restart }).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
+    tape = await openTape(s, true, () => live.setWord(LB.TAPE_TICKET, tickets.requestTape()), { resume: !!a.restart }).catch((e: unknown) => { closers.forEach((c) => c()); throw e; });
     dev.tape = tape.writer;
     // 503 reads (and, for a priority copy, writes) the volumes itself with 508's code
     // (Ctx.serve508), so a unit is staged without waking 508's worker. 508 laid the files
@@ -191,7 +191,7 @@ export async function buildRole(a: ProcessorInit, core: Core, live: LiveBlock, e
     const persister = persisterOf(ctx);
     // 502 asks 501 whether a combined split is allowed and 503 why a backup failed: both
     // answers come from 507, so local instances over the same memory serve.
-    const done = (t: number) => ((live.word(LB.FLUSH_DONE) - t) | 0) >= 0;
+    const done = (t: number) => tapeDone(live, t);
     const port = new Port402(new Channel502(ctx, new Channel501(ctx), new Channel503(ctx)), ctx, a.lay, ring, done, () => live.word(LB.TAPE_TICKET));
     // A restarted 502 reports the job its lost worker had accepted (Port402.carryOn).
     if (a.restart) port.carryOn();
