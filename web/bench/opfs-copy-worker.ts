@@ -25,8 +25,8 @@ export interface CopyRequest {
 }
 /**
  * `write4kRun`: `reps` 4 KiB writes back to back, one figure for all of them (ms): the rate
- * one thread sustains, which is lower than one call's latency says, since the browser's
- * process does work of its own for every write call (docs/live.md "Where the CPU goes").
+ * one thread sustains while the browser's own process works for every write call on the
+ * same two cores (docs/live.md "Where the two cores go").
  */
 export interface IoRequest { kind: 'io'; op: 'write4k' | 'write4kRun' | 'write256k' | 'read4k' | 'flush'; reps: number }
 export interface CopyAnswer { ms: number[]; error?: string }
