@@ -34,6 +34,9 @@ export interface TapeTickets {
   requestTape(): number;
 }
 
+/** Hands out the next ticket of a kind (LB.FLUSH_ASK or LB.TAPE_ASK). */
+const take = (live: LiveBlock, word: number): number => Atomics.add(live.i32, (live.at >> 2) + word, 1) + 1;
+
 /** Is tape ticket `t` done (LB.TAPE_DONE)? Ticket 0 always is. */
 export const tapeDone = (live: LiveBlock, t: number): boolean => ((live.word(LB.TAPE_DONE) - t) | 0) >= 0;
 
@@ -50,7 +53,7 @@ export class SharedTickets implements FlushTickets, TapeTickets {
   }
 
   private ask(word: number): number {
-    const t = Atomics.add(this.live.i32, (this.live.at >> 2) + word, 1) + 1;
+    const t = take(this.live, word);
     const i = (this.live.at >> 2) + LB.FLUSH_BELL;
     Atomics.add(this.live.i32, i, 1);
     Atomics.notify(this.live.i32, i);
@@ -141,13 +144,13 @@ export class InlineFlusher implements FlushTickets, TapeTickets {
   constructor(private readonly files: () => readonly Flushable[], private readonly tape: () => Flushable, private readonly live: LiveBlock) {}
 
   requestTape(): number {
-    const t = Atomics.add(this.live.i32, (this.live.at >> 2) + LB.TAPE_ASK, 1) + 1;
+    const t = take(this.live, LB.TAPE_ASK);
     flushTape(this.tape(), this.live);
     return t;
   }
 
   request(): number {
-    const t = Atomics.add(this.live.i32, (this.live.at >> 2) + LB.FLUSH_ASK, 1) + 1;
+    const t = take(this.live, LB.FLUSH_ASK);
     this.round();
     return t;
   }
