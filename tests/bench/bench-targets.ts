@@ -34,7 +34,7 @@ export function computeTargets(med: Med, scale: readonly number[], c: CoreRefs):
   // Every client write costs at least one OPFS write call (its journal record): one thread
   // making nothing but 4 KiB writes, back to back, manages this many a second. Measured, not
   // one call's p50 inverted: the browser's own process works for every write call, on the
-  // same two cores (docs/live.md "Where the two cores go").
+  // same two cores (docs/live.md "What was measured").
   const perCall = med('limit.opfsWrite4kPerS');
   t.push(absMin('live.capacity.idle', 'highest rate of single-block writes with p99 ≤ 5 ms, no backup ≥ 50000 writes/s (limit: 4 KiB OPFS writes a second, back to back, one call each)', med('live.capacity.idle'), perCall, 50000, 'writes/s'));
   t.push(absMin('live.capacity.backup', 'the same during E3 backups ≥ 20000 writes/s', med('live.capacity.backup'), perCall, 20000, 'writes/s'));

@@ -47,7 +47,9 @@ test('every mode runs live with a busy client and verifies against the oracle', 
   expect(fig).not.toBeNull();
   for (const role of ['501', '502', '503', '508']) expect(fig!.steps[role]).toBeGreaterThan(0);
   expect(fig!.durability).toBe('written');
-  expect(fig!.flushRounds).toBeGreaterThan(0);
+  // The last mode's backup ended with a tapemark, whose tape ticket the flusher's worker
+  // served by flushing the tape alone (a run this short may end before a round of every file).
+  expect(fig!.tapeFlushes).toBeGreaterThan(0);
 });
 
 test('a worker per processor (the placement for many cores) still runs every mode and verifies', async ({ livePage: page }) => {
@@ -95,8 +97,8 @@ test('with exclusive handles (browsers without readwrite-unsafe) the array\'s wo
   }
   const fig = await page.evaluate(() => window.splitstream.lastLive());
   expect(fig!.handleMode).toBe('readwrite');
-  // No flusher's worker can open the files: the array's worker ran the rounds.
-  expect(fig!.flushRounds).toBe(0);
+  // No flusher's worker can open the files: the array's worker ran the rounds and flushed the tape.
+  expect([fig!.flushRounds, fig!.tapeFlushes]).toEqual([0, 0]);
   // The default asks for shared handles, which this Chromium has: a flusher's worker then runs the rounds.
   const shared = await page.evaluate(async (s) => {
     const r = await window.splitstream.run(s, { runtime: 'live', mode: 'E3' });

@@ -26,7 +26,7 @@ export interface CopyRequest {
 /**
  * `write4kRun`: `reps` 4 KiB writes back to back, one figure for all of them (ms): the rate
  * one thread sustains while the browser's own process works for every write call on the
- * same two cores (docs/live.md "Where the two cores go").
+ * same two cores (docs/live.md "What was measured").
  */
 export interface IoRequest { kind: 'io'; op: 'write4k' | 'write4kRun' | 'write256k' | 'read4k' | 'flush'; reps: number }
 export interface CopyAnswer { ms: number[]; error?: string }

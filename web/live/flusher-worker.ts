@@ -13,7 +13,7 @@ import { LiveBlock } from '../../src/runtime/live/processor-host.ts';
 import { WriteBehindQueue } from '../../src/runtime/live/write-behind.ts';
 
 let handles: FileSystemSyncAccessHandle[] = [];
-let running: Promise<number> | null = null;
+let running: ReturnType<typeof runFlusher> | null = null;
 
 const api = {
   /** Opens the run's files (after the processors laid them out). */
@@ -33,8 +33,8 @@ const api = {
     running = runFlusher(handles, handles[names.indexOf(FILES.tape)], live, yieldTask, behind);
   },
   /** Resolves with the rounds run once the run stops (LiveBlock.stop()). */
-  async finished(): Promise<number> {
-    return running ?? 0;
+  async finished(): Promise<{ rounds: number; tapeFlushes: number }> {
+    return running ?? { rounds: 0, tapeFlushes: 0 };
   },
   /** Lets go of the files. */
   close(): void {

@@ -50,6 +50,8 @@ export interface LiveFigures {
   durability: Durability;
   /** Flush rounds the flusher worker ran (0 without one: the array's worker ran them). */
   flushRounds: number;
+  /** Flushes of the tape's file alone the flusher worker ran for tapemarks (flusher.ts tape tickets). */
+  tapeFlushes: number;
   persisted: boolean;
   quota: number | null;
   usage: number | null;
@@ -217,7 +219,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     lastArrayState = readArrayState(memory, lay);
     live.stop();
     const stats = await Promise.all(procs.map((p) => p.finished()));
-    const flushRounds = flusher ? await flusher.finished() : 0;
+    const { rounds: flushRounds, tapeFlushes } = flusher ? await flusher.finished() : { rounds: 0, tapeFlushes: 0 };
     // 508's worker first: its volumes are flushed before 501 retires the cache journal and
     // anyone writes the CLEAN metadata record.
     const closed = [];
@@ -236,7 +238,7 @@ export async function runLive(scenario: Scenario, mode?: Mode, opts: LiveOptions
     const result = await servers.finish(tape.tape ?? new Uint8Array(0), tape.tapeBlocks ?? 0, arrayEvents, hits);
     const { eventLog, ...runResult } = result;
     lastFigures = {
-      handleMode, arrayWorkers, durability: s.durability, flushRounds, persisted: q.persisted, quota: q.quota, usage: q.usage,
+      handleMode, arrayWorkers, durability: s.durability, flushRounds, tapeFlushes, persisted: q.persisted, quota: q.quota, usage: q.usage,
       steps: perRole(live, LB.STEPS0, 1), busyMs: perRole(live, LB.BUSY0, 1e-3),
       idleWaits: stats.reduce((n, x) => n + x.idleWaits, 0), wallMs: Math.round(performance.now() - t0), events: eventLog,
       ...workerFaultFigures(faults),

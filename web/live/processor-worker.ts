@@ -51,16 +51,21 @@ const api = {
   start(epochMs: number): number {
     if (!host || !live) throw new Error('processor worker: init() first');
     epoch = epochMs;
-    const startedAt = performance.timeOrigin + performance.now() - epoch;
-    if (host.kind === 'array') {
-      running = hostArray(host.h.parts, live);
-    } else {
-      const h = host.h;
+    const h = host, l = live;
+    // No step before t = 0 (the page sets it a moment ahead, live-bridge.ts): the array at
+    // t = 0 is the scenario's initial state, as in the sim. Stepping early, 508 could copy a
+    // pair's whole initial differential before the script's first command, and a fault armed
+    // for a copy (an S-VOL write at 0.6 ms) hit a later one instead, in warm runs only.
+    const ahead = Math.max(0, -(performance.timeOrigin + performance.now() - epoch));
+    const startedAt = performance.timeOrigin + performance.now() + ahead - epoch;
+    running = new Promise<void>((res) => (ahead > 0 ? setTimeout(res, ahead) : res())).then(() => {
+      if (h.kind === 'array') return hostArray(h.h.parts, l);
+      const r = h.h;
       // Asked to halt, the worker takes no more commands from its port and leaves at the
       // first step boundary where its processor holds nothing 507 and the files lack.
-      running = hostProcessor(h.processor, live, ROLES.indexOf(h.role), () => h.afterStep(),
-        h.unlocked ? () => !halted && h.unlocked!() : undefined, () => halted && (h.quiet?.() ?? true));
-    }
+      return hostProcessor(r.processor, l, ROLES.indexOf(r.role), () => r.afterStep(),
+        r.unlocked ? () => !halted && r.unlocked!() : undefined, () => halted && (r.quiet?.() ?? true));
+    });
     return startedAt;
   },
   /**

@@ -111,14 +111,16 @@ function done(live: LiveBlock, word: number, covers: number): void {
  * Sleeps in Atomics.wait on its bell between rounds; `yieldNow` lets its worker's event
  * loop run (its control plane) once per wake.
  */
-export async function runFlusher(files: readonly Flushable[], tape: Flushable, live: LiveBlock, yieldNow: () => Promise<void>, behind: WriteBehindQueue | null): Promise<number> {
-  let rounds = 0, last = performance.now();
+export async function runFlusher(files: readonly Flushable[], tape: Flushable, live: LiveBlock, yieldNow: () => Promise<void>,
+  behind: WriteBehindQueue | null): Promise<{ rounds: number; tapeFlushes: number }> {
+  let rounds = 0, tapeFlushes = 0, last = performance.now();
   const bell = (live.at >> 2) + LB.FLUSH_BELL;
   await yieldNow(); // the caller's answer (init) goes out first
   while (!live.stopped()) {
     const seen = Atomics.load(live.i32, bell);
     if (tapeAsked(live)) {
       flushTape(tape, live);
+      tapeFlushes++;
       continue;
     }
     const asked = ((live.word(LB.FLUSH_ASK) - live.word(LB.FLUSH_DONE)) | 0) > 0;
@@ -131,7 +133,7 @@ export async function runFlusher(files: readonly Flushable[], tape: Flushable, l
     Atomics.wait(live.i32, bell, seen, Math.max(1, FLUSH_INTERVAL_MS - (performance.now() - last)));
     await yieldNow();
   }
-  return rounds;
+  return { rounds, tapeFlushes };
 }
 
 /**
