@@ -56,9 +56,8 @@ const api = {
     // t = 0 is the scenario's initial state, as in the sim. Stepping early, 508 could copy a
     // pair's whole initial differential before the script's first command, and a fault armed
     // for a copy (an S-VOL write at 0.6 ms) hit a later one instead, in warm runs only.
-    const ahead = Math.max(0, -(performance.timeOrigin + performance.now() - epoch));
-    const startedAt = performance.timeOrigin + performance.now() + ahead - epoch;
-    running = new Promise<void>((res) => (ahead > 0 ? setTimeout(res, ahead) : res())).then(() => {
+    const t = performance.timeOrigin + performance.now() - epoch;
+    running = new Promise<void>((res) => (t < 0 ? setTimeout(res, -t) : res())).then(() => {
       if (h.kind === 'array') return hostArray(h.h.parts, l);
       const r = h.h;
       // Asked to halt, the worker takes no more commands from its port and leaves at the
@@ -66,7 +65,7 @@ const api = {
       return hostProcessor(r.processor, l, ROLES.indexOf(r.role), () => r.afterStep(),
         r.unlocked ? () => !halted && r.unlocked!() : undefined, () => halted && (r.quiet?.() ?? true));
     });
-    return startedAt;
+    return Math.max(0, t);
   },
   /**
    * A worker fault (web/live/live-worker-faults.ts): leave the loop at the next step

@@ -86,6 +86,8 @@ export function flushRound(files: readonly Flushable[], live: LiveBlock, behind?
   done(live, LB.FLUSH_DONE, covers);
   // The tape is one of the files: the round covers the tape tickets asked before it too.
   done(live, LB.TAPE_DONE, tapes);
+  // Whoever holds an answer for a ticket (a backup's end) looks again.
+  live.bell.ring();
 }
 
 /** The tape's file alone, for the tape tickets asked for before it began. */
@@ -93,17 +95,20 @@ export function flushTape(tape: Flushable, live: LiveBlock): void {
   const covers = live.word(LB.TAPE_ASK);
   tape.flush();
   done(live, LB.TAPE_DONE, covers);
+  live.bell.ring();
 }
 
 const tapeAsked = (live: LiveBlock) => ((live.word(LB.TAPE_ASK) - live.word(LB.TAPE_DONE)) | 0) > 0;
 
-/** Marks tickets up to `covers` done (never back: a tape flush may end after a round that began later). */
+/**
+ * Marks tickets up to `covers` done. One thread runs every round and tape flush of a run
+ * (the flusher's worker, or the array's with exclusive handles), each reading its asks
+ * before it flushes, so `covers` never goes back.
+ */
 function done(live: LiveBlock, word: number, covers: number): void {
   const i = (live.at >> 2) + word;
-  if (((covers - Atomics.load(live.i32, i)) | 0) > 0) Atomics.store(live.i32, i, covers);
+  Atomics.store(live.i32, i, covers);
   Atomics.notify(live.i32, i);
-  // Whoever holds an answer for this ticket (a backup's end) looks again.
-  live.bell.ring();
 }
 
 /**
