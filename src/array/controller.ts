@@ -92,8 +92,13 @@ export function readCounters(m: Ctx['m']): Counters {
 export interface ControllerPorts {
   readonly ctx: Ctx;
   lastBackup: BackupHandle | null;
-  /** `t`: the array's time of the acknowledgement; `seen`: when the client received it. */
-  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number) => void): void;
+  /**
+   * `t`: the array's time of the acknowledgement; `seen`: when the client received it;
+   * `drained`, `journaled`: when the array took it from port 401 and when its journal record
+   * was written (live only, src/runtime/ack-stages.ts; numbers, not an object: nothing more
+   * for the client's collector per write).
+   */
+  submitWrite(lba: number, data: Uint8Array, onAck?: (t: number, seen?: number, drained?: number, journaled?: number) => void): void;
   /**
    * A buffer of `bytes` the client may fill for its next submitWrite, where the ports copy the
    * data on (the live runtime's shared write slots): a browser zeroes and faults in every

@@ -20,6 +20,7 @@ import type { SimEvent } from '../array/events.ts';
 import type { BackupFailure, BackupStatus } from '../array/backup.ts';
 import type { Client101, Servers } from './sim-servers.ts';
 import type { FaultHit } from './faults.ts';
+import { summarizeStages, type AckStages } from './ack-stages.ts';
 
 /** How one backup of the script ended (`verified` only for one that completed). */
 export interface BackupOutcome {
@@ -69,6 +70,8 @@ export interface RunResult {
   incrementalBlocks?: number[];
   restores?: RestoreResult[];
   writeLatencyMs: { p50: number; p99: number; max: number };
+  /** Live runs: where the writes' latency went, stage by stage (ack-stages.ts). */
+  ackStagesMs?: AckStages;
   events: number;
   endMs: number;
   /** Every backup of the script, in order: how it ended. */
@@ -108,6 +111,7 @@ export function buildResult(i: ResultInput): RunResult {
   const splitCompleteAt = !split || split.ackAt < 0 ? -1
     : split.pendingAtSplit === 0 ? split.ackAt : (complete?.t ?? -1);
   const lat = i.client.writes.filter((w) => w.ack >= 0).map((w) => (w.seen ?? w.ack) - w.arrival).sort((a, b) => a - b);
+  const stages = summarizeStages(i.client.writes);
   // Every backup is checked against the image of the split it backs up (incrementals and
   // restores too, sim-result-tape.ts); the first one that fails (or the first backup's
   // verdict) is reported.
@@ -149,6 +153,7 @@ export function buildResult(i: ResultInput): RunResult {
     clientWrites: i.client.writes.length,
     ...chain,
     writeLatencyMs: { p50: r3(pct(lat, 0.5)), p99: r3(pct(lat, 0.99)), max: r3(lat[lat.length - 1] ?? 0) },
+    ...(stages ? { ackStagesMs: stages } : {}),
     events: i.events.length,
     endMs: r3(i.end),
     backups,

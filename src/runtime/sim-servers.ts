@@ -28,7 +28,8 @@ type Log = (actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']) =
  * `seen` is when the client received that acknowledgement: the same instant in the sim, later
  * in the live runtime, where the answer crosses a port from another worker.
  */
-export interface ClientRecord extends AckedWrite { arrival: number; seen?: number }
+/** `sent`, `drained`, `journaled`: the live runtime's stamps of where its latency went (ack-stages.ts). */
+export interface ClientRecord extends AckedWrite { arrival: number; seen?: number; sent?: number; drained?: number; journaled?: number }
 
 export class Client101 implements Steppable {
   readonly actor = '101';
@@ -75,11 +76,12 @@ export class Client101 implements Steppable {
     const bb = this.blockBytes;
     const data = this.ctl.writeBuffer?.(w.blocks * bb) ?? new Uint8Array(w.blocks * bb);
     for (let i = 0; i < w.blocks; i++) fillBlock(data.subarray(i * bb, (i + 1) * bb), this.seed, w.id + 1, w.lba + i);
-    const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1 };
+    const rec: ClientRecord = { id: w.id, lba: w.lba, blocks: w.blocks, arrival: w.arrival, ack: -1, sent: this.now() };
     this.writes.push(rec);
     this.outstanding++;
-    this.ctl.submitWrite(w.lba, data, (t, seen = t) => {
-      rec.ack = t; rec.seen = seen; this.outstanding--; this.ackOrder.push(rec);
+    this.ctl.submitWrite(w.lba, data, (t, seen = t, drained, journaled) => {
+      rec.ack = t; rec.seen = seen; rec.drained = drained; rec.journaled = journaled;
+      this.outstanding--; this.ackOrder.push(rec);
       if (this.backlog.length) this.drain();
     });
   }

@@ -25,8 +25,9 @@ import type { BenchBrowser, LiveRun, LiveRunOptions } from './bench-browser-node
 import { CAPACITY, searchCapacity, type Probe } from './bench-capacity.ts';
 import {
   BACKUP_MODES, BLOCK_BYTES, PRESET_BLOCKS, SPLIT_PENDING, TRANSFER_BLOCKS, backupLoadScenario, backupScenario, blocksOf,
-  idleScenario, presetScenario, rangeBlocks, scaleRefusal, splitScenario, type BenchOptions,
+  idleScenario, presetScenario, rangeBlocks, scaleRefusal, splitScenario, stageKey, type BenchOptions,
 } from './bench-plan.ts';
+import { ACK_STAGES } from '../../src/runtime/ack-stages.ts';
 import { quantile, summarize, type Summary } from './bench-stats.ts';
 import { measureIncremental } from './bench-incremental.ts';
 
@@ -186,6 +187,12 @@ export async function measureAll(b: BenchBrowser, o: BenchOptions, log: (s: stri
     ['backupE3', during['ack.backupE3'], 'the preset in E3 (split and backup of the whole volume)'], ['backupE1', during['ack.backupE1'], 'the preset in E1']] as const) {
     put(`live.writeAck.${key}.p50Ms`, `client write ack p50, ${what}`, 'ms', runs.map((r) => r.result.writeLatencyMs.p50));
     put(`live.writeAck.${key}.p99Ms`, `client write ack p99, ${what}`, 'ms', runs.map((r) => r.result.writeLatencyMs.p99));
+    // Where that time went (src/runtime/ack-stages.ts): each stage's own p50 and p99.
+    for (const stage of ACK_STAGES) {
+      for (const q of ['p50', 'p99'] as const) {
+        put(stageKey(key, stage, q), `the '${stage}' stage of a client write's ack, ${q}, ${what}`, 'ms', runs.map((r) => r.result.ackStagesMs?.[stage][q] ?? NaN));
+      }
+    }
   }
 
   log('capacity: single-block writes, p99 ≤ 5 ms, a search over offered rates');

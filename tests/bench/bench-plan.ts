@@ -219,3 +219,8 @@ export function scaleRefusal(mib: number, availableBytes: number | null): string
   }
   return null;
 }
+
+/** The write-ack series (bench-measure.ts) whose stages the report sets side by side. */
+export const ACK_SERIES = [['idle', 'no backup'], ['flush', "no backup, 'flush'"], ['backupE3', 'E3 preset'], ['backupE1', 'E1 preset']] as const;
+/** The figure of one stage of a series' write acks (src/runtime/ack-stages.ts). */
+export const stageKey = (series: string, stage: string, q: 'p50' | 'p99') => `live.writeAck.${series}.stage.${stage}.${q}Ms`;

@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-plan.ts';
-import { BACKUP_MODES, INCREMENTAL_CHANGED } from './bench-plan.ts';
+import { ACK_SERIES, BACKUP_MODES, INCREMENTAL_CHANGED, stageKey } from './bench-plan.ts';
+import { ACK_STAGES } from '../../src/runtime/ack-stages.ts';
 import { incrementalKey } from './bench-incremental.ts';
 import type { Figure } from './bench-measure.ts';
 import { fmt, type Target } from './bench-stats.ts';
@@ -41,7 +42,8 @@ export function figureRows(figures: Record<string, Figure>): string[][] {
 }
 
 function rows(doc: BenchDoc): { figures: string[][]; targets: string[][] } {
-  const figures = figureRows(doc.figures);
+  // The stages of the write acks have a table of their own (stagesTable).
+  const figures = figureRows(Object.fromEntries(Object.entries(doc.figures).filter(([k]) => !k.includes('.stage.'))));
   const targets = doc.targets.map((t) => [
     t.text, `${fmt(t.value)} ${t.unit}`, `${fmt(t.limit)} ${t.unit}`, fmt(t.ratio), boundText(t),
     t.met === null ? 'reported' : t.met ? 'met' : 'NOT MET',
@@ -68,6 +70,8 @@ export function terminalTable(doc: BenchDoc): string {
     pad([['figure', 'median', 'min–max', 'n', 'what'], ...figures]),
     '',
     ...(targets.length ? [pad([['target', 'value', 'limit', 'ratio', 'bound', ''], ...targets]), ''] : []),
+    stagesTable(doc, false),
+    '',
     incrementalTable(doc, false),
   ];
   out.push('', `verified by the oracle: ${verifiedList(doc)}`, nodeLine(doc));
@@ -101,6 +105,24 @@ function scaleTable(doc: BenchDoc): string {
   });
   if (rows.length === 0) return 'No scale point ran.';
   return mdTable(['volume', 'E3 backup (10% range)', 'raw OPFS copy of the range', 'E3 ÷ raw copy', 'split ack (client)'], rows);
+}
+
+/**
+ * Where a client write's time went, per write-ack series (medians over the runs): each
+ * stage's p50 and p99 (src/runtime/ack-stages.ts), under the write's whole latency. A stage's
+ * percentiles are its own, so a column's stages need not add up to its latency.
+ */
+export function stagesTable(doc: BenchDoc, md = true): string {
+  const f = doc.figures;
+  const cell = (k: string) => (f[k] ? `${fmt(f[k].median)}` : '—');
+  const series = ACK_SERIES.filter(([s]) => f[stageKey(s, 'journal', 'p50')]);
+  if (series.length === 0) return 'No write-ack run carried its stages.';
+  const head = ['ms', ...series.flatMap(([, what]) => [`${what} p50`, 'p99'])];
+  const body = [
+    ...ACK_STAGES.map((stage) => [stage, ...series.flatMap(([s]) => [cell(stageKey(s, stage, 'p50')), cell(stageKey(s, stage, 'p99'))])]),
+    ['the whole ack', ...series.flatMap(([s]) => [cell(`live.writeAck.${s}.p50Ms`), cell(`live.writeAck.${s}.p99Ms`)])],
+  ];
+  return md ? mdTable(head, body) : pad([head, ...body]);
 }
 
 /** Every rate each capacity search offered, with its p99 (ms) and whether it kept the bound. */
@@ -150,6 +172,15 @@ Options: volume ${doc.options.mib} MiB, ${doc.options.reps} repetitions (scale: 
 ## Targets
 
 ${mdTable(['target', 'value', 'limit', 'ratio', 'bound', 'met'], targets)}
+
+## Where a write's time goes
+
+Each stage of a client write's acknowledgement ([docs/live.md](../../docs/live.md#where-a-writes-time-goes)):
+\`issue\` the client's own lateness in sending it, \`port\` waiting in port 401 for the array's
+worker, \`journal\` its batch's journal record written, \`cache\` 501's step (and any copy before
+write), \`answer\` back to the client.
+
+${stagesTable(doc)}
 
 ## Capacity searches
 

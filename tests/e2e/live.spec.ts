@@ -3,6 +3,7 @@
  * worker, volumes and tape in OPFS on disk, the same scenario format and oracle as the sim.
  */
 import { MODES } from '../../src/scenario/schema.ts';
+import { ACK_STAGES } from '../../src/runtime/ack-stages.ts';
 import { busyScenario, expect, openApp, test } from './live-fixtures.ts';
 import { summariseTape } from '../../src/devices/tape-cli-node.ts';
 import { FILES, PLAYGROUND_DIR } from '../../src/runtime/live/opfs-store.ts';
@@ -24,6 +25,15 @@ test('every mode runs live with a busy client and verifies against the oracle', 
     expect(r.tapeDataSha256).toBe(r.pitSha256);
     expect(r.tapeBytes).toBeGreaterThan(1024 * 4096);
     expect(r.clientWrites).toBeGreaterThan(50);
+    // Where the writes' time went, stage by stage (src/runtime/ack-stages.ts): all five are
+    // measured; the journal's holds a write call; the stages timed on one worker's clock
+    // cannot be negative, those across two (the port's, the answer's) by their skew at most.
+    const st = r.ackStagesMs!;
+    expect(Object.keys(st).sort()).toEqual([...ACK_STAGES].sort());
+    for (const k of ACK_STAGES) expect(st[k].p99, k).toBeGreaterThanOrEqual(st[k].p50);
+    expect(st.journal.p50).toBeGreaterThan(0);
+    for (const k of ['issue', 'cache'] as const) expect(st[k].p50, k).toBeGreaterThanOrEqual(0);
+    for (const k of ['port', 'answer'] as const) expect(st[k].p50, k).toBeGreaterThanOrEqual(-CLOCK_SKEW_MS);
     expect(r.splitAckMs).toBeGreaterThanOrEqual(0);
     expect(r.backupDoneMs).toBeGreaterThan(0);
     if (mode === 'E3') expect(r.svolWritesForBackup).toBe(0);
@@ -59,6 +69,8 @@ test('a worker per processor (the placement for many cores) still runs every mod
     expect(r.verified, `${mode}: ${r.reason ?? ''}`).toBe(true);
     expect(r.tapeDataSha256).toBe(r.pitSha256);
     expect(r.clientWrites).toBeGreaterThan(50);
+    // 501's own worker stamps its writes' answers too.
+    expect(r.ackStagesMs?.journal.p50).toBeGreaterThan(0);
   }
   const fig = await page.evaluate(() => window.splitstream.lastLive());
   expect(fig!.arrayWorkers).toBe(4);
@@ -116,7 +128,10 @@ test('the live result is the same object as the sim\'s (the CLI --json shape)', 
     await window.splitstream.run(s, { runtime: 'live', mode: 'E3' }),
     await window.splitstream.run(s, { runtime: 'sim', mode: 'E3' }),
   ], scenario);
-  expect(Object.keys(live).sort()).toEqual(Object.keys(sim).sort());
+  // The same keys, but the stages of the write acks, which only the live runtime stamps
+  // (docs/scenario.md: `ackStagesMs`).
+  expect(Object.keys(live).filter((k) => k !== 'ackStagesMs').sort()).toEqual(Object.keys(sim).sort());
+  expect(live.ackStagesMs).toBeDefined();
   expect(live.verified && sim.verified).toBe(true);
   // Same geometry, so the same range went to tape in both runtimes.
   expect(live.tapeBytes).toBe(sim.tapeBytes);

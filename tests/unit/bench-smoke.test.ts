@@ -24,6 +24,8 @@ const FIGURES = [
   ...MODES.flatMap((m) => ['doneMs', 'splitToDoneMs', 'writeP50Ms', 'writeP99Ms'].map((f) => `backup.${m}.${f}`)),
   'alone.E3.doneMs', 'alone.E1.doneMs',
   ...['cold', 'idle', 'flush', 'backupE3', 'backupE1'].flatMap((k) => [`live.writeAck.${k}.p50Ms`, `live.writeAck.${k}.p99Ms`]),
+  ...['idle', 'flush', 'backupE3', 'backupE1'].flatMap((k) => ['issue', 'port', 'journal', 'cache', 'answer']
+    .flatMap((s) => [`live.writeAck.${k}.stage.${s}.p50Ms`, `live.writeAck.${k}.stage.${s}.p99Ms`])),
   'live.capacity.idle', 'live.capacity.backup',
   ...[1, 2].flatMap((s) => ['backupMs', 'splitAckMs', 'rawCopyMs'].map((f) => `scale.${s}.${f}`)),
   ...['p1', 'p10', 'p50'].flatMap((p) => ['fullMs', 'incMs', 'changedPct', 'runs', 'rawMs'].map((f) => `incremental.${p}.${f}`)),
@@ -75,6 +77,7 @@ describe('npm run bench -- --smoke', () => {
     const md = readFileSync(join(out, 'README.md'), 'utf8');
     for (const t of doc.targets) expect(md).toContain(t.text);
     expect(md).toContain('## Incremental against full');
+    expect(md).toMatch(/## Where a write's time goes\n[\s\S]*\| journal \| [\d.]+ \|/);
     expect(md).toMatch(/\| incremental ÷ full \|/);
     for (const svg of ['backup.svg', 'latency.svg', 'scale-backup.svg', 'scale-split.svg']) {
       expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);

@@ -8,13 +8,14 @@ import { validateScenario } from '../../src/scenario/validate.ts';
 import { DEFAULT_SCENARIO, LIMITS } from '../../src/scenario/schema.ts';
 import {
   BACKUP_PENDING, DEFAULTS, SPLIT_AT_MS, backupLoadScenario, backupScenario, blocksOf, idleScenario, parseArgs, presetScenario,
-  rangeBlocks, scaleRefusal, splitScenario,
+  rangeBlocks, scaleRefusal, splitScenario, stageKey,
 } from '../bench/bench-plan.ts';
 import { absMax, absMin, quantile, reported, summarize, targetMax, targetMin } from '../bench/bench-stats.ts';
 import { searchCapacity } from '../bench/bench-capacity.ts';
 import { computeTargets } from '../bench/bench-targets.ts';
 import { barChart, lineChart, niceMax } from '../bench/bench-svg.ts';
-import { markdown, type BenchDoc } from '../bench/bench-report.ts';
+import { markdown, stagesTable, type BenchDoc } from '../bench/bench-report.ts';
+import { ACK_STAGES } from '../../src/runtime/ack-stages.ts';
 
 const samples = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 40 });
 
@@ -236,5 +237,32 @@ describe('the report', () => {
     expect(table).toContain('| 4096 MiB | 1300 ms | 1000 ms | 1.3 | 12 ms |');
     // A point that did not run has no row.
     expect(table).not.toContain('1024 MiB');
+  });
+
+  it("sets each write-ack series' stages side by side, apart from the figures' table", () => {
+    const fig = (median: number) => ({ median, min: median, max: median, q1: median, q3: median, n: 3, unit: 'ms', label: 'x' });
+    const figures: Record<string, ReturnType<typeof fig>> = { 'live.writeAck.idle.p50Ms': fig(0.4), 'live.writeAck.idle.p99Ms': fig(4) };
+    ACK_STAGES.forEach((stage, i) => {
+      figures[stageKey('idle', stage, 'p50')] = fig(i + 0.5);
+      figures[stageKey('idle', stage, 'p99')] = fig(10 + i);
+    });
+    // The E3 preset's runs carried no stages (a build before them): no column.
+    figures['live.writeAck.backupE3.p50Ms'] = fig(90);
+    const doc = {
+      tool: 'splitstream bench', version: 1, date: '2026-01-01', smoke: false, options: DEFAULTS,
+      browser: { name: 'chromium', version: '1', userAgent: '' },
+      machine: { os: 'os', arch: 'x64', cpus: 2, cpuModel: 'cpu', memoryBytes: 2 ** 30, node: 'v20' },
+      availableBytes: null, figures, targets: [], verified: {}, searches: {},
+      core: { node: null, cScanGBps: null, cMemcpyGBps: null, cNote: 'none' }, skipped: [], errors: [],
+    } as unknown as BenchDoc;
+    const table = stagesTable(doc);
+    expect(table.split('\n')[0]).toBe('| ms | no backup p50 | p99 |');
+    expect(table).toContain('| issue | 0.5 | 10 |');
+    expect(table).toContain('| answer | 4.5 | 14 |');
+    expect(table).toContain('| the whole ack | 0.4 | 4 |');
+    const md = markdown(doc);
+    const figs = md.slice(md.indexOf('## Figures'));
+    expect(figs).not.toContain('.stage.');
+    expect(figs).toContain('live.writeAck.backupE3.p50Ms');
   });
 });

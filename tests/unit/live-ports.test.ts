@@ -42,7 +42,8 @@ class WatchedFile extends MemHandle {
   }
 }
 
-async function rig() {
+/** `now`: the controller's clock (run ms); the rig's stands still at 0 unless given one. */
+async function rig(now: () => number = () => 0) {
   const lay = planLive(BLOCKS, BB, SLOTS, MAXW);
   const memory = createSharedMemory(lay.end);
   const core = await loadCoreNode(memory);
@@ -50,7 +51,7 @@ async function rig() {
   const svol = new MemoryBlockDevice({ name: 'svol-602', blocks: BLOCKS, blockBytes: BB });
   const ctl = new Controller({
     core, blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, cost: createCostModel(DEFAULT_COSTS),
-    pvol, svol, tape: new AwsTapeWriter({ sink: () => {} }), now: () => 0, log: () => {},
+    pvol, svol, tape: new AwsTapeWriter({ sink: () => {} }), now, log: () => {},
   });
   ctl.seedDuplex([]);
   const buf = memory.buffer;
@@ -177,5 +178,49 @@ describe('live ports: the durability points', () => {
       expect(got.map((g) => g[1])).toEqual(got.map((g) => g[1]).sort((a, b) => a - b));
       for (let i = 1; i < got.length; i++) expect(got[i][2]).toBeGreaterThan(got[i - 1][2]);
     }), { numRuns: 40 });
+  });
+
+  it("a write's answer carries when its drain began and when its journal record was written, both before its ack", async () => {
+    // A clock that moves: each write call of the journal takes 40 µs of it, and time passes
+    // between the client's writes and between 501's steps (src/runtime/ack-stages.ts).
+    let clock = 0;
+    const { lay, core, ctl, port401, ack401, buf } = await rig(() => clock);
+    class SlowFile extends MemHandle {
+      write(view: Uint8Array, o: { at: number }): number { clock += 0.04; return super.write(view, o); }
+    }
+    const staging = new Uint8Array(buf, lay.journalArea, lay.journalBytes);
+    const journal = new CacheJournal(new SlowFile(), { blocks: BLOCKS, blockBytes: BB, cacheSlots: SLOTS, maxWriteBlocks: MAXW, minSegmentBytes: 0 },
+      { buf: staging, crc: (at, len) => core.checksum(lay.journalArea + at, len) >>> 0 },
+      { dirty: (b) => ctl.ctx.cache.isDirty(b), flushes: { request: () => 0, wait: () => {} }, flushEach: false });
+    const p401 = new Port401(ctl.p501, ctl.ctx, lay, journal, () => {});
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ lba: fc.nat(BLOCKS - MAXW), n: fc.integer({ min: 1, max: MAXW }), gapUs: fc.nat(300), batch: fc.boolean() }), { minLength: 1, maxLength: 60 }),
+      async (ws) => {
+        const sentUs = new Map<number, number>();
+        const rec = new Int32Array(PORT_WORDS);
+        const got: number[][] = [];
+        const settle = () => {
+          p401.pull();
+          for (let s = 0; s < 8; s++) for (const p of [ctl.p501, ctl.p508]) { const x = p.next(); if (x) { clock += 0.005; x.run(); p401.publish(); } }
+          while (ack401.tryPop(rec)) if (rec[0] === K.WRITE) got.push([rec[1], rec[3], rec[4], rec[5]]);
+        };
+        let id = 1;
+        for (const w of ws) {
+          const slot = id % lay.writeSlots;
+          sentUs.set(id, Math.round(clock * 1000));
+          port401.tryPush([K.WRITE, id++, w.lba, w.n, slot, 0]);
+          clock += w.gapUs / 1000;
+          // Some writes wait in the port for the next drain, which journals them together.
+          if (!w.batch) settle();
+        }
+        for (let i = 0; i < 20 && got.length < ws.length; i++) settle();
+        expect(got.length).toBe(ws.length);
+        for (const [wid, ack, drained, journaled] of got) {
+          expect(drained).toBeGreaterThanOrEqual(sentUs.get(wid)!);
+          // The journal's write call (40 µs) lies between the two stamps.
+          expect(journaled - drained).toBeGreaterThanOrEqual(40);
+          expect(ack).toBeGreaterThanOrEqual(journaled);
+        }
+      }), { numRuns: 30 });
   });
 });

@@ -10,6 +10,7 @@ import { bytesSource, readAwsTape } from '../../src/devices/awstape.ts';
 import { looksLikeCatalog, readCatalog, runBlocks } from '../../src/devices/tape-catalog.ts';
 import { TapeIndex } from '../../src/devices/tape-index.ts';
 import { faultOutcome } from '../../src/runtime/fault-outcome.ts';
+import { ACK_STAGES } from '../../src/runtime/ack-stages.ts';
 import type { BitmapView, CatalogView, FrameView, PointView, ProgressView, ResultView, SeriesView, TapeView } from './view-model.ts';
 
 /** The planned backup range of the script's first backup command (511's range), or null. */
@@ -99,6 +100,8 @@ export function resultOf(r: RunResult): ResultView {
       'staged from P-VOL (E3)': r.stagedFromPvol,
       'client writes': r.clientWrites,
       'slowest client write': `${r.writeLatencyMs.max} ms`,
+      // Live runs: the p50 of each stage of a write's latency (docs/live.md "Where a write's time goes").
+      ...(r.ackStagesMs ? { "a write's time, p50 per stage": ACK_STAGES.map((k) => `${k} ${r.ackStagesMs![k].p50} ms`).join(' · ') } : {}),
       'S-VOL up to date (517 = split) after': r.splitCompleteMs < 0 ? '—' : `${r.splitCompleteMs} ms`,
       'tape SHA-256 of data': r.tapeDataSha256.slice(0, 16) + '…',
       'split-instant image SHA-256': r.pitSha256.slice(0, 16) + '…',

@@ -142,12 +142,14 @@ export class Port401 extends Adapter {
   /**
    * Takes the queued commands (while 501 holds fewer than maxQueued), journals the writes
    * with one write call, then queues them at 501: none can be acknowledged before its
-   * record is in the journal file.
+   * record is in the journal file. A write's answer carries when this drain began and when
+   * its journal record was written (src/runtime/ack-stages.ts: where its time went).
    */
   drain(): void {
     const rec = this.rec;
     const cmds: (() => void)[] = [];
     const mem = this.c.core.memory;
+    const stamps = { drained: us(this.c.now()), journaled: 0 };
     while (this.p501.port.length + cmds.length < this.maxQueued && this.port.tryPop(rec)) {
       const [kind, id, lba, blocks, slot, flags] = rec;
       if (kind === K.WRITE) {
@@ -159,7 +161,7 @@ export class Port401 extends Adapter {
           kind: 'write', lba, blocks, data, id,
           onAck: (t) => {
             this.journal?.applied(id, lba, blocks);
-            this.answer([K.WRITE, id, slot, this.stamp(t), 1, 0]);
+            this.answer([K.WRITE, id, slot, this.stamp(t), stamps.drained, stamps.journaled]);
           },
         }));
       } else {
@@ -175,6 +177,7 @@ export class Port401 extends Adapter {
       }
     }
     this.journal?.commit();
+    stamps.journaled = us(this.c.now());
     for (const c of cmds) c();
   }
 }

@@ -18,8 +18,12 @@ import { encodeBackup } from './xcopy-port.ts';
 type Pending =
   | { kind: 'write'; lba: number; data: Uint8Array; onAck?: Ack }
   | { kind: 'pair'; op: PairOp; sync: boolean; onDone?: PairDone };
-/** `t`: the array's time of the answer; `seen`: when this worker received it (the client's view). */
-type Ack = (t: number, seen: number) => void;
+/**
+ * `t`: the array's time of the answer; `seen`: when this worker received it (the client's
+ * view); `drained`, `journaled`: when the array took the write from port 401 and journaled it
+ * (src/runtime/ack-stages.ts).
+ */
+type Ack = (t: number, seen: number, drained: number, journaled: number) => void;
 type PairDone = (r: PairResult, t: number, seen: number) => void;
 const METHOD_CODE = { priority: 0, wait: 1, staging: 2 } as const;
 
@@ -182,7 +186,9 @@ export class RemoteController implements ControllerPorts {
       const t = tUs / 1000;
       if (kind === K.WRITE) {
         this.freeSlots.push(slot);
-        this.acks.get(id)?.(t, seen);
+        // A write's answer carries the array's drain and journal instants in the words a
+        // pair's answer uses for its result (Port401.drain).
+        this.acks.get(id)?.(t, seen, ok / 1000, states / 1000);
         this.acks.delete(id);
       } else {
         const { done, urgent } = this.pairs.get(id) ?? { urgent: 0 };
