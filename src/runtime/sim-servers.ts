@@ -26,9 +26,10 @@ type Log = (actor: Actor, ev: string, to?: Actor, detail?: SimEvent['detail']) =
 /**
  * `ack` is the array's acknowledgement time (the oracle orders writes and the split by it);
  * `seen` is when the client received that acknowledgement: the same instant in the sim, later
- * in the live runtime, where the answer crosses a port from another worker.
+ * in the live runtime, where the answer crosses a port from another worker. `sent`,
+ * `drained`, `journaled`: when the client sent it, and the live array's stamps of where its
+ * latency went (ack-stages.ts).
  */
-/** `sent`, `drained`, `journaled`: the live runtime's stamps of where its latency went (ack-stages.ts). */
 export interface ClientRecord extends AckedWrite { arrival: number; seen?: number; sent?: number; drained?: number; journaled?: number }
 
 export class Client101 implements Steppable {
