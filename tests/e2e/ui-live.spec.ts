@@ -71,6 +71,16 @@ test('Live: the E3 preset runs in the live runtime, its timeline fills while run
   // Its figures beside the sim's, each with its clock named.
   await expect(page.getByTestId('live-vs-sim')).toContainText('wall-clock ms');
   await expect(page.getByTestId('live-vs-sim')).toContainText('simulated ms');
+  // Where the writes' time went: a bar of the five stages' medians, and a row each with its
+  // p50 and p99 (src/runtime/ack-stages.ts); the journal's holds a write call.
+  const stages = page.getByTestId('ack-stages');
+  await expect(stages.locator('tbody tr')).toHaveCount(5);
+  expect(await stages.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-stage'))))
+    .toEqual(['issue', 'port', 'journal', 'cache', 'answer']);
+  await expect(stages.locator('.ack-stages-bar .ack-stage')).toHaveCount(5);
+  const journal = await stages.locator('tr[data-stage="journal"] td').allTextContents();
+  expect(Number(journal[1])).toBeGreaterThan(0);
+  expect(Number(journal[2])).toBeGreaterThanOrEqual(Number(journal[1]));
 
   const counts = await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts);
   // Events appeared before the end and their number grew across samples.

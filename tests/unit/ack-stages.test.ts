@@ -1,11 +1,12 @@
 /**
  * The stages of a write's latency (src/runtime/ack-stages.ts): they add up to the latency the
  * client saw, each stage's percentiles are its own (checked against a plain sort), and a sim
- * run, whose writes carry no array stamps, reports none.
+ * run, whose writes carry no array stamps, reports none (nor does the Live tab's panel).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ACK_STAGES, stagesOf, summarizeStages, type StampedWrite } from '../../src/runtime/ack-stages.ts';
+import { ACK_STAGES, stagesOf, summarizeStages, type AckStages, type StampedWrite } from '../../src/runtime/ack-stages.ts';
+import { resultOf } from '../../web/ui/frame-adapter.ts';
 import { runScenario } from '../../src/runtime/sim.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario/schema.ts';
 import { coreForTests } from './sim-helpers.ts';
@@ -59,5 +60,10 @@ describe('ack stages', () => {
     const r = runScenario({ ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, rate: 500 } }, { core: await coreForTests() });
     expect(r.clientWrites).toBeGreaterThan(0);
     expect(r.ackStagesMs).toBeUndefined();
+    // The Live tab's panel (web/components/ack-stages.tsx) gets none for the sim, and a live
+    // result's stages in their order.
+    expect(resultOf(r).ackStages).toBeNull();
+    const live = Object.fromEntries(ACK_STAGES.map((k, i) => [k, { p50: i / 10, p99: i }])) as AckStages;
+    expect(resultOf({ ...r, ackStagesMs: live }).ackStages).toEqual(ACK_STAGES.map((stage, i) => ({ stage, p50: i / 10, p99: i })));
   });
 });

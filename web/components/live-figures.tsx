@@ -8,6 +8,7 @@
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { formatBytes } from '../../src/runtime/live/quota.ts';
 import type { ResultView } from '../ui/view-model.ts';
+import { AckStages } from './ack-stages.tsx';
 
 interface Props { scenario: Scenario; live: ResultView | null; sim: ResultView | null; done: boolean }
 
@@ -27,9 +28,10 @@ export function LiveFigures({ scenario, live, sim, done }: Props) {
     <details class="live-figures panel" data-testid="live-figures" open={done}>
       <summary>What these numbers are</summary>
       <p>
-        <b>Live</b>: wall-clock ms measured in this browser since the run began. Four processor workers (501, 502, 503,
-        508) and one for the two servers share one memory; the P-VOL and S-VOL ({formatBytes(blocks * blockBytes)} each)
-        and the tape are files in this site’s storage (OPFS) on this machine’s disk.
+        <b>Live</b>: wall-clock ms measured in this browser since the run began. The processors 501, 502, 503 and 508 run
+        in one worker where the machine has fewer than eight cores (a worker each where it has more), the two servers in
+        another, over one shared memory; the P-VOL and S-VOL ({formatBytes(blocks * blockBytes)} each) and the tape are
+        files in this site’s storage (OPFS) on this machine’s disk.
       </p>
       <p>
         <b>Sim</b>: simulated ms on a virtual clock, from the scenario’s cost model: disks read {c.diskReadMBps} MB/s and
@@ -44,6 +46,7 @@ export function LiveFigures({ scenario, live, sim, done }: Props) {
           </tbody>
         </table>
       )}
+      {done && live?.ackStages && <AckStages stages={live.ackStages} />}
     </details>
   );
 }

@@ -92,6 +92,7 @@ export function resultOf(r: RunResult): ResultView {
     badGenerations: r.firstMismatch ? { tape: r.firstMismatch.tapeGen, expected: r.firstMismatch.expectedGen } : null,
     writeP50: r.clientWrites > 0 ? r.writeLatencyMs.p50 : null,
     writeP99: r.clientWrites > 0 ? r.writeLatencyMs.p99 : null,
+    ackStages: r.ackStagesMs ? ACK_STAGES.map((stage) => ({ stage, ...r.ackStagesMs![stage] })) : null,
     copies: { priority: r.priorityCopies, cow: r.cowCopies, background: r.backgroundCopies, stagedFromPvol: r.stagedFromPvol },
     extra: {
       ...(r.reason ? { 'why not verified': r.reason } : {}),
@@ -100,8 +101,6 @@ export function resultOf(r: RunResult): ResultView {
       'staged from P-VOL (E3)': r.stagedFromPvol,
       'client writes': r.clientWrites,
       'slowest client write': `${r.writeLatencyMs.max} ms`,
-      // Live runs: the p50 of each stage of a write's latency (docs/live.md "Where a write's time goes").
-      ...(r.ackStagesMs ? { "a write's time, p50 per stage": ACK_STAGES.map((k) => `${k} ${r.ackStagesMs![k].p50} ms`).join(' · ') } : {}),
       'S-VOL up to date (517 = split) after': r.splitCompleteMs < 0 ? '—' : `${r.splitCompleteMs} ms`,
       'tape SHA-256 of data': r.tapeDataSha256.slice(0, 16) + '…',
       'split-instant image SHA-256': r.pitSha256.slice(0, 16) + '…',

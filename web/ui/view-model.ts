@@ -63,6 +63,8 @@ export interface ResultView {
   writeP99: number | null;
   /** Blocks copied to the S-VOL by cause, and blocks E3 took from the P-VOL instead. */
   copies: { priority: number; cow: number; background: number; stagedFromPvol: number } | null;
+  /** Live runs: each stage of the client writes' acks (src/runtime/ack-stages.ts), in order, ms; null for the sim. */
+  ackStages?: { stage: string; p50: number; p99: number }[] | null;
   /** The mode's key moment in this run (key-moments.ts), when the log has one; sim runs only. */
   keyMoment?: { t: number; title: string } | null;
   /** Everything else the runtime reported, shown as a table. */
