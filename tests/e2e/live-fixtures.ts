@@ -17,9 +17,12 @@ import { CHROMIUM_ARGS, findChromium } from '../browser.ts';
 
 export const BASE_URL = process.env.SPLITSTREAM_URL ?? `http://localhost:${process.env.SPLITSTREAM_PORT ?? 4173}/`;
 
-/** Opens the app and waits until it is isolated and window.splitstream answers. */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto(BASE_URL);
+/**
+ * Opens the app (with `hash`, a permalink's `s=…`, when given) and waits until it is
+ * isolated and window.splitstream answers.
+ */
+export async function openApp(page: Page, hash = ''): Promise<void> {
+  await page.goto(hash ? `${BASE_URL}#${hash}` : BASE_URL);
   await page.waitForFunction(() => globalThis.crossOriginIsolated === true, undefined, { timeout: 30_000 });
   await page.waitForLoadState('load');
   await page.evaluate(async () => {
